@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "squeezec",
+    products: [
+        .executable(name: "squeezec", targets: ["squeezec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // The pipeline, one folder a stage.
+        .target(name: "SqueezeIR"),
+        .target(name: "SqueezeTensorIO", dependencies: [
+            "SqueezeIR",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "SqueezeFrontend", dependencies: ["SqueezeIR", "SqueezeTensorIO"]),
+        .target(name: "SqueezePasses", dependencies: ["SqueezeIR"]),
+        .target(name: "SqueezeMemory", dependencies: ["SqueezeIR"]),
+        .target(name: "SqueezeCodegen", dependencies: ["SqueezeIR", "SqueezePasses", "SqueezeMemory"]),
+        .target(name: "SqueezeReference", dependencies: ["SqueezeIR"]),
+        .target(name: "SqueezeAnalysis", dependencies: ["SqueezeIR", "SqueezePasses", "SqueezeMemory"]),
+        .executableTarget(name: "squeezec", dependencies: [
+            "SqueezeIR", "SqueezeFrontend", "SqueezePasses", "SqueezeMemory",
+            "SqueezeCodegen", "SqueezeReference", "SqueezeTensorIO", "SqueezeAnalysis",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SqueezeIRTests", dependencies: ["SqueezeIR"]),
+        .testTarget(name: "SqueezeFrontendTests", dependencies: ["SqueezeFrontend", "SqueezePasses", "SqueezeTensorIO"]),
+        .testTarget(name: "SqueezeTensorIOTests", dependencies: ["SqueezeTensorIO"]),
+        .testTarget(name: "SqueezePassesTests", dependencies: ["SqueezePasses", "SqueezeFrontend"]),
+        .testTarget(name: "SqueezeMemoryTests", dependencies: ["SqueezeMemory", "SqueezeFrontend"]),
+        .testTarget(name: "SqueezeCodegenTests", dependencies: ["SqueezeCodegen"]),
+        .testTarget(name: "SqueezeReferenceTests", dependencies: ["SqueezeReference", "SqueezeFrontend"]),
+        .testTarget(name: "SqueezeAnalysisTests", dependencies: ["SqueezeAnalysis", "SqueezeFrontend"]),
+        .testTarget(name: "SqueezecCLITests", dependencies: ["SqueezeTensorIO"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+/// A graph input: name and type (NHWC for images).
+public struct ValueInfo: Sendable, Hashable {
+    public var name: String
+    public var type: TensorType
+
+    public init(name: String, type: TensorType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// A whole network: nodes in execution (topological) order, constants, and
+/// the type of every value once shape inference has run.
+public struct Graph: Sendable, Hashable {
+    public var name: String
+    public var inputs: [ValueInfo]
+    public var outputs: [String]
+    public var nodes: [Node]
+    public var constants: [String: Tensor]
+    /// Filled by `ShapeInference`; empty before.
+    public var valueTypes: [String: TensorType]
+
+    public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:]) {
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+        self.nodes = nodes
+        self.constants = constants
+        self.valueTypes = valueTypes
+    }
+
+    public func node(named name: String) -> Node? {
+        nodes.first { $0.name == name }
+    }
+
+    /// The node producing each value.
+    public var producers: [String: Int] {
+        var result: [String: Int] = [:]
+        for (index, node) in nodes.enumerated() { result[node.output] = index }
+        return result
+    }
+
+    /// The nodes reading each value, in execution order.
+    public var consumers: [String: [Int]] {
+        var result: [String: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            for input in node.inputs { result[input, default: []].append(index) }
+        }
+        return result
+    }
+
+    /// The type of a value, or an internal error if shape inference has not run.
+    public func type(of value: String) throws(Diagnostic) -> TensorType {
+        guard let type = valueTypes[value] else {
+            throw .internal("value '\(value)' has no type; run shape inference first")
+        }
+        return type
+    }
+}

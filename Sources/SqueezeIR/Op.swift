@@ -1,0 +1,136 @@
+/// A height/width pair (kernel sizes, strides).
+public struct Size2: Sendable, Hashable, CustomStringConvertible {
+    public var h: Int
+    public var w: Int
+
+    public init(_ h: Int, _ w: Int) {
+        self.h = h
+        self.w = w
+    }
+
+    public static func square(_ k: Int) -> Size2 { Size2(k, k) }
+
+    public var description: String { h == w ? "\(h)" : "\(h)x\(w)" }
+}
+
+/// Explicit spatial padding on each side.
+public struct Padding: Sendable, Hashable, CustomStringConvertible {
+    public var top: Int
+    public var left: Int
+    public var bottom: Int
+    public var right: Int
+
+    public init(top: Int, left: Int, bottom: Int, right: Int) {
+        self.top = top
+        self.left = left
+        self.bottom = bottom
+        self.right = right
+    }
+
+    public static func uniform(_ p: Int) -> Padding {
+        Padding(top: p, left: p, bottom: p, right: p)
+    }
+
+    public static let zero = Padding.uniform(0)
+
+    public var isZero: Bool { self == .zero }
+
+    public var description: String {
+        if top == left && left == bottom && bottom == right { return "\(top)" }
+        return "\(top),\(left),\(bottom),\(right)"
+    }
+}
+
+/// Attributes of a 2-D convolution (dilation 1, one group).
+/// Weights are OHWI: `[outChannels, kernel.h, kernel.w, inChannels]`.
+public struct Conv2DAttributes: Sendable, Hashable {
+    public var outChannels: Int
+    public var kernel: Size2
+    public var stride: Size2
+    public var padding: Padding
+    public var hasBias: Bool
+
+    public init(outChannels: Int, kernel: Size2, stride: Size2 = .square(1), padding: Padding = .zero, hasBias: Bool = true) {
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.hasBias = hasBias
+    }
+}
+
+/// Attributes of max and average pooling.
+public struct PoolAttributes: Sendable, Hashable {
+    public var kernel: Size2
+    public var stride: Size2
+    public var padding: Padding
+    /// Round the output size up (PyTorch/ONNX `ceil_mode`); a window must still
+    /// start inside the input or its left/top padding.
+    public var ceilMode: Bool
+    /// Average pooling only: count padded positions in the divisor.
+    public var countIncludePad: Bool
+
+    public init(kernel: Size2, stride: Size2, padding: Padding = .zero, ceilMode: Bool = false, countIncludePad: Bool = false) {
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
+    }
+}
+
+/// The operators of the IR. Every switch over `Op` is exhaustive, so a new
+/// operator does not compile until shape inference, the reference interpreter,
+/// the cost model and the code generator all handle it.
+public enum Op: Sendable, Hashable {
+    /// Convolution; parameters: weight (OHWI) and, if `hasBias`, bias `[outChannels]`.
+    case conv2d(Conv2DAttributes)
+    case relu
+    case maxPool(PoolAttributes)
+    case avgPool(PoolAttributes)
+    /// Mean over height and width: NHWC `[n,h,w,c]` -> `[n,1,1,c]`.
+    case globalAvgPool
+    /// Concatenation along the channel axis (the only axis SqueezeNet needs).
+    case concat
+    /// Element-wise sum of two tensors of one shape (the paper's bypass).
+    case add
+    /// Identity at inference; the ratio is kept for the record.
+    case dropout(ratio: Float)
+    /// To `[n, c*h*w]` in the ONNX (NCHW) element order.
+    case flatten
+    /// Softmax over the last axis.
+    case softmax
+
+    /// The name used in dumps, tables and JSON.
+    public var name: String {
+        switch self {
+        case .conv2d: "conv2d"
+        case .relu: "relu"
+        case .maxPool: "maxpool"
+        case .avgPool: "avgpool"
+        case .globalAvgPool: "global_avgpool"
+        case .concat: "concat"
+        case .add: "add"
+        case .dropout: "dropout"
+        case .flatten: "flatten"
+        case .softmax: "softmax"
+        }
+    }
+
+    /// How many parameter tensors (initializers) the op takes.
+    public var parameterCount: Int {
+        switch self {
+        case .conv2d(let a): a.hasBias ? 2 : 1
+        case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax: 0
+        }
+    }
+
+    /// Allowed number of activation inputs (nil: any number >= 1).
+    public var activationInputCount: Int? {
+        switch self {
+        case .concat: nil
+        case .add: 2
+        case .conv2d, .relu, .maxPool, .avgPool, .globalAvgPool, .dropout, .flatten, .softmax: 1
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// Computes the type of every value from the graph inputs and constants.
+/// Errors name the layer and both shapes involved.
+public enum ShapeInference {
+    /// Returns the graph with `valueTypes` filled in.
+    public static func run(_ graph: Graph) throws(Diagnostic) -> Graph {
+        var types: [String: TensorType] = [:]
+        for input in graph.inputs { types[input.name] = input.type }
+        for node in graph.nodes {
+            var inputTypes: [TensorType] = []
+            for name in node.inputs {
+                guard let type = types[name] else {
+                    throw .input("input '\(name)' is not produced by any earlier layer", node: node.name)
+                }
+                inputTypes.append(type)
+            }
+            var parameterTypes: [TensorType] = []
+            for name in node.parameters {
+                guard let constant = graph.constants[name] else {
+                    throw .input("parameter '\(name)' is missing", node: node.name)
+                }
+                parameterTypes.append(constant.type)
+            }
+            if types[node.output] != nil {
+                throw .input("value '\(node.output)' is written twice", node: node.name)
+            }
+            types[node.output] = try infer(node, inputTypes, parameterTypes)
+        }
+        for output in graph.outputs where types[output] == nil {
+            throw .input("graph output '\(output)' is never produced")
+        }
+        var result = graph
+        result.valueTypes = types
+        return result
+    }
+
+    static func infer(_ node: Node, _ inputs: [TensorType], _ parameters: [TensorType]) throws(Diagnostic) -> TensorType {
+        if let expected = node.op.activationInputCount, inputs.count != expected {
+            throw .input("\(node.op.name) takes \(expected) input(s), got \(inputs.count)", node: node.name)
+        }
+        if inputs.isEmpty {
+            throw .input("\(node.op.name) has no input", node: node.name)
+        }
+        if parameters.count != node.op.parameterCount {
+            throw .input("\(node.op.name) takes \(node.op.parameterCount) parameter(s), got \(parameters.count)", node: node.name)
+        }
+        let x = inputs[0]
+        switch node.op {
+        case .conv2d(let a):
+            let s = try image(x, node)
+            let w = parameters[0].shape
+            let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, s.c])
+            guard w == expected else {
+                throw .input("weight shape \(w) does not match input \(s) (expected \(expected), OHWI)", node: node.name)
+            }
+            if a.hasBias, parameters[1].shape != TensorShape([a.outChannels]) {
+                throw .input("bias shape \(parameters[1].shape) does not match \(a.outChannels) output channels", node: node.name)
+            }
+            guard let oh = OutputSize.conv(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom),
+                  let ow = OutputSize.conv(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right)
+            else {
+                throw .input("kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
+            }
+            return TensorType(x.elementType, .nhwc(s.n, oh, ow, a.outChannels))
+        case .maxPool(let a), .avgPool(let a):
+            let s = try image(x, node)
+            guard a.padding.top < a.kernel.h, a.padding.bottom < a.kernel.h, a.padding.left < a.kernel.w, a.padding.right < a.kernel.w else {
+                throw .input("padding \(a.padding) must be smaller than kernel \(a.kernel)", node: node.name)
+            }
+            guard let oh = OutputSize.pool(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom, ceilMode: a.ceilMode),
+                  let ow = OutputSize.pool(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right, ceilMode: a.ceilMode)
+            else {
+                throw .input("pool kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
+            }
+            return TensorType(x.elementType, .nhwc(s.n, oh, ow, s.c))
+        case .globalAvgPool:
+            let s = try image(x, node)
+            return TensorType(x.elementType, .nhwc(s.n, 1, 1, s.c))
+        case .concat:
+            let s = try image(x, node)
+            var channels = 0
+            for other in inputs {
+                let o = try image(other, node)
+                guard o.n == s.n, o.h == s.h, o.w == s.w, other.elementType == x.elementType else {
+                    throw .input("concat inputs disagree: \(x) and \(other)", node: node.name)
+                }
+                channels += o.c
+            }
+            return TensorType(x.elementType, .nhwc(s.n, s.h, s.w, channels))
+        case .add:
+            guard inputs[1] == x else {
+                throw .input("add inputs disagree: \(x) and \(inputs[1])", node: node.name)
+            }
+            return x
+        case .relu, .dropout:
+            return x
+        case .flatten:
+            guard x.shape.rank >= 2 else {
+                throw .input("flatten needs rank >= 2, got \(x.shape)", node: node.name)
+            }
+            let n = x.shape.dims[0]
+            return TensorType(x.elementType, TensorShape([n, x.shape.elementCount / max(n, 1)]))
+        case .softmax:
+            return x
+        }
+    }
+
+    private static func image(_ type: TensorType, _ node: Node) throws(Diagnostic) -> TensorShape {
+        guard type.shape.isActivation4D else {
+            throw .input("expected a 4-D NHWC activation, got \(type.shape)", node: node.name)
+        }
+        return type.shape
+    }
+}

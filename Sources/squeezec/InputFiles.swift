@@ -1,0 +1,41 @@
+import SqueezeFrontend
+import SqueezeIR
+import SqueezeTensorIO
+
+/// Reading model inputs and writing outputs in the users' convention
+/// (NCHW float32 `.npy`), converting to and from squeezec's NHWC.
+enum InputFiles {
+    /// Reads `[1, C, H, W]` (or `[C, H, W]`) float32 and returns NHWC data for `input`.
+    static func readImage(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
+        let array = try NpyFormat.read(path: path)
+        let s = input.type.shape
+        let expected = [1, s.c, s.h, s.w]
+        let shape = array.shape.count == 3 ? [1] + array.shape : array.shape
+        guard shape == expected else {
+            throw .input("input has shape \(array.shape), the model expects \(expected) (NCHW)", file: path)
+        }
+        guard let values = array.floats else {
+            throw .input("input must be float32", file: path)
+        }
+        return Layout.nchwToNHWC(values, n: 1, c: s.c, h: s.h, w: s.w)
+    }
+
+    /// A deterministic input for `input`, roughly the range of a normalised image.
+    static func seeded(_ seed: UInt64, for input: ValueInfo) -> [Float] {
+        var random = SeededRandom(seed: seed, stream: "input")
+        return (0..<input.type.shape.elementCount).map { _ in random.uniform(-2, 2) }
+    }
+
+    /// Writes an output value in the ONNX convention (`[1, classes]` stays as is;
+    /// a 4-D NHWC value becomes NCHW).
+    static func writeOutput(_ values: [Float], type: TensorType, to path: String) throws(Diagnostic) {
+        var shape = type.shape.dims
+        var data = values
+        if type.shape.isActivation4D {
+            let s = type.shape
+            data = Layout.nhwcToNCHW(values, n: s.n, c: s.c, h: s.h, w: s.w)
+            shape = [s.n, s.c, s.h, s.w]
+        }
+        try NpyFormat.write(NpyArray(shape: shape, floats: data), to: path)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import SqueezeFrontend
+import SqueezeIR
+
+/// MODEL and the options every model-reading subcommand shares.
+struct ModelOptions: ParsableArguments {
+    @Argument(help: "A built-in model: squeezenet1.0 or squeezenet1.1.")
+    var model: String
+
+    @Option(help: "Input height and width in pixels.")
+    var inputSize: Int = 224
+
+    @Option(help: "Number of output classes.")
+    var classes: Int = 1000
+
+    @Option(help: "Squeeze ratio SR: squeeze filters / expand filters.")
+    var squeezeRatio: Double = 0.125
+
+    @Option(name: .customLong("pct3x3"), help: "Fraction of expand filters that are 3x3 (pct_3x3).")
+    var pct3x3: Double = 0.5
+
+    @Option(name: .customLong("base-e"), help: "Expand filters in the first Fire module (base_e).")
+    var baseE: Int = 128
+
+    @Option(name: .customLong("incr-e"), help: "Expand filters added every --freq Fire modules (incr_e).")
+    var incrE: Int = 128
+
+    @Option(help: "Fire modules between expand-size increases (freq).")
+    var freq: Int = 2
+
+    @Option(help: "Bypass connections: none, simple or complex (paper, Section 6).")
+    var bypass: SqueezeNetConfig.Bypass = .none
+
+    @Flag(help: "Append a softmax: outputs are probabilities instead of logits.")
+    var softmax = false
+
+    @Option(help: "Seed of the built-in deterministic weights.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Trained weights: an .npz of float32 arrays in PyTorch layout (see README).")
+    var weights: String?
+
+    func config() -> SqueezeNetConfig {
+        SqueezeNetConfig(version: .v1_1, inputSize: inputSize, classes: classes, baseE: baseE, incrE: incrE,
+                         freq: freq, pct3x3: pct3x3, squeezeRatio: squeezeRatio, bypass: bypass,
+                         softmax: softmax, seed: seed)
+    }
+
+    func load() throws(Diagnostic) -> Graph {
+        try ModelLoader.load(model, config: config(), weights: weights)
+    }
+}
+
+extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import SqueezeIR
+
+/// The root command. Exit status: 0 success, 1 bad input (model, file, data),
+/// 2 bad command line, 3 internal error (a bug in squeezec).
+struct SqueezeC: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "squeezec",
+        abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
+        version: version,
+        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self])
+}
+
+enum SqueezeCLI {
+    static func main() {
+        let code: Int32
+        do {
+            var command = try SqueezeC.parseAsRoot()
+            try command.run()
+            code = 0
+        } catch let diagnostic as Diagnostic {
+            Console.error("\(diagnostic)")
+            code = exitCode(for: diagnostic)
+        } catch {
+            let status = SqueezeC.exitCode(for: error)
+            if status == .success {
+                // --help and --version arrive as errors.
+                print(SqueezeC.fullMessage(for: error))
+                code = 0
+            } else {
+                let message = SqueezeC.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                Console.error("\(message) (see 'squeezec --help')")
+                code = 2
+            }
+        }
+        exit(code)
+    }
+
+    static func exitCode(for diagnostic: Diagnostic) -> Int32 {
+        switch diagnostic.kind {
+        case .usage: 2
+        case .input, .unsupported: 1
+        case .internal: 3
+        }
+    }
+}
+
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("squeezec: error: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+}
