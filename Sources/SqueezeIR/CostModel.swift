@@ -13,10 +13,25 @@ public enum CostModel {
         case .conv2d(let a):
             guard let out = graph.valueTypes[node.output]?.shape,
                   let input = node.inputs.first.flatMap({ graph.valueTypes[$0]?.shape }) else { return 0 }
-            return out.h * out.w * out.c * input.c * a.kernel.h * a.kernel.w
+            let pre = preActivationShape(a, input: input) ?? out
+            return pre.h * pre.w * a.outChannels * input.c * a.kernel.h * a.kernel.w
+        case .fire(let a):
+            guard let input = node.inputs.first.flatMap({ graph.valueTypes[$0]?.shape }),
+                  let squeezed = preActivationShape(a.squeeze, input: input) else { return 0 }
+            let s = a.squeeze.outChannels
+            let pixels = squeezed.h * squeezed.w
+            return pixels * (s * input.c + a.expand1x1.outChannels * s + a.expand3x3.outChannels * s * 9)
         case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax:
             return 0
         }
+    }
+
+    /// The convolution's own output shape, before any fused pool.
+    static func preActivationShape(_ a: Conv2DAttributes, input: TensorShape) -> TensorShape? {
+        guard let oh = OutputSize.conv(input: input.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom),
+              let ow = OutputSize.conv(input: input.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right)
+        else { return nil }
+        return .nhwc(input.n, oh, ow, a.outChannels)
     }
 
     public static func totalParameters(_ graph: Graph) -> Int {

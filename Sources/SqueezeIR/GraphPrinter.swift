@@ -35,9 +35,11 @@ public enum GraphPrinter {
     static func attributeText(_ op: Op) -> String {
         switch op {
         case .conv2d(let a):
-            var text = "out=\(a.outChannels) kernel=\(a.kernel) stride=\(a.stride) pad=\(a.padding)"
-            if !a.hasBias { text += " nobias" }
-            return text
+            return convText(a) + poolText(a.pool)
+        case .fire(let a):
+            var text = "squeeze={\(convText(a.squeeze))} expand1x1={\(convText(a.expand1x1))} expand3x3={\(convText(a.expand3x3))}"
+            if !a.expand1x1First { text += " expand3x3_first" }
+            return text + poolText(a.pool)
         case .maxPool(let a), .avgPool(let a):
             var text = "kernel=\(a.kernel) stride=\(a.stride) pad=\(a.padding)"
             if a.ceilMode { text += " ceil" }
@@ -47,6 +49,21 @@ public enum GraphPrinter {
             return "ratio=\(ratio)"
         case .relu, .globalAvgPool, .concat, .add, .flatten, .softmax:
             return ""
+        }
+    }
+
+    static func convText(_ a: Conv2DAttributes) -> String {
+        var text = "out=\(a.outChannels) kernel=\(a.kernel) stride=\(a.stride) pad=\(a.padding)"
+        if !a.hasBias { text += " nobias" }
+        if a.activation != .none { text += " \(a.activation.rawValue)" }
+        return text
+    }
+
+    static func poolText(_ pool: FusedPool?) -> String {
+        switch pool {
+        case nil: ""
+        case .max(let p): " maxpool={kernel=\(p.kernel) stride=\(p.stride) pad=\(p.padding)\(p.ceilMode ? " ceil" : "")}"
+        case .globalAverage: " global_avgpool"
         }
     }
 

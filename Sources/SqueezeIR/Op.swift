@@ -41,22 +41,91 @@ public struct Padding: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// An activation fused into the op that produces the value.
+public enum Activation: String, Sendable, Hashable {
+    case none
+    case relu
+}
+
+/// A pooling fused into the op that produces its input (set by the fusion
+/// passes): the pre-pool map is then never stored whole.
+public enum FusedPool: Sendable, Hashable {
+    case max(PoolAttributes)
+    case globalAverage
+}
+
 /// Attributes of a 2-D convolution (dilation 1, one group).
 /// Weights are OHWI: `[outChannels, kernel.h, kernel.w, inChannels]`.
+/// `activation` and `pool` are epilogues applied in that order (set by fusion).
 public struct Conv2DAttributes: Sendable, Hashable {
     public var outChannels: Int
     public var kernel: Size2
     public var stride: Size2
     public var padding: Padding
     public var hasBias: Bool
+    public var activation: Activation
+    public var pool: FusedPool?
 
-    public init(outChannels: Int, kernel: Size2, stride: Size2 = .square(1), padding: Padding = .zero, hasBias: Bool = true) {
+    public init(outChannels: Int, kernel: Size2, stride: Size2 = .square(1), padding: Padding = .zero, hasBias: Bool = true,
+                activation: Activation = .none, pool: FusedPool? = nil) {
         self.outChannels = outChannels
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
         self.hasBias = hasBias
+        self.activation = activation
+        self.pool = pool
     }
+
+    /// The same convolution without epilogues.
+    public var bare: Conv2DAttributes {
+        var copy = self
+        copy.activation = .none
+        copy.pool = nil
+        return copy
+    }
+}
+
+/// A fused Fire module: squeeze 1x1 (+ReLU) feeding expand 1x1 (+ReLU) and
+/// expand 3x3 (+ReLU), whose outputs are written into the channel slices of
+/// one concat output (1x1 first unless `expand1x1First` is false), then an
+/// optional fused pool. Parameters: squeeze weight[, bias], expand 1x1
+/// weight[, bias], expand 3x3 weight[, bias].
+public struct FireAttributes: Sendable, Hashable {
+    public var squeeze: Conv2DAttributes
+    public var expand1x1: Conv2DAttributes
+    public var expand3x3: Conv2DAttributes
+    public var expand1x1First: Bool
+    public var pool: FusedPool?
+
+    public init(squeeze: Conv2DAttributes, expand1x1: Conv2DAttributes, expand3x3: Conv2DAttributes,
+                expand1x1First: Bool = true, pool: FusedPool? = nil) {
+        self.squeeze = squeeze
+        self.expand1x1 = expand1x1
+        self.expand3x3 = expand3x3
+        self.expand1x1First = expand1x1First
+        self.pool = pool
+    }
+
+    /// The three convolutions in parameter order.
+    public var convolutions: [Conv2DAttributes] { [squeeze, expand1x1, expand3x3] }
+
+    /// Ranges of `Node.parameters` belonging to squeeze, expand 1x1, expand 3x3.
+    public var parameterRanges: [Range<Int>] {
+        var start = 0
+        return convolutions.map { conv in
+            let count = conv.hasBias ? 2 : 1
+            defer { start += count }
+            return start..<(start + count)
+        }
+    }
+
+    /// Channel offsets of the expand outputs in the concat: (1x1, 3x3).
+    public var channelOffsets: (expand1x1: Int, expand3x3: Int) {
+        expand1x1First ? (0, expand1x1.outChannels) : (expand3x3.outChannels, 0)
+    }
+
+    public var outChannels: Int { expand1x1.outChannels + expand3x3.outChannels }
 }
 
 /// Attributes of max and average pooling.
@@ -100,6 +169,8 @@ public enum Op: Sendable, Hashable {
     case flatten
     /// Softmax over the last axis.
     case softmax
+    /// A fused Fire module (created by `FireFusion`).
+    case fire(FireAttributes)
 
     /// The name used in dumps, tables and JSON.
     public var name: String {
@@ -114,6 +185,7 @@ public enum Op: Sendable, Hashable {
         case .dropout: "dropout"
         case .flatten: "flatten"
         case .softmax: "softmax"
+        case .fire: "fire"
         }
     }
 
@@ -121,6 +193,7 @@ public enum Op: Sendable, Hashable {
     public var parameterCount: Int {
         switch self {
         case .conv2d(let a): a.hasBias ? 2 : 1
+        case .fire(let a): a.parameterRanges.last!.upperBound
         case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax: 0
         }
     }
@@ -130,7 +203,7 @@ public enum Op: Sendable, Hashable {
         switch self {
         case .concat: nil
         case .add: 2
-        case .conv2d, .relu, .maxPool, .avgPool, .globalAvgPool, .dropout, .flatten, .softmax: 1
+        case .conv2d, .relu, .maxPool, .avgPool, .globalAvgPool, .dropout, .flatten, .softmax, .fire: 1
         }
     }
 }

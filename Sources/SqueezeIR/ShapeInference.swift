@@ -46,32 +46,24 @@ public enum ShapeInference {
         let x = inputs[0]
         switch node.op {
         case .conv2d(let a):
-            let s = try image(x, node)
-            let w = parameters[0].shape
-            let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, s.c])
-            guard w == expected else {
-                throw .input("weight shape \(w) does not match input \(s) (expected \(expected), OHWI)", node: node.name)
+            let s = try conv(try image(x, node), a, parameters, node)
+            return TensorType(x.elementType, try fusedPool(s, a.pool, node))
+        case .fire(let a):
+            let input = try image(x, node)
+            let ranges = a.parameterRanges
+            guard a.squeeze.kernel == .square(1), a.expand1x1.kernel == .square(1), a.expand3x3.kernel == .square(3) else {
+                throw .input("fire kernels must be 1x1, 1x1 and 3x3", node: node.name)
             }
-            if a.hasBias, parameters[1].shape != TensorShape([a.outChannels]) {
-                throw .input("bias shape \(parameters[1].shape) does not match \(a.outChannels) output channels", node: node.name)
+            let squeezed = try conv(input, a.squeeze, Array(parameters[ranges[0]]), node)
+            let e1 = try conv(squeezed, a.expand1x1, Array(parameters[ranges[1]]), node)
+            let e3 = try conv(squeezed, a.expand3x3, Array(parameters[ranges[2]]), node)
+            guard e1.h == e3.h, e1.w == e3.w else {
+                throw .input("fire expand outputs disagree: \(e1) and \(e3)", node: node.name)
             }
-            guard let oh = OutputSize.conv(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom),
-                  let ow = OutputSize.conv(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right)
-            else {
-                throw .input("kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
-            }
-            return TensorType(x.elementType, .nhwc(s.n, oh, ow, a.outChannels))
+            let concat = TensorShape.nhwc(input.n, e1.h, e1.w, e1.c + e3.c)
+            return TensorType(x.elementType, try fusedPool(concat, a.pool, node))
         case .maxPool(let a), .avgPool(let a):
-            let s = try image(x, node)
-            guard a.padding.top < a.kernel.h, a.padding.bottom < a.kernel.h, a.padding.left < a.kernel.w, a.padding.right < a.kernel.w else {
-                throw .input("padding \(a.padding) must be smaller than kernel \(a.kernel)", node: node.name)
-            }
-            guard let oh = OutputSize.pool(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom, ceilMode: a.ceilMode),
-                  let ow = OutputSize.pool(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right, ceilMode: a.ceilMode)
-            else {
-                throw .input("pool kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
-            }
-            return TensorType(x.elementType, .nhwc(s.n, oh, ow, s.c))
+            return TensorType(x.elementType, try pool(try image(x, node), a, node))
         case .globalAvgPool:
             let s = try image(x, node)
             return TensorType(x.elementType, .nhwc(s.n, 1, 1, s.c))
@@ -101,6 +93,47 @@ public enum ShapeInference {
             return TensorType(x.elementType, TensorShape([n, x.shape.elementCount / max(n, 1)]))
         case .softmax:
             return x
+        }
+    }
+
+    /// Output shape of a convolution (before any fused pool), checking its parameters.
+    static func conv(_ s: TensorShape, _ a: Conv2DAttributes, _ parameters: [TensorType], _ node: Node) throws(Diagnostic) -> TensorShape {
+        guard parameters.count == (a.hasBias ? 2 : 1) else {
+            throw .input("convolution takes \(a.hasBias ? 2 : 1) parameter(s), got \(parameters.count)", node: node.name)
+        }
+        let w = parameters[0].shape
+        let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, s.c])
+        guard w == expected else {
+            throw .input("weight shape \(w) does not match input \(s) (expected \(expected), OHWI)", node: node.name)
+        }
+        if a.hasBias, parameters[1].shape != TensorShape([a.outChannels]) {
+            throw .input("bias shape \(parameters[1].shape) does not match \(a.outChannels) output channels", node: node.name)
+        }
+        guard let oh = OutputSize.conv(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom),
+              let ow = OutputSize.conv(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right)
+        else {
+            throw .input("kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
+        }
+        return .nhwc(s.n, oh, ow, a.outChannels)
+    }
+
+    static func pool(_ s: TensorShape, _ a: PoolAttributes, _ node: Node) throws(Diagnostic) -> TensorShape {
+        guard a.padding.top < a.kernel.h, a.padding.bottom < a.kernel.h, a.padding.left < a.kernel.w, a.padding.right < a.kernel.w else {
+            throw .input("padding \(a.padding) must be smaller than kernel \(a.kernel)", node: node.name)
+        }
+        guard let oh = OutputSize.pool(input: s.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom, ceilMode: a.ceilMode),
+              let ow = OutputSize.pool(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right, ceilMode: a.ceilMode)
+        else {
+            throw .input("pool kernel \(a.kernel) with stride \(a.stride) does not fit input \(s)", node: node.name)
+        }
+        return .nhwc(s.n, oh, ow, s.c)
+    }
+
+    static func fusedPool(_ s: TensorShape, _ pool: FusedPool?, _ node: Node) throws(Diagnostic) -> TensorShape {
+        switch pool {
+        case nil: s
+        case .max(let a): try self.pool(s, a, node)
+        case .globalAverage: .nhwc(s.n, 1, 1, s.c)
         }
     }
 

@@ -14,7 +14,7 @@ public struct ReferenceInterpreter: Sendable {
     /// The graph being run, with `valueTypes` filled in.
     public let graph: Graph
     /// Convolutions prepared once (weights rearranged), by node index.
-    private let convKernels: [Int: Conv2DKernel]
+    private let convKernels: [Int: [Conv2DKernel]]
     /// For every node, the shapes of its activation inputs and its output.
     private let inputShapes: [[TensorShape]]
     private let outputShapes: [TensorShape]
@@ -31,7 +31,7 @@ public struct ReferenceInterpreter: Sendable {
             throw .unsupported("graph input '\(value.name)' is \(value.type); the reference interpreter runs fp32 graphs only")
         }
 
-        var convKernels: [Int: Conv2DKernel] = [:]
+        var convKernels: [Int: [Conv2DKernel]] = [:]
         var inputShapes: [[TensorShape]] = []
         var outputShapes: [TensorShape] = []
         for (index, node) in graph.nodes.enumerated() {
@@ -57,9 +57,19 @@ public struct ReferenceInterpreter: Sendable {
             let kernelShape: TensorShape?
             switch node.op {
             case .conv2d(let a):
-                let kernel = Conv2DKernel(attributes: a, inputChannels: shapes[0].c, weights: floats[0], bias: a.hasBias ? floats[1] : nil)
-                convKernels[index] = kernel
-                kernelShape = kernel.outputShape(for: shapes[0])
+                let kernel = Conv2DKernel(attributes: a.bare, inputChannels: shapes[0].c, weights: floats[0], bias: a.hasBias ? floats[1] : nil)
+                convKernels[index] = [kernel]
+                kernelShape = FusedKernels.poolShape(kernel.outputShape(for: shapes[0]), a.pool)
+            case .fire(let a):
+                var channels = shapes[0].c
+                var kernels: [Conv2DKernel] = []
+                for (conv, range) in zip(a.convolutions, a.parameterRanges) {
+                    kernels.append(Conv2DKernel(attributes: conv.bare, inputChannels: channels, weights: floats[range.lowerBound],
+                                                bias: conv.hasBias ? floats[range.lowerBound + 1] : nil))
+                    if kernels.count == 1 { channels = conv.outChannels }
+                }
+                convKernels[index] = kernels
+                kernelShape = FusedKernels.fireShape(shapes[0], kernels: kernels, a)
             case .maxPool(let a), .avgPool(let a):
                 kernelShape = PoolKernels.outputShape(input: shapes[0], a)
             case .globalAvgPool:
@@ -163,11 +173,16 @@ public struct ReferenceInterpreter: Sendable {
             let shapes = inputShapes[index]
             let y: [Float]
             switch node.op {
-            case .conv2d:
-                guard let kernel = convKernels[index] else {
+            case .conv2d(let a):
+                guard let kernel = convKernels[index]?.first else {
                     throw .internal("convolution was not prepared", node: node.name)
                 }
-                y = kernel.apply(x[0], shape: shapes[0])
+                y = FusedKernels.conv(x[0], shape: shapes[0], kernel: kernel, a)
+            case .fire(let a):
+                guard let kernels = convKernels[index], kernels.count == 3 else {
+                    throw .internal("fire module was not prepared", node: node.name)
+                }
+                y = FusedKernels.fire(x[0], shape: shapes[0], kernels: kernels, a)
             case .relu:
                 y = ElementwiseKernels.relu(x[0])
             case .maxPool(let a):

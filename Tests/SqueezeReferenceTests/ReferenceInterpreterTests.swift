@@ -84,6 +84,7 @@ private func naiveRun(_ graph: Graph, _ input: [Float]) -> [String: [Float]] {
         let x = node.inputs.first.flatMap { values[$0] }
         switch node.op {
         case .conv2d(let a):
+            #expect(a.activation == .none && a.pool == nil, "the textbook interpreter runs unfused graphs only")
             let x = x!, k = a.kernel.h, s = a.stride.h, p = a.padding.top
             let weights = graph.constants[node.parameters[0]]!.floats!  // OHWI
             let bias = a.hasBias ? graph.constants[node.parameters[1]]!.floats! : nil
@@ -177,6 +178,9 @@ private func naiveRun(_ graph: Graph, _ input: [Float]) -> [String: [Float]] {
                 y += e.map { $0 / sum }
             }
             flat[node.output] = y
+        case .fire:
+            // Fused ops are checked against their unfused graphs (SqueezePassesTests).
+            Issue.record("the textbook interpreter runs unfused graphs only")
         }
     }
     var result: [String: [Float]] = [:]

@@ -1,0 +1,34 @@
+import SqueezeIR
+
+/// Folds a ReLU into the convolution that produces its input, when nothing
+/// else reads the convolution's raw output.
+public struct ActivationFusion: GraphPass {
+    public let name = "activation-fusion"
+
+    public init() {}
+
+    public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
+        var result = graph
+        var index = 0
+        while index < result.nodes.count {
+            let relu = result.nodes[index]
+            guard case .relu = relu.op,
+                  let producerIndex = result.nodes.firstIndex(where: { $0.output == relu.inputs[0] }),
+                  case .conv2d(var a) = result.nodes[producerIndex].op,
+                  a.activation == .none, a.pool == nil,
+                  result.isPrivate(relu.inputs[0], to: index)
+            else {
+                index += 1
+                continue
+            }
+            a.activation = .relu
+            var conv = result.nodes[producerIndex]
+            conv.op = .conv2d(a)
+            conv.output = relu.output
+            conv.fusedFrom = conv.sourceNames + relu.sourceNames
+            result.nodes[producerIndex] = conv
+            result.nodes.remove(at: index)
+        }
+        return try result.reinferred()
+    }
+}
