@@ -5,7 +5,7 @@ SQUEEZEC  := $(RELEASE)/squeezec
 MODEL     ?= squeezenet1.1
 SAMPLE    := Samples/sample224.npy
 
-.PHONY: all build deps deps-firmware test demo bench clean
+.PHONY: all build deps deps-firmware test demo bench clean templates
 
 all: build
 
@@ -35,3 +35,7 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# Re-embed Templates/ into the squeezec binary after editing a template.
+templates:
+	SQUEEZEC_RECORD=1 $(SWIFT) test --filter EmbeddedTemplatesTests

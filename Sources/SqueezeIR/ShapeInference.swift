@@ -101,6 +101,9 @@ public enum ShapeInference {
         guard parameters.count == (a.hasBias ? 2 : 1) else {
             throw .input("convolution takes \(a.hasBias ? 2 : 1) parameter(s), got \(parameters.count)", node: node.name)
         }
+        guard a.padding.top < a.kernel.h, a.padding.bottom < a.kernel.h, a.padding.left < a.kernel.w, a.padding.right < a.kernel.w else {
+            throw .unsupported("padding \(a.padding) must be smaller than kernel \(a.kernel) (outputs made only of padding)", node: node.name)
+        }
         let w = parameters[0].shape
         let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, s.c])
         guard w == expected else {

@@ -1,0 +1,40 @@
+/// How far generated outputs are from the reference.
+public struct ErrorStats: Sendable, Codable, Equatable {
+    public var maxAbsError: Double
+    /// max - min of the reference values.
+    public var range: Double
+    /// maxAbsError / range.
+    public var relativeError: Double
+    /// Values that are NaN or infinite in one and not the other.
+    public var nonFinite: Int
+
+    enum CodingKeys: String, CodingKey {
+        case range
+        case maxAbsError = "max_abs_error"
+        case relativeError = "relative_error"
+        case nonFinite = "non_finite"
+    }
+
+    public init(actual: [Float], expected: [Float]) {
+        precondition(actual.count == expected.count, "compared arrays differ in size")
+        var maxAbs = 0.0
+        var nonFinite = 0
+        for (a, e) in zip(actual, expected) {
+            if a.isFinite != e.isFinite {
+                nonFinite += 1
+            } else if a.isFinite {
+                maxAbs = max(maxAbs, Double(abs(a - e)))
+            }
+        }
+        let finite = expected.filter(\.isFinite)
+        let range = Double((finite.max() ?? 0) - (finite.min() ?? 0))
+        self.maxAbsError = maxAbs
+        self.range = range
+        self.relativeError = maxAbs / max(range, Double(Float.leastNormalMagnitude))
+        self.nonFinite = nonFinite
+    }
+
+    public func within(_ tolerance: Double) -> Bool {
+        nonFinite == 0 && relativeError <= tolerance
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import SqueezeIR
+
+/// Raw little-endian float32 files exchanged with harnesses.
+public enum FloatFile {
+    public static func write(_ values: [Float], to url: URL) throws(Diagnostic) {
+        var data = Data(capacity: values.count * 4)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        do {
+            try data.write(to: url)
+        } catch {
+            throw .input("cannot write: \(error.localizedDescription)", file: url.path)
+        }
+    }
+
+    public static func read(_ url: URL, count: Int) throws(Diagnostic) -> [Float] {
+        guard let data = try? Data(contentsOf: url) else { throw .input("cannot read", file: url.path) }
+        guard data.count == count * 4 else {
+            throw .input("holds \(data.count) bytes, expected \(count) floats", file: url.path)
+        }
+        return decode(Array(data))
+    }
+
+    static func decode(_ bytes: [UInt8]) -> [Float] {
+        stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        }
+    }
+}
+
+/// The per-layer dump a harness built with -DSQ_TRACE writes: records of
+/// uint32 name length, name, uint32 count, count floats.
+public enum TraceFile {
+    public static func parse(_ bytes: [UInt8], file: String) throws(Diagnostic) -> [(name: String, values: [Float])] {
+        var records: [(String, [Float])] = []
+        var at = 0
+        func u32() throws(Diagnostic) -> Int {
+            guard at + 4 <= bytes.count else { throw .input("trace is truncated", file: file) }
+            defer { at += 4 }
+            return Int(UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)
+        }
+        while at < bytes.count {
+            let length = try u32()
+            guard length <= 4096, at + length <= bytes.count else { throw .input("trace record name is corrupt", file: file) }
+            let name = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+            at += length
+            let count = try u32()
+            guard at + count * 4 <= bytes.count else { throw .input("trace record '\(name)' is truncated", file: file) }
+            records.append((name, FloatFile.decode(Array(bytes[at..<(at + count * 4)]))))
+            at += count * 4
+        }
+        return records
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+
+/// Compiles generated C with the host compiler (`$CC`, else `cc`) into the
+/// harness of Templates/sq_host_main.c, strict flags, and runs it.
+public struct HostRunner: ModelRunner {
+    public let targetName = "host"
+    public var compiler: String
+    public var extraFlags: [String]
+    public var timeout: TimeInterval
+
+    public init(compiler: String? = nil, extraFlags: [String] = [], timeout: TimeInterval = 300) {
+        self.compiler = compiler ?? ProcessInfo.processInfo.environment["CC"] ?? "cc"
+        self.extraFlags = extraFlags
+        self.timeout = timeout
+    }
+
+    public static let strictFlags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wdouble-promotion"]
+
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) {
+        guard let harness = Templates.file("sq_host_main.c") else { throw .internal("template sq_host_main.c is missing") }
+        do {
+            try Data(harness.utf8).write(to: directory.appendingPathComponent("sq_host_main.c"))
+        } catch {
+            throw .input("cannot write the harness: \(error.localizedDescription)", file: directory.path)
+        }
+        let upper = model.prefix.uppercased()
+        let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + ["sq_host_main.c"]
+        var arguments = Self.strictFlags + ["-O2"] + extraFlags
+        arguments += ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
+                      "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT"]
+        if trace { arguments.append("-DSQ_TRACE") }
+        arguments += sources + ["-lm", "-o", executableName(trace)]
+        let result = try ProcessRunner.run(compiler, arguments, directory: directory, timeout: timeout)
+        guard result.status == 0, !result.timedOut else {
+            let first = result.stderr.split(separator: "\n").prefix(3).joined(separator: " | ")
+            throw .internal("\(compiler) failed to build the generated C (\(directory.path)): \(first)")
+        }
+    }
+
+    func executableName(_ trace: Bool) -> String { trace ? "harness_trace" : "harness" }
+
+    public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> (output: [Float], trace: [(name: String, values: [Float])]) {
+        let inputFile = directory.appendingPathComponent("input.bin")
+        let outputFile = directory.appendingPathComponent("output.bin")
+        let traceFile = directory.appendingPathComponent("trace.bin")
+        try FloatFile.write(input, to: inputFile)
+        try? FileManager.default.removeItem(at: traceFile)
+        let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(executableName(true)).path)
+        let executable = directory.appendingPathComponent(executableName(traced)).path
+        var arguments = [inputFile.path, outputFile.path]
+        if traced { arguments.append(traceFile.path) }
+        let result = try ProcessRunner.run(executable, arguments, directory: directory, timeout: timeout)
+        guard !result.timedOut else { throw .input("the generated code did not finish within \(Int(timeout)) s") }
+        guard result.status == 0 else {
+            throw .input("the generated code failed (exit status \(result.status)): \(result.stderr.split(separator: "\n").first ?? "")")
+        }
+        let output = try FloatFile.read(outputFile, count: model.outputCount)
+        var trace: [(name: String, values: [Float])] = []
+        if traced, let bytes = try? Data(contentsOf: traceFile) {
+            trace = try TraceFile.parse(Array(bytes), file: traceFile.path)
+        }
+        return (output, trace)
+    }
+}

@@ -1,0 +1,43 @@
+/// What `squeezec validate` found.
+public struct ValidationReport: Sendable, Codable {
+    public struct InputResult: Sendable, Codable {
+        public var name: String
+        public var error: ErrorStats
+        public var referenceTop1: Int
+        public var generatedTop1: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, error
+            case referenceTop1 = "reference_top1"
+            case generatedTop1 = "generated_top1"
+        }
+    }
+
+    /// The first traced layer whose output is off by more than the tolerance.
+    public struct Divergence: Sendable, Codable {
+        public var layer: String
+        public var value: String
+        public var error: ErrorStats
+    }
+
+    public var passed: Bool
+    public var target: String
+    public var model: String
+    /// Allowed max |generated - reference| as a fraction of the reference output's range.
+    public var tolerance: Double
+    public var maxAbsError: Double
+    public var maxRelativeError: Double
+    public var arenaBytes: Int
+    public var weightBytes: Int
+    public var inputs: [InputResult]
+    public var firstDivergence: Divergence?
+
+    enum CodingKeys: String, CodingKey {
+        case passed, target, model, tolerance, inputs
+        case maxAbsError = "max_abs_error"
+        case maxRelativeError = "max_relative_error"
+        case arenaBytes = "arena_bytes"
+        case weightBytes = "weight_bytes"
+        case firstDivergence = "first_divergence"
+    }
+}

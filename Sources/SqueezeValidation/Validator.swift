@@ -1,0 +1,99 @@
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+import SqueezeReference
+
+/// generate -> build for a target -> run on inputs -> compare with the Swift
+/// reference; on a mismatch, rebuild with per-layer tracing and name the
+/// first layer that diverges.
+public struct Validator<Runner: ModelRunner> {
+    public struct Input: Sendable {
+        public var name: String
+        /// NHWC.
+        public var values: [Float]
+
+        public init(name: String, values: [Float]) {
+            self.name = name
+            self.values = values
+        }
+    }
+
+    public var runner: Runner
+    /// Max |generated - reference| allowed, relative to the reference output's range.
+    public var tolerance: Double
+    public var progress: (String) -> Void
+
+    public static var defaultTolerance: Double { 1e-5 }
+
+    public init(runner: Runner, tolerance: Double = Validator.defaultTolerance, progress: @escaping (String) -> Void = { _ in }) {
+        self.runner = runner
+        self.tolerance = tolerance
+        self.progress = progress
+    }
+
+    /// Returns the report and the generated code's outputs, one per input.
+    public mutating func validate(_ graph: Graph, inputs: [Input], options: CodegenOptions,
+                                  workDirectory: URL) throws(Diagnostic) -> (report: ValidationReport, outputs: [[Float]]) {
+        progress("generating C for \(graph.name)")
+        let model = try CodeGenerator.generate(graph, options: options)
+        try write(model, to: workDirectory)
+        progress("building for \(runner.targetName)")
+        try runner.build(model, in: workDirectory, trace: false)
+        let reference = try ReferenceInterpreter(graph: graph)
+
+        var results: [ValidationReport.InputResult] = []
+        var outputs: [[Float]] = []
+        var firstFailure: Input?
+        for (i, input) in inputs.enumerated() {
+            progress("running input \(i + 1)/\(inputs.count) (\(input.name)) on \(runner.targetName)")
+            let generated = try runner.run(input.values, model: model, in: workDirectory).output
+            let expected = try reference.run(input.values)
+            let stats = ErrorStats(actual: generated, expected: expected)
+            results.append(.init(name: input.name, error: stats, referenceTop1: Self.argmax(expected), generatedTop1: Self.argmax(generated)))
+            outputs.append(generated)
+            if !stats.within(tolerance) && firstFailure == nil { firstFailure = input }
+        }
+
+        var divergence: ValidationReport.Divergence?
+        if let failing = firstFailure {
+            progress("output differs: rebuilding with per-layer tracing")
+            divergence = try firstDivergence(model, failing, workDirectory)
+        }
+        let report = ValidationReport(
+            passed: firstFailure == nil && !results.isEmpty, target: runner.targetName, model: graph.name, tolerance: tolerance,
+            maxAbsError: results.map(\.error.maxAbsError).max() ?? 0,
+            maxRelativeError: results.map(\.error.relativeError).max() ?? 0,
+            arenaBytes: model.arenaBytes, weightBytes: model.weightBytes, inputs: results, firstDivergence: divergence)
+        return (report, outputs)
+    }
+
+    func write(_ model: GeneratedModel, to directory: URL) throws(Diagnostic) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for file in model.files {
+                try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
+            }
+        } catch {
+            throw .input("cannot write generated files: \(error.localizedDescription)", file: directory.path)
+        }
+    }
+
+    mutating func firstDivergence(_ model: GeneratedModel, _ input: Input, _ directory: URL) throws(Diagnostic) -> ValidationReport.Divergence? {
+        try runner.build(model, in: directory, trace: true)
+        let trace = try runner.run(input.values, model: model, in: directory).trace
+        let expected = try ReferenceInterpreter(graph: model.graph).runCapturingAll(input.values)
+        let layers = Dictionary(model.graph.nodes.map { ($0.output, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for record in trace {
+            guard let reference = expected[record.name], reference.count == record.values.count else { continue }
+            let stats = ErrorStats(actual: record.values, expected: reference)
+            if !stats.within(tolerance) {
+                return .init(layer: layers[record.name] ?? record.name, value: record.name, error: stats)
+            }
+        }
+        return nil
+    }
+
+    static func argmax(_ values: [Float]) -> Int {
+        values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
+    }
+}

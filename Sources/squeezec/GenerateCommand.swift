@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate portable C99 for a model: header, model code, const weights, arena, kernels.")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .shortAndLong, help: "Output folder (created or replaced atomically).")
+    var output: String
+
+    @Option(help: "Prefix of the C API and file names.")
+    var prefix: String = "model"
+
+    func run() throws {
+        let graph = try model.load()
+        let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let generated = try CodeGenerator.generate(graph, options: options)
+        try OutputDirectory.write(generated.files, to: output)
+        print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
+              + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
+    }
+}
+
+extension CommandLine {
+    /// The command line as typed, with the program name reduced to `squeezec`.
+    static var recorded: String {
+        (["squeezec"] + arguments.dropFirst()).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+import SqueezeValidation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Generate C, build and run it on a target, and compare with the Swift reference.",
+        discussion: """
+            Passes when, for every input, max |generated - reference| <= 1e-5 x (max - min of the
+            reference output). On a mismatch the code is rebuilt with per-layer tracing and the
+            first layer whose output differs is named. Exit status 0 only when it matches.
+            """)
+
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case host
+    }
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Where to run: host (the host C compiler, $CC or cc).")
+    var target: Target = .host
+
+    @Option(help: "Number of seeded random inputs (ignored with --input).")
+    var inputs: Int = 1
+
+    @Option(help: "Input image: float32 .npy [1,3,H,W] (NCHW).")
+    var input: String?
+
+    @Option(help: "Write the generated code's output for the (first) input as .npy.")
+    var output: String?
+
+    @Option(help: "Keep the generated sources and build in this folder.")
+    var keep: String?
+
+    @Option(help: "Tolerance: max abs error as a fraction of the reference output's range.")
+    var tolerance: Double = 1e-5
+
+    @Flag(help: "Print one JSON object; no progress output.")
+    var json = false
+
+    func validate() throws {
+        guard inputs >= 1, inputs <= 1000 else { throw ValidationError("--inputs must be between 1 and 1000") }
+        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
+    }
+
+    func run() throws {
+        let graph = try model.load()
+        guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
+            throw Diagnostic.unsupported("validate needs a model with one input and one output")
+        }
+        let cases: [Validator<HostRunner>.Input]
+        if let input {
+            cases = [.init(name: input, values: try InputFiles.readImage(input, for: info))]
+        } else {
+            cases = (1...inputs).map { .init(name: "seed \($0)", values: InputFiles.seeded(UInt64($0), for: info)) }
+        }
+        let work = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-validate-\(UUID().uuidString)")
+        defer { if keep == nil { try? FileManager.default.removeItem(at: work) } }
+
+        let quiet = json
+        var validator = Validator(runner: HostRunner(), tolerance: tolerance) { message in
+            if !quiet { Console.note("[validate] \(message)") }
+        }
+        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+        if let output, let first = outputs.first {
+            try InputFiles.writeOutput(first, type: try graph.type(of: outputName), to: output)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            printText(report)
+        }
+        if !report.passed {
+            var message = "validation failed on \(report.target): max relative error \(report.maxRelativeError) > \(report.tolerance)"
+            if let d = report.firstDivergence {
+                message += "; first diverging layer '\(d.layer)' (value \(d.value), relative error \(d.error.relativeError))"
+            }
+            throw Diagnostic.input(message)
+        }
+    }
+
+    func printText(_ report: ValidationReport) {
+        print("\(report.model) on \(report.target): arena \(report.arenaBytes) bytes, weights \(report.weightBytes) bytes")
+        for input in report.inputs {
+            print(String(format: "  %@: max abs error %.3g, range %.4g, relative %.3g, top-1 %d (reference %d)",
+                         input.name, input.error.maxAbsError, input.error.range, input.error.relativeError,
+                         input.generatedTop1, input.referenceTop1))
+        }
+        print(report.passed ? String(format: "PASS (tolerance %.0e of the output range)", report.tolerance) : "FAIL")
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * sq_common.h - portability macros shared by the squeezec C kernels and the
+ * generated model sources.
+ *
+ * Plain C99, no library dependencies. Every macro has a fallback for
+ * compilers that are neither GCC nor clang.
+ */
+#ifndef SQ_COMMON_H
+#define SQ_COMMON_H
+
+#include <stdint.h>
+
+/*
+ * SQ_INLINE: storage class and linkage for every kernel. Kernels live in a
+ * header and are forced inline so that each call site, whose arguments are
+ * literal constants in generated code, gets its own specialised copy
+ * (loops with constant trip counts, strides folded into addressing).
+ *
+ * Forcing is only done when optimising (__OPTIMIZE__): at -O0 nothing is
+ * constant-folded, and forced inlining of the nested kernel helpers would
+ * blow each call site up to tens of kilobytes of code. Unoptimised builds
+ * get one ordinary static copy of each kernel instead.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__)
+#define SQ_INLINE static inline __attribute__((always_inline))
+#else
+#define SQ_INLINE static inline
+#endif
+
+/* SQ_RESTRICT: C99 `restrict`, spelled so the header also survives C++. */
+#if defined(__cplusplus)
+#if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)
+#define SQ_RESTRICT __restrict
+#else
+#define SQ_RESTRICT
+#endif
+#else
+#define SQ_RESTRICT restrict
+#endif
+
+/* SQ_ALIGN(n): align a variable or buffer to n bytes (no-op if unknown). */
+#if defined(__GNUC__) || defined(__clang__)
+#define SQ_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define SQ_ALIGN(n)
+#endif
+
+/* Minimum / maximum. Arguments are evaluated twice: pass plain values. */
+#define SQ_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SQ_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/*
+ * SQ_FMA(a, b, c): a * b + c in float, fused when the target has a fast
+ * single-precision FMA instruction (VFMA on Armv7E-M with FPv4/FPv5, i.e.
+ * Cortex-M4F/M7/M33/M55, AArch64, x86 with -mfma); plain otherwise.
+ *
+ * Why explicit: GCC in the ISO C modes (-std=c99) never contracts
+ * a * b + c (its -ffp-contract=off), and LLVM does not contract for
+ * Cortex-M4 either, so the plain expression costs a VMUL and a VADD per
+ * MAC. GCC expands __builtin_fmaf to one instruction; clang gets
+ * __builtin_elementwise_fma, because its __builtin_fmaf turns into a call
+ * to libm's fmaf() when errno-setting math is on (the default for
+ * bare-metal Arm). Both compilers thus give the same arithmetic.
+ *
+ * Fused and unfused results differ only in the last bit of each rounding
+ * step. Define SQ_FMA before including this header to override, e.g.
+ * -D'SQ_FMA(a,b,c)=((a)*(b)+(c))' for VMUL + VADD on a Cortex-M4: its TRM
+ * lists VFMA at 3 cycles and VMUL, VADD at 1 each, so that form executes
+ * more instructions but may take fewer cycles.
+ */
+#if !defined(SQ_FMA)
+#if defined(__ARM_FEATURE_FMA) || defined(__FMA__) || defined(__FP_FAST_FMAF)
+#if defined(__clang__) && defined(__has_builtin)
+#if __has_builtin(__builtin_elementwise_fma)
+#define SQ_FMA(a, b, c) __builtin_elementwise_fma((a), (b), (c))
+#endif
+#elif defined(__GNUC__) && !defined(__clang__)
+#define SQ_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#endif
+#endif
+#if !defined(SQ_FMA)
+#define SQ_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+#endif
+
+#endif /* SQ_COMMON_H */

@@ -1,0 +1,99 @@
+/*
+ * Host test harness for generated models (used by `squeezec validate --target host`).
+ *
+ *   harness INPUT.bin OUTPUT.bin [TRACE.bin]
+ *
+ * INPUT.bin holds SQ_INPUT_COUNT little-endian floats (NHWC); OUTPUT.bin gets
+ * SQ_OUTPUT_COUNT floats. Built with -DSQ_TRACE, every layer's output is
+ * appended to TRACE.bin as: uint32 name length, name bytes, uint32 count,
+ * count floats. Compile with:
+ *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
+ *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
+ * Exit status: 0 success, 2 usage or file error, 3 the model returned an error.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include SQ_MODEL_HEADER
+
+static float sq_input[SQ_INPUT_COUNT];
+static float sq_output[SQ_OUTPUT_COUNT];
+
+#ifdef SQ_TRACE
+static FILE *sq_trace_file;
+
+void sq_trace(const char *name, const float *data, int count);
+
+void sq_trace(const char *name, const float *data, int count)
+{
+    uint32_t length = (uint32_t)strlen(name);
+    uint32_t n = (uint32_t)count;
+    if (sq_trace_file == NULL) {
+        return;
+    }
+    fwrite(&length, sizeof length, 1, sq_trace_file);
+    fwrite(name, 1, length, sq_trace_file);
+    fwrite(&n, sizeof n, 1, sq_trace_file);
+    fwrite(data, sizeof(float), (size_t)count, sq_trace_file);
+}
+#endif
+
+static int read_floats(const char *path, float *data, size_t count)
+{
+    FILE *f = fopen(path, "rb");
+    size_t got;
+    int extra;
+    if (f == NULL) {
+        fprintf(stderr, "harness: cannot open %s\n", path);
+        return -1;
+    }
+    got = fread(data, sizeof(float), count, f);
+    extra = fgetc(f);
+    fclose(f);
+    if (got != count || extra != EOF) {
+        fprintf(stderr, "harness: %s must hold exactly %lu floats\n", path, (unsigned long)count);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    FILE *out;
+    int status;
+    if (argc < 3 || argc > 4) {
+        fprintf(stderr, "usage: %s INPUT.bin OUTPUT.bin [TRACE.bin]\n", argv[0]);
+        return 2;
+    }
+    if (read_floats(argv[1], sq_input, SQ_INPUT_COUNT) != 0) {
+        return 2;
+    }
+#ifdef SQ_TRACE
+    if (argc == 4) {
+        sq_trace_file = fopen(argv[3], "wb");
+        if (sq_trace_file == NULL) {
+            fprintf(stderr, "harness: cannot create %s\n", argv[3]);
+            return 2;
+        }
+    }
+#endif
+    status = SQ_RUN(sq_input, sq_output);
+#ifdef SQ_TRACE
+    if (sq_trace_file != NULL) {
+        fclose(sq_trace_file);
+    }
+#endif
+    if (status != 0) {
+        fprintf(stderr, "harness: model returned %d\n", status);
+        return 3;
+    }
+    out = fopen(argv[2], "wb");
+    if (out == NULL || fwrite(sq_output, sizeof(float), SQ_OUTPUT_COUNT, out) != SQ_OUTPUT_COUNT) {
+        fprintf(stderr, "harness: cannot write %s\n", argv[2]);
+        return 2;
+    }
+    fclose(out);
+    return 0;
+}

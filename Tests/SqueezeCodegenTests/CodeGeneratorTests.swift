@@ -1,0 +1,97 @@
+import Foundation
+import SqueezeFrontend
+import SqueezeIR
+import Testing
+@testable import SqueezeCodegen
+
+@Suite struct CodeGeneratorTests {
+    let options = CodegenOptions(prefix: "tiny", commandLine: "squeezec generate (test)")
+
+    func file(_ model: GeneratedModel, _ name: String) throws -> String {
+        try #require(model.files.first { $0.name == name }).contents
+    }
+
+    @Test(arguments: ["fire_pool", "conv_pool", "head"])
+    func goldenSources(name: String) throws {
+        let graph = switch name {
+        case "fire_pool": try TinyModels.firePool()
+        case "conv_pool": try TinyModels.convPool()
+        default: try TinyModels.head()
+        }
+        let model = try CodeGenerator.generate(graph, options: options)
+        try GoldenFiles.check(try file(model, "tiny.c"), name: "\(name).c")
+        try GoldenFiles.check(try file(model, "tiny.h"), name: "\(name).h")
+        try GoldenFiles.check(try file(model, "tiny_weights.c"), name: "\(name)_weights.c")
+    }
+
+    @Test func fireWritesExpandsIntoConcatSlicesWithoutACopy() throws {
+        let model = try CodeGenerator.generate(try TinyModels.firePool(), options: options)
+        let c = try file(model, "tiny.c")
+        #expect(!c.contains("sq_copy_channels_f32"))
+        #expect(c.contains("prepool_rows + 4, "))  // expand 3x3 into channels 4..7 of the pre-pool rows
+        #expect(model.schedule.steps.count == 1)
+    }
+
+    @Test func everyStepCommentNamesItsLayersShapesOffsetsAndMACs() throws {
+        let model = try CodeGenerator.generate(try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_0, inputSize: 64)).graph,
+                                               options: options)
+        let c = try file(model, "tiny.c")
+        for step in model.schedule.steps where step.node.op != .flatten {
+            #expect(c.contains("Step \(step.index): \(step.node.name) - "))
+        }
+        #expect(c.contains("source layers: conv1, relu_conv1, pool1"))
+        #expect(c.contains("scratch fire4.prepool_rows"))
+        #expect(c.contains("MACs "))
+        let h = try file(model, "tiny.h")
+        #expect(h.contains("#define TINY_ARENA_BYTES \(model.arenaBytes)"))
+        #expect(h.contains("#define TINY_INPUT_COUNT 12288"))
+        #expect(h.contains("#define TINY_OUTPUT_COUNT 1000"))
+        #expect(h.contains("Command: squeezec generate (test)"))
+        #expect(h.contains("int tiny_run_with_arena(const float *input, float *output, void *arena);"))
+    }
+
+    @Test func generationIsDeterministic() throws {
+        let graph = try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1, inputSize: 64, bypass: .complex)).graph
+        let a = try CodeGenerator.generate(graph, options: options).files
+        let b = try CodeGenerator.generate(graph, options: options).files
+        #expect(a == b)
+    }
+
+    @Test func noMallocStdioOrVLAsInGeneratedCode() throws {
+        let model = try CodeGenerator.generate(try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1, inputSize: 64)).graph,
+                                               options: options)
+        for file in model.files where file.name.hasSuffix(".c") || file.name.hasSuffix(".h") {
+            let code = Self.withoutComments(file.contents)
+            for banned in ["malloc(", "calloc(", "free(", "printf(", "<stdio.h>", "alloca("] {
+                #expect(!code.contains(banned), "\(file.name) uses \(banned)")
+            }
+        }
+        #expect(Self.withoutComments("a /* malloc( */ b") == "a  b")
+    }
+
+    static func withoutComments(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "/*") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "*/") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    @Test func weightsArePackedConstAndAligned() throws {
+        let model = try CodeGenerator.generate(try TinyModels.convPool(), options: options)
+        let weights = try file(model, "tiny_weights.c")
+        // conv1: 5 output channels pad to 8: 8 * 3 * 3 * 3 = 216 floats.
+        #expect(weights.contains("const float tiny_w_conv1_weight[216] SQ_ALIGN(16) = {"))
+        #expect(weights.contains("const float tiny_w_conv1_bias[5] SQ_ALIGN(16) = {"))
+        #expect(model.weightBytes == (216 + 5) * 4)
+    }
+
+    @Test func badPrefixIsAUsageError() {
+        #expect(throws: Diagnostic.self) {
+            try CodeGenerator.generate(try TinyModels.convPool(), options: CodegenOptions(prefix: "1bad-name"))
+        }
+    }
+}
