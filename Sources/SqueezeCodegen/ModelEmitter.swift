@@ -152,6 +152,10 @@ struct ModelEmitter {
         p.comment(["Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines."])
         p.line("void sq_trace(const char *name, const float *data, int count);")
         p.line("#endif")
+        p.line("#ifdef SQ_PROFILE")
+        p.comment(["Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing)."])
+        p.line("void sq_profile(const char *name);")
+        p.line("#endif")
 
         var identifiers = CIdentifier()
         var scratchPointers: [String: String] = [:]
@@ -204,6 +208,9 @@ struct ModelEmitter {
                 p.line("#ifdef SQ_TRACE")
                 let count = graph.valueTypes[step.node.output]?.shape.elementCount ?? 0
                 p.line("sq_trace(\"\(Self.cString(step.node.output))\", \(pointer(step.node.output)), \(count));")
+                p.line("#endif")
+                p.line("#ifdef SQ_PROFILE")
+                p.line("sq_profile(\"\(Self.cString(step.node.name))\");")
                 p.line("#endif")
             }
             p.line("return 0;")

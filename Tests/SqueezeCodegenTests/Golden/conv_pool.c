@@ -17,6 +17,10 @@
 /* Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines. */
 void sq_trace(const char *name, const float *data, int count);
 #endif
+#ifdef SQ_PROFILE
+/* Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing). */
+void sq_profile(const char *name);
+#endif
 
 /*
  * Step 0: conv1 - conv 3x3/2 -> 5 + ReLU + maxpool 3/2
@@ -47,6 +51,9 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     step_conv1(input, output, a);
 #ifdef SQ_TRACE
     sq_trace("pool1", output, 30);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("conv1");
 #endif
     return 0;
 }

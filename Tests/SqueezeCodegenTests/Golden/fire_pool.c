@@ -17,6 +17,10 @@
 /* Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines. */
 void sq_trace(const char *name, const float *data, int count);
 #endif
+#ifdef SQ_PROFILE
+/* Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing). */
+void sq_profile(const char *name);
+#endif
 
 /*
  * Step 0: fire - fire: squeeze 4, expand 4+4 + maxpool 3/2
@@ -52,6 +56,9 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     step_fire(input, output, a + 168, a);
 #ifdef SQ_TRACE
     sq_trace("pool", output, 96);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("fire");
 #endif
     return 0;
 }

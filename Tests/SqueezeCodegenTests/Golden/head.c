@@ -17,6 +17,10 @@
 /* Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines. */
 void sq_trace(const char *name, const float *data, int count);
 #endif
+#ifdef SQ_PROFILE
+/* Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing). */
+void sq_profile(const char *name);
+#endif
 
 /*
  * Step 0: a - conv 1x1/1 -> 4
@@ -91,21 +95,36 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
 #ifdef SQ_TRACE
     sq_trace("a", a, 100);
 #endif
+#ifdef SQ_PROFILE
+    sq_profile("a");
+#endif
     step_sum(a, input, a + 144);
 #ifdef SQ_TRACE
     sq_trace("sum", a + 144, 100);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("sum");
 #endif
     step_avg(a + 144, a);
 #ifdef SQ_TRACE
     sq_trace("avg", a, 144);
 #endif
+#ifdef SQ_PROFILE
+    sq_profile("avg");
+#endif
     step_conv10(a, a + 144);
 #ifdef SQ_TRACE
     sq_trace("pool10", a + 144, 6);
 #endif
+#ifdef SQ_PROFILE
+    sq_profile("conv10");
+#endif
     step_prob(a + 144, output);
 #ifdef SQ_TRACE
     sq_trace("prob", output, 6);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("prob");
 #endif
     return 0;
 }
