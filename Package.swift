@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "SqueezeMemory", dependencies: ["SqueezeIR"]),
         .target(name: "SqueezeCodegen", dependencies: ["SqueezeIR", "SqueezePasses", "SqueezeMemory"]),
         .target(name: "SqueezeReference", dependencies: ["SqueezeIR"]),
-        .target(name: "SqueezeAnalysis", dependencies: ["SqueezeIR", "SqueezePasses", "SqueezeMemory", "SqueezeCodegen"]),
+        .target(name: "SqueezeAnalysis", dependencies: ["SqueezeIR", "SqueezePasses", "SqueezeMemory"]),
         .target(name: "SqueezeValidation", dependencies: ["SqueezeIR", "SqueezeCodegen", "SqueezeReference"]),
         .executableTarget(name: "squeezec", dependencies: [
             "SqueezeIR", "SqueezeFrontend", "SqueezePasses", "SqueezeMemory",

@@ -23,3 +23,34 @@ for model in squeezenet1.1 squeezenet1.0; do
     echo "| $model | ${size}x${size} | $(awk -v m="$macs" 'BEGIN {printf "%.1f M", m / 1e6}') | $t |"
   done
 done
+
+echo
+echo "## Code generation (release build)"
+echo
+echo "| model | generate, median of $runs (s) | arena (bytes) | weights (bytes) |"
+echo "|---|---|---|---|"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for model in squeezenet1.0 squeezenet1.1; do
+  t=$(for i in $(seq $runs); do /usr/bin/time -f "%e" "$squeezec" generate "$model" -o "$work/$model" 2>&1 >/dev/null | tail -1; done | median)
+  arena=$(sed -n 's/^#define MODEL_ARENA_BYTES \([0-9]*\).*/\1/p' "$work/$model/model.h")
+  weights=$(sed -n 's/^#define MODEL_WEIGHT_BYTES \([0-9]*\).*/\1/p' "$work/$model/model.h")
+  echo "| $model | $t | $arena | $weights |"
+done
+
+echo
+echo "## Generated C on the host (gcc -O2, one inference, wall time; information only)"
+echo
+echo "| model | generated C, median of $runs (s) | Swift reference (s) |"
+echo "|---|---|---|"
+for model in squeezenet1.0 squeezenet1.1; do
+  dir="$work/$model"
+  cp Templates/sq_host_main.c "$dir/"
+  (cd "$dir" && cc -std=c99 -O2 -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT \
+     -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT ./*.c -lm -o harness)
+  count=$(sed -n 's/^#define MODEL_INPUT_COUNT \([0-9]*\).*/\1/p' "$dir/model.h")
+  tail -c $((count * 4)) Samples/sample224.npy > "$dir/input.bin"  # the sample image (NCHW bytes; fine for timing)
+  t=$(for i in $(seq $runs); do /usr/bin/time -f "%e" "$dir/harness" "$dir/input.bin" "$dir/output.bin" 2>&1 | tail -1; done | median)
+  r=$(for i in $(seq $runs); do "$squeezec" run "$model" --top 0 | sed -n 's/.*reference \([0-9.]*\) s.*/\1/p'; done | median)
+  echo "| $model | $t | $r |"
+done

@@ -1,5 +1,6 @@
 import SqueezeIR
 import SqueezeMemory
+import SqueezePasses
 
 /// Everything `squeezec analyze` shows about a model.
 public struct ModelReport: Sendable, Codable, Equatable {
@@ -41,6 +42,24 @@ public struct ModelReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// One step of the fused schedule the generated C runs.
+    public struct Step: Sendable, Codable, Equatable {
+        public var name: String
+        public var op: String
+        /// The original layers the step computes.
+        public var layers: [String]
+        public var output: String
+        public var shape: [Int]
+        /// Row rings and other scratch of this step.
+        public var scratchBytes: Int
+        public var macs: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, op, layers, output, shape, macs
+            case scratchBytes = "scratch_bytes"
+        }
+    }
+
     public var model: String
     /// Input shape, NHWC.
     public var input: [Int]
@@ -55,6 +74,14 @@ public struct ModelReport: Sendable, Codable, Equatable {
     public var naivePeakLayer: String
     public var layers: [Layer]
     public var fireModules: [Fire]
+    /// The fused schedule and its arena (what `generate` emits).
+    public var schedule: [Step]
+    /// Arena bytes the fused schedule needs (scratch included, caller's input
+    /// and output buffers excluded).
+    public var peakRAMBytes: Int
+    /// No placement of the fused schedule's buffers can use less.
+    public var lowerBoundBytes: Int
+    public var planner: String
 
     enum CodingKeys: String, CodingKey {
         case model, input, output, params, macs, layers
@@ -62,6 +89,9 @@ public struct ModelReport: Sendable, Codable, Equatable {
         case naiveActivationBytes = "naive_activation_bytes"
         case naivePeakLayer = "naive_peak_layer"
         case fireModules = "fire_modules"
+        case schedule, planner
+        case peakRAMBytes = "peak_ram_bytes"
+        case lowerBoundBytes = "lower_bound_bytes"
     }
 }
 
@@ -81,6 +111,17 @@ public enum ModelAnalyzer {
         guard let input = graph.inputs.first, let output = graph.outputs.first else {
             throw .input("graph '\(graph.name)' needs an input and an output")
         }
+        let fused = try PassPipeline().run(graph)
+        let schedule = try ExecutionSchedule(graph: fused)
+        let plan = GreedyBySizePlanner().plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
+        try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
+        var steps: [ModelReport.Step] = []
+        for step in schedule.steps {
+            steps.append(ModelReport.Step(
+                name: step.node.name, op: step.node.op.name, layers: step.node.sourceNames, output: step.node.output,
+                shape: try fused.type(of: step.node.output).shape.dims,
+                scratchBytes: step.scratch.reduce(0) { $0 + $1.bytes }, macs: CostModel.macs(of: step.node, in: fused)))
+        }
         return ModelReport(
             model: graph.name,
             input: input.type.shape.dims,
@@ -91,7 +132,11 @@ public enum ModelAnalyzer {
             naiveActivationBytes: peak.bytes,
             naivePeakLayer: graph.nodes.isEmpty ? "" : graph.nodes[peak.step].name,
             layers: layers,
-            fireModules: try fires(graph))
+            fireModules: try fires(graph),
+            schedule: steps,
+            peakRAMBytes: plan.arenaBytes,
+            lowerBoundBytes: plan.lowerBound,
+            planner: plan.strategy)
     }
 
     static func fires(_ graph: Graph) throws(Diagnostic) -> [ModelReport.Fire] {

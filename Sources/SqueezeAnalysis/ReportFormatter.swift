@@ -24,6 +24,19 @@ public enum ReportFormatter {
         lines.append("MACs            \(grouped(report.macs)) (\(millions(report.macs)); convolutions only)")
         lines.append("naive schedule  \(mebibytes(report.naiveActivationBytes)) of activations "
                      + "(every layer writes a new buffer; peak at \(report.naivePeakLayer))")
+        lines.append("fused schedule  \(mebibytes(report.peakRAMBytes)) arena (\(grouped(report.peakRAMBytes)) bytes, planner \(report.planner), "
+                     + "lower bound \(grouped(report.lowerBoundBytes))): "
+                     + String(format: "%.1fx less than the naive schedule", Double(report.naiveActivationBytes) / Double(max(report.peakRAMBytes, 1))))
+        lines.append("")
+        lines.append("Fused schedule (what `generate` emits; input and output are the caller's buffers):")
+        var steps = TextTable(columns: [
+            .init("step"), .init("op"), .init("output (NHWC)"), .init("scratch", right: true), .init("MACs", right: true), .init("layers"),
+        ])
+        for step in report.schedule {
+            steps.add([step.name, step.op, shape(step.shape), grouped(step.scratchBytes), grouped(step.macs),
+                       step.layers.count == 1 ? step.layers[0] : "\(step.layers.first!) .. \(step.layers.last!) (\(step.layers.count))"])
+        }
+        lines += steps.render()
         if !report.fireModules.isEmpty {
             lines.append("")
             lines.append("Fire modules beside a 3x3 convolution with the same channels (weights only):")

@@ -29,6 +29,17 @@ import Testing
         #expect(r.naiveActivationBytes == 2 * 111 * 111 * 64 * 4)
     }
 
+    @Test func fusedScheduleAndArena() throws {
+        let r = try report(.v1_1)
+        #expect(r.schedule.map(\.name) == ["conv1", "fire2", "fire3", "fire4", "fire5", "fire6", "fire7", "fire8", "fire9", "conv10", "flatten"])
+        #expect(r.schedule[0].layers == ["conv1", "relu_conv1", "pool1"])
+        #expect(r.schedule[0].scratchBytes == 3 * 111 * 64 * 4)
+        #expect(r.schedule.reduce(0) { $0 + $1.macs } == r.macs)
+        #expect(r.peakRAMBytes >= r.lowerBoundBytes)
+        #expect(r.peakRAMBytes < r.naiveActivationBytes / 2)
+        #expect(r.planner == "greedy-by-size")
+    }
+
     @Test func fireComparisonPerModule() throws {
         let r = try report(.v1_0)
         #expect(r.fireModules.count == 8)
@@ -41,7 +52,8 @@ import Testing
     @Test func jsonHasTheDocumentedKeys() throws {
         let json = try ReportFormatter.json(try report(.v1_0))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        for key in ["params", "macs", "weight_bytes", "layers", "naive_activation_bytes", "fire_modules"] {
+        for key in ["params", "macs", "weight_bytes", "layers", "naive_activation_bytes", "fire_modules", "schedule",
+                    "peak_ram_bytes", "lower_bound_bytes"] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["params"] as? Int == 1_248_424)
