@@ -3,9 +3,10 @@ SWIFT     ?= swift
 RELEASE   := .build/release
 SQUEEZEC  := $(RELEASE)/squeezec
 MODEL     ?= squeezenet1.1
+BOARD     ?= mps2-an386
 SAMPLE    := Samples/sample224.npy
 
-.PHONY: all build deps deps-firmware test demo bench clean templates
+.PHONY: all build deps deps-firmware test demo bench clean templates firmware run-qemu
 
 all: build
 
@@ -18,18 +19,28 @@ deps-firmware:
 build: deps
 	$(SWIFT) build -c release --product squeezec
 
-# Unit, golden and end-to-end tests. The CLI tests drive the release binary.
-test: build
+# Unit, golden and end-to-end tests (host and QEMU). The CLI tests drive the release binary.
+test: deps-firmware build
 	SQUEEZEC_BIN=$(abspath $(SQUEEZEC)) $(SWIFT) test
 
-demo: build
-	@echo "== squeezec analyze $(MODEL)"
-	@$(SQUEEZEC) analyze $(MODEL)
+# The main job: compile SqueezeNet, build firmware for the default board, run it
+# under QEMU against the Swift reference; print top-5, RAM, flash, instructions.
+demo: deps-firmware build
+	@echo "== squeezec analyze $(MODEL) (summary)"
+	@$(SQUEEZEC) analyze $(MODEL) | sed -n '/^parameters/,/^fused schedule/p'
 	@echo
-	@echo "== squeezec run $(MODEL) --input $(SAMPLE)"
-	@$(SQUEEZEC) run $(MODEL) --input $(SAMPLE) --output $(RELEASE)/demo-output.npy
+	@echo "== squeezec validate $(MODEL) --target $(BOARD) --input $(SAMPLE)"
+	@$(SQUEEZEC) validate $(MODEL) --target $(BOARD) --input $(SAMPLE)
 
-bench: build
+# Firmware image only: build/firmware-$(BOARD)/firmware.elf.
+firmware: deps-firmware build
+	$(SQUEEZEC) firmware $(MODEL) --board $(BOARD) -o build/firmware-$(BOARD)
+
+# Build, run under QEMU and compare with the reference on the sample image.
+run-qemu: deps-firmware build
+	$(SQUEEZEC) validate $(MODEL) --target $(BOARD) --input $(SAMPLE)
+
+bench: deps-firmware build
 	scripts/bench.sh $(SQUEEZEC) > bench/results.md
 	@cat bench/results.md
 

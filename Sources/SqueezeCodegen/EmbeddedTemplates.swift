@@ -1,8 +1,1082 @@
-// Generated from Templates/ by EmbeddedTemplatesTests; do not edit.
+// Generated from Templates/ and Firmware/ by EmbeddedTemplatesTests; do not edit.
 // Re-record: make templates (SQUEEZEC_RECORD=1 swift test --filter EmbeddedTemplatesTests).
 
 enum EmbeddedTemplates {
     static let files: [String: String] = [
+        "Firmware/common/sq_calibrate.c": #"""
+/*
+ * sq_calibrate.c - measures the SysTick ticks -> instructions ratio.
+ *
+ * A replacement for sq_harness.c (same startup, linker script and flags,
+ * no model): runs spin loops of exactly known length and prints, per loop,
+ *   SQ_CALIBRATE <instructions> <ticks> <counted instructions>
+ * where <counted instructions> is what sq_cycles_to_instructions makes of
+ * the ticks. Run under -icount shift=0. The longest loop crosses several
+ * 24-bit SysTick wraps, which checks the wrap accounting.
+ */
+#include <stdint.h>
+
+#include "sq_cycles.h"
+#include "sq_semihost.h"
+
+/* Executes exactly 2 * iterations instructions (subs + bne per turn). */
+static void sq_spin(uint32_t iterations)
+{
+    register uint32_t r __asm__("r0") = iterations;
+    __asm__ volatile(
+        "1:\n\t"
+        "subs %0, %0, #1\n\t"
+        "bne 1b\n\t"
+        : "+r"(r)
+        :
+        : "cc");
+}
+
+static uint64_t sq_measure(uint32_t iterations)
+{
+    uint64_t start = sq_cycles_ticks();
+    sq_spin(iterations);
+    return sq_cycles_ticks() - start;
+}
+
+int main(void)
+{
+    static const uint32_t iterations[] = { 1000000u, 10000000u, 100000000u, 400000000u };
+    unsigned i;
+    sq_cycles_start();
+    for (i = 0; i < sizeof iterations / sizeof iterations[0]; i++) {
+        char line[96];
+        char *end = line + sizeof line;
+        uint64_t ticks = sq_measure(iterations[i]);
+        char *p = sq_fmt_str(line, end, "SQ_CALIBRATE ");
+        p = sq_fmt_u64(p, end, 2u * (uint64_t)iterations[i]);
+        p = sq_fmt_str(p, end, " ");
+        p = sq_fmt_u64(p, end, ticks);
+        p = sq_fmt_str(p, end, " ");
+        p = sq_fmt_u64(p, end, sq_cycles_to_instructions(ticks));
+        (void)sq_fmt_str(p, end, "\n");
+        sq_sh_write0(line);
+    }
+    return 0;
+}
+"""#,
+        "Firmware/common/sq_cycles.c": #"""
+/*
+ * sq_cycles.c - SysTick based instruction counter (see sq_cycles.h).
+ */
+#include "sq_board.h"
+#include "sq_cycles.h"
+
+#define SQ_SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SQ_SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SQ_SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+
+#define SQ_SYST_CSR_ENABLE (1u << 0)
+#define SQ_SYST_CSR_TICKINT (1u << 1)
+#define SQ_SYST_CSR_CLKSOURCE (1u << 2) /* 1 = core clock */
+
+#define SQ_SYST_RELOAD 0x00FFFFFFu
+
+static volatile uint32_t sq_systick_wraps;
+
+void sq_systick_handler(void)
+{
+    sq_systick_wraps++;
+}
+
+void sq_cycles_start(void)
+{
+    SQ_SYST_CSR = 0u;
+    sq_systick_wraps = 0u;
+    SQ_SYST_RVR = SQ_SYST_RELOAD;
+    SQ_SYST_CVR = 0u; /* any write clears the counter; it reloads on the next tick */
+    SQ_SYST_CSR = SQ_SYST_CSR_ENABLE | SQ_SYST_CSR_TICKINT | SQ_SYST_CSR_CLKSOURCE;
+}
+
+uint64_t sq_cycles_ticks(void)
+{
+    uint32_t before;
+    uint32_t after;
+    uint32_t value;
+    uint32_t phase;
+    /* Retry if a wrap interrupt ran between the two reads of the wrap count. */
+    do {
+        before = sq_systick_wraps;
+        value = SQ_SYST_CVR & SQ_SYST_RELOAD;
+        after = sq_systick_wraps;
+    } while (before != after);
+    /*
+     * The counter runs 0 (cleared at start), RELOAD, RELOAD-1, ..., 1, 0,
+     * RELOAD, ...: a period of RELOAD+1 ticks whose last state is 0, where
+     * the wrap interrupt fires. So after `wraps` interrupts the position in
+     * the current period is 0 for value 0, else RELOAD + 1 - value.
+     */
+    phase = value == 0u ? 0u : SQ_SYST_RELOAD + 1u - value;
+    return (uint64_t)before * ((uint64_t)SQ_SYST_RELOAD + 1u) + (uint64_t)phase;
+}
+
+uint64_t sq_cycles_to_instructions(uint64_t ticks)
+{
+    return ticks * (uint64_t)SQ_BOARD_INSTR_PER_TICK_NUM / (uint64_t)SQ_BOARD_INSTR_PER_TICK_DEN;
+}
+"""#,
+        "Firmware/common/sq_cycles.h": #"""
+/*
+ * sq_cycles.h - deterministic instruction counting under QEMU -icount shift=0.
+ *
+ * With -icount shift=0 QEMU's virtual clock advances exactly 1 ns per
+ * executed instruction. SysTick, clocked from the core clock, then ticks
+ * once every (1e9 / core Hz) instructions: 40 on mps2 (25 MHz), 31.25 on
+ * mps3-an547 (32 MHz). SysTick is 24 bits wide: it runs free with reload
+ * 0xFFFFFF and its interrupt counts the wraps, which gives a 56-bit tick
+ * count (about 671 M instructions per wrap on mps2).
+ *
+ * The ratio comes from the board header sq_board.h as the fraction
+ * SQ_BOARD_INSTR_PER_TICK_NUM / SQ_BOARD_INSTR_PER_TICK_DEN.
+ */
+#ifndef SQ_CYCLES_H
+#define SQ_CYCLES_H
+
+#include <stdint.h>
+
+/* Starts SysTick (core clock, reload 0xFFFFFF, wrap interrupt). */
+void sq_cycles_start(void);
+
+/* Ticks since sq_cycles_start (monotonic, wrap-safe). */
+uint64_t sq_cycles_ticks(void);
+
+/* Converts a tick count (a difference) into instructions for this board. */
+uint64_t sq_cycles_to_instructions(uint64_t ticks);
+
+/* SysTick exception handler (vector 15). */
+void sq_systick_handler(void);
+
+#endif /* SQ_CYCLES_H */
+"""#,
+        "Firmware/common/sq_harness.c": #"""
+/*
+ * sq_harness.c - firmware test harness for generated models (QEMU boards).
+ *
+ * The firmware counterpart of Templates/sq_host_main.c. Through semihosting
+ * (host files relative to QEMU's current directory) it reads input.bin
+ * (exactly SQ_INPUT_COUNT little-endian floats), runs the model once while
+ * counting instructions, writes output.bin (SQ_OUTPUT_COUNT floats) and
+ * prints, one per line on the semihosting console:
+ *   SQ_LAYER <name> <instructions>     per step, only with -DSQ_PROFILE
+ *   SQ_INSTRUCTIONS <n>                the whole SQ_RUN call
+ *   SQ_STACK <bytes>                   stack high-water mark
+ *   SQ_DONE <status>
+ * then exits with <status>: 0 success, 2 input/output file error,
+ * 3 fault (printed by the fault handler as SQ_FAULT ...), 4 the model
+ * returned non-zero.
+ *
+ * Compile with
+ *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
+ *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
+ * and optionally -DSQ_PROFILE, -DSQ_TRACE (also for the model sources):
+ * with SQ_TRACE every step's output is appended to trace.bin as uint32
+ * name length, name bytes, uint32 count, count floats.
+ * -DSQ_FAULT_TEST=1 (bad load) or =2 (branch to an ARM-state address)
+ * faults on purpose before the model runs, to test the fault path.
+ */
+#include <stdint.h>
+
+#include "sq_board.h"
+#include "sq_cycles.h"
+#include "sq_semihost.h"
+#include "sq_startup.h"
+
+#include SQ_MODEL_HEADER
+
+#define SQ_EXIT_OK 0
+#define SQ_EXIT_IO 2
+#define SQ_EXIT_MODEL 4
+
+static float sq_input[SQ_INPUT_COUNT];
+static float sq_output[SQ_OUTPUT_COUNT];
+
+static void sq_print_line(const char *a, const char *b)
+{
+    char line[160];
+    char *end = line + sizeof line;
+    char *p = sq_fmt_str(line, end, a);
+    p = sq_fmt_str(p, end, b);
+    (void)sq_fmt_str(p, end, "\n");
+    sq_sh_write0(line);
+}
+
+static void sq_print_u64(const char *label, uint64_t value)
+{
+    char number[24];
+    (void)sq_fmt_u64(number, number + sizeof number, value);
+    sq_print_line(label, number);
+}
+
+static int sq_done(int status)
+{
+    sq_print_u64("SQ_DONE ", (uint64_t)status);
+    return status;
+}
+
+#ifdef SQ_TRACE
+static int32_t sq_trace_handle = -1;
+
+void sq_trace(const char *name, const float *data, int count);
+
+void sq_trace(const char *name, const float *data, int count)
+{
+    uint32_t length = 0;
+    uint32_t n = (uint32_t)count;
+    if (sq_trace_handle < 0) {
+        return;
+    }
+    while (name[length] != '\0') {
+        length++;
+    }
+    /* Little-endian target: the uint32 fields are written as they are. */
+    (void)sq_sh_write(sq_trace_handle, &length, 4u);
+    (void)sq_sh_write(sq_trace_handle, name, length);
+    (void)sq_sh_write(sq_trace_handle, &n, 4u);
+    (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(float));
+}
+#endif
+
+#ifdef SQ_PROFILE
+#define SQ_PROFILE_MAX 512
+static const char *sq_profile_names[SQ_PROFILE_MAX];
+static uint64_t sq_profile_ticks[SQ_PROFILE_MAX];
+static int sq_profile_count;
+static uint64_t sq_profile_last;
+
+void sq_profile(const char *name);
+
+/* Records the ticks since the previous hook (or the start of SQ_RUN). */
+void sq_profile(const char *name)
+{
+    uint64_t now = sq_cycles_ticks();
+    if (sq_profile_count < SQ_PROFILE_MAX) {
+        sq_profile_names[sq_profile_count] = name;
+        sq_profile_ticks[sq_profile_count] = now - sq_profile_last;
+        sq_profile_count++;
+    }
+    sq_profile_last = now;
+}
+#endif
+
+static int sq_read_input(void)
+{
+    const char *path = "input.bin";
+    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(float);
+    unsigned char extra;
+    uint32_t missing;
+    uint32_t beyond;
+    int32_t h = sq_sh_open(path, SQ_OPEN_READ_BINARY);
+    if (h < 0) {
+        sq_print_line("harness: cannot open ", path);
+        return -1;
+    }
+    missing = sq_sh_read(h, sq_input, bytes);
+    beyond = sq_sh_read(h, &extra, 1u); /* 1 = nothing left, as required */
+    (void)sq_sh_close(h);
+    if (missing != 0u || beyond != 1u) {
+        char text[96];
+        char *end = text + sizeof text;
+        char *p = sq_fmt_str(text, end, path);
+        p = sq_fmt_str(p, end, " must hold exactly ");
+        p = sq_fmt_u64(p, end, (uint64_t)SQ_INPUT_COUNT);
+        (void)sq_fmt_str(p, end, " floats");
+        sq_print_line("harness: ", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int sq_write_output(void)
+{
+    const char *path = "output.bin";
+    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(float);
+    uint32_t missing;
+    int32_t h = sq_sh_open(path, SQ_OPEN_WRITE_BINARY);
+    if (h < 0) {
+        sq_print_line("harness: cannot create ", path);
+        return -1;
+    }
+    missing = sq_sh_write(h, sq_output, bytes);
+    if (sq_sh_close(h) != 0 || missing != 0u) {
+        sq_print_line("harness: cannot write ", path);
+        return -1;
+    }
+    return 0;
+}
+
+#ifdef SQ_FAULT_TEST
+static void sq_fault_on_purpose(void)
+{
+#if SQ_FAULT_TEST == 2
+    /* Bit 0 clear: the branch leaves Thumb state -> UsageFault INVSTATE. */
+    void (*jump)(void) = (void (*)(void))(uintptr_t)0x00000100u;
+    jump();
+#else
+    /* A load from an address nothing answers -> BusFault. */
+    volatile uint32_t *bad = (volatile uint32_t *)(uintptr_t)SQ_BOARD_FAULT_ADDRESS;
+    sq_print_u64("SQ_UNREACHABLE ", (uint64_t)*bad);
+#endif
+}
+#endif
+
+int main(void)
+{
+    uint64_t start;
+    uint64_t stop;
+    int status;
+    int exit_status = SQ_EXIT_OK;
+
+    if (sq_read_input() != 0) {
+        return sq_done(SQ_EXIT_IO);
+    }
+#ifdef SQ_TRACE
+    sq_trace_handle = sq_sh_open("trace.bin", SQ_OPEN_WRITE_BINARY);
+    if (sq_trace_handle < 0) {
+        sq_print_line("harness: cannot create ", "trace.bin");
+        return sq_done(SQ_EXIT_IO);
+    }
+#endif
+#ifdef SQ_FAULT_TEST
+    sq_fault_on_purpose();
+#endif
+
+    sq_cycles_start();
+    start = sq_cycles_ticks();
+#ifdef SQ_PROFILE
+    sq_profile_last = start;
+#endif
+    status = SQ_RUN(sq_input, sq_output);
+    stop = sq_cycles_ticks();
+
+#ifdef SQ_TRACE
+    (void)sq_sh_close(sq_trace_handle);
+    sq_trace_handle = -1;
+#endif
+    if (status != 0) {
+        char number[24];
+        char *p = number;
+        uint32_t magnitude = (uint32_t)status;
+        if (status < 0) {
+            p = sq_fmt_str(p, number + sizeof number, "-");
+            magnitude = 0u - magnitude;
+        }
+        (void)sq_fmt_u64(p, number + sizeof number, (uint64_t)magnitude);
+        sq_print_line("harness: model returned ", number);
+        exit_status = SQ_EXIT_MODEL;
+    } else if (sq_write_output() != 0) {
+        exit_status = SQ_EXIT_IO;
+    }
+
+#ifdef SQ_PROFILE
+    {
+        int i;
+        for (i = 0; i < sq_profile_count; i++) {
+            char line[160];
+            char *end = line + sizeof line;
+            char *p = sq_fmt_str(line, end, "SQ_LAYER ");
+            p = sq_fmt_str(p, end, sq_profile_names[i]);
+            p = sq_fmt_str(p, end, " ");
+            p = sq_fmt_u64(p, end, sq_cycles_to_instructions(sq_profile_ticks[i]));
+            (void)sq_fmt_str(p, end, "\n");
+            sq_sh_write0(line);
+        }
+    }
+#endif
+    sq_print_u64("SQ_INSTRUCTIONS ", sq_cycles_to_instructions(stop - start));
+    sq_print_u64("SQ_STACK ", (uint64_t)sq_stack_high_water());
+    return sq_done(exit_status);
+}
+"""#,
+        "Firmware/common/sq_semihost.c": #"""
+/*
+ * sq_semihost.c - Arm semihosting calls (bkpt 0xab) and tiny text formatting.
+ */
+#include "sq_semihost.h"
+
+int32_t sq_semihost_call(uint32_t op, const void *arg)
+{
+    register uint32_t r0 __asm__("r0") = op;
+    register const void *r1 __asm__("r1") = arg;
+    /* The host may read or write any memory the argument block points to. */
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    return (int32_t)r0;
+}
+
+static uint32_t sq_length(const char *s)
+{
+    uint32_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
+}
+
+int32_t sq_sh_open(const char *path, uint32_t mode)
+{
+    uint32_t block[3];
+    block[0] = (uint32_t)(uintptr_t)path;
+    block[1] = mode;
+    block[2] = sq_length(path);
+    return sq_semihost_call(SQ_SYS_OPEN, block);
+}
+
+int32_t sq_sh_close(int32_t handle)
+{
+    uint32_t block[1];
+    block[0] = (uint32_t)handle;
+    return sq_semihost_call(SQ_SYS_CLOSE, block);
+}
+
+uint32_t sq_sh_read(int32_t handle, void *buf, uint32_t len)
+{
+    uint32_t block[3];
+    block[0] = (uint32_t)handle;
+    block[1] = (uint32_t)(uintptr_t)buf;
+    block[2] = len;
+    return (uint32_t)sq_semihost_call(SQ_SYS_READ, block);
+}
+
+uint32_t sq_sh_write(int32_t handle, const void *buf, uint32_t len)
+{
+    uint32_t block[3];
+    block[0] = (uint32_t)handle;
+    block[1] = (uint32_t)(uintptr_t)buf;
+    block[2] = len;
+    return (uint32_t)sq_semihost_call(SQ_SYS_WRITE, block);
+}
+
+void sq_sh_write0(const char *text)
+{
+    (void)sq_semihost_call(SQ_SYS_WRITE0, text);
+}
+
+void sq_sh_exit(uint32_t status)
+{
+    uint32_t block[2];
+    block[0] = SQ_ADP_APPLICATION_EXIT;
+    block[1] = status;
+    for (;;) {
+        /* Does not return under QEMU; loop in case a debugger resumes. */
+        (void)sq_semihost_call(SQ_SYS_EXIT_EXTENDED, block);
+    }
+}
+
+char *sq_fmt_str(char *dst, char *end, const char *s)
+{
+    while (*s != '\0' && dst < end - 1) {
+        *dst++ = *s++;
+    }
+    *dst = '\0';
+    return dst;
+}
+
+char *sq_fmt_u64(char *dst, char *end, uint64_t value)
+{
+    char digits[21];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + (int)(value % 10u));
+        value /= 10u;
+    } while (value != 0u);
+    while (n > 0 && dst < end - 1) {
+        *dst++ = digits[--n];
+    }
+    *dst = '\0';
+    return dst;
+}
+
+char *sq_fmt_hex32(char *dst, char *end, uint32_t value)
+{
+    static const char hex[] = "0123456789abcdef";
+    char text[11];
+    int i;
+    text[0] = '0';
+    text[1] = 'x';
+    for (i = 0; i < 8; i++) {
+        text[2 + i] = hex[(value >> (28 - 4 * i)) & 0xFu];
+    }
+    text[10] = '\0';
+    return sq_fmt_str(dst, end, text);
+}
+"""#,
+        "Firmware/common/sq_semihost.h": #"""
+/*
+ * sq_semihost.h - Arm semihosting for the squeezec firmware (QEMU, M-profile).
+ *
+ * Every call is a `bkpt 0xab` with the operation number in r0 and a pointer
+ * to the argument block (or, for SYS_WRITE0, to the string) in r1; the
+ * result comes back in r0. QEMU must run with
+ *   -semihosting-config enable=on,target=native[,chardev=ID]
+ * otherwise the breakpoint is a debug event that escalates to a HardFault.
+ * Host file names are relative to QEMU's current directory.
+ */
+#ifndef SQ_SEMIHOST_H
+#define SQ_SEMIHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SQ_SYS_OPEN 0x01
+#define SQ_SYS_CLOSE 0x02
+#define SQ_SYS_WRITE0 0x04
+#define SQ_SYS_WRITE 0x05
+#define SQ_SYS_READ 0x06
+#define SQ_SYS_EXIT_EXTENDED 0x20
+
+/* ADP_Stopped_ApplicationExit: the reason code SYS_EXIT_EXTENDED reports. */
+#define SQ_ADP_APPLICATION_EXIT 0x20026u
+
+/* SYS_OPEN modes (index into the ISO C fopen mode strings). */
+#define SQ_OPEN_READ_BINARY 1 /* "rb" */
+#define SQ_OPEN_WRITE_BINARY 5 /* "wb" */
+
+/* Raw call: op in r0, arg in r1, returns r0. */
+int32_t sq_semihost_call(uint32_t op, const void *arg);
+
+/* Opens a host file; returns a handle >= 0 or -1. */
+int32_t sq_sh_open(const char *path, uint32_t mode);
+/* Closes a handle; returns 0 or -1. */
+int32_t sq_sh_close(int32_t handle);
+/* Reads/writes len bytes; return the number of bytes NOT transferred (0 = all). */
+uint32_t sq_sh_read(int32_t handle, void *buf, uint32_t len);
+uint32_t sq_sh_write(int32_t handle, const void *buf, uint32_t len);
+/* Writes a NUL-terminated string to the debug console. */
+void sq_sh_write0(const char *text);
+/* Ends the simulation; `status` becomes QEMU's exit status. */
+void sq_sh_exit(uint32_t status) __attribute__((noreturn));
+
+/*
+ * Minimal line formatting (no stdio): each appends to dst, never writes past
+ * end - 1, keeps dst NUL-terminated and returns the new end of the text.
+ */
+char *sq_fmt_str(char *dst, char *end, const char *s);
+char *sq_fmt_u64(char *dst, char *end, uint64_t value);
+char *sq_fmt_hex32(char *dst, char *end, uint32_t value); /* "0x" + 8 digits */
+
+#endif /* SQ_SEMIHOST_H */
+"""#,
+        "Firmware/common/sq_startup.c": #"""
+/*
+ * sq_startup.c - vector table, reset handler and fault handling for the
+ * squeezec firmware on Armv7-M / Armv8-M mainline cores under QEMU.
+ *
+ * The linker script (one per board) provides:
+ *   sq_ld_stack_limit, sq_ld_stack_top   the main stack [limit, top)
+ *   sq_ld_data_load                      load address of .data
+ *   sq_ld_data_start, sq_ld_data_end     .data in RAM
+ *   sq_ld_bss_start, sq_ld_bss_end       .bss in RAM (zeroed here)
+ * and places `sq_vectors` (section .vectors) where the core fetches its
+ * vector table after reset (VTOR reset value of the board).
+ */
+#include <stdint.h>
+
+#include "sq_cycles.h"
+#include "sq_semihost.h"
+#include "sq_startup.h"
+
+extern uint32_t sq_ld_stack_limit[];
+extern uint32_t sq_ld_stack_top[];
+extern uint32_t sq_ld_data_load[];
+extern uint32_t sq_ld_data_start[];
+extern uint32_t sq_ld_data_end[];
+extern uint32_t sq_ld_bss_start[];
+extern uint32_t sq_ld_bss_end[];
+
+int main(void);
+
+void sq_reset_handler(void) __attribute__((noreturn));
+void sq_fault_handler(void) __attribute__((naked));
+
+/* System control block registers. */
+#define SQ_SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
+#define SQ_SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
+#define SQ_SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
+#define SQ_SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
+
+/* SHCSR enables: MemManage, BusFault, UsageFault (and SecureFault on v8-M). */
+#define SQ_SHCSR_MEMFAULTENA (1u << 16)
+#define SQ_SHCSR_BUSFAULTENA (1u << 17)
+#define SQ_SHCSR_USGFAULTENA (1u << 18)
+#define SQ_SHCSR_SECUREFAULTENA (1u << 19)
+
+/* CFSR bits telling that the exception frame could not be pushed. */
+#define SQ_CFSR_MSTKERR (1u << 4)
+#define SQ_CFSR_STKERR (1u << 12)
+#define SQ_CFSR_STKOF (1u << 20) /* Armv8-M stack limit violation */
+
+/* Armv8-M mainline: SecureFault exception and the MSPLIM stack limit. */
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
+#define SQ_HAS_SECURITY_EXTENSION_VECTOR 1
+#define SQ_HAS_STACK_LIMIT 1
+#else
+#define SQ_HAS_SECURITY_EXTENSION_VECTOR 0
+#define SQ_HAS_STACK_LIMIT 0
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Vector table                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef union {
+    void (*handler)(void);
+    uint32_t *stack_top;
+} sq_vector_t;
+
+/* 16 system exceptions + 32 external interrupts (none is enabled). */
+#define SQ_VECTOR_COUNT 48
+
+/* Every exception except reset and SysTick is a failure: report and exit. */
+#define SQ_FAULT_VECTOR { .handler = sq_fault_handler }
+
+__attribute__((section(".vectors"), used))
+const sq_vector_t sq_vectors[SQ_VECTOR_COUNT] = {
+    { .stack_top = sq_ld_stack_top },  /*  0 initial MSP */
+    { .handler = sq_reset_handler },   /*  1 Reset */
+    SQ_FAULT_VECTOR,                   /*  2 NMI */
+    SQ_FAULT_VECTOR,                   /*  3 HardFault */
+    SQ_FAULT_VECTOR,                   /*  4 MemManage */
+    SQ_FAULT_VECTOR,                   /*  5 BusFault */
+    SQ_FAULT_VECTOR,                   /*  6 UsageFault */
+    SQ_FAULT_VECTOR,                   /*  7 SecureFault (v8-M) */
+    SQ_FAULT_VECTOR,                   /*  8 reserved */
+    SQ_FAULT_VECTOR,                   /*  9 reserved */
+    SQ_FAULT_VECTOR,                   /* 10 reserved */
+    SQ_FAULT_VECTOR,                   /* 11 SVCall */
+    SQ_FAULT_VECTOR,                   /* 12 DebugMonitor */
+    SQ_FAULT_VECTOR,                   /* 13 reserved */
+    SQ_FAULT_VECTOR,                   /* 14 PendSV */
+    { .handler = sq_systick_handler }, /* 15 SysTick */
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR,
+    SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR, SQ_FAULT_VECTOR
+};
+
+/* ------------------------------------------------------------------------ */
+/* Reset                                                                    */
+/* ------------------------------------------------------------------------ */
+
+void sq_reset_handler(void)
+{
+    uint32_t *src;
+    uint32_t *dst;
+    uint32_t sp;
+    uint32_t shcsr;
+    volatile uint32_t *paint;
+    int status;
+
+    /*
+     * FPU (CP10, CP11 full access) first: the compiler may use FP or MVE
+     * registers anywhere, even in the copy loops below.
+     */
+    SQ_SCB_CPACR |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+
+    src = sq_ld_data_load;
+    for (dst = sq_ld_data_start; dst < sq_ld_data_end; dst++) {
+        *dst = *src++;
+    }
+    for (dst = sq_ld_bss_start; dst < sq_ld_bss_end; dst++) {
+        *dst = 0u;
+    }
+
+    /*
+     * Paint the free stack below the current SP for the high-water mark.
+     * Volatile stores, so this loop never becomes a memset call (which
+     * would push its frame into the very region being painted).
+     */
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (paint = sq_ld_stack_limit; (uint32_t)(uintptr_t)paint < sp; paint++) {
+        *paint = SQ_STACK_PAINT;
+    }
+
+#if SQ_HAS_STACK_LIMIT
+    /* Armv8-M: a push below the stack region is a UsageFault (STKOF). */
+    __asm__ volatile("msr msplim, %0" : : "r"(sq_ld_stack_limit) : "memory");
+#endif
+
+    /* Report MemManage/BusFault/UsageFault as themselves, not as HardFault. */
+    shcsr = SQ_SHCSR_MEMFAULTENA | SQ_SHCSR_BUSFAULTENA | SQ_SHCSR_USGFAULTENA;
+#if SQ_HAS_SECURITY_EXTENSION_VECTOR
+    shcsr |= SQ_SHCSR_SECUREFAULTENA;
+#endif
+    SQ_SCB_SHCSR |= shcsr;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+
+    status = main();
+    sq_sh_exit((uint32_t)status);
+}
+
+uint32_t sq_stack_high_water(void)
+{
+    const uint32_t *p = sq_ld_stack_limit;
+    while (p < sq_ld_stack_top && *p == SQ_STACK_PAINT) {
+        p++;
+    }
+    return (uint32_t)((uintptr_t)sq_ld_stack_top - (uintptr_t)p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Faults                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Private stack for the fault report, so that a fault caused by a stack
+ * overflow (or a corrupted SP) can still print. 1024 bytes: the handler
+ * below hard-codes the size.
+ */
+#define SQ_FAULT_STACK_WORDS 256
+uint32_t sq_fault_stack[SQ_FAULT_STACK_WORDS] __attribute__((aligned(8)));
+
+/*
+ * Entry for every unexpected exception: r0 = the stacked frame (MSP or PSP
+ * according to EXC_RETURN bit 2), then switch to the fault stack (on
+ * Armv8-M after lifting MSPLIM, which the fault stack lies below).
+ */
+#if SQ_HAS_STACK_LIMIT
+#define SQ_CLEAR_STACK_LIMIT "movs r1, #0\n\tmsr msplim, r1\n\t"
+#else
+#define SQ_CLEAR_STACK_LIMIT ""
+#endif
+
+void sq_fault_handler(void)
+{
+    __asm__ volatile(
+        "tst lr, #4\n\t"
+        "ite eq\n\t"
+        "mrseq r0, msp\n\t"
+        "mrsne r0, psp\n\t"
+        SQ_CLEAR_STACK_LIMIT
+        "movw r1, #:lower16:sq_fault_stack + 1024\n\t"
+        "movt r1, #:upper16:sq_fault_stack + 1024\n\t"
+        "mov sp, r1\n\t"
+        "b sq_fault_report\n\t");
+}
+
+void sq_fault_report(const uint32_t *frame)
+{
+    char line[96];
+    char *end = line + sizeof line;
+    char *p = line;
+    uint32_t cfsr = SQ_SCB_CFSR;
+    uint32_t bfar = SQ_SCB_BFAR;
+    uint32_t pc = 0u;
+
+    /* Frame layout: r0 r1 r2 r3 r12 lr pc xpsr; unusable if stacking failed. */
+    if ((cfsr & (SQ_CFSR_MSTKERR | SQ_CFSR_STKERR | SQ_CFSR_STKOF)) == 0u) {
+        pc = frame[6];
+    }
+    p = sq_fmt_str(p, end, "SQ_FAULT pc=");
+    p = sq_fmt_hex32(p, end, pc);
+    p = sq_fmt_str(p, end, " cfsr=");
+    p = sq_fmt_hex32(p, end, cfsr);
+    p = sq_fmt_str(p, end, " bfar=");
+    p = sq_fmt_hex32(p, end, bfar);
+    (void)sq_fmt_str(p, end, "\n");
+    sq_sh_write0(line);
+    sq_sh_exit(3u);
+}
+"""#,
+        "Firmware/common/sq_startup.h": #"""
+/*
+ * sq_startup.h - services of the startup code (sq_startup.c).
+ */
+#ifndef SQ_STARTUP_H
+#define SQ_STARTUP_H
+
+#include <stdint.h>
+
+/* Value the reset handler writes over the whole free stack before main. */
+#define SQ_STACK_PAINT 0x5AC3A55Cu
+
+/*
+ * Stack high-water mark in bytes: distance from the top of the stack to the
+ * lowest word that no longer holds SQ_STACK_PAINT (includes the reset
+ * handler's own frame and any interrupt frames).
+ */
+uint32_t sq_stack_high_water(void);
+
+/* Prints "SQ_FAULT pc=... cfsr=... bfar=..." and exits with status 3. */
+void sq_fault_report(const uint32_t *frame) __attribute__((noreturn));
+
+#endif /* SQ_STARTUP_H */
+"""#,
+        "Firmware/mps2-an386/mps2-an386.ld": #"""
+/*
+ * mps2-an386.ld - squeezec firmware on QEMU mps2-an386 (Cortex-M4F).
+ *
+ *   SSRAM1   0x00000000  4 MiB  vectors, code, small rodata, .data image
+ *   SSRAM2/3 0x20000000  4 MiB  .data, .bss, stack
+ *   PSRAM    0x21000000 16 MiB  model weights (*_weights.o .rodata) and the
+ *                               model arena (*_arena.o .bss, not zeroed)
+ *
+ * Placement is by object file name, so the model's weights and arena must
+ * be compiled to objects whose names end in _weights.o and _arena.o (one
+ * object per source file, no LTO). Any region overflow is a link error.
+ * Stack size: 64 KiB unless -Wl,--defsym=sq_stack_size=BYTES.
+ */
+MEMORY
+{
+    SSRAM1 (rwx) : ORIGIN = 0x00000000, LENGTH = 4M
+    SSRAM23 (rwx) : ORIGIN = 0x20000000, LENGTH = 4M
+    PSRAM (rwx) : ORIGIN = 0x21000000, LENGTH = 16M
+}
+
+ENTRY(sq_reset_handler)
+
+sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x10000;
+
+SECTIONS
+{
+    /* VTOR resets to 0: the vector table must come first. */
+    .vectors : { KEEP(*(.vectors)) } > SSRAM1
+
+    /* Before .text/.bss so that these rules win over the generic ones. */
+    .weights : ALIGN(16) { *_weights.o(.rodata .rodata.*) } > PSRAM
+    .arena (NOLOAD) : ALIGN(16) { *_arena.o(.bss .bss.* COMMON) } > PSRAM
+
+    .text : ALIGN(64)
+    {
+        *(.text .text.*)
+        *(.rodata .rodata.*)
+    } > SSRAM1
+
+    .ARM.exidx : { *(.ARM.exidx* .gnu.linkonce.armexidx.*) } > SSRAM1
+
+    .data : ALIGN(8)
+    {
+        sq_ld_data_start = .;
+        *(.data .data.*)
+        . = ALIGN(4);
+        sq_ld_data_end = .;
+    } > SSRAM23 AT > SSRAM1
+    sq_ld_data_load = LOADADDR(.data);
+
+    .bss (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_bss_start = .;
+        *(.bss .bss.* COMMON)
+        . = ALIGN(4);
+        sq_ld_bss_end = .;
+    } > SSRAM23
+
+    .stack (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_stack_limit = .;
+        . += sq_ld_stack_size;
+        . = ALIGN(8);
+        sq_ld_stack_top = .;
+    } > SSRAM23
+
+}
+"""#,
+        "Firmware/mps2-an386/sq_board.h": #"""
+/* sq_board.h - constants of QEMU mps2-an386 (Cortex-M4F, 25 MHz). */
+#ifndef SQ_BOARD_H
+#define SQ_BOARD_H
+
+#define SQ_BOARD_NAME "mps2-an386"
+
+/* -icount shift=0 (1 ns per instruction), SysTick on the 25 MHz core clock. */
+#define SQ_BOARD_INSTR_PER_TICK_NUM 40u
+#define SQ_BOARD_INSTR_PER_TICK_DEN 1u
+
+/* A load from here bus-faults (used by -DSQ_FAULT_TEST=1). */
+#define SQ_BOARD_FAULT_ADDRESS 0xF0000000u
+
+#endif /* SQ_BOARD_H */
+"""#,
+        "Firmware/mps2-an500/mps2-an500.ld": #"""
+/*
+ * mps2-an500.ld - squeezec firmware on QEMU mps2-an500 (Cortex-M7).
+ *
+ *   SSRAM1   0x00000000  4 MiB  vectors, code, small rodata, .data image
+ *   SSRAM2/3 0x20000000  4 MiB  .data, .bss, stack
+ *   PSRAM    0x60000000 16 MiB  model weights (*_weights.o .rodata) and the
+ *                               model arena (*_arena.o .bss, not zeroed)
+ *
+ * Placement is by object file name, so the model's weights and arena must
+ * be compiled to objects whose names end in _weights.o and _arena.o (one
+ * object per source file, no LTO). Any region overflow is a link error.
+ * Stack size: 64 KiB unless -Wl,--defsym=sq_stack_size=BYTES.
+ */
+MEMORY
+{
+    SSRAM1 (rwx) : ORIGIN = 0x00000000, LENGTH = 4M
+    SSRAM23 (rwx) : ORIGIN = 0x20000000, LENGTH = 4M
+    PSRAM (rwx) : ORIGIN = 0x60000000, LENGTH = 16M
+}
+
+ENTRY(sq_reset_handler)
+
+sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x10000;
+
+SECTIONS
+{
+    /* VTOR resets to 0: the vector table must come first. */
+    .vectors : { KEEP(*(.vectors)) } > SSRAM1
+
+    /* Before .text/.bss so that these rules win over the generic ones. */
+    .weights : ALIGN(16) { *_weights.o(.rodata .rodata.*) } > PSRAM
+    .arena (NOLOAD) : ALIGN(16) { *_arena.o(.bss .bss.* COMMON) } > PSRAM
+
+    .text : ALIGN(64)
+    {
+        *(.text .text.*)
+        *(.rodata .rodata.*)
+    } > SSRAM1
+
+    .ARM.exidx : { *(.ARM.exidx* .gnu.linkonce.armexidx.*) } > SSRAM1
+
+    .data : ALIGN(8)
+    {
+        sq_ld_data_start = .;
+        *(.data .data.*)
+        . = ALIGN(4);
+        sq_ld_data_end = .;
+    } > SSRAM23 AT > SSRAM1
+    sq_ld_data_load = LOADADDR(.data);
+
+    .bss (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_bss_start = .;
+        *(.bss .bss.* COMMON)
+        . = ALIGN(4);
+        sq_ld_bss_end = .;
+    } > SSRAM23
+
+    .stack (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_stack_limit = .;
+        . += sq_ld_stack_size;
+        . = ALIGN(8);
+        sq_ld_stack_top = .;
+    } > SSRAM23
+
+}
+"""#,
+        "Firmware/mps2-an500/sq_board.h": #"""
+/* sq_board.h - constants of QEMU mps2-an500 (Cortex-M7, 25 MHz). */
+#ifndef SQ_BOARD_H
+#define SQ_BOARD_H
+
+#define SQ_BOARD_NAME "mps2-an500"
+
+/* -icount shift=0 (1 ns per instruction), SysTick on the 25 MHz core clock. */
+#define SQ_BOARD_INSTR_PER_TICK_NUM 40u
+#define SQ_BOARD_INSTR_PER_TICK_DEN 1u
+
+/* A load from here bus-faults (used by -DSQ_FAULT_TEST=1). */
+#define SQ_BOARD_FAULT_ADDRESS 0xF0000000u
+
+#endif /* SQ_BOARD_H */
+"""#,
+        "Firmware/mps3-an547/mps3-an547.ld": #"""
+/*
+ * mps3-an547.ld - squeezec firmware on QEMU mps3-an547 (Cortex-M55, SSE-300).
+ *
+ * The core boots in Secure state and fetches its vector table at 0x10000000,
+ * so everything is linked at the Secure aliases (address bit 28 set):
+ *
+ *   ITCM  0x10000000 (alias of 0x00000000) 512 KiB  vectors, code, small
+ *                                                   rodata, .data image
+ *   QSPI  0x38000000 (alias of 0x28000000)   8 MiB  model weights ("flash"):
+ *                                                   *_weights.o .rodata
+ *   DTCM  0x30000000 (alias of 0x20000000) 512 KiB  the ONLY RAM: .data,
+ *                                                   .bss, model arena
+ *                                                   (*_arena.o, not zeroed),
+ *                                                   stack
+ *
+ * The QSPI's Non-secure address 0x28000000 sits behind an MPC whose blocks
+ * reset to Secure: a Secure-state access through it does not reach memory.
+ *
+ * Placement is by object file name, so the model's weights and arena must
+ * be compiled to objects whose names end in _weights.o and _arena.o (one
+ * object per source file, no LTO). Any region overflow is a link error:
+ * an arena that does not fit in DTCM fails the link ("region `DTCM'
+ * overflowed").
+ * Stack size: 16 KiB unless -Wl,--defsym=sq_stack_size=BYTES.
+ */
+MEMORY
+{
+    ITCM (rx) : ORIGIN = 0x10000000, LENGTH = 512K
+    QSPI (r) : ORIGIN = 0x38000000, LENGTH = 8M
+    DTCM (rw) : ORIGIN = 0x30000000, LENGTH = 512K
+}
+
+ENTRY(sq_reset_handler)
+
+sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x4000;
+
+SECTIONS
+{
+    /* VTOR_S resets to 0x10000000: the vector table must come first. */
+    .vectors : { KEEP(*(.vectors)) } > ITCM
+
+    /* Before .text/.bss so that these rules win over the generic ones. */
+    .weights : ALIGN(16) { *_weights.o(.rodata .rodata.*) } > QSPI
+
+    .text : ALIGN(64)
+    {
+        *(.text .text.*)
+        *(.rodata .rodata.*)
+    } > ITCM
+
+    .ARM.exidx : { *(.ARM.exidx* .gnu.linkonce.armexidx.*) } > ITCM
+
+    .data : ALIGN(8)
+    {
+        sq_ld_data_start = .;
+        *(.data .data.*)
+        . = ALIGN(4);
+        sq_ld_data_end = .;
+    } > DTCM AT > ITCM
+    sq_ld_data_load = LOADADDR(.data);
+
+    .arena (NOLOAD) : ALIGN(16) { *_arena.o(.bss .bss.* COMMON) } > DTCM
+
+    .bss (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_bss_start = .;
+        *(.bss .bss.* COMMON)
+        . = ALIGN(4);
+        sq_ld_bss_end = .;
+    } > DTCM
+
+    .stack (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_stack_limit = .;
+        . += sq_ld_stack_size;
+        . = ALIGN(8);
+        sq_ld_stack_top = .;
+    } > DTCM
+}
+"""#,
+        "Firmware/mps3-an547/sq_board.h": #"""
+/* sq_board.h - constants of QEMU mps3-an547 (Cortex-M55, SSE-300, 32 MHz). */
+#ifndef SQ_BOARD_H
+#define SQ_BOARD_H
+
+#define SQ_BOARD_NAME "mps3-an547"
+
+/* -icount shift=0 (1 ns per instruction), SysTick on the 32 MHz core clock. */
+#define SQ_BOARD_INSTR_PER_TICK_NUM 125u
+#define SQ_BOARD_INSTR_PER_TICK_DEN 4u
+
+/* A load from here bus-faults (used by -DSQ_FAULT_TEST=1): just past DTCM. */
+#define SQ_BOARD_FAULT_ADDRESS 0x30080000u
+
+#endif /* SQ_BOARD_H */
+"""#,
         "sq_common.h": #"""
 /*
  * sq_common.h - portability macros shared by the squeezec C kernels and the

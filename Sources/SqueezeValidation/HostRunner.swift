@@ -18,7 +18,7 @@ public struct HostRunner: ModelRunner {
 
     public static let strictFlags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wdouble-promotion"]
 
-    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) {
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
         guard let harness = Templates.file("sq_host_main.c") else { throw .internal("template sq_host_main.c is missing") }
         do {
             try Data(harness.utf8).write(to: directory.appendingPathComponent("sq_host_main.c"))
@@ -37,11 +37,12 @@ public struct HostRunner: ModelRunner {
             let first = result.stderr.split(separator: "\n").prefix(3).joined(separator: " | ")
             throw .internal("\(compiler) failed to build the generated C (\(directory.path)): \(first)")
         }
+        return nil
     }
 
     func executableName(_ trace: Bool) -> String { trace ? "harness_trace" : "harness" }
 
-    public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> (output: [Float], trace: [(name: String, values: [Float])]) {
+    public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
         let inputFile = directory.appendingPathComponent("input.bin")
         let outputFile = directory.appendingPathComponent("output.bin")
         let traceFile = directory.appendingPathComponent("trace.bin")
@@ -51,16 +52,15 @@ public struct HostRunner: ModelRunner {
         let executable = directory.appendingPathComponent(executableName(traced)).path
         var arguments = [inputFile.path, outputFile.path]
         if traced { arguments.append(traceFile.path) }
-        let result = try ProcessRunner.run(executable, arguments, directory: directory, timeout: timeout)
-        guard !result.timedOut else { throw .input("the generated code did not finish within \(Int(timeout)) s") }
-        guard result.status == 0 else {
-            throw .input("the generated code failed (exit status \(result.status)): \(result.stderr.split(separator: "\n").first ?? "")")
+        let process = try ProcessRunner.run(executable, arguments, directory: directory, timeout: timeout)
+        guard !process.timedOut else { throw .input("the generated code did not finish within \(Int(timeout)) s") }
+        guard process.status == 0 else {
+            throw .input("the generated code failed (exit status \(process.status)): \(process.stderr.split(separator: "\n").first ?? "")")
         }
-        let output = try FloatFile.read(outputFile, count: model.outputCount)
-        var trace: [(name: String, values: [Float])] = []
+        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount))
         if traced, let bytes = try? Data(contentsOf: traceFile) {
-            trace = try TraceFile.parse(Array(bytes), file: traceFile.path)
+            result.trace = try TraceFile.parse(Array(bytes), file: traceFile.path)
         }
-        return (output, trace)
+        return result
     }
 }

@@ -2,19 +2,55 @@ import Foundation
 import SqueezeCodegen
 import SqueezeIR
 
+/// What one run of the generated code produced.
+public struct RunResult: Sendable {
+    public var output: [Float]
+    /// Every traced value (trace builds only).
+    public var trace: [(name: String, values: [Float])] = []
+    /// Instructions for one inference (firmware only).
+    public var instructions: Int?
+    /// Stack high-water mark (firmware only).
+    public var stackBytes: Int?
+    /// Instructions per step, in order (firmware only).
+    public var layers: [(name: String, instructions: Int)] = []
+
+    public init(output: [Float]) {
+        self.output = output
+    }
+}
+
+/// Sizes of a linked firmware image.
+public struct BuildInfo: Sendable, Codable, Equatable {
+    /// Code plus const data (weights included).
+    public var flashBytes: Int
+    /// .data + .bss + arena (the stack is measured at run time).
+    public var ramBytes: Int
+}
+
 /// Builds generated C for one target and runs it on inputs. The host runner
-/// compiles with the host C compiler; firmware runners cross-compile and run
-/// under QEMU.
+/// compiles with the host C compiler; the firmware runner cross-compiles and
+/// runs under QEMU.
 public protocol ModelRunner {
     var targetName: String { get }
     /// Compiles the generated files in `directory` (normal, or with SQ_TRACE).
-    mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic)
-    /// Runs the last build on one NHWC input; returns the output and, for a
-    /// trace build, every traced value.
-    func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> (output: [Float], trace: [(name: String, values: [Float])])
+    mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo?
+    /// Runs the last build on one NHWC input.
+    func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult
 }
 
 extension GeneratedModel {
     var inputCount: Int { graph.inputs[0].type.shape.elementCount }
     var outputCount: Int { graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0 }
+
+    /// Writes the generated files into `directory`.
+    func write(to directory: URL) throws(Diagnostic) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for file in files {
+                try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
+            }
+        } catch {
+            throw .input("cannot write generated files: \(error.localizedDescription)", file: directory.path)
+        }
+    }
 }

@@ -32,6 +32,23 @@ public struct ValidationReport: Sendable, Codable {
     public var inputs: [InputResult]
     public var firstDivergence: Divergence?
 
+    /// Instructions per step (firmware targets).
+    public struct Layer: Sendable, Codable {
+        public var name: String
+        public var instructions: Int
+    }
+
+    /// Firmware targets only: flash (code + weights), RAM (.data + .bss + arena
+    /// + measured stack), stack high-water mark, instructions per inference
+    /// (deterministic, QEMU -icount) and per step, and per MAC.
+    public var flashBytes: Int?
+    public var ramBytes: Int?
+    public var stackBytes: Int?
+    public var instructions: Int?
+    public var instructionsPerMAC: Double?
+    public var macs: Int?
+    public var layers: [Layer]?
+
     enum CodingKeys: String, CodingKey {
         case passed, target, model, tolerance, inputs
         case maxAbsError = "max_abs_error"
@@ -39,5 +56,10 @@ public struct ValidationReport: Sendable, Codable {
         case arenaBytes = "arena_bytes"
         case weightBytes = "weight_bytes"
         case firstDivergence = "first_divergence"
+        case flashBytes = "flash_bytes"
+        case ramBytes = "ram_bytes"
+        case stackBytes = "stack_bytes"
+        case instructions, macs, layers
+        case instructionsPerMAC = "instructions_per_mac"
     }
 }

@@ -6,17 +6,20 @@ import SqueezeReference
 /// generate -> build for a target -> run on inputs -> compare with the Swift
 /// reference; on a mismatch, rebuild with per-layer tracing and name the
 /// first layer that diverges.
-public struct Validator<Runner: ModelRunner> {
-    public struct Input: Sendable {
-        public var name: String
-        /// NHWC.
-        public var values: [Float]
+/// One input of a validation run.
+public struct ValidationInput: Sendable {
+    public var name: String
+    /// NHWC.
+    public var values: [Float]
 
-        public init(name: String, values: [Float]) {
-            self.name = name
-            self.values = values
-        }
+    public init(name: String, values: [Float]) {
+        self.name = name
+        self.values = values
     }
+}
+
+public struct Validator<Runner: ModelRunner> {
+    public typealias Input = ValidationInput
 
     public var runner: Runner
     /// Max |generated - reference| allowed, relative to the reference output's range.
@@ -36,17 +39,20 @@ public struct Validator<Runner: ModelRunner> {
                                   workDirectory: URL) throws(Diagnostic) -> (report: ValidationReport, outputs: [[Float]]) {
         progress("generating C for \(graph.name)")
         let model = try CodeGenerator.generate(graph, options: options)
-        try write(model, to: workDirectory)
+        try model.write(to: workDirectory)
         progress("building for \(runner.targetName)")
-        try runner.build(model, in: workDirectory, trace: false)
+        let build = try runner.build(model, in: workDirectory, trace: false)
         let reference = try ReferenceInterpreter(graph: graph)
+        var measured: RunResult?
 
         var results: [ValidationReport.InputResult] = []
         var outputs: [[Float]] = []
         var firstFailure: Input?
         for (i, input) in inputs.enumerated() {
             progress("running input \(i + 1)/\(inputs.count) (\(input.name)) on \(runner.targetName)")
-            let generated = try runner.run(input.values, model: model, in: workDirectory).output
+            let result = try runner.run(input.values, model: model, in: workDirectory)
+            if measured == nil { measured = result }
+            let generated = result.output
             let expected = try reference.run(input.values)
             let stats = ErrorStats(actual: generated, expected: expected)
             results.append(.init(name: input.name, error: stats, referenceTop1: Self.argmax(expected), generatedTop1: Self.argmax(generated)))
@@ -59,27 +65,28 @@ public struct Validator<Runner: ModelRunner> {
             progress("output differs: rebuilding with per-layer tracing")
             divergence = try firstDivergence(model, failing, workDirectory)
         }
-        let report = ValidationReport(
+        var report = ValidationReport(
             passed: firstFailure == nil && !results.isEmpty, target: runner.targetName, model: graph.name, tolerance: tolerance,
             maxAbsError: results.map(\.error.maxAbsError).max() ?? 0,
             maxRelativeError: results.map(\.error.relativeError).max() ?? 0,
             arenaBytes: model.arenaBytes, weightBytes: model.weightBytes, inputs: results, firstDivergence: divergence)
+        if let build {
+            report.flashBytes = build.flashBytes
+            report.ramBytes = build.ramBytes + (measured?.stackBytes ?? 0)
+        }
+        if let measured, let instructions = measured.instructions {
+            let macs = CostModel.totalMACs(model.graph)
+            report.instructions = instructions
+            report.macs = macs
+            report.instructionsPerMAC = Double(instructions) / Double(max(macs, 1))
+            report.stackBytes = measured.stackBytes
+            report.layers = measured.layers.map { .init(name: $0.name, instructions: $0.instructions) }
+        }
         return (report, outputs)
     }
 
-    func write(_ model: GeneratedModel, to directory: URL) throws(Diagnostic) {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for file in model.files {
-                try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
-            }
-        } catch {
-            throw .input("cannot write generated files: \(error.localizedDescription)", file: directory.path)
-        }
-    }
-
     mutating func firstDivergence(_ model: GeneratedModel, _ input: Input, _ directory: URL) throws(Diagnostic) -> ValidationReport.Divergence? {
-        try runner.build(model, in: directory, trace: true)
+        _ = try runner.build(model, in: directory, trace: true)
         let trace = try runner.run(input.values, model: model, in: directory).trace
         let expected = try ReferenceInterpreter(graph: model.graph).runCapturingAll(input.values)
         let layers = Dictionary(model.graph.nodes.map { ($0.output, $0.name) }, uniquingKeysWith: { a, _ in a })

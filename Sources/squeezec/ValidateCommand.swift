@@ -16,11 +16,14 @@ struct ValidateCommand: ParsableCommand {
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
         case host
+        case an386 = "mps2-an386"
+        case an500 = "mps2-an500"
+        case an547 = "mps3-an547"
     }
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Where to run: host (the host C compiler, $CC or cc).")
+    @Option(help: "Where to run: host (the host C compiler, $CC or cc), or a QEMU board: mps2-an386, mps2-an500, mps3-an547.")
     var target: Target = .host
 
     @Option(help: "Number of seeded random inputs (ignored with --input).")
@@ -51,7 +54,7 @@ struct ValidateCommand: ParsableCommand {
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
         }
-        let cases: [Validator<HostRunner>.Input]
+        let cases: [ValidationInput]
         if let input {
             cases = [.init(name: input, values: try InputFiles.readImage(input, for: info))]
         } else {
@@ -62,13 +65,28 @@ struct ValidateCommand: ParsableCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: work) } }
 
         let quiet = json
-        var validator = Validator(runner: HostRunner(), tolerance: tolerance) { message in
+        let progress: (String) -> Void = { message in
             if !quiet { Console.note("[validate] \(message)") }
         }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
-        let (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+        let report: ValidationReport
+        let outputs: [[Float]]
+        if target == .host {
+            var validator = Validator(runner: HostRunner(), tolerance: tolerance, progress: progress)
+            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+        } else {
+            guard let board = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
+            var validator = Validator(runner: FirmwareRunner(board: board), tolerance: tolerance, progress: progress)
+            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+        }
         if let output, let first = outputs.first {
             try InputFiles.writeOutput(first, type: try graph.type(of: outputName), to: output)
+        }
+        if !json, let first = outputs.first {
+            print("top-5 of the \(report.target) output for \(cases[0].name):")
+            for (rank, entry) in TopK.best(first, count: 5).enumerated() {
+                print(String(format: "  %d. class %4d  %12.6f", rank + 1, entry.index, entry.value))
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -92,6 +110,13 @@ struct ValidateCommand: ParsableCommand {
             print(String(format: "  %@: max abs error %.3g, range %.4g, relative %.3g, top-1 %d (reference %d)",
                          input.name, input.error.maxAbsError, input.error.range, input.error.relativeError,
                          input.generatedTop1, input.referenceTop1))
+        }
+        if let instructions = report.instructions {
+            print("  instructions per inference \(instructions) (\(String(format: "%.2f", report.instructionsPerMAC ?? 0)) per MAC), "
+                  + "flash \(report.flashBytes ?? 0) bytes, RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")
+            for layer in report.layers ?? [] {
+                print(String(format: "    %-10@ %12d instructions", layer.name, layer.instructions))
+            }
         }
         print(report.passed ? String(format: "PASS (tolerance %.0e of the output range)", report.tolerance) : "FAIL")
     }

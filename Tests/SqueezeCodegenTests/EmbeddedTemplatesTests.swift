@@ -3,23 +3,37 @@ import Testing
 @testable import SqueezeCodegen
 
 /// `Sources/SqueezeCodegen/EmbeddedTemplates.swift` carries the files of
-/// `Templates/` inside the squeezec binary. This test fails when they differ;
+/// `Templates/` and `Firmware/` inside the squeezec binary. This test fails when they differ;
 /// `SQUEEZEC_RECORD=1 swift test --filter EmbeddedTemplatesTests` (or
 /// `make templates`) rewrites the Swift file from Templates/.
 @Suite struct EmbeddedTemplatesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    static let extensions = [".h", ".c", ".in", ".ld"]
+
+    /// Templates/NAME as NAME, and Firmware/SUB/NAME as Firmware/SUB/NAME.
     static func templateFiles() throws -> [(String, String)] {
-        let folder = root.appendingPathComponent("Templates")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".h") || $0.hasSuffix(".c") || $0.hasSuffix(".in") }
-            .sorted()
-        return try names.map { ($0, try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) }
+        var files: [(String, String)] = []
+        let fm = FileManager.default
+        let templates = root.appendingPathComponent("Templates")
+        for name in try fm.contentsOfDirectory(atPath: templates.path) where extensions.contains(where: name.hasSuffix) {
+            files.append((name, try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)))
+        }
+        let firmware = root.appendingPathComponent("Firmware")
+        for folder in try fm.contentsOfDirectory(atPath: firmware.path) {
+            let url = firmware.appendingPathComponent(folder)
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            for name in try fm.contentsOfDirectory(atPath: url.path) where extensions.contains(where: name.hasSuffix) {
+                files.append(("Firmware/\(folder)/\(name)", try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)))
+            }
+        }
+        return files.sorted { $0.0 < $1.0 }
     }
 
     static func swiftSource(_ files: [(String, String)]) -> String {
         var out = """
-            // Generated from Templates/ by EmbeddedTemplatesTests; do not edit.
+            // Generated from Templates/ and Firmware/ by EmbeddedTemplatesTests; do not edit.
             // Re-record: make templates (SQUEEZEC_RECORD=1 swift test --filter EmbeddedTemplatesTests).
 
             enum EmbeddedTemplates {

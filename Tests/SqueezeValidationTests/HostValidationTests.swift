@@ -68,7 +68,13 @@ struct TamperingRunner: ModelRunner {
     var array: String
     var targetName: String { "host (tampered)" }
 
-    mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) {
+    mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+        try edit(model, in: directory)
+        return try inner.build(model, in: directory, trace: trace)
+    }
+
+    /// Adds 7.5 to the first value of the array in the generated weights file.
+    func edit(_ model: GeneratedModel, in directory: URL) throws(Diagnostic) {
         let file = directory.appendingPathComponent("\(model.prefix)_weights.c")
         guard var text = try? String(contentsOf: file, encoding: .utf8),
               let start = text.range(of: "const float \(array)["),
@@ -79,10 +85,9 @@ struct TamperingRunner: ModelRunner {
             text.insert(contentsOf: "7.5f + ", at: open.upperBound)
         }
         do { try text.write(to: file, atomically: true, encoding: .utf8) } catch { throw .internal("cannot tamper") }
-        try inner.build(model, in: directory, trace: trace)
     }
 
-    func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> (output: [Float], trace: [(name: String, values: [Float])]) {
+    func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
         try inner.run(input, model: model, in: directory)
     }
 }

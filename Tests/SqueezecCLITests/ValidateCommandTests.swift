@@ -36,3 +36,33 @@ import Testing
         #expect(try CLIRunner.run(["validate", "squeezenet1.1", "--inputs", "0"]).status == 2)
     }
 }
+
+@Suite struct FirmwareCommandTests {
+    @Test func validateOnABoardReportsFirmwareFigures() throws {
+        let r = try CLIRunner.run(["validate", "squeezenet1.0", "--input-size", "64", "--classes", "10", "--target", "mps3-an547", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["passed"] as? Bool == true)
+        for key in ["instructions", "flash_bytes", "ram_bytes", "stack_bytes", "layers", "instructions_per_mac"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        #expect(layers.first?["name"] as? String == "conv1")
+        #expect((layers.first?["instructions"] as? Int ?? 0) > 0)
+    }
+
+    @Test func firmwareBuildsAnELF() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("fw")
+        let r = try CLIRunner.run(["firmware", "squeezenet1.1", "--input-size", "64", "--board", "mps2-an500", "-o", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("firmware.elf").path))
+        #expect(r.stdout.contains("flash"))
+        let bad = try CLIRunner.run(["firmware", "squeezenet1.1", "--board", "stm32", "-o", out.path])
+        #expect(bad.status == 2)
+        let tooBig = try CLIRunner.run(["firmware", "squeezenet1.0", "--board", "mps3-an547", "-o", out.path])
+        #expect(tooBig.status == 1)
+        #expect(tooBig.stderr.contains("DTCM needs"))
+    }
+}

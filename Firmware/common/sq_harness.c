@@ -1,0 +1,251 @@
+/*
+ * sq_harness.c - firmware test harness for generated models (QEMU boards).
+ *
+ * The firmware counterpart of Templates/sq_host_main.c. Through semihosting
+ * (host files relative to QEMU's current directory) it reads input.bin
+ * (exactly SQ_INPUT_COUNT little-endian floats), runs the model once while
+ * counting instructions, writes output.bin (SQ_OUTPUT_COUNT floats) and
+ * prints, one per line on the semihosting console:
+ *   SQ_LAYER <name> <instructions>     per step, only with -DSQ_PROFILE
+ *   SQ_INSTRUCTIONS <n>                the whole SQ_RUN call
+ *   SQ_STACK <bytes>                   stack high-water mark
+ *   SQ_DONE <status>
+ * then exits with <status>: 0 success, 2 input/output file error,
+ * 3 fault (printed by the fault handler as SQ_FAULT ..., which exits at
+ * once, without SQ_DONE) or a stack overflow found after the run (the
+ * high-water mark reached the bottom of the stack region: SQ_DONE 3),
+ * 4 the model returned non-zero.
+ *
+ * Compile with
+ *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
+ *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
+ * and optionally -DSQ_PROFILE, -DSQ_TRACE (also for the model sources):
+ * with SQ_TRACE every step's output is appended to trace.bin as uint32
+ * name length, name bytes, uint32 count, count floats.
+ * -DSQ_FAULT_TEST=1 (bad load) or =2 (branch to an ARM-state address)
+ * faults on purpose before the model runs, to test the fault path.
+ */
+#include <stdint.h>
+
+#include "sq_board.h"
+#include "sq_cycles.h"
+#include "sq_semihost.h"
+#include "sq_startup.h"
+
+#include SQ_MODEL_HEADER
+
+#define SQ_EXIT_OK 0
+#define SQ_EXIT_IO 2
+#define SQ_EXIT_FAULT 3
+#define SQ_EXIT_MODEL 4
+
+static float sq_input[SQ_INPUT_COUNT];
+static float sq_output[SQ_OUTPUT_COUNT];
+
+static void sq_print_line(const char *a, const char *b)
+{
+    char line[160];
+    char *end = line + sizeof line;
+    char *p = sq_fmt_str(line, end, a);
+    p = sq_fmt_str(p, end, b);
+    (void)sq_fmt_str(p, end, "\n");
+    sq_sh_write0(line);
+}
+
+static void sq_print_u64(const char *label, uint64_t value)
+{
+    char number[24];
+    (void)sq_fmt_u64(number, number + sizeof number, value);
+    sq_print_line(label, number);
+}
+
+static int sq_done(int status)
+{
+    sq_print_u64("SQ_DONE ", (uint64_t)status);
+    return status;
+}
+
+#ifdef SQ_TRACE
+static int32_t sq_trace_handle = -1;
+
+void sq_trace(const char *name, const float *data, int count);
+
+void sq_trace(const char *name, const float *data, int count)
+{
+    uint32_t length = 0;
+    uint32_t n = (uint32_t)count;
+    if (sq_trace_handle < 0) {
+        return;
+    }
+    while (name[length] != '\0') {
+        length++;
+    }
+    /* Little-endian target: the uint32 fields are written as they are. */
+    (void)sq_sh_write(sq_trace_handle, &length, 4u);
+    (void)sq_sh_write(sq_trace_handle, name, length);
+    (void)sq_sh_write(sq_trace_handle, &n, 4u);
+    (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(float));
+}
+#endif
+
+#ifdef SQ_PROFILE
+#define SQ_PROFILE_MAX 512
+static const char *sq_profile_names[SQ_PROFILE_MAX];
+static uint64_t sq_profile_ticks[SQ_PROFILE_MAX];
+static int sq_profile_count;
+static uint64_t sq_profile_last;
+
+void sq_profile(const char *name);
+
+/* Records the ticks since the previous hook (or the start of SQ_RUN). */
+void sq_profile(const char *name)
+{
+    uint64_t now = sq_cycles_ticks();
+    if (sq_profile_count < SQ_PROFILE_MAX) {
+        sq_profile_names[sq_profile_count] = name;
+        sq_profile_ticks[sq_profile_count] = now - sq_profile_last;
+        sq_profile_count++;
+    }
+    sq_profile_last = now;
+}
+#endif
+
+static int sq_read_input(void)
+{
+    const char *path = "input.bin";
+    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(float);
+    unsigned char extra;
+    uint32_t missing;
+    uint32_t beyond;
+    int32_t h = sq_sh_open(path, SQ_OPEN_READ_BINARY);
+    if (h < 0) {
+        sq_print_line("harness: cannot open ", path);
+        return -1;
+    }
+    missing = sq_sh_read(h, sq_input, bytes);
+    beyond = sq_sh_read(h, &extra, 1u); /* 1 = nothing left, as required */
+    (void)sq_sh_close(h);
+    if (missing != 0u || beyond != 1u) {
+        char text[96];
+        char *end = text + sizeof text;
+        char *p = sq_fmt_str(text, end, path);
+        p = sq_fmt_str(p, end, " must hold exactly ");
+        p = sq_fmt_u64(p, end, (uint64_t)SQ_INPUT_COUNT);
+        (void)sq_fmt_str(p, end, " floats");
+        sq_print_line("harness: ", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int sq_write_output(void)
+{
+    const char *path = "output.bin";
+    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(float);
+    uint32_t missing;
+    int32_t h = sq_sh_open(path, SQ_OPEN_WRITE_BINARY);
+    if (h < 0) {
+        sq_print_line("harness: cannot create ", path);
+        return -1;
+    }
+    missing = sq_sh_write(h, sq_output, bytes);
+    if (sq_sh_close(h) != 0 || missing != 0u) {
+        sq_print_line("harness: cannot write ", path);
+        return -1;
+    }
+    return 0;
+}
+
+#ifdef SQ_FAULT_TEST
+static void sq_fault_on_purpose(void)
+{
+#if SQ_FAULT_TEST == 2
+    /* Bit 0 clear: the branch leaves Thumb state -> UsageFault INVSTATE. */
+    void (*jump)(void) = (void (*)(void))(uintptr_t)0x00000100u;
+    jump();
+#else
+    /* A load from an address nothing answers -> BusFault. */
+    volatile uint32_t *bad = (volatile uint32_t *)(uintptr_t)SQ_BOARD_FAULT_ADDRESS;
+    sq_print_u64("SQ_UNREACHABLE ", (uint64_t)*bad);
+#endif
+}
+#endif
+
+int main(void)
+{
+    uint64_t start;
+    uint64_t stop;
+    uint32_t stack;
+    int status;
+    int exit_status = SQ_EXIT_OK;
+
+    if (sq_read_input() != 0) {
+        return sq_done(SQ_EXIT_IO);
+    }
+#ifdef SQ_TRACE
+    sq_trace_handle = sq_sh_open("trace.bin", SQ_OPEN_WRITE_BINARY);
+    if (sq_trace_handle < 0) {
+        sq_print_line("harness: cannot create ", "trace.bin");
+        return sq_done(SQ_EXIT_IO);
+    }
+#endif
+#ifdef SQ_FAULT_TEST
+    sq_fault_on_purpose();
+#endif
+
+    sq_cycles_start();
+    start = sq_cycles_ticks();
+#ifdef SQ_PROFILE
+    sq_profile_last = start;
+#endif
+    status = SQ_RUN(sq_input, sq_output);
+    stop = sq_cycles_ticks();
+
+#ifdef SQ_TRACE
+    (void)sq_sh_close(sq_trace_handle);
+    sq_trace_handle = -1;
+#endif
+    if (status != 0) {
+        char number[24];
+        char *p = number;
+        uint32_t magnitude = (uint32_t)status;
+        if (status < 0) {
+            p = sq_fmt_str(p, number + sizeof number, "-");
+            magnitude = 0u - magnitude;
+        }
+        (void)sq_fmt_u64(p, number + sizeof number, (uint64_t)magnitude);
+        sq_print_line("harness: model returned ", number);
+        exit_status = SQ_EXIT_MODEL;
+    } else if (sq_write_output() != 0) {
+        exit_status = SQ_EXIT_IO;
+    }
+
+#ifdef SQ_PROFILE
+    {
+        int i;
+        for (i = 0; i < sq_profile_count; i++) {
+            char line[160];
+            char *end = line + sizeof line;
+            char *p = sq_fmt_str(line, end, "SQ_LAYER ");
+            p = sq_fmt_str(p, end, sq_profile_names[i]);
+            p = sq_fmt_str(p, end, " ");
+            p = sq_fmt_u64(p, end, sq_cycles_to_instructions(sq_profile_ticks[i]));
+            (void)sq_fmt_str(p, end, "\n");
+            sq_sh_write0(line);
+        }
+    }
+#endif
+    sq_print_u64("SQ_INSTRUCTIONS ", sq_cycles_to_instructions(stop - start));
+    stack = sq_stack_high_water();
+    sq_print_u64("SQ_STACK ", (uint64_t)stack);
+    if (stack >= sq_stack_region_bytes()) {
+        /*
+         * The lowest word of the stack region was written: the stack
+         * overflowed (Armv7-M has no stack limit register to catch it).
+         */
+        sq_print_u64("harness: stack overflow: the whole stack region was used, bytes: ",
+                     (uint64_t)sq_stack_region_bytes());
+        exit_status = SQ_EXIT_FAULT;
+    }
+    return sq_done(exit_status);
+}

@@ -1,0 +1,145 @@
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+
+/// Cross-compiles generated C with the board's startup, linker script and
+/// harness (Firmware/), and runs it under qemu-system-arm with -icount, so
+/// instruction counts are deterministic.
+public struct FirmwareRunner: ModelRunner {
+    public let board: Board
+    public var timeout: TimeInterval
+    public var compiler = "arm-none-eabi-gcc"
+    public var qemu = "qemu-system-arm"
+    /// Extra compiler flags (tests use them to break a build on purpose).
+    public var extraFlags: [String] = []
+
+    public var targetName: String { board.name }
+
+    public init(board: Board, timeout: TimeInterval = 900) {
+        self.board = board
+        self.timeout = timeout
+    }
+
+    /// Firmware sources that are part of every image (the calibration
+    /// program is not).
+    static func isHarnessSource(_ name: String) -> Bool {
+        name.hasSuffix(".c") && name != "sq_calibrate.c"
+    }
+
+    public static let compileFlags = ["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
+                                      "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
+
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes) {
+            throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
+        }
+        let firmware = Templates.firmwareFiles(board: board.name)
+        guard firmware.contains(where: { $0.name.hasSuffix(".ld") }) else {
+            throw .internal("no firmware files for board \(board.name)")
+        }
+        do {
+            for file in firmware { try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name)) }
+        } catch {
+            throw .input("cannot write firmware sources: \(error.localizedDescription)", file: directory.path)
+        }
+        let upper = model.prefix.uppercased()
+        let defines = ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
+                       "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE"]
+            + (trace ? ["-DSQ_TRACE"] : [])
+        let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + firmware.map(\.name).filter(Self.isHarnessSource)
+        let suffix = trace ? "_trace" : ""
+        var objects: [String] = []
+        for source in sources {
+            // One object per source, named after it: the linker script places
+            // *_weights.o and *_arena.o by name.
+            let object = source.replacingOccurrences(of: ".c", with: "\(suffix).o")
+                .replacingOccurrences(of: "_weights_trace.o", with: "_trace_weights.o")
+                .replacingOccurrences(of: "_arena_trace.o", with: "_trace_arena.o")
+            try compile(board.cpuFlags + Self.compileFlags + extraFlags + defines + ["-c", source, "-o", object], in: directory)
+            objects.append(object)
+        }
+        guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
+        let elf = elfName(trace)
+        try compile(board.cpuFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
+                    + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
+        return try sizes(directory.appendingPathComponent(elf))
+    }
+
+    func elfName(_ trace: Bool) -> String { trace ? "firmware_trace.elf" : "firmware.elf" }
+
+    private func compile(_ arguments: [String], in directory: URL, linking: Bool = false) throws(Diagnostic) {
+        let result = try ProcessRunner.run(compiler, arguments, directory: directory, timeout: timeout)
+        guard result.status == 0, !result.timedOut else {
+            let lines = result.stderr.split(separator: "\n")
+            if linking, let overflow = lines.first(where: { $0.contains("overflowed") || $0.contains("will not fit") }) {
+                throw .input("the model does not fit \(board.name): \(overflow.trimmingCharacters(in: .whitespaces))")
+            }
+            throw .internal("\(compiler) failed (\(directory.path)): \(lines.prefix(3).joined(separator: " | "))")
+        }
+    }
+
+    /// Flash: code, vectors, const data and the .data load image; RAM: .data,
+    /// .bss and the arena (the stack is measured by the harness).
+    func sizes(_ elf: URL) throws(Diagnostic) -> BuildInfo {
+        let result = try ProcessRunner.run("arm-none-eabi-size", ["-A", elf.path], timeout: 60)
+        guard result.status == 0 else { throw .internal("arm-none-eabi-size failed: \(result.stderr)") }
+        var flash = 0
+        var ram = 0
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 3, let size = Int(fields[1]) else { continue }
+            switch fields[0] {
+            case ".vectors", ".text", ".rodata", ".weights", ".ARM.exidx": flash += size
+            case ".data": flash += size; ram += size
+            case ".bss", ".arena": ram += size
+            default: break
+            }
+        }
+        return BuildInfo(flashBytes: flash, ramBytes: ram)
+    }
+
+    public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
+        let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(elfName(true)).path)
+        let outputFile = directory.appendingPathComponent("output.bin")
+        try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"))
+        try? FileManager.default.removeItem(at: outputFile)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("trace.bin"))
+        let arguments = ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
+                         "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0",
+                         "-kernel", elfName(traced)]
+        let process = try ProcessRunner.run(qemu, arguments, directory: directory, timeout: timeout)
+        let lines = process.stdout.split(separator: "\n").map(String.init)
+        if process.timedOut {
+            throw .input("the firmware did not finish within \(Int(timeout)) s on \(board.name)")
+        }
+        if let fault = lines.first(where: { $0.hasPrefix("SQ_FAULT") }) {
+            throw .input("the firmware crashed on \(board.name): \(fault)")
+        }
+        guard process.status == 0 else {
+            let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
+        }
+        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount))
+        var perLayer: [String: Int] = [:]
+        var order: [String] = []
+        for line in lines {
+            let fields = line.split(separator: " ").map(String.init)
+            switch fields.first {
+            case "SQ_INSTRUCTIONS": result.instructions = fields.count > 1 ? Int(fields[1]) : nil
+            case "SQ_STACK": result.stackBytes = fields.count > 1 ? Int(fields[1]) : nil
+            case "SQ_LAYER" where fields.count == 3:
+                if perLayer[fields[1]] == nil { order.append(fields[1]) }
+                perLayer[fields[1], default: 0] += Int(fields[2]) ?? 0
+            default: break
+            }
+        }
+        result.layers = order.map { ($0, perLayer[$0]!) }
+        if traced, let bytes = try? Data(contentsOf: directory.appendingPathComponent("trace.bin")) {
+            result.trace = try TraceFile.parse(Array(bytes), file: "trace.bin")
+        }
+        guard result.instructions != nil else {
+            throw .internal("the firmware printed no SQ_INSTRUCTIONS line on \(board.name)")
+        }
+        return result
+    }
+}

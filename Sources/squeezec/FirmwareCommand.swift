@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SqueezeCodegen
+import SqueezeIR
+import SqueezeValidation
+
+struct FirmwareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firmware",
+        abstract: "Generate C for a model and build it into a QEMU firmware image (ELF) for a board.",
+        discussion: "Writes the generated sources, the board's startup, linker script and harness, and firmware.elf into the folder. "
+            + "`squeezec validate MODEL --target BOARD` builds the same image, runs it under QEMU and checks it.")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Board: mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7) or mps3-an547 (Cortex-M55, MCU layout).")
+    var board: String = "mps2-an386"
+
+    @Option(name: .shortAndLong, help: "Output folder (created if needed).")
+    var output: String
+
+    func run() throws {
+        guard let board = Board.named(board) else {
+            throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
+        }
+        let graph = try model.load()
+        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let generated = try CodeGenerator.generate(graph, options: options)
+        try OutputDirectory.write(generated.files, to: output)
+        var runner = FirmwareRunner(board: board)
+        guard let info = try runner.build(generated, in: URL(fileURLWithPath: output), trace: false) else {
+            throw Diagnostic.internal("the firmware build reported no sizes")
+        }
+        print("built \(output)/firmware.elf for \(board.name): flash \(info.flashBytes) bytes (code + weights), "
+              + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
+        print("run it: qemu-system-arm -M \(board.qemuMachine) -nographic -monitor none -serial null -icount shift=0 "
+              + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "
+              + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) little-endian floats, NHWC)")
+    }
+}
