@@ -18,7 +18,7 @@ echo "| model | input | MACs | median of $runs (s) |"
 echo "|---|---|---|---|"
 for model in squeezenet1.1 squeezenet1.0; do
   for size in 224 128; do
-    macs=$("$squeezec" analyze "$model" --input-size "$size" --json | awk -F' : ' '/^  "macs"/ {gsub(/,/, "", $2); print $2; exit}')
+    macs=$("$squeezec" analyze "$model" --input-size "$size" --json | awk -F' : ' '/^  "macs"/ {gsub(/,/, "", $2); print $2}')
     t=$(for i in $(seq $runs); do "$squeezec" run "$model" --input-size "$size" --top 0 | sed -n 's/.*reference \([0-9.]*\) s.*/\1/p'; done | median)
     echo "| $model | ${size}x${size} | $(awk -v m="$macs" 'BEGIN {printf "%.1f M", m / 1e6}') | $t |"
   done
@@ -53,4 +53,23 @@ for model in squeezenet1.0 squeezenet1.1; do
   t=$(for i in $(seq $runs); do /usr/bin/time -f "%e" "$dir/harness" "$dir/input.bin" "$dir/output.bin" 2>&1 | tail -1; done | median)
   r=$(for i in $(seq $runs); do "$squeezec" run "$model" --top 0 | sed -n 's/.*reference \([0-9.]*\) s.*/\1/p'; done | median)
   echo "| $model | $t | $r |"
+done
+
+echo
+echo "## Firmware under QEMU (fp32, 224x224, 1000 classes; instructions are deterministic: -icount shift=0)"
+echo
+echo "Schedule: layer (fused steps, whole feature maps between steps). RAM = .data + .bss + arena + measured stack."
+echo
+echo "| model | board | instructions | per MAC | flash (bytes) | RAM (bytes) | stack (bytes) |"
+echo "|---|---|---|---|---|---|---|"
+key() { sed -n "s/^  \"$1\" : \([0-9.e+-]*\),*$/\1/p" "$2"; }
+for model in squeezenet1.0 squeezenet1.1; do
+  for board in mps2-an386 mps2-an500 mps3-an547; do
+    if "$squeezec" validate "$model" --target "$board" --json > "$work/fw.json" 2> "$work/fw.err"; then
+      echo "| $model | $board | $(key instructions "$work/fw.json") | $(printf '%.2f' "$(key instructions_per_mac "$work/fw.json")") |" \
+           "$(key flash_bytes "$work/fw.json") | $(key ram_bytes "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
+    else
+      echo "| $model | $board | $(sed 's/^squeezec: error: //' "$work/fw.err" | tr '|' '/') | | | | |"
+    fi
+  done
 done

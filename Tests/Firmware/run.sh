@@ -153,8 +153,8 @@ value() {
 
 # in_range ADDRESS LOW HIGH (hex without 0x allowed for ADDRESS)
 in_range() {
-    a=$((0x$1))
-    [ "$a" -ge $(($2)) ] && [ "$a" -lt $(($3)) ]
+    ir_value=$((0x$1))
+    [ "$ir_value" -ge $(($2)) ] && [ "$ir_value" -lt $(($3)) ]
 }
 
 symbol_address() {
