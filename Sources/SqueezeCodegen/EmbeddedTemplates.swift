@@ -167,8 +167,10 @@ void sq_systick_handler(void);
  *   SQ_STACK <bytes>                   stack high-water mark
  *   SQ_DONE <status>
  * then exits with <status>: 0 success, 2 input/output file error,
- * 3 fault (printed by the fault handler as SQ_FAULT ...), 4 the model
- * returned non-zero.
+ * 3 fault (printed by the fault handler as SQ_FAULT ..., which exits at
+ * once, without SQ_DONE) or a stack overflow found after the run (the
+ * high-water mark reached the bottom of the stack region: SQ_DONE 3),
+ * 4 the model returned non-zero.
  *
  * Compile with
  *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
@@ -190,6 +192,7 @@ void sq_systick_handler(void);
 
 #define SQ_EXIT_OK 0
 #define SQ_EXIT_IO 2
+#define SQ_EXIT_FAULT 3
 #define SQ_EXIT_MODEL 4
 
 static float sq_input[SQ_INPUT_COUNT];
@@ -328,6 +331,7 @@ int main(void)
 {
     uint64_t start;
     uint64_t stop;
+    uint32_t stack;
     int status;
     int exit_status = SQ_EXIT_OK;
 
@@ -388,7 +392,17 @@ int main(void)
     }
 #endif
     sq_print_u64("SQ_INSTRUCTIONS ", sq_cycles_to_instructions(stop - start));
-    sq_print_u64("SQ_STACK ", (uint64_t)sq_stack_high_water());
+    stack = sq_stack_high_water();
+    sq_print_u64("SQ_STACK ", (uint64_t)stack);
+    if (stack >= sq_stack_region_bytes()) {
+        /*
+         * The lowest word of the stack region was written: the stack
+         * overflowed (Armv7-M has no stack limit register to catch it).
+         */
+        sq_print_u64("harness: stack overflow: the whole stack region was used, bytes: ",
+                     (uint64_t)sq_stack_region_bytes());
+        exit_status = SQ_EXIT_FAULT;
+    }
     return sq_done(exit_status);
 }
 """#,
@@ -725,6 +739,11 @@ uint32_t sq_stack_high_water(void)
     return (uint32_t)((uintptr_t)sq_ld_stack_top - (uintptr_t)p);
 }
 
+uint32_t sq_stack_region_bytes(void)
+{
+    return (uint32_t)((uintptr_t)sq_ld_stack_top - (uintptr_t)sq_ld_stack_limit);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Faults                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -805,6 +824,9 @@ void sq_fault_report(const uint32_t *frame)
  */
 uint32_t sq_stack_high_water(void);
 
+/* Size of the stack region in bytes (sq_stack_size in the linker script). */
+uint32_t sq_stack_region_bytes(void);
+
 /* Prints "SQ_FAULT pc=... cfsr=... bfar=..." and exits with status 3. */
 void sq_fault_report(const uint32_t *frame) __attribute__((noreturn));
 
@@ -815,7 +837,7 @@ void sq_fault_report(const uint32_t *frame) __attribute__((noreturn));
  * mps2-an386.ld - squeezec firmware on QEMU mps2-an386 (Cortex-M4F).
  *
  *   SSRAM1   0x00000000  4 MiB  vectors, code, small rodata, .data image
- *   SSRAM2/3 0x20000000  4 MiB  .data, .bss, stack
+ *   SSRAM2/3 0x20000000  4 MiB  stack (at the bottom), .data, .bss
  *   PSRAM    0x21000000 16 MiB  model weights (*_weights.o .rodata) and the
  *                               model arena (*_arena.o .bss, not zeroed)
  *
@@ -833,7 +855,7 @@ MEMORY
 
 ENTRY(sq_reset_handler)
 
-sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x10000;
+PROVIDE(sq_stack_size = 0x10000);
 
 SECTIONS
 {
@@ -852,6 +874,19 @@ SECTIONS
 
     .ARM.exidx : { *(.ARM.exidx* .gnu.linkonce.armexidx.*) } > SSRAM1
 
+    /*
+     * The stack comes first in SSRAM2/3: an overflow runs below 0x20000000,
+     * out of RAM, instead of silently over .bss (there is no MSPLIM on
+     * Armv7-M).
+     */
+    .stack (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_stack_limit = .;
+        . += sq_stack_size;
+        . = ALIGN(8);
+        sq_ld_stack_top = .;
+    } > SSRAM23
+
     .data : ALIGN(8)
     {
         sq_ld_data_start = .;
@@ -868,15 +903,6 @@ SECTIONS
         . = ALIGN(4);
         sq_ld_bss_end = .;
     } > SSRAM23
-
-    .stack (NOLOAD) : ALIGN(8)
-    {
-        sq_ld_stack_limit = .;
-        . += sq_ld_stack_size;
-        . = ALIGN(8);
-        sq_ld_stack_top = .;
-    } > SSRAM23
-
 }
 """#,
         "Firmware/mps2-an386/sq_board.h": #"""
@@ -900,7 +926,7 @@ SECTIONS
  * mps2-an500.ld - squeezec firmware on QEMU mps2-an500 (Cortex-M7).
  *
  *   SSRAM1   0x00000000  4 MiB  vectors, code, small rodata, .data image
- *   SSRAM2/3 0x20000000  4 MiB  .data, .bss, stack
+ *   SSRAM2/3 0x20000000  4 MiB  stack (at the bottom), .data, .bss
  *   PSRAM    0x60000000 16 MiB  model weights (*_weights.o .rodata) and the
  *                               model arena (*_arena.o .bss, not zeroed)
  *
@@ -918,7 +944,7 @@ MEMORY
 
 ENTRY(sq_reset_handler)
 
-sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x10000;
+PROVIDE(sq_stack_size = 0x10000);
 
 SECTIONS
 {
@@ -937,6 +963,19 @@ SECTIONS
 
     .ARM.exidx : { *(.ARM.exidx* .gnu.linkonce.armexidx.*) } > SSRAM1
 
+    /*
+     * The stack comes first in SSRAM2/3: an overflow runs below 0x20000000,
+     * out of RAM, instead of silently over .bss (there is no MSPLIM on
+     * Armv7-M).
+     */
+    .stack (NOLOAD) : ALIGN(8)
+    {
+        sq_ld_stack_limit = .;
+        . += sq_stack_size;
+        . = ALIGN(8);
+        sq_ld_stack_top = .;
+    } > SSRAM23
+
     .data : ALIGN(8)
     {
         sq_ld_data_start = .;
@@ -953,15 +992,6 @@ SECTIONS
         . = ALIGN(4);
         sq_ld_bss_end = .;
     } > SSRAM23
-
-    .stack (NOLOAD) : ALIGN(8)
-    {
-        sq_ld_stack_limit = .;
-        . += sq_ld_stack_size;
-        . = ALIGN(8);
-        sq_ld_stack_top = .;
-    } > SSRAM23
-
 }
 """#,
         "Firmware/mps2-an500/sq_board.h": #"""
@@ -1015,7 +1045,7 @@ MEMORY
 
 ENTRY(sq_reset_handler)
 
-sq_ld_stack_size = DEFINED(sq_stack_size) ? sq_stack_size : 0x4000;
+PROVIDE(sq_stack_size = 0x4000);
 
 SECTIONS
 {
@@ -1055,7 +1085,7 @@ SECTIONS
     .stack (NOLOAD) : ALIGN(8)
     {
         sq_ld_stack_limit = .;
-        . += sq_ld_stack_size;
+        . += sq_stack_size;
         . = ALIGN(8);
         sq_ld_stack_top = .;
     } > DTCM

@@ -3,7 +3,9 @@ public struct ArenaPlan: Sendable, Hashable {
     public var strategy: String
     public var offsets: [String: Int]
     public var arenaBytes: Int
-    /// The largest total of simultaneously live bytes: no plan can be smaller.
+    /// No plan can be smaller: the largest total of simultaneously live bytes
+    /// (`Lifetimes.peakLiveBytes`), less what overlap allowances let live
+    /// buffers share when the plan was made with allowances.
     public var lowerBound: Int
 
     public init(strategy: String, offsets: [String: Int], arenaBytes: Int, lowerBound: Int) {
@@ -18,4 +20,14 @@ public struct ArenaPlan: Sendable, Hashable {
 public protocol ArenaPlanner: Sendable {
     var name: String { get }
     func plan(_ buffers: [BufferLifetime], alignment: Int) -> ArenaPlan
+    /// Plans with permission for some pairs to share addresses (in-place
+    /// execution). A planner may ignore allowances: every plan without overlap
+    /// also satisfies them. The default does exactly that.
+    func plan(_ buffers: [BufferLifetime], allowances: [OverlapAllowance], alignment: Int) -> ArenaPlan
+}
+
+extension ArenaPlanner {
+    public func plan(_ buffers: [BufferLifetime], allowances: [OverlapAllowance], alignment: Int) -> ArenaPlan {
+        plan(buffers, alignment: alignment)
+    }
 }

@@ -57,4 +57,38 @@ public enum Lifetimes {
         }
         return best
     }
+
+    /// The lower bound when some pairs may share addresses: at every step the
+    /// live bytes minus, for each overlap allowance applying at that step
+    /// (its input dies where its output is born), the most bytes the pair can
+    /// share (`min(input, output - gap)`). By inclusion-exclusion, the union of
+    /// the live buffers is at least the sum of their sizes minus the pairwise
+    /// overlaps, and only allowed pairs overlap. Without allowances this is
+    /// `peakLiveBytes`.
+    public static func peakLiveBytes(_ lifetimes: [BufferLifetime], allowances: [OverlapAllowance]) -> (bytes: Int, step: Int) {
+        let table = AllowanceTable(allowances)
+        guard !table.isEmpty, let end = lifetimes.map(\.lastUse).max() else { return peakLiveBytes(lifetimes) }
+        var byName: [String: BufferLifetime] = [:]
+        for buffer in lifetimes where byName[buffer.name] == nil { byName[buffer.name] = buffer }
+        // The largest possible overlap of each unordered pair, at its one shared step.
+        var shared: [Int: Int] = [:]
+        var seen = Set<[String]>()
+        for a in allowances {
+            guard let output = byName[a.output], let input = byName[a.input], output.name != input.name,
+                  let gap = table.applicableGap(output: output, input: input) else { continue }
+            let pair = [output.name, input.name].sorted()
+            var overlap = AllowanceTable.maximumOverlap(output: output, input: input, gap: gap)
+            if let reverse = table.applicableGap(output: input, input: output) {
+                overlap = max(overlap, AllowanceTable.maximumOverlap(output: input, input: output, gap: reverse))
+            }
+            guard seen.insert(pair).inserted else { continue }
+            shared[output.firstUse, default: 0] += overlap
+        }
+        var best = (bytes: 0, step: 0)
+        for step in 0...end {
+            let live = lifetimes.reduce(0) { $0 + ($1.isLive(at: step) ? $1.bytes : 0) } - (shared[step] ?? 0)
+            if live > best.bytes { best = (live, step) }
+        }
+        return best
+    }
 }

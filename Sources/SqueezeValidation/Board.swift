@@ -9,7 +9,9 @@ public struct Board: Sendable, Hashable {
     }
 
     public enum Content: String, Sendable, Hashable {
-        case weights, arena, stack
+        /// The model's const arrays, the static arena, the stack, and the
+        /// test harness's own buffers (input and output images).
+        case weights, arena, stack, harness
     }
 
     public var name: String
@@ -23,22 +25,22 @@ public struct Board: Sendable, Hashable {
         name: "mps2-an386", qemuMachine: "mps2-an386",
         cpuFlags: ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
-                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack])],
+                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .harness])],
         stackBytes: 64 << 10)
 
     public static let an500 = Board(
         name: "mps2-an500", qemuMachine: "mps2-an500",
         cpuFlags: ["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
-                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack])],
+                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .harness])],
         stackBytes: 64 << 10)
 
     /// The MCU-like layout: weights in QSPI "flash", DTCM the only RAM.
     public static let an547 = Board(
         name: "mps3-an547", qemuMachine: "mps3-an547",
-        cpuFlags: ["-mcpu=cortex-m55", "-mfloat-abi=hard", "-mthumb"],
+        cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
-                  Region(name: "DTCM", bytes: 512 << 10, holds: [.arena, .stack])],
+                  Region(name: "DTCM", bytes: 512 << 10, holds: [.arena, .stack, .harness])],
         stackBytes: 16 << 10)
 
     public static let all: [Board] = [.an386, .an500, .an547]
@@ -48,7 +50,9 @@ public struct Board: Sendable, Hashable {
     }
 
     /// Every region's need against its capacity; nil when the model fits.
-    public func misfit(weightBytes: Int, arenaBytes: Int) -> String? {
+    /// `harnessBytes`: the test harness's input and output buffers (not part
+    /// of the model's RAM, but they share the board's RAM in these images).
+    public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0) -> String? {
         var problems: [String] = []
         for region in regions {
             var need = 0
@@ -56,6 +60,7 @@ public struct Board: Sendable, Hashable {
             if region.holds.contains(.weights) { need += weightBytes; parts.append("weights \(weightBytes)") }
             if region.holds.contains(.arena) { need += arenaBytes; parts.append("arena \(arenaBytes)") }
             if region.holds.contains(.stack) { need += stackBytes; parts.append("stack \(stackBytes)") }
+            if region.holds.contains(.harness), harnessBytes > 0 { need += harnessBytes; parts.append("harness buffers \(harnessBytes)") }
             if need > region.bytes {
                 problems.append("\(region.name) needs \(need) bytes (\(parts.joined(separator: " + "))) but has \(region.bytes)")
             }

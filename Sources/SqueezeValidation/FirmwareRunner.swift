@@ -30,7 +30,9 @@ public struct FirmwareRunner: ModelRunner {
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
     public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
-        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes) {
+        // The harness keeps the input and output images, plus about 8 KB of its own.
+        let harness = (model.inputCount + model.outputCount) * 4 + 8192
+        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
         let firmware = Templates.firmwareFiles(board: board.name)
