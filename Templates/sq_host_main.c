@@ -38,6 +38,16 @@ void sq_trace(const char *name, const float *data, int count)
     fwrite(&n, sizeof n, 1, sq_trace_file);
     fwrite(data, sizeof(float), (size_t)count, sq_trace_file);
 }
+
+void sq_trace_row(const char *name, int row, const float *data, int count);
+
+/* One row of a streamed value, recorded under the name "<name>@<row>". */
+void sq_trace_row(const char *name, int row, const float *data, int count)
+{
+    char label[160];
+    snprintf(label, sizeof label, "%.120s@%d", name, row);
+    sq_trace(label, data, count);
+}
 #endif
 
 static int read_floats(const char *path, float *data, size_t count)

@@ -241,15 +241,15 @@ SQ_INLINE void sq__acc_gap_f32(const float *SQ_RESTRICT acc, int npx,
  * sq__conv1x1_block_f32: one register block of a 1x1 convolution: npx
  * pixels (1 or 4, read at x + p * in_stride) x output channels
  * [co, co + nco) (nco <= 4; weight block co / 4). Bias, dot products over
- * cin, then either ReLU-optional store to o + p * out_stride (gap == NULL)
- * or ReLU-and-sum into gap[co..co + nco).
+ * cin, then either ReLU-optional store to o + p * out_stride (to_gap == 0)
+ * or ReLU-and-sum into gap[co..co + nco) (to_gap != 0).
  */
 SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
                                      int cin, float *SQ_RESTRICT o,
                                      int out_stride,
                                      const float *SQ_RESTRICT w_packed,
                                      const float *SQ_RESTRICT bias, int relu,
-                                     float *SQ_RESTRICT gap, int npx, int co,
+                                     float *SQ_RESTRICT gap, int to_gap, int npx, int co,
                                      int nco)
 {
     float acc[16];
@@ -260,7 +260,7 @@ SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
     } else {
         sq__mac4x1_f32(acc, w_packed + co * cin, x, cin);
     }
-    if (gap != 0) {
+    if (to_gap) {
         sq__acc_gap_f32(acc, npx, gap + co, nco);
     } else {
         sq__acc_store_f32(acc, npx, o + co, out_stride, nco, relu);
@@ -270,7 +270,7 @@ SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
 /*
  * sq__conv1x1_run_f32: 1x1 convolution of npx consecutive pixels.
  * Pixel p is read at in + p * in_stride and written at
- * out + p * out_stride (or, when gap != NULL, its ReLU is added to
+ * out + p * out_stride (or, when to_gap != 0, its ReLU is added to
  * gap[0..cout) instead and out, which may then be NULL, is not used).
  * Blocks of 4 pixels x 4 output channels, then single pixels x 4 output
  * channels; full channel blocks first, then the tail block (cout % 4).
@@ -280,33 +280,33 @@ SQ_INLINE void sq__conv1x1_run_f32(const float *SQ_RESTRICT in, int in_stride,
                                    int out_stride, int cout,
                                    const float *SQ_RESTRICT w_packed,
                                    const float *SQ_RESTRICT bias, int relu,
-                                   float *SQ_RESTRICT gap, int npx)
+                                   float *SQ_RESTRICT gap, int to_gap, int npx)
 {
     int p = 0;
     int co;
 
     for (; p + 4 <= npx; p += 4) {
         const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = (gap != 0) ? out : out + p * out_stride;
+        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 4, co, 4);
+                                  bias, relu, gap, to_gap, 4, co, 4);
         }
         if (co < cout) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 4, co, cout - co);
+                                  bias, relu, gap, to_gap, 4, co, cout - co);
         }
     }
     for (; p < npx; ++p) {
         const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = (gap != 0) ? out : out + p * out_stride;
+        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 1, co, 4);
+                                  bias, relu, gap, to_gap, 1, co, 4);
         }
         if (co < cout) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 1, co, cout - co);
+                                  bias, relu, gap, to_gap, 1, co, cout - co);
         }
     }
 }
@@ -323,7 +323,7 @@ SQ_INLINE void sq__conv1x1_rows_f32(const float *SQ_RESTRICT in, int in_w,
                                     int out_ring, int cout,
                                     const float *SQ_RESTRICT w_packed,
                                     const float *SQ_RESTRICT bias, int relu,
-                                    float *SQ_RESTRICT gap, int row0, int row1)
+                                    float *SQ_RESTRICT gap, int to_gap, int row0, int row1)
 {
     int y = row0;
 
@@ -336,10 +336,10 @@ SQ_INLINE void sq__conv1x1_rows_f32(const float *SQ_RESTRICT in, int in_w,
         rows = SQ_MIN(rows, in_ring - in_slot);
         rows = SQ_MIN(rows, out_ring - out_slot);
         /* out is NULL on the gap path: no arithmetic on it there. */
-        dst = (gap != 0) ? out : out + out_slot * in_w * out_stride;
+        dst = to_gap ? out : out + out_slot * in_w * out_stride;
         sq__conv1x1_run_f32(in + in_slot * in_w * in_stride, in_stride, cin,
                             dst, out_stride, cout, w_packed, bias, relu, gap,
-                            rows * in_w);
+                            to_gap, rows * in_w);
         y += rows;
     }
 }
@@ -577,7 +577,8 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
                               int row0, int row1)
 {
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, out, out_stride,
-                         out_ring, cout, w_packed, bias, relu, 0, row0, row1);
+                         out_ring, cout, w_packed, bias, relu, 0, 0, row0,
+                         row1);
 }
 
 /*
@@ -598,11 +599,12 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
                                        const float *SQ_RESTRICT bias,
                                        int row0, int row1)
 {
-    /* On the gap path the shared code never uses its output pointer
-     * (NULL here); the input ring doubles as the output ring so runs are
-     * split only where the input ring wraps. */
+    /* On the gap path (to_gap = 1, a constant, so the store path folds
+     * away: deciding on acc != NULL left GCC a store through NULL to warn
+     * about) the shared code never uses its output pointer; the input ring
+     * doubles as the output ring so runs are split only where it wraps. */
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, 0, 0, in_ring,
-                         cout, w_packed, bias, 1, acc, row0, row1);
+                         cout, w_packed, bias, 1, acc, 1, row0, row1);
 }
 
 /* ==========================================================================
@@ -694,6 +696,51 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
                 }
                 o[ch] = m;
             }
+        }
+    }
+}
+
+/*
+ * sq_maxpool_fold_f32: streams max pooling one input row at a time. The
+ * row's horizontal windows (columns x*s_w - pad_l + [0, k_w), clipped to
+ * [0, in_w)) are max-reduced into one output row `acc`: stored when
+ * first != 0 (the row opens the window of that output row), max-combined
+ * with what acc holds otherwise. Fold every input row of a window, in
+ * order, into its output row(s) and the result equals sq_maxpool_f32,
+ * bit for bit (the first maximal element in row-major order wins).
+ *
+ *   in   one input row: in_w x c, pixel stride in_stride
+ *   acc  one output row: out_w x c, pixel stride acc_stride
+ *   k_w, s_w, pad_l  horizontal window, stride and left padding
+ */
+SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
+                                   int in_stride, int c,
+                                   float *SQ_RESTRICT acc, int out_w,
+                                   int acc_stride, int k_w, int s_w,
+                                   int pad_l, int first)
+{
+    int x;
+
+    for (x = 0; x < out_w; ++x) {
+        const int ix = x * s_w - pad_l;
+        const int x0 = SQ_MAX(ix, 0);
+        const int x1 = SQ_MIN(ix + k_w, in_w);
+        float *SQ_RESTRICT o = acc + x * acc_stride;
+        int ch;
+
+        for (ch = 0; ch < c; ++ch) {
+            float m;
+            int xx;
+            if (x1 <= x0) {
+                m = 0.0f;
+            } else {
+                m = in[x0 * in_stride + ch];
+                for (xx = x0 + 1; xx < x1; ++xx) {
+                    const float v = in[xx * in_stride + ch];
+                    m = (v > m) ? v : m;
+                }
+            }
+            o[ch] = (first || m > o[ch]) ? m : o[ch];
         }
     }
 }

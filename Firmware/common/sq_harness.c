@@ -39,8 +39,11 @@
 #define SQ_EXIT_FAULT 3
 #define SQ_EXIT_MODEL 4
 
-static float sq_input[SQ_INPUT_COUNT];
-static float sq_output[SQ_OUTPUT_COUNT];
+/* The caller's images, not the model's RAM: in their own section so a
+ * board can keep them out of the model's memory (mps3-an547 puts them in
+ * ISRAM, a stand-in for a camera frame buffer; elsewhere they are .bss). */
+static float sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static float sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 
 static void sq_print_line(const char *a, const char *b)
 {
@@ -86,6 +89,32 @@ void sq_trace(const char *name, const float *data, int count)
     (void)sq_sh_write(sq_trace_handle, &n, 4u);
     (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(float));
 }
+
+void sq_trace_row(const char *name, int row, const float *data, int count);
+
+/* One row of a streamed value, recorded under the name "<name>@<row>". */
+void sq_trace_row(const char *name, int row, const float *data, int count)
+{
+    char label[128];
+    char digits[12];
+    int length = 0;
+    int d = 0;
+    unsigned int v = (unsigned int)row;
+    while (name[length] != '\0' && length < 100) {
+        label[length] = name[length];
+        length++;
+    }
+    label[length++] = '@';
+    do {
+        digits[d++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0u);
+    while (d > 0) {
+        label[length++] = digits[--d];
+    }
+    label[length] = '\0';
+    sq_trace(label, data, count);
+}
 #endif
 
 #ifdef SQ_PROFILE
@@ -97,14 +126,39 @@ static uint64_t sq_profile_last;
 
 void sq_profile(const char *name);
 
-/* Records the ticks since the previous hook (or the start of SQ_RUN). */
+/* Same name? The generated code passes string literals, so equal names
+ * are usually the same pointer; compare the text when they are not. */
+static int sq_same_name(const char *a, const char *b)
+{
+    if (a == b) {
+        return 1;
+    }
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* Adds the ticks since the previous hook (or the start of SQ_RUN) to the
+ * named step. Streaming code calls this once per row per stage, so entries
+ * are kept per name, in the order names first appear. */
 void sq_profile(const char *name)
 {
     uint64_t now = sq_cycles_ticks();
-    if (sq_profile_count < SQ_PROFILE_MAX) {
-        sq_profile_names[sq_profile_count] = name;
-        sq_profile_ticks[sq_profile_count] = now - sq_profile_last;
-        sq_profile_count++;
+    int i;
+    for (i = sq_profile_count - 1; i >= 0; i--) {
+        if (sq_same_name(sq_profile_names[i], name)) {
+            break;
+        }
+    }
+    if (i < 0 && sq_profile_count < SQ_PROFILE_MAX) {
+        i = sq_profile_count++;
+        sq_profile_names[i] = name;
+        sq_profile_ticks[i] = 0;
+    }
+    if (i >= 0) {
+        sq_profile_ticks[i] += now - sq_profile_last;
     }
     sq_profile_last = now;
 }

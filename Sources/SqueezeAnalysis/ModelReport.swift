@@ -82,6 +82,12 @@ public struct ModelReport: Sendable, Codable, Equatable {
     /// No placement of the fused schedule's buffers can use less.
     public var lowerBoundBytes: Int
     public var planner: String
+    /// The schedule `peakRAMBytes` is for (`stream` or `layer`).
+    public var scheduleKind: String
+    /// Arena of the layer schedule (whole maps between fused steps).
+    public var layerArenaBytes: Int
+    /// Arena of the row-streaming schedule (rings and hand-off rows).
+    public var streamArenaBytes: Int
 
     enum CodingKeys: String, CodingKey {
         case model, input, output, params, macs, layers
@@ -92,11 +98,14 @@ public struct ModelReport: Sendable, Codable, Equatable {
         case schedule, planner
         case peakRAMBytes = "peak_ram_bytes"
         case lowerBoundBytes = "lower_bound_bytes"
+        case scheduleKind = "schedule_kind"
+        case layerArenaBytes = "layer_arena_bytes"
+        case streamArenaBytes = "stream_arena_bytes"
     }
 }
 
 public enum ModelAnalyzer {
-    public static func analyze(_ graph: Graph) throws(Diagnostic) -> ModelReport {
+    public static func analyze(_ graph: Graph, schedule kind: ScheduleKind = .stream) throws(Diagnostic) -> ModelReport {
         var layers: [ModelReport.Layer] = []
         for node in graph.nodes {
             let type = try graph.type(of: node.output)
@@ -115,6 +124,10 @@ public enum ModelAnalyzer {
         let schedule = try ExecutionSchedule(graph: fused)
         let plan = GreedyBySizePlanner().plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
         try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
+        let stream = try StreamSchedule(graph: fused)
+        let streamPlan = GreedyBySizePlanner().plan(stream.buffers, alignment: ExecutionSchedule.alignment)
+        try PlanChecker.check(streamPlan, stream.buffers, alignment: ExecutionSchedule.alignment)
+        let chosen = kind == .stream ? streamPlan : plan
         var steps: [ModelReport.Step] = []
         for step in schedule.steps {
             steps.append(ModelReport.Step(
@@ -134,9 +147,12 @@ public enum ModelAnalyzer {
             layers: layers,
             fireModules: try fires(graph),
             schedule: steps,
-            peakRAMBytes: plan.arenaBytes,
-            lowerBoundBytes: plan.lowerBound,
-            planner: plan.strategy)
+            peakRAMBytes: chosen.arenaBytes,
+            lowerBoundBytes: chosen.lowerBound,
+            planner: chosen.strategy,
+            scheduleKind: kind.rawValue,
+            layerArenaBytes: plan.arenaBytes,
+            streamArenaBytes: streamPlan.arenaBytes)
     }
 
     static func fires(_ graph: Graph) throws(Diagnostic) -> [ModelReport.Fire] {

@@ -24,8 +24,10 @@ public enum ReportFormatter {
         lines.append("MACs            \(grouped(report.macs)) (\(millions(report.macs)); convolutions only)")
         lines.append("naive schedule  \(mebibytes(report.naiveActivationBytes)) of activations "
                      + "(every layer writes a new buffer; peak at \(report.naivePeakLayer))")
-        lines.append("fused schedule  \(mebibytes(report.peakRAMBytes)) arena (\(grouped(report.peakRAMBytes)) bytes, planner \(report.planner), "
-                     + "lower bound \(grouped(report.lowerBoundBytes))): "
+        lines.append("layer schedule  \(mebibytes(report.layerArenaBytes)) arena (fused steps, whole maps between them)")
+        lines.append("stream schedule \(mebibytes(report.streamArenaBytes)) arena (rows through rings; nothing stored whole)")
+        lines.append("chosen: \(report.scheduleKind), \(grouped(report.peakRAMBytes)) bytes (planner \(report.planner), lower bound "
+                     + "\(grouped(report.lowerBoundBytes))): "
                      + String(format: "%.1fx less than the naive schedule", Double(report.naiveActivationBytes) / Double(max(report.peakRAMBytes, 1))))
         lines.append("")
         lines.append("Fused schedule (what `generate` emits; input and output are the caller's buffers):")

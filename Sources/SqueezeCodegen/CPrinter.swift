@@ -46,6 +46,13 @@ public struct CPrinter: Sendable {
         line("}" + trailer)
     }
 
+    /// Appends the lines of another printer at the current indentation.
+    public mutating func append(_ other: CPrinter) {
+        for line in other.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            self.line(line.hasPrefix("#") ? String(line) : String(line.drop { $0 == " " }).isEmpty ? "" : String(line))
+        }
+    }
+
     /// Appends preformatted text (e.g. a template) as is.
     public mutating func raw(_ content: String) {
         text += content

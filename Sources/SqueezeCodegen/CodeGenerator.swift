@@ -11,12 +11,14 @@ public enum CodeGenerator {
         let fused = try PassPipeline().run(graph)
         try checkSupported(fused)
         let schedule = try ExecutionSchedule(graph: fused)
-        let plan = options.planner.plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
+        let stream = options.schedule == .stream ? try StreamSchedule(graph: fused) : nil
+        let buffers = stream?.buffers ?? schedule.buffers
+        let plan = options.planner.plan(buffers, alignment: ExecutionSchedule.alignment)
+        try PlanChecker.check(plan, buffers, alignment: ExecutionSchedule.alignment)
         do {
-            var emitter = ModelEmitter(graph: fused, schedule: schedule, plan: plan, options: options)
+            var emitter = ModelEmitter(graph: fused, schedule: schedule, stream: stream, plan: plan, options: options)
             let files = try emitter.emit()
-            return GeneratedModel(files: files, graph: fused, schedule: schedule, plan: plan,
+            return GeneratedModel(files: files, graph: fused, schedule: schedule, stream: stream, plan: plan,
                                   weightBytes: emitter.weightBytes, prefix: options.prefix)
         } catch {
             throw .internal("code generation: \(error.message)")

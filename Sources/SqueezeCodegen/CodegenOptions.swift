@@ -2,6 +2,7 @@ import SqueezeMemory
 
 /// What `generate` needs besides the model.
 public struct CodegenOptions: Sendable {
+    public var schedule: ScheduleKind = .stream
     /// Prefix of every public C name and of the file names.
     public var prefix: String
     /// The command line recorded in every file's header comment.
@@ -10,7 +11,8 @@ public struct CodegenOptions: Sendable {
     public var planner: any ArenaPlanner
 
     public init(prefix: String = "model", commandLine: String = "", toolVersion: String = "0.1.0",
-                planner: any ArenaPlanner = GreedyBySizePlanner()) {
+                schedule: ScheduleKind = .stream, planner: any ArenaPlanner = GreedyBySizePlanner()) {
+        self.schedule = schedule
         self.prefix = prefix
         self.commandLine = commandLine
         self.toolVersion = toolVersion

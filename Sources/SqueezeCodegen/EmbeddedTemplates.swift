@@ -195,8 +195,11 @@ void sq_systick_handler(void);
 #define SQ_EXIT_FAULT 3
 #define SQ_EXIT_MODEL 4
 
-static float sq_input[SQ_INPUT_COUNT];
-static float sq_output[SQ_OUTPUT_COUNT];
+/* The caller's images, not the model's RAM: in their own section so a
+ * board can keep them out of the model's memory (mps3-an547 puts them in
+ * ISRAM, a stand-in for a camera frame buffer; elsewhere they are .bss). */
+static float sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static float sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 
 static void sq_print_line(const char *a, const char *b)
 {
@@ -242,6 +245,32 @@ void sq_trace(const char *name, const float *data, int count)
     (void)sq_sh_write(sq_trace_handle, &n, 4u);
     (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(float));
 }
+
+void sq_trace_row(const char *name, int row, const float *data, int count);
+
+/* One row of a streamed value, recorded under the name "<name>@<row>". */
+void sq_trace_row(const char *name, int row, const float *data, int count)
+{
+    char label[128];
+    char digits[12];
+    int length = 0;
+    int d = 0;
+    unsigned int v = (unsigned int)row;
+    while (name[length] != '\0' && length < 100) {
+        label[length] = name[length];
+        length++;
+    }
+    label[length++] = '@';
+    do {
+        digits[d++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0u);
+    while (d > 0) {
+        label[length++] = digits[--d];
+    }
+    label[length] = '\0';
+    sq_trace(label, data, count);
+}
 #endif
 
 #ifdef SQ_PROFILE
@@ -253,14 +282,39 @@ static uint64_t sq_profile_last;
 
 void sq_profile(const char *name);
 
-/* Records the ticks since the previous hook (or the start of SQ_RUN). */
+/* Same name? The generated code passes string literals, so equal names
+ * are usually the same pointer; compare the text when they are not. */
+static int sq_same_name(const char *a, const char *b)
+{
+    if (a == b) {
+        return 1;
+    }
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* Adds the ticks since the previous hook (or the start of SQ_RUN) to the
+ * named step. Streaming code calls this once per row per stage, so entries
+ * are kept per name, in the order names first appear. */
 void sq_profile(const char *name)
 {
     uint64_t now = sq_cycles_ticks();
-    if (sq_profile_count < SQ_PROFILE_MAX) {
-        sq_profile_names[sq_profile_count] = name;
-        sq_profile_ticks[sq_profile_count] = now - sq_profile_last;
-        sq_profile_count++;
+    int i;
+    for (i = sq_profile_count - 1; i >= 0; i--) {
+        if (sq_same_name(sq_profile_names[i], name)) {
+            break;
+        }
+    }
+    if (i < 0 && sq_profile_count < SQ_PROFILE_MAX) {
+        i = sq_profile_count++;
+        sq_profile_names[i] = name;
+        sq_profile_ticks[i] = 0;
+    }
+    if (i >= 0) {
+        sq_profile_ticks[i] += now - sq_profile_last;
     }
     sq_profile_last = now;
 }
@@ -896,6 +950,10 @@ SECTIONS
     } > SSRAM23 AT > SSRAM1
     sq_ld_data_load = LOADADDR(.data);
 
+    /* The harness's input and output images (the caller's buffers, not the
+     * model's RAM), kept apart so size reports can leave them out. */
+    .sq_io (NOLOAD) : ALIGN(16) { *(.bss.sq_io) } > SSRAM23
+
     .bss (NOLOAD) : ALIGN(8)
     {
         sq_ld_bss_start = .;
@@ -985,6 +1043,10 @@ SECTIONS
     } > SSRAM23 AT > SSRAM1
     sq_ld_data_load = LOADADDR(.data);
 
+    /* The harness's input and output images (the caller's buffers, not the
+     * model's RAM), kept apart so size reports can leave them out. */
+    .sq_io (NOLOAD) : ALIGN(16) { *(.bss.sq_io) } > SSRAM23
+
     .bss (NOLOAD) : ALIGN(8)
     {
         sq_ld_bss_start = .;
@@ -1025,6 +1087,10 @@ SECTIONS
  *                                                   .bss, model arena
  *                                                   (*_arena.o, not zeroed),
  *                                                   stack
+ *   ISRAM 0x31000000 (alias of 0x21000000)   4 MiB  the harness's input and
+ *                                                   output images only
+ *                                                   (.bss.sq_io): the
+ *                                                   caller's buffers
  *
  * The QSPI's Non-secure address 0x28000000 sits behind an MPC whose blocks
  * reset to Secure: a Secure-state access through it does not reach memory.
@@ -1041,6 +1107,7 @@ MEMORY
     ITCM (rx) : ORIGIN = 0x10000000, LENGTH = 512K
     QSPI (r) : ORIGIN = 0x38000000, LENGTH = 8M
     DTCM (rw) : ORIGIN = 0x30000000, LENGTH = 512K
+    ISRAM (rw) : ORIGIN = 0x31000000, LENGTH = 4M
 }
 
 ENTRY(sq_reset_handler)
@@ -1073,6 +1140,10 @@ SECTIONS
     sq_ld_data_load = LOADADDR(.data);
 
     .arena (NOLOAD) : ALIGN(16) { *_arena.o(.bss .bss.* COMMON) } > DTCM
+
+    /* The harness's input and output images (the caller's buffers, not the
+     * model's RAM): ISRAM at its Secure alias, standing in for a frame buffer. */
+    .sq_io (NOLOAD) : ALIGN(16) { *(.bss.sq_io) } > ISRAM
 
     .bss (NOLOAD) : ALIGN(8)
     {
@@ -1235,6 +1306,16 @@ void sq_trace(const char *name, const float *data, int count)
     fwrite(name, 1, length, sq_trace_file);
     fwrite(&n, sizeof n, 1, sq_trace_file);
     fwrite(data, sizeof(float), (size_t)count, sq_trace_file);
+}
+
+void sq_trace_row(const char *name, int row, const float *data, int count);
+
+/* One row of a streamed value, recorded under the name "<name>@<row>". */
+void sq_trace_row(const char *name, int row, const float *data, int count)
+{
+    char label[160];
+    snprintf(label, sizeof label, "%.120s@%d", name, row);
+    sq_trace(label, data, count);
 }
 #endif
 
@@ -1540,15 +1621,15 @@ SQ_INLINE void sq__acc_gap_f32(const float *SQ_RESTRICT acc, int npx,
  * sq__conv1x1_block_f32: one register block of a 1x1 convolution: npx
  * pixels (1 or 4, read at x + p * in_stride) x output channels
  * [co, co + nco) (nco <= 4; weight block co / 4). Bias, dot products over
- * cin, then either ReLU-optional store to o + p * out_stride (gap == NULL)
- * or ReLU-and-sum into gap[co..co + nco).
+ * cin, then either ReLU-optional store to o + p * out_stride (to_gap == 0)
+ * or ReLU-and-sum into gap[co..co + nco) (to_gap != 0).
  */
 SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
                                      int cin, float *SQ_RESTRICT o,
                                      int out_stride,
                                      const float *SQ_RESTRICT w_packed,
                                      const float *SQ_RESTRICT bias, int relu,
-                                     float *SQ_RESTRICT gap, int npx, int co,
+                                     float *SQ_RESTRICT gap, int to_gap, int npx, int co,
                                      int nco)
 {
     float acc[16];
@@ -1559,7 +1640,7 @@ SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
     } else {
         sq__mac4x1_f32(acc, w_packed + co * cin, x, cin);
     }
-    if (gap != 0) {
+    if (to_gap) {
         sq__acc_gap_f32(acc, npx, gap + co, nco);
     } else {
         sq__acc_store_f32(acc, npx, o + co, out_stride, nco, relu);
@@ -1569,7 +1650,7 @@ SQ_INLINE void sq__conv1x1_block_f32(const float *SQ_RESTRICT x, int in_stride,
 /*
  * sq__conv1x1_run_f32: 1x1 convolution of npx consecutive pixels.
  * Pixel p is read at in + p * in_stride and written at
- * out + p * out_stride (or, when gap != NULL, its ReLU is added to
+ * out + p * out_stride (or, when to_gap != 0, its ReLU is added to
  * gap[0..cout) instead and out, which may then be NULL, is not used).
  * Blocks of 4 pixels x 4 output channels, then single pixels x 4 output
  * channels; full channel blocks first, then the tail block (cout % 4).
@@ -1579,33 +1660,33 @@ SQ_INLINE void sq__conv1x1_run_f32(const float *SQ_RESTRICT in, int in_stride,
                                    int out_stride, int cout,
                                    const float *SQ_RESTRICT w_packed,
                                    const float *SQ_RESTRICT bias, int relu,
-                                   float *SQ_RESTRICT gap, int npx)
+                                   float *SQ_RESTRICT gap, int to_gap, int npx)
 {
     int p = 0;
     int co;
 
     for (; p + 4 <= npx; p += 4) {
         const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = (gap != 0) ? out : out + p * out_stride;
+        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 4, co, 4);
+                                  bias, relu, gap, to_gap, 4, co, 4);
         }
         if (co < cout) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 4, co, cout - co);
+                                  bias, relu, gap, to_gap, 4, co, cout - co);
         }
     }
     for (; p < npx; ++p) {
         const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = (gap != 0) ? out : out + p * out_stride;
+        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 1, co, 4);
+                                  bias, relu, gap, to_gap, 1, co, 4);
         }
         if (co < cout) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
-                                  bias, relu, gap, 1, co, cout - co);
+                                  bias, relu, gap, to_gap, 1, co, cout - co);
         }
     }
 }
@@ -1622,7 +1703,7 @@ SQ_INLINE void sq__conv1x1_rows_f32(const float *SQ_RESTRICT in, int in_w,
                                     int out_ring, int cout,
                                     const float *SQ_RESTRICT w_packed,
                                     const float *SQ_RESTRICT bias, int relu,
-                                    float *SQ_RESTRICT gap, int row0, int row1)
+                                    float *SQ_RESTRICT gap, int to_gap, int row0, int row1)
 {
     int y = row0;
 
@@ -1635,10 +1716,10 @@ SQ_INLINE void sq__conv1x1_rows_f32(const float *SQ_RESTRICT in, int in_w,
         rows = SQ_MIN(rows, in_ring - in_slot);
         rows = SQ_MIN(rows, out_ring - out_slot);
         /* out is NULL on the gap path: no arithmetic on it there. */
-        dst = (gap != 0) ? out : out + out_slot * in_w * out_stride;
+        dst = to_gap ? out : out + out_slot * in_w * out_stride;
         sq__conv1x1_run_f32(in + in_slot * in_w * in_stride, in_stride, cin,
                             dst, out_stride, cout, w_packed, bias, relu, gap,
-                            rows * in_w);
+                            to_gap, rows * in_w);
         y += rows;
     }
 }
@@ -1876,7 +1957,8 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
                               int row0, int row1)
 {
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, out, out_stride,
-                         out_ring, cout, w_packed, bias, relu, 0, row0, row1);
+                         out_ring, cout, w_packed, bias, relu, 0, 0, row0,
+                         row1);
 }
 
 /*
@@ -1897,11 +1979,12 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
                                        const float *SQ_RESTRICT bias,
                                        int row0, int row1)
 {
-    /* On the gap path the shared code never uses its output pointer
-     * (NULL here); the input ring doubles as the output ring so runs are
-     * split only where the input ring wraps. */
+    /* On the gap path (to_gap = 1, a constant, so the store path folds
+     * away: deciding on acc != NULL left GCC a store through NULL to warn
+     * about) the shared code never uses its output pointer; the input ring
+     * doubles as the output ring so runs are split only where it wraps. */
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, 0, 0, in_ring,
-                         cout, w_packed, bias, 1, acc, row0, row1);
+                         cout, w_packed, bias, 1, acc, 1, row0, row1);
 }
 
 /* ==========================================================================
@@ -1993,6 +2076,51 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
                 }
                 o[ch] = m;
             }
+        }
+    }
+}
+
+/*
+ * sq_maxpool_fold_f32: streams max pooling one input row at a time. The
+ * row's horizontal windows (columns x*s_w - pad_l + [0, k_w), clipped to
+ * [0, in_w)) are max-reduced into one output row `acc`: stored when
+ * first != 0 (the row opens the window of that output row), max-combined
+ * with what acc holds otherwise. Fold every input row of a window, in
+ * order, into its output row(s) and the result equals sq_maxpool_f32,
+ * bit for bit (the first maximal element in row-major order wins).
+ *
+ *   in   one input row: in_w x c, pixel stride in_stride
+ *   acc  one output row: out_w x c, pixel stride acc_stride
+ *   k_w, s_w, pad_l  horizontal window, stride and left padding
+ */
+SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
+                                   int in_stride, int c,
+                                   float *SQ_RESTRICT acc, int out_w,
+                                   int acc_stride, int k_w, int s_w,
+                                   int pad_l, int first)
+{
+    int x;
+
+    for (x = 0; x < out_w; ++x) {
+        const int ix = x * s_w - pad_l;
+        const int x0 = SQ_MAX(ix, 0);
+        const int x1 = SQ_MIN(ix + k_w, in_w);
+        float *SQ_RESTRICT o = acc + x * acc_stride;
+        int ch;
+
+        for (ch = 0; ch < c; ++ch) {
+            float m;
+            int xx;
+            if (x1 <= x0) {
+                m = 0.0f;
+            } else {
+                m = in[x0 * in_stride + ch];
+                for (xx = x0 + 1; xx < x1; ++xx) {
+                    const float v = in[xx * in_stride + ch];
+                    m = (v > m) ? v : m;
+                }
+            }
+            o[ch] = (first || m > o[ch]) ? m : o[ch];
         }
     }
 }

@@ -6,7 +6,10 @@ public struct GeneratedModel: Sendable {
     public var files: [GeneratedFile]
     /// The optimised (fused) graph the code implements.
     public var graph: Graph
+    /// The layer schedule (always computed: analysis and tests use it).
     public var schedule: ExecutionSchedule
+    /// The streaming schedule, when the code streams.
+    public var stream: StreamSchedule?
     public var plan: ArenaPlan
     /// Bytes of the const arrays (packed weights, padded to blocks of 4 channels).
     public var weightBytes: Int
@@ -14,11 +17,5 @@ public struct GeneratedModel: Sendable {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
-    /// Values the generated code traces (with -DSQ_TRACE), in step order.
-    public var tracedValues: [String] {
-        schedule.steps.compactMap { step in
-            if case .alias = schedule.storage[step.node.output] { return nil }
-            return step.node.output
-        }
-    }
+    public var scheduleKind: ScheduleKind { stream == nil ? .layer : .stream }
 }

@@ -9,13 +9,15 @@ import SqueezeMemory
 struct ModelEmitter {
     let graph: Graph
     let schedule: ExecutionSchedule
+    let stream: StreamSchedule?
     let plan: ArenaPlan
     let options: CodegenOptions
     private(set) var weightBytes = 0
 
-    init(graph: Graph, schedule: ExecutionSchedule, plan: ArenaPlan, options: CodegenOptions) {
+    init(graph: Graph, schedule: ExecutionSchedule, stream: StreamSchedule?, plan: ArenaPlan, options: CodegenOptions) {
         self.graph = graph
         self.schedule = schedule
+        self.stream = stream
         self.plan = plan
         self.options = options
     }
@@ -53,25 +55,30 @@ struct ModelEmitter {
     }
 
     func describe(_ value: String) -> String {
-        let (owner, storage) = schedule.resolve(value)
+        let (owner, storage) = resolve(value)
         switch storage {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            let offset = plan.offsets[owner] ?? 0
-            let bytes = schedule.buffers.first { $0.name == owner }?.bytes ?? 0
+            let buffer = stream?.bufferOf[owner] ?? owner
+            let offset = plan.offsets[buffer] ?? 0
+            let bytes = (stream?.buffers ?? schedule.buffers).first { $0.name == buffer }?.bytes ?? 0
             return "arena[\(offset), \(offset + bytes))"
         }
     }
 
     /// C expression for a value's pointer inside the run function.
     func pointer(_ value: String) -> String {
-        let (owner, storage) = schedule.resolve(value)
+        let (owner, storage) = resolve(value)
         switch storage {
         case .graphInput: return "input"
         case .graphOutput: return "output"
-        case .arena, .alias: return arenaPointer(plan.offsets[owner] ?? 0)
+        case .arena, .alias: return arenaPointer(plan.offsets[stream?.bufferOf[owner] ?? owner] ?? 0)
         }
+    }
+
+    func resolve(_ value: String) -> (owner: String, storage: ValueStorage) {
+        stream?.resolve(value) ?? schedule.resolve(value)
     }
 
     func arenaPointer(_ offset: Int) -> String {
@@ -86,9 +93,20 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
-        lines += ["", "Fused schedule (arena planner \(plan.strategy): \(plan.arenaBytes) bytes, lower bound \(plan.lowerBound)):"]
-        for step in schedule.steps {
-            lines.append("  \(step.index). \(step.node.name) (\(opSummary(step.node))) -> \(step.node.output) \(graph.valueTypes[step.node.output]?.shape.description ?? "")")
+        if let stream {
+            lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
+                      "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]
+            for (index, stage) in stream.stages.enumerated() {
+                let storage = stream.bufferOf[stage.output].map { $0 == stage.output ? "\(stream.ringRows[stage.output] ?? 0)-row ring" : $0 }
+                    ?? "caller's buffer"
+                lines.append("  \(index). \(stage.name) -> \(stage.output) \(stream.shapes[stage.output]?.description ?? "") (\(storage))")
+            }
+            for index in stream.tail { lines.append("  then \(graph.nodes[index].name) (\(graph.nodes[index].op.name))") }
+        } else {
+            lines += ["", "Fused schedule (arena planner \(plan.strategy): \(plan.arenaBytes) bytes, lower bound \(plan.lowerBound)):"]
+            for step in schedule.steps {
+                lines.append("  \(step.index). \(step.node.name) (\(opSummary(step.node))) -> \(step.node.output) \(graph.valueTypes[step.node.output]?.shape.description ?? "")")
+            }
         }
         banner.comment(lines)
         var defines = CPrinter()
@@ -104,6 +122,7 @@ struct ModelEmitter {
             "#define \(upper)_WEIGHT_BYTES \(weightBytes)",
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
+            "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
         ])
         return try TemplateRenderer.render(template, name: "sq_model.h.in", values: [
             "BANNER": String(banner.text.dropLast()),
@@ -149,8 +168,9 @@ struct ModelEmitter {
         p.line("#include \"sq_kernels_f32.h\"")
         p.line()
         p.line("#ifdef SQ_TRACE")
-        p.comment(["Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines."])
+        p.comment(["Debug builds (-DSQ_TRACE) report every step's output (streamed values: every row) to hooks the harness defines."])
         p.line("void sq_trace(const char *name, const float *data, int count);")
+        p.line("void sq_trace_row(const char *name, int row, const float *data, int count);")
         p.line("#endif")
         p.line("#ifdef SQ_PROFILE")
         p.comment(["Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing)."])
@@ -164,7 +184,16 @@ struct ModelEmitter {
         }
         var stepEmitter = StepEmitter(graph: graph, locate: pointer, weights: weights)
         var calls: [(ScheduledStep, StepEmitter.Emitted)] = []
-        for step in schedule.steps {
+        var streamEmitter: StreamEmitter?
+        if let stream {
+            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, weights: weights)
+            try emitter.emitStages(&p)
+            stepEmitter.weights = emitter.weights
+            streamEmitter = emitter
+        }
+        let steps = stream.map { s in s.tail.enumerated().map { ScheduledStep(index: $0 + 1, node: graph.nodes[$1], scratch: []) } }
+            ?? schedule.steps
+        for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()
             guard let emitted = try stepEmitter.emit(step, function: function, scratch: scratchPointers, into: &body) else { continue }
@@ -175,7 +204,7 @@ struct ModelEmitter {
         }
         weights = stepEmitter.weights
         p.line()
-        emitRunFunctions(calls, &p)
+        try emitRunFunctions(calls, stream: streamEmitter, &p)
         return p.text
     }
 
@@ -195,12 +224,16 @@ struct ModelEmitter {
         return lines
     }
 
-    func emitRunFunctions(_ calls: [(ScheduledStep, StepEmitter.Emitted)], _ p: inout CPrinter) {
+    func emitRunFunctions(_ calls: [(ScheduledStep, StepEmitter.Emitted)], stream: StreamEmitter?, _ p: inout CPrinter) throws(CodegenError) {
+        var streamPart = CPrinter()
+        try stream?.emitRun(&streamPart)
         p.scope("int \(prefix)_run_with_arena(const float *input, float *output, void *arena)") { p in
             p.line("float *const a = (float *)arena;")
             p.scope("if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
-            if !calls.contains(where: { $0.1.parameters.contains { $0.1 == "a" || $0.1.hasPrefix("a + ") } }) {
+            if stream != nil {
+                p.append(streamPart)
+            } else if !calls.contains(where: { $0.1.parameters.contains { $0.1 == "a" || $0.1.hasPrefix("a + ") } }) {
                 p.line("(void)a;")
             }
             for (step, emitted) in calls {

@@ -208,7 +208,7 @@ struct StepEmitter {
         }
     }
 
-    private static func convCall(_ a: Conv2DAttributes, source s: Map, target t: Map, w: String, b: String, rows: (String, String)) -> String {
+    static func convCall(_ a: Conv2DAttributes, source s: Map, target t: Map, w: String, b: String, rows: (String, String)) -> String {
         let relu = a.activation == .relu ? 1 : 0
         if a.kernel == .square(1), a.stride == .square(1), a.padding.isZero {
             return "sq_conv1x1_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(t.stride), \(t.ring), "
@@ -220,7 +220,7 @@ struct StepEmitter {
             + "\(a.padding.top), \(a.padding.left), \(relu), \(rows.0), \(rows.1));"
     }
 
-    private static func maxPoolCall(_ a: PoolAttributes, source s: Map, target t: Map, rows: (String, String)) -> String {
+    static func maxPoolCall(_ a: PoolAttributes, source s: Map, target t: Map, rows: (String, String)) -> String {
         "sq_maxpool_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(t.w), \(t.stride), \(t.ring), "
             + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), \(rows.0), \(rows.1));"
     }

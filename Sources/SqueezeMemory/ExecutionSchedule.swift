@@ -19,6 +19,12 @@ public struct ScheduledStep: Sendable, Hashable {
     public var node: Node
     /// Scratch buffers live during this step only.
     public var scratch: [BufferLifetime]
+
+    public init(index: Int, node: Node, scratch: [BufferLifetime]) {
+        self.index = index
+        self.node = node
+        self.scratch = scratch
+    }
 }
 
 /// The execution order, the storage of every value and the lifetimes of all

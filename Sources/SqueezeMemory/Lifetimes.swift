@@ -59,30 +59,49 @@ public enum Lifetimes {
     }
 
     /// The lower bound when some pairs may share addresses: at every step the
-    /// live bytes minus, for each overlap allowance applying at that step
-    /// (its input dies where its output is born), the most bytes the pair can
-    /// share (`min(input, output - gap)`). By inclusion-exclusion, the union of
-    /// the live buffers is at least the sum of their sizes minus the pairwise
-    /// overlaps, and only allowed pairs overlap. Without allowances this is
-    /// `peakLiveBytes`.
+    /// live bytes less the most the buffers can share there. By
+    /// inclusion-exclusion the union of the live buffers is at least the sum
+    /// of their sizes minus the pairwise overlaps, and only pairs with an
+    /// allowance that applies at that step (its input dies where its output
+    /// is born) may overlap, each by at most `min(input, output - gap)`. The
+    /// inputs of one output are disjoint (they may not overlap each other),
+    /// and all lie at least the smallest gap above the output's start, so
+    /// together they share at most `output - smallest gap`. Without allowances
+    /// this is `peakLiveBytes`.
     public static func peakLiveBytes(_ lifetimes: [BufferLifetime], allowances: [OverlapAllowance]) -> (bytes: Int, step: Int) {
         let table = AllowanceTable(allowances)
         guard !table.isEmpty, let end = lifetimes.map(\.lastUse).max() else { return peakLiveBytes(lifetimes) }
         var byName: [String: BufferLifetime] = [:]
         for buffer in lifetimes where byName[buffer.name] == nil { byName[buffer.name] = buffer }
-        // The largest possible overlap of each unordered pair, at its one shared step.
+        func gap(_ output: BufferLifetime, _ input: BufferLifetime) -> Int? {
+            output.name == input.name ? nil : table.applicableGap(output: output, input: input)
+        }
+        // Shared bytes per step, and per output the (input, gap, overlap) of its allowances.
         var shared: [Int: Int] = [:]
+        var groups: [String: [(input: BufferLifetime, gap: Int, overlap: Int)]] = [:]
         var seen = Set<[String]>()
         for a in allowances {
-            guard let output = byName[a.output], let input = byName[a.input], output.name != input.name,
-                  let gap = table.applicableGap(output: output, input: input) else { continue }
-            let pair = [output.name, input.name].sorted()
-            var overlap = AllowanceTable.maximumOverlap(output: output, input: input, gap: gap)
-            if let reverse = table.applicableGap(output: input, input: output) {
-                overlap = max(overlap, AllowanceTable.maximumOverlap(output: input, input: output, gap: reverse))
+            guard let output = byName[a.output], let input = byName[a.input], let forward = gap(output, input),
+                  seen.insert([output.name, input.name].sorted()).inserted else { continue }
+            let overlap = AllowanceTable.maximumOverlap(output: output, input: input, gap: forward)
+            if let backward = gap(input, output) {
+                // Either may be the output: no grouping, just the larger overlap.
+                let reverse = AllowanceTable.maximumOverlap(output: input, input: output, gap: backward)
+                shared[output.firstUse, default: 0] += max(overlap, reverse)
+            } else {
+                groups[output.name, default: []].append((input, forward, overlap))
             }
-            guard seen.insert(pair).inserted else { continue }
-            shared[output.firstUse, default: 0] += overlap
+        }
+        for (name, group) in groups {
+            let output = byName[name]!
+            var total = group.reduce(0) { $0 + $1.overlap }
+            let disjoint = group.indices.allSatisfy { i in
+                group.indices.allSatisfy { j in i == j || gap(group[i].input, group[j].input) == nil }
+            }
+            if disjoint, let smallest = group.map(\.gap).min() {
+                total = min(total, max(0, output.bytes - max(smallest, 0)))
+            }
+            shared[output.firstUse, default: 0] += total
         }
         var best = (bytes: 0, step: 0)
         for step in 0...end {

@@ -1,15 +1,14 @@
 import SqueezeIR
 
 /// Replays the streaming schedule row by row, in exactly the order the
-/// generated code runs it (pull-based: before a stage produces row r it makes
+/// generated code runs it (pull-based: before a stage computes row r it makes
 /// each input produce the rows r's window reads), and measures how many rows
 /// of every value must be kept at once: the size of its ring.
 public enum RowStreamSimulator {
     public struct Result: Sendable, Equatable {
         /// Rows each value's ring must hold.
         public var ringRows: [String: Int]
-        /// Stage names in production order, one entry per produced row
-        /// (for tests; its length is the total number of rows produced).
+        /// Rows computed in all (for tests: every row exactly once).
         public var productions: Int
     }
 
@@ -24,7 +23,11 @@ public enum RowStreamSimulator {
         for (i, stage) in stages.enumerated() {
             for input in stage.inputs { consumers[input.value, default: []].append((i, input)) }
         }
+        /// Output rows completed, and rows computed (pre-pool rows with a pool).
         var done = [Int](repeating: 0, count: stages.count)
+        var computed = [Int](repeating: 0, count: stages.count)
+        /// Highest output row that has received data (pooled rows fill over time).
+        var started = [Int](repeating: -1, count: stages.count)
         var ring: [String: Int] = [:]
         var productions = 0
 
@@ -35,33 +38,55 @@ public enum RowStreamSimulator {
         /// The oldest row of `value` some consumer will still read.
         func oldestNeeded(_ value: String) -> Int? {
             var oldest: Int?
-            for (stage, input) in consumers[value] ?? [] where done[stage] < stages[stage].rows {
-                let first = stages[stage].accumulates ? done[stage] : input.firstRow(for: done[stage])
+            for (index, input) in consumers[value] ?? [] where computed[index] < stages[index].computedRows {
+                let first = stages[index].accumulates ? computed[index] : input.firstRow(for: computed[index])
                 oldest = min(oldest ?? first, first)
             }
             return oldest
         }
+        func record(_ index: Int) {
+            let stage = stages[index]
+            guard !stage.accumulates, started[index] >= 0 else { return }
+            let window = started[index] - (oldestNeeded(stage.output) ?? started[index]) + 1
+            ring[stage.output] = max(ring[stage.output] ?? 1, window)
+        }
+        /// Computes one row (pre-pool row with a pool) of the stage.
+        func compute(_ index: Int, depth: Int) throws(Diagnostic) {
+            let stage = stages[index]
+            let row = computed[index]
+            for input in stage.inputs {
+                guard let source = producer[input.value] else { continue }
+                try ensure(source, stage.lastInputRow(input, for: row, height: try height(input.value)), depth: depth + 1)
+            }
+            productions += 1
+            if let pool = stage.pool {
+                // Output rows whose window holds pre-pool row `row`.
+                var r = max(0, started[index])
+                while r < stage.rows && max(r * pool.stride.h - pool.padding.top, 0) <= row {
+                    if row <= r * pool.stride.h - pool.padding.top + pool.kernel.h - 1 { started[index] = max(started[index], r) }
+                    r += 1
+                }
+            } else {
+                started[index] = row
+            }
+            computed[index] += 1
+            record(index)
+        }
         func ensure(_ index: Int, _ need: Int, depth: Int) throws(Diagnostic) {
-            guard depth <= stages.count else { throw .internal("streaming stages form a cycle") }
+            guard depth <= 2 * stages.count else { throw .internal("streaming stages form a cycle") }
             let stage = stages[index]
             while done[index] <= min(need, stage.rows - 1) {
                 let row = done[index]
-                for input in stage.inputs {
-                    guard let source = producer[input.value] else { continue }
-                    let last = stage.accumulates ? row : input.lastRow(for: row, height: try height(input.value))
-                    try ensure(source, last, depth: depth + 1)
-                }
-                productions += 1
-                if !stage.accumulates {
-                    let window = row - (oldestNeeded(stage.output) ?? row) + 1
-                    ring[stage.output] = max(ring[stage.output] ?? 1, window)
-                }
+                let last = stage.pool.map { p in min(row * p.stride.h - p.padding.top + p.kernel.h - 1, stage.preRows - 1) }
+                    ?? row
+                while computed[index] <= last { try compute(index, depth: depth) }
                 done[index] += 1
+                record(index)
             }
         }
         let sinks = stages.indices.filter { consumers[stages[$0].output] == nil }
         for sink in sinks { try ensure(sink, stages[sink].rows - 1, depth: 0) }
-        for (i, stage) in stages.enumerated() where done[i] != stage.rows {
+        for (i, stage) in stages.enumerated() where done[i] != stage.rows || computed[i] != stage.computedRows {
             throw .internal("stage '\(stage.name)' produced \(done[i]) of \(stage.rows) rows")
         }
         var result: [String: Int] = [:]

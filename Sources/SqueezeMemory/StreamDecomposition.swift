@@ -32,7 +32,8 @@ public enum StreamDecomposition {
             shapes[node.output] = out
             func stage(_ suffix: String, _ kind: StreamStage.Kind, _ inputs: [StreamInput], _ output: String, rows: Int,
                        _ parameters: [String] = []) -> StreamStage {
-                StreamStage(name: node.name + suffix, kind: kind, node: node, inputs: inputs, output: output, rows: rows, parameters: parameters)
+                StreamStage(name: node.name + suffix, kind: kind, node: node, inputs: inputs, output: output, rows: rows,
+                            parameters: parameters, preRows: rows)
             }
             switch node.op {
             case .conv2d(let a):
@@ -42,10 +43,11 @@ public enum StreamDecomposition {
                     stages.append(stage("", .conv(bare), [convInput(node.inputs[0], a)], node.output, rows: out.h, node.parameters))
                 case .max(let p):
                     let pre = try preShape(inShape, a, node)
-                    let preValue = prepoolValue(node)
-                    shapes[preValue] = pre
-                    stages.append(stage("", .conv(bare), [convInput(node.inputs[0], a)], preValue, rows: pre.h, node.parameters))
-                    stages.append(stage(".pool", .maxPool(p), [poolInput(preValue, p)], node.output, rows: out.h))
+                    shapes[prepoolValue(node)] = pre
+                    var conv = stage("", .conv(bare), [convInput(node.inputs[0], a)], node.output, rows: out.h, node.parameters)
+                    conv.pool = p
+                    conv.preRows = pre.h
+                    stages.append(conv)
                 case .globalAverage:
                     stages.append(stage("", .convGlobalAverage(bare), [StreamInput(value: node.inputs[0])], node.output,
                                         rows: inShape.h, node.parameters))
@@ -67,11 +69,12 @@ public enum StreamDecomposition {
                     stages.append(stage(".expand", .fireExpand(fire), [convInput(squeeze, a.expand3x3)], node.output, rows: concat.h,
                                         expandParameters))
                 case .max(let p):
-                    let preValue = prepoolValue(node)
-                    shapes[preValue] = concat
-                    stages.append(stage(".expand", .fireExpand(fire), [convInput(squeeze, a.expand3x3)], preValue, rows: concat.h,
-                                        expandParameters))
-                    stages.append(stage(".pool", .maxPool(p), [poolInput(preValue, p)], node.output, rows: out.h))
+                    shapes[prepoolValue(node)] = concat
+                    var expand = stage(".expand", .fireExpand(fire), [convInput(squeeze, a.expand3x3)], node.output, rows: out.h,
+                                       expandParameters)
+                    expand.pool = p
+                    expand.preRows = concat.h
+                    stages.append(expand)
                 case .globalAverage:
                     throw .unsupported("a Fire module with a fused global average pool cannot stream", node: node.name)
                 }

@@ -14,8 +14,17 @@ public struct StreamSchedule: Sendable {
     /// Graph nodes run after the stream (indices into graph.nodes).
     public var tail: [Int]
     public var storage: [String: ValueStorage]
-    /// Arena buffers: rings, and the whole tensors around the tail.
+    /// Arena buffers: rings, shared row hand-off buffers, and the whole
+    /// tensors around the tail.
     public var buffers: [BufferLifetime]
+    /// The arena buffer holding each value's rows (and each pooled stage's
+    /// pre-pool row scratch, keyed by `scratchName(stage)`). Values handed
+    /// from producer to a single consumer that reads the row at once share
+    /// a few hand-off buffers.
+    public var bufferOf: [String: String]
+
+    /// Key of a pooled stage's one-row pre-pool scratch in `bufferOf`.
+    public static func scratchName(_ stage: StreamStage) -> String { stage.name + ".prepool_row" }
 
     public init(graph: Graph) throws(Diagnostic) {
         let decomposition = try StreamDecomposition.decompose(graph)
@@ -59,11 +68,42 @@ public struct StreamSchedule: Sendable {
                 lastUse[value] = step + 1
             }
         }
-        var buffers: [BufferLifetime] = []
         let element = graph.inputs.first?.type.elementType.byteSize ?? 4
-        for stage in stages where storage[stage.output] == .arena {
+        let handoff = Self.handoffs(stages, ringRows: ringRows, whole: whole, storage: storage)
+        var rowBytes: [String: Int] = [:]
+        for stage in stages {
+            let shape = shapes[stage.output]!
+            rowBytes[stage.output] = shape.w * shape.c * element
+            if stage.pool != nil, let pre = shapes[StreamDecomposition.prepoolValue(stage.node)] {
+                rowBytes[Self.scratchName(stage)] = pre.w * pre.c * element
+            }
+        }
+        // Colour the hand-off buffers: what one stage touches at once must differ.
+        var colour: [String: Int] = [:]
+        for stage in stages {
+            var touched = stage.inputs.map(\.value).filter { handoff.contains($0) }
+            if handoff.contains(stage.output) { touched.append(stage.output) }
+            if stage.pool != nil { touched.append(Self.scratchName(stage)) }
+            for name in touched where colour[name] == nil {
+                let taken = Set(touched.compactMap { colour[$0] })
+                colour[name] = (0...).first { !taken.contains($0) }!
+            }
+        }
+        var bufferOf: [String: String] = [:]
+        var sizes: [String: Int] = [:]
+        for (name, c) in colour {
+            let buffer = "stream.handoff\(c)"
+            bufferOf[name] = buffer
+            sizes[buffer] = max(sizes[buffer] ?? 0, rowBytes[name] ?? 0)
+        }
+        var buffers: [BufferLifetime] = []
+        for (buffer, bytes) in sizes {
+            buffers.append(BufferLifetime(name: buffer, bytes: ExecutionSchedule.rounded(bytes), firstUse: 0, lastUse: 0))
+        }
+        for stage in stages where storage[stage.output] == .arena && bufferOf[stage.output] == nil {
             let shape = shapes[stage.output]!
             let rows = ringRows[stage.output] ?? shape.h
+            bufferOf[stage.output] = stage.output
             buffers.append(BufferLifetime(name: stage.output, bytes: ExecutionSchedule.rounded(rows * shape.w * shape.c * element),
                                           firstUse: 0, lastUse: lastUse[stage.output] ?? 0))
         }
@@ -74,7 +114,31 @@ public struct StreamSchedule: Sendable {
                                           firstUse: step + 1, lastUse: lastUse[node.output] ?? step + 1))
         }
         self.storage = storage
+        self.bufferOf = bufferOf
         self.buffers = buffers.sorted { ($0.firstUse, $0.name) < ($1.firstUse, $1.name) }
+    }
+
+    /// Values written one row at a time and read at once by their only
+    /// consumer (a single-input stage reading one row, k = 1), plus every
+    /// pooled stage's pre-pool row scratch: their contents live only between
+    /// one write and the next read, so they can share buffers.
+    static func handoffs(_ stages: [StreamStage], ringRows: [String: Int], whole: Set<String>,
+                         storage: [String: ValueStorage]) -> Set<String> {
+        var consumers: [String: [StreamStage]] = [:]
+        for stage in stages {
+            for input in stage.inputs { consumers[input.value, default: []].append(stage) }
+        }
+        var result = Set<String>()
+        for stage in stages {
+            if stage.pool != nil { result.insert(scratchName(stage)) }
+            guard stage.pool == nil, !stage.accumulates, storage[stage.output] == .arena, !whole.contains(stage.output),
+                  ringRows[stage.output] == 1, let readers = consumers[stage.output], readers.count == 1,
+                  readers[0].inputs.count == 1, readers[0].inputs[0].kernel == 1, readers[0].inputs[0].stride == 1,
+                  readers[0].inputs[0].padTop == 0
+            else { continue }
+            result.insert(stage.output)
+        }
+        return result
     }
 
     public func resolve(_ value: String) -> (owner: String, storage: ValueStorage) {

@@ -63,6 +63,21 @@ public struct StreamStage: Sendable, Hashable {
     public var rows: Int
     /// Parameter names (weights, biases) the stage's kernels use, in order.
     public var parameters: [String]
+    /// A max pool fused into the stage: each pre-pool row is computed into a
+    /// one-row scratch and folded into the running pooled rows at once, so
+    /// the pre-pool map never exists (not even as a ring of k rows).
+    public var pool: PoolAttributes? = nil
+    /// Rows before the fused pool (== rows without one).
+    public var preRows: Int = 0
+
+    /// The rows the stage computes from its inputs: pre-pool rows when a pool
+    /// is fused, its output rows otherwise.
+    public var computedRows: Int { pool == nil ? rows : preRows }
+
+    /// The input rows read to compute row `row` of `computedRows`.
+    public func lastInputRow(_ input: StreamInput, for row: Int, height: Int) -> Int {
+        accumulates ? row : input.lastRow(for: row, height: height)
+    }
 
     /// True for the stages that accumulate over all input rows and write
     /// their output once, at the end.

@@ -40,7 +40,8 @@ public struct Board: Sendable, Hashable {
         name: "mps3-an547", qemuMachine: "mps3-an547",
         cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
-                  Region(name: "DTCM", bytes: 512 << 10, holds: [.arena, .stack, .harness])],
+                  Region(name: "DTCM", bytes: 512 << 10, holds: [.arena, .stack]),
+                  Region(name: "ISRAM", bytes: 4 << 20, holds: [.harness])],
         stackBytes: 16 << 10)
 
     public static let all: [Board] = [.an386, .an500, .an547]

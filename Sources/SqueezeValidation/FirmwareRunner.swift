@@ -94,6 +94,7 @@ public struct FirmwareRunner: ModelRunner {
             case ".vectors", ".text", ".rodata", ".weights", ".ARM.exidx": flash += size
             case ".data": flash += size; ram += size
             case ".bss", ".arena": ram += size
+            // .sq_io: the harness's input/output images (the caller's buffers) on boards that separate them.
             default: break
             }
         }

@@ -89,15 +89,34 @@ public struct Validator<Runner: ModelRunner> {
         _ = try runner.build(model, in: directory, trace: true)
         let trace = try runner.run(input.values, model: model, in: directory).trace
         let expected = try ReferenceInterpreter(graph: model.graph).runCapturingAll(input.values)
-        let layers = Dictionary(model.graph.nodes.map { ($0.output, $0.name) }, uniquingKeysWith: { a, _ in a })
-        for record in trace {
-            guard let reference = expected[record.name], reference.count == record.values.count else { continue }
-            let stats = ErrorStats(actual: record.values, expected: reference)
+        let values = Self.assemble(trace, sizes: expected.mapValues(\.count))
+        // In graph order: the first node whose output is off is where it went wrong.
+        for node in model.graph.nodes {
+            guard let actual = values[node.output], let reference = expected[node.output], reference.count == actual.count else { continue }
+            let stats = ErrorStats(actual: actual, expected: reference)
             if !stats.within(tolerance) {
-                return .init(layer: layers[record.name] ?? record.name, value: record.name, error: stats)
+                return .init(layer: node.name, value: node.output, error: stats)
             }
         }
         return nil
+    }
+
+    /// Whole values from trace records; streamed values arrive one row at a
+    /// time as "name@row" and are put back together.
+    static func assemble(_ records: [(name: String, values: [Float])], sizes: [String: Int]) -> [String: [Float]] {
+        var result: [String: [Float]] = [:]
+        for record in records {
+            guard let at = record.name.lastIndex(of: "@"), let row = Int(record.name[record.name.index(after: at)...]) else {
+                result[record.name] = record.values
+                continue
+            }
+            let name = String(record.name[..<at])
+            guard let size = sizes[name], (row + 1) * record.values.count <= size else { continue }
+            var whole = result[name] ?? [Float](repeating: .nan, count: size)
+            whole.replaceSubrange((row * record.values.count)..<((row + 1) * record.values.count), with: record.values)
+            result[name] = whole
+        }
+        return result
     }
 
     static func argmax(_ values: [Float]) -> Int {

@@ -12,7 +12,7 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = try ModelAnalyzer.analyze(try model.load())
+        let report = try ModelAnalyzer.analyze(try model.load(), schedule: model.schedule)
         print(json ? try ReportFormatter.json(report) : ReportFormatter.text(report), terminator: "")
     }
 }

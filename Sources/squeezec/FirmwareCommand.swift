@@ -24,7 +24,7 @@ struct FirmwareCommand: ParsableCommand {
             throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
         }
         let graph = try model.load()
-        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try CodeGenerator.generate(graph, options: options)
         try OutputDirectory.write(generated.files, to: output)
         var runner = FirmwareRunner(board: board)

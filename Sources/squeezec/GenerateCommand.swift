@@ -18,7 +18,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let graph = try model.load()
-        let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try CodeGenerator.generate(graph, options: options)
         try OutputDirectory.write(generated.files, to: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "

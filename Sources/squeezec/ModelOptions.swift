@@ -1,6 +1,8 @@
 import ArgumentParser
+import SqueezeCodegen
 import SqueezeFrontend
 import SqueezeIR
+import SqueezeMemory
 
 /// MODEL and the options every model-reading subcommand shares.
 struct ModelOptions: ParsableArguments {
@@ -40,6 +42,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Trained weights: an .npz of float32 arrays in PyTorch layout (see README).")
     var weights: String?
 
+    @Option(help: "Memory schedule of the generated code: stream (rows flow through small rings; default) or layer (whole maps between fused steps).")
+    var schedule: ScheduleKind = .stream
+
     func config() -> SqueezeNetConfig {
         SqueezeNetConfig(version: .v1_1, inputSize: inputSize, classes: classes, baseE: baseE, incrE: incrE,
                          freq: freq, pct3x3: pct3x3, squeezeRatio: squeezeRatio, bypass: bypass,
@@ -52,3 +57,4 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}
+extension ScheduleKind: ExpressibleByArgument {}

@@ -68,7 +68,7 @@ struct ValidateCommand: ParsableCommand {
         let progress: (String) -> Void = { message in
             if !quiet { Console.note("[validate] \(message)") }
         }
-        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version)
+        let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let report: ValidationReport
         let outputs: [[Float]]
         if target == .host {

@@ -834,6 +834,53 @@ static void test_elementwise(void)
     {name, op, h, w, c, 0, kh, kw, sh, sw, pt, pl, pb, pr, 0, 0, ceil, incl, \
      0, 0, NULL, NULL, NULL}
 
+/*
+ * Max pooling streamed one input row at a time with sq_maxpool_fold_f32
+ * into running output rows must equal sq_maxpool_f32 on the whole map,
+ * bit for bit (including which zero wins among -0.0 and +0.0).
+ */
+static void test_maxpool_fold(int h, int w, int c, int k, int s, int pad,
+                              int out_h, int out_w)
+{
+    float *x = falloc(h * w * c);
+    float *ref = falloc(out_h * out_w * c);
+    float *got = falloc(out_h * out_w * c);
+    char what[200];
+    int y, r, i;
+
+    fill_random(x, h * w * c, 1.0f);
+    /* Signed zeros and ties: the first maximal element must win. */
+    for (i = 0; i < h * w * c; i += 7) {
+        x[i] = (i % 2) ? 0.0f : -0.0f;
+    }
+    sq_maxpool_f32(x, h, w, c, h, c, ref, out_w, c, out_h, k, k, s, s, pad,
+                   pad, 0, out_h);
+    for (y = 0; y < h; ++y) {
+        for (r = 0; r < out_h; ++r) {
+            const int top = r * s - pad;
+            const int first = SQ_MAX(top, 0);
+            if (y >= first && y < top + k) {
+                sq_maxpool_fold_f32(x + y * w * c, w, c, c,
+                                    got + r * out_w * c, out_w, c, k, s, pad,
+                                    y == first);
+            }
+        }
+    }
+    snprintf(what, sizeof what, "maxpool fold %dx%dx%d k%d s%d p%d == whole",
+             h, w, c, k, s, pad);
+    for (i = 0; i < out_h * out_w * c; ++i) {
+        if (memcmp(&got[i], &ref[i], sizeof(float)) != 0) {
+            check(0, what, "differs bitwise");
+            free(x); free(ref); free(got);
+            return;
+        }
+    }
+    check(1, what, "");
+    free(x);
+    free(ref);
+    free(got);
+}
+
 int main(void)
 {
     layer_t cases[] = {
@@ -898,6 +945,10 @@ int main(void)
     for (i = 0; i < ncases; ++i) {
         test_layer(&cases[i]);
     }
+    test_maxpool_fold(12, 12, 8, 3, 2, 0, 6, 6);   /* ceil: last window clipped */
+    test_maxpool_fold(27, 27, 5, 3, 2, 0, 13, 13);
+    test_maxpool_fold(9, 10, 6, 3, 2, 1, 5, 5);
+    test_maxpool_fold(7, 7, 4, 2, 2, 0, 3, 3);
     test_fire(13, 13, 128, 32, 128, 128);
     test_fire(7, 9, 24, 6, 10, 13);
     test_gap(13, 13, 10);

@@ -5,7 +5,8 @@ import Testing
 @testable import SqueezeCodegen
 
 @Suite struct CodeGeneratorTests {
-    let options = CodegenOptions(prefix: "tiny", commandLine: "squeezec generate (test)")
+    let options = CodegenOptions(prefix: "tiny", commandLine: "squeezec generate (test)", schedule: .layer)
+    let streaming = CodegenOptions(prefix: "tiny", commandLine: "squeezec generate (test)", schedule: .stream)
 
     func file(_ model: GeneratedModel, _ name: String) throws -> String {
         try #require(model.files.first { $0.name == name }).contents
@@ -22,6 +23,24 @@ import Testing
         try GoldenFiles.check(try file(model, "tiny.c"), name: "\(name).c")
         try GoldenFiles.check(try file(model, "tiny.h"), name: "\(name).h")
         try GoldenFiles.check(try file(model, "tiny_weights.c"), name: "\(name)_weights.c")
+        let streamed = try CodeGenerator.generate(graph, options: streaming)
+        try GoldenFiles.check(try file(streamed, "tiny.c"), name: "\(name)_stream.c")
+        try GoldenFiles.check(try file(streamed, "tiny.h"), name: "\(name)_stream.h")
+    }
+
+    @Test func streamingNeverStoresAFireOutputOrPrePoolMapWhole() throws {
+        let graph = try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1)).graph
+        let model = try CodeGenerator.generate(graph, options: streaming)
+        let stream = try #require(model.stream)
+        for stage in stream.stages {
+            let rows = stream.ringRows[stage.output] ?? 0
+            #expect(rows <= 3, "\(stage.output) keeps \(rows) rows")
+        }
+        #expect(model.arenaBytes < 200 * 1024)
+        let c = try file(model, "tiny.c")
+        #expect(c.contains("sq_maxpool_fold_f32("))
+        #expect(c.contains("static void ensure_0(sq_stream *s, int need)"))
+        #expect(try file(model, "tiny.h").contains("#define TINY_SCHEDULE \"stream\""))
     }
 
     @Test func fireWritesExpandsIntoConcatSlicesWithoutACopy() throws {

@@ -2,6 +2,7 @@ import Foundation
 import SqueezeCodegen
 import SqueezeFrontend
 import SqueezeIR
+import SqueezeMemory
 import Testing
 @testable import SqueezeValidation
 
@@ -66,7 +67,7 @@ import Testing
 
     @Test func aModelThatDoesNotFitIsRefusedWithTheNumbers() throws {
         do {
-            _ = try HostValidationTests.validate(SqueezeNetConfig(version: .v1_1), runner: FirmwareRunner(board: .an547))
+            _ = try HostValidationTests.validate(SqueezeNetConfig(version: .v1_1), runner: FirmwareRunner(board: .an547), schedule: .layer)
             Issue.record("squeezenet1.1 fp32 (layer schedule) must not fit 512 KiB of DTCM")
         } catch let error as Diagnostic {
             #expect(error.message.contains("does not fit mps3-an547"))
@@ -91,5 +92,47 @@ import Testing
         let report = try HostValidationTests.validate(SqueezeNetConfig(version: .v1_1, inputSize: 48, classes: 10), runner: Tampered())
         #expect(!report.passed)
         #expect(report.firstDivergence?.layer == "fire3")
+    }
+}
+
+/// The row-streaming schedule: full-size fp32 SqueezeNet with DTCM (512 KiB)
+/// as the only RAM, and the same numbers as the layer schedule.
+@Suite(.serialized) struct StreamingScheduleTests {
+    @Test(arguments: [(SqueezeNetConfig.Version.v1_1, 384 * 1024), (.v1_0, 600 * 1024)])
+    func fullSizeStreamsInDTCMOnTheCortexM55(version: SqueezeNetConfig.Version, arenaLimit: Int) throws {
+        let report = try HostValidationTests.validate(SqueezeNetConfig(version: version), runner: FirmwareRunner(board: .an547))
+        #expect(report.passed, "relative error \(report.maxRelativeError)")
+        #expect(report.arenaBytes <= arenaLimit, "arena \(report.arenaBytes) over the target \(arenaLimit)")
+        #expect((report.ramBytes ?? .max) <= 512 * 1024, "RAM \(report.ramBytes ?? 0) must fit the 512 KiB DTCM")
+        #expect((report.instructionsPerMAC ?? 9) < 2.5)
+    }
+
+    @Test(arguments: [
+        SqueezeNetConfig(version: .v1_1), SqueezeNetConfig(version: .v1_0, inputSize: 131, classes: 10, bypass: .complex),
+        SqueezeNetConfig(version: .v1_1, inputSize: 77, classes: 10, bypass: .simple, softmax: true),
+    ])
+    func layerAndStreamSchedulesGiveIdenticalOutputs(config: SqueezeNetConfig) throws {
+        let graph = try SqueezeNetBuilder.build(config).graph
+        let inputs = HostValidationTests.inputs(graph, count: 2)
+        var outputs: [[[Float]]] = []
+        for schedule in [ScheduleKind.layer, .stream] {
+            var validator = Validator(runner: HostRunner())
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-sched-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let result = try validator.validate(graph, inputs: inputs, options: CodegenOptions(prefix: "model", schedule: schedule),
+                                                workDirectory: work)
+            #expect(result.report.passed)
+            outputs.append(result.outputs)
+        }
+        // Same kernels, same per-pixel arithmetic order: exactly equal.
+        #expect(outputs[0] == outputs[1])
+    }
+
+    @Test func streamedLayersAreTracedRowByRowToFindADivergence() throws {
+        let report = try HostValidationTests.validate(SqueezeNetConfig(version: .v1_0, inputSize: 64, classes: 10),
+                                                      runner: TamperingRunner(inner: HostRunner(), array: "model_w_fire7_expand1x1_bias"))
+        #expect(!report.passed)
+        #expect(report.firstDivergence?.layer == "fire7")
+        #expect(report.firstDivergence?.value == "fire7/concat")
     }
 }

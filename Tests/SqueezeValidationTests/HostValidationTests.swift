@@ -2,6 +2,7 @@ import Foundation
 import SqueezeCodegen
 import SqueezeFrontend
 import SqueezeIR
+import SqueezeMemory
 import Testing
 @testable import SqueezeValidation
 
@@ -15,13 +16,15 @@ import Testing
         }
     }
 
-    static func validate<R: ModelRunner>(_ config: SqueezeNetConfig, runner: R, inputs: Int = 1) throws -> ValidationReport {
+    static func validate<R: ModelRunner>(_ config: SqueezeNetConfig, runner: R, inputs: Int = 1,
+                                         schedule: ScheduleKind = .stream) throws -> ValidationReport {
         let graph = try SqueezeNetBuilder.build(config).graph
         var validator = Validator(runner: runner)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let cases = Self.inputs(graph, count: inputs).map { Validator<R>.Input(name: $0.name, values: $0.values) }
-        return try validator.validate(graph, inputs: cases, options: CodegenOptions(prefix: "model"), workDirectory: work).report
+        return try validator.validate(graph, inputs: cases, options: CodegenOptions(prefix: "model", schedule: schedule),
+                                      workDirectory: work).report
     }
 
     @Test(arguments: [

@@ -61,7 +61,7 @@ import Testing
         #expect(r.stdout.contains("flash"))
         let bad = try CLIRunner.run(["firmware", "squeezenet1.1", "--board", "stm32", "-o", out.path])
         #expect(bad.status == 2)
-        let tooBig = try CLIRunner.run(["firmware", "squeezenet1.0", "--board", "mps3-an547", "-o", out.path])
+        let tooBig = try CLIRunner.run(["firmware", "squeezenet1.0", "--schedule", "layer", "--board", "mps3-an547", "-o", out.path])
         #expect(tooBig.status == 1)
         #expect(tooBig.stderr.contains("DTCM needs"))
     }

@@ -25,6 +25,7 @@ extern "C" {
 #define TINY_WEIGHT_BYTES 884
 #define TINY_MACS 4725
 #define TINY_INPUT_LAYOUT "NHWC"
+#define TINY_SCHEDULE "layer"
 
 /*
  * Runs one inference.

@@ -14,8 +14,9 @@
 #include "sq_kernels_f32.h"
 
 #ifdef SQ_TRACE
-/* Debug builds (-DSQ_TRACE) report every step's output to a hook the harness defines. */
+/* Debug builds (-DSQ_TRACE) report every step's output (streamed values: every row) to hooks the harness defines. */
 void sq_trace(const char *name, const float *data, int count);
+void sq_trace_row(const char *name, int row, const float *data, int count);
 #endif
 #ifdef SQ_PROFILE
 /* Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing). */

@@ -25,6 +25,7 @@ extern "C" {
 #define TINY_WEIGHT_BYTES 784
 #define TINY_MACS 11592
 #define TINY_INPUT_LAYOUT "NHWC"
+#define TINY_SCHEDULE "layer"
 
 /*
  * Runs one inference.

@@ -30,6 +30,7 @@ extern "C" {
 #define TINY_WEIGHT_BYTES 232
 #define TINY_MACS 1264
 #define TINY_INPUT_LAYOUT "NHWC"
+#define TINY_SCHEDULE "layer"
 
 /*
  * Runs one inference.

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import SqueezeIR
+import SqueezeMemory
+import SqueezePasses
+
+/// `squeezec plan`: the activation arena over time, with a choice of planner.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan the activation arena and show which buffer holds which bytes at every step.",
+        discussion: """
+            Fuses the model, picks the execution order with the least live memory, plans the arena \
+            of its schedule, checks the plan and prints an address map per step and a table of \
+            buffers (or JSON).
+            """)
+
+    enum Planner: String, ExpressibleByArgument, CaseIterable {
+        /// TensorFlow Lite Micro's greedy by size.
+        case greedy
+        /// Several greedy orders, exact search for few buffers, then local search.
+        case strong
+
+        var planner: any ArenaPlanner {
+            switch self {
+            case .greedy: GreedyBySizePlanner()
+            case .strong: SearchPlanner()
+            }
+        }
+    }
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Arena planner: greedy (TensorFlow Lite Micro's greedy by size) or strong (search).")
+    var planner: Planner = .strong
+
+    // The schedule choice (`--schedule layer|stream`) takes effect in `schedule(_:)` below, the one
+    // place that builds the buffers to plan; `scheduleName` is what the output reports.
+
+    @Option(help: "Also write the timeline as an SVG picture to this file.")
+    var svg: String?
+
+    @Option(help: "Width of the text timeline in characters.")
+    var width: Int = 100
+
+    @Flag(help: "Print one JSON object instead of the text timeline.")
+    var json = false
+
+    func validate() throws {
+        guard width >= 40, width <= 1000 else { throw ValidationError("--width must be between 40 and 1000") }
+    }
+
+    func run() throws {
+        let graph = try model.load()
+        let fused = try PassPipeline().run(graph)
+        let ordered = try ExecutionOrder.best(fused)
+        let (schedule, scheduleName) = try schedule(ordered)
+        let plan = planner.planner.plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
+        try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
+        let stepNames = schedule.steps.map(\.node.name)
+
+        if let svg {
+            let picture = PlanTimeline.svg(plan, schedule.buffers, stepNames: stepNames,
+                                           title: "\(graph.name) arena over time (\(planner.rawValue) planner)")
+            do {
+                try Data(picture.utf8).write(to: URL(fileURLWithPath: svg), options: .atomic)
+            } catch {
+                throw Diagnostic.input("cannot write the SVG: \(error.localizedDescription)", file: svg)
+            }
+        }
+        if json {
+            let report = Report(
+                model: graph.name, schedule: scheduleName, planner: planner.rawValue, strategy: plan.strategy,
+                arenaBytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBound, steps: stepNames,
+                buffers: schedule.buffers.map {
+                    Report.Buffer(name: $0.name, offset: plan.offsets[$0.name] ?? 0, bytes: $0.bytes,
+                                  firstUse: $0.firstUse, lastUse: $0.lastUse)
+                })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("model \(graph.name), \(scheduleName) schedule: \(schedule.steps.count) steps, \(schedule.buffers.count) arena buffers")
+            print("(the input and the output are the caller's buffers, outside the arena)")
+            print(PlanTimeline.text(plan, schedule.buffers, stepNames: stepNames, width: width), terminator: "")
+            if let svg { print("wrote \(svg)") }
+        }
+    }
+
+    /// The schedule whose buffers are planned, and its name (today: the
+    /// layer schedule, one step per fused node, whole maps between steps).
+    func schedule(_ graph: Graph) throws(Diagnostic) -> (ExecutionSchedule, String) {
+        (try ExecutionSchedule(graph: graph), "layer")
+    }
+
+    struct Report: Encodable {
+        struct Buffer: Encodable {
+            var name: String
+            var offset: Int
+            var bytes: Int
+            var firstUse: Int
+            var lastUse: Int
+
+            enum CodingKeys: String, CodingKey {
+                case name, offset, bytes
+                case firstUse = "first_use"
+                case lastUse = "last_use"
+            }
+        }
+
+        var model: String
+        var schedule: String
+        var planner: String
+        var strategy: String
+        var arenaBytes: Int
+        var lowerBoundBytes: Int
+        var steps: [String]
+        var buffers: [Buffer]
+
+        enum CodingKeys: String, CodingKey {
+            case model, schedule, planner, strategy, steps, buffers
+            case arenaBytes = "arena_bytes"
+            case lowerBoundBytes = "lower_bound_bytes"
+        }
+    }
+}
