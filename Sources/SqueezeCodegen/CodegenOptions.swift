@@ -11,7 +11,7 @@ public struct CodegenOptions: Sendable {
     public var planner: any ArenaPlanner
 
     public init(prefix: String = "model", commandLine: String = "", toolVersion: String = "0.1.0",
-                schedule: ScheduleKind = .stream, planner: any ArenaPlanner = GreedyBySizePlanner()) {
+                schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner()) {
         self.schedule = schedule
         self.prefix = prefix
         self.commandLine = commandLine

@@ -12,9 +12,13 @@ struct ModelEmitter {
     let stream: StreamSchedule?
     let plan: ArenaPlan
     let options: CodegenOptions
+    /// Outputs allowed to overlap their input (layer schedule, in place).
+    let inPlace: Set<String>
     private(set) var weightBytes = 0
 
-    init(graph: Graph, schedule: ExecutionSchedule, stream: StreamSchedule?, plan: ArenaPlan, options: CodegenOptions) {
+    init(graph: Graph, schedule: ExecutionSchedule, stream: StreamSchedule?, plan: ArenaPlan, options: CodegenOptions,
+         allowances: [OverlapAllowance] = []) {
+        self.inPlace = Set(allowances.map(\.output))
         self.graph = graph
         self.schedule = schedule
         self.stream = stream
@@ -196,7 +200,8 @@ struct ModelEmitter {
         for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()
-            guard let emitted = try stepEmitter.emit(step, function: function, scratch: scratchPointers, into: &body) else { continue }
+            guard let emitted = try stepEmitter.emit(step, function: function, scratch: scratchPointers,
+                                                    inPlace: inPlace.contains(step.node.output), into: &body) else { continue }
             p.line()
             p.comment(stepComment(step))
             p.raw(body.text)

@@ -16,15 +16,19 @@ struct StepEmitter {
     var weights: WeightTable
 
     /// nil when the step needs no code (a view such as flatten of a 1x1 map).
-    mutating func emit(_ step: ScheduledStep, function: String, scratch: [String: String],
+    /// `inPlace`: the output may overlap the input (an overlap allowance), so
+    /// the step's own `in` and `out` are not `restrict` (each kernel call it
+    /// makes still touches only one of them).
+    mutating func emit(_ step: ScheduledStep, function: String, scratch: [String: String], inPlace: Bool = false,
                        into p: inout CPrinter) throws(CodegenError) -> Emitted? {
         let node = step.node
         let outType = try type(node.output)
+        let restrict = inPlace ? "" : "SQ_RESTRICT "
         var parameters: [(String, String)] = []
         for (i, input) in node.inputs.enumerated() {
-            parameters.append(("const float *SQ_RESTRICT " + (node.inputs.count == 1 ? "in" : "in\(i)"), locate(input)))
+            parameters.append(("const float *" + restrict + (node.inputs.count == 1 ? "in" : "in\(i)"), locate(input)))
         }
-        parameters.append(("float *SQ_RESTRICT out", locate(node.output)))
+        parameters.append(("float *" + restrict + "out", locate(node.output)))
         for buffer in step.scratch {
             guard let pointer = scratch[buffer.name] else { throw CodegenError("scratch '\(buffer.name)' was not placed") }
             parameters.append(("float *SQ_RESTRICT " + Self.scratchParameter(buffer.name), pointer))

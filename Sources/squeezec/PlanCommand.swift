@@ -34,8 +34,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Arena planner: greedy (TensorFlow Lite Micro's greedy by size) or strong (search).")
     var planner: Planner = .strong
 
-    // The schedule choice (`--schedule layer|stream`) takes effect in `schedule(_:)` below, the one
-    // place that builds the buffers to plan; `scheduleName` is what the output reports.
+    // The schedule choice (`--schedule layer|stream`, from ModelOptions) takes effect in
+    // `schedule(_:)` below, the one place that builds the buffers to plan.
 
     @Option(help: "Also write the timeline as an SVG picture to this file.")
     var svg: String?
@@ -54,13 +54,12 @@ struct PlanCommand: ParsableCommand {
         let graph = try model.load()
         let fused = try PassPipeline().run(graph)
         let ordered = try ExecutionOrder.best(fused)
-        let (schedule, scheduleName) = try schedule(ordered)
-        let plan = planner.planner.plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
-        let stepNames = schedule.steps.map(\.node.name)
+        let (buffers, stepNames, scheduleName) = try schedule(ordered)
+        let plan = planner.planner.plan(buffers, alignment: ExecutionSchedule.alignment)
+        try PlanChecker.check(plan, buffers, alignment: ExecutionSchedule.alignment)
 
         if let svg {
-            let picture = PlanTimeline.svg(plan, schedule.buffers, stepNames: stepNames,
+            let picture = PlanTimeline.svg(plan, buffers, stepNames: stepNames,
                                            title: "\(graph.name) arena over time (\(planner.rawValue) planner)")
             do {
                 try Data(picture.utf8).write(to: URL(fileURLWithPath: svg), options: .atomic)
@@ -72,7 +71,7 @@ struct PlanCommand: ParsableCommand {
             let report = Report(
                 model: graph.name, schedule: scheduleName, planner: planner.rawValue, strategy: plan.strategy,
                 arenaBytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBound, steps: stepNames,
-                buffers: schedule.buffers.map {
+                buffers: buffers.map {
                     Report.Buffer(name: $0.name, offset: plan.offsets[$0.name] ?? 0, bytes: $0.bytes,
                                   firstUse: $0.firstUse, lastUse: $0.lastUse)
                 })
@@ -80,17 +79,28 @@ struct PlanCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("model \(graph.name), \(scheduleName) schedule: \(schedule.steps.count) steps, \(schedule.buffers.count) arena buffers")
+            print("model \(graph.name), \(scheduleName) schedule: \(stepNames.count) steps, \(buffers.count) arena buffers")
+            if scheduleName == "stream" {
+                print("(step 'stream' runs the whole network row by row: its rings and hand-off rows are all live at once)")
+            }
             print("(the input and the output are the caller's buffers, outside the arena)")
-            print(PlanTimeline.text(plan, schedule.buffers, stepNames: stepNames, width: width), terminator: "")
+            print(PlanTimeline.text(plan, buffers, stepNames: stepNames, width: width), terminator: "")
             if let svg { print("wrote \(svg)") }
         }
     }
 
-    /// The schedule whose buffers are planned, and its name (today: the
-    /// layer schedule, one step per fused node, whole maps between steps).
-    func schedule(_ graph: Graph) throws(Diagnostic) -> (ExecutionSchedule, String) {
-        (try ExecutionSchedule(graph: graph), "layer")
+    /// The buffers to plan, the step names and the schedule's name: the
+    /// layer schedule (one step per fused node, whole maps between steps) or
+    /// the stream schedule (one streaming step, then the tail nodes).
+    func schedule(_ graph: Graph) throws(Diagnostic) -> ([BufferLifetime], [String], String) {
+        switch model.schedule {
+        case .layer:
+            let schedule = try ExecutionSchedule(graph: graph)
+            return (schedule.buffers, schedule.steps.map(\.node.name), "layer")
+        case .stream:
+            let stream = try StreamSchedule(graph: graph)
+            return (stream.buffers, ["stream"] + stream.tail.map { graph.nodes[$0].name }, "stream")
+        }
     }
 
     struct Report: Encodable {

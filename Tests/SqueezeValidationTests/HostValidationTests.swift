@@ -42,10 +42,11 @@ import Testing
         #expect(report.firstDivergence == nil)
     }
 
-    @Test func cleanUnderAddressAndUndefinedBehaviourSanitizers() throws {
+    @Test(arguments: [ScheduleKind.layer, .stream])
+    func cleanUnderAddressAndUndefinedBehaviourSanitizers(schedule: ScheduleKind) throws {
         let runner = HostRunner(compiler: "clang", extraFlags: ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                                                                  "-fno-omit-frame-pointer"])
-        let report = try Self.validate(SqueezeNetConfig(version: .v1_1), runner: runner)
+        let report = try Self.validate(SqueezeNetConfig(version: .v1_1), runner: runner, schedule: schedule)
         #expect(report.passed)
     }
 

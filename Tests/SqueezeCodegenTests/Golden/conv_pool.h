@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: conv_pool, input 1x15x12x3 (NHWC), output 1x3x2x5
  *
- * Fused schedule (arena planner greedy-by-size: 304 bytes, lower bound 304):
+ * Fused schedule (arena planner search: 304 bytes, lower bound 304):
  *   0. conv1 (conv 3x3/2 -> 5 + ReLU + maxpool 3/2) -> pool1 1x3x2x5
  */
 #ifndef TINY_H

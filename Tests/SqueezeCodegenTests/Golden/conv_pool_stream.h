@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: conv_pool, input 1x15x12x3 (NHWC), output 1x3x2x5
  *
- * Streaming schedule (arena 112 bytes, planner greedy-by-size): every stage computes rows
+ * Streaming schedule (arena 112 bytes, planner search): every stage computes rows
  * on demand; values live in rings of a few rows or in shared one-row hand-off buffers:
  *   0. conv1 -> pool1 1x3x2x5 (caller's buffer)
  */

@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: fire_pool, input 1x9x7x6 (NHWC), output 1x4x3x8
  *
- * Fused schedule (arena planner greedy-by-size: 1008 bytes, lower bound 1008):
+ * Fused schedule (arena planner search: 1008 bytes, lower bound 1008):
  *   0. fire (fire: squeeze 4, expand 4+4 + maxpool 3/2) -> pool 1x4x3x8
  */
 #ifndef TINY_H

@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: fire_pool, input 1x9x7x6 (NHWC), output 1x4x3x8
  *
- * Streaming schedule (arena 560 bytes, planner greedy-by-size): every stage computes rows
+ * Streaming schedule (arena 560 bytes, planner search): every stage computes rows
  * on demand; values live in rings of a few rows or in shared one-row hand-off buffers:
  *   0. fire.squeeze -> fire.squeeze 1x9x7x4 (3-row ring)
  *   1. fire.expand -> pool 1x4x3x8 (caller's buffer)

@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: head, input 1x5x5x4 (NHWC), output 1x6
  *
- * Fused schedule (arena planner greedy-by-size: 976 bytes, lower bound 976):
+ * Fused schedule (arena planner search: 976 bytes, lower bound 976):
  *   0. a (conv 1x1/1 -> 4) -> a 1x5x5x4
  *   1. sum (add) -> sum 1x5x5x4
  *   2. avg (avgpool) -> avg 1x6x6x4

@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: head, input 1x5x5x4 (NHWC), output 1x6
  *
- * Streaming schedule (arena 368 bytes, planner greedy-by-size): every stage computes rows
+ * Streaming schedule (arena 368 bytes, planner search): every stage computes rows
  * on demand; values live in rings of a few rows or in shared one-row hand-off buffers:
  *   0. a -> a 1x5x5x4 (1-row ring)
  *   1. sum -> sum 1x5x5x4 (2-row ring)
