@@ -120,13 +120,12 @@ public enum ModelAnalyzer {
         guard let input = graph.inputs.first, let output = graph.outputs.first else {
             throw .input("graph '\(graph.name)' needs an input and an output")
         }
-        let fused = try PassPipeline().run(graph)
-        let schedule = try ExecutionSchedule(graph: fused)
-        let plan = GreedyBySizePlanner().plan(schedule.buffers, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(plan, schedule.buffers, alignment: ExecutionSchedule.alignment)
-        let stream = try StreamSchedule(graph: fused)
-        let streamPlan = GreedyBySizePlanner().plan(stream.buffers, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(streamPlan, stream.buffers, alignment: ExecutionSchedule.alignment)
+        let layerMemory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: .layer)
+        let streamMemory = try PlannedMemory(fused: layerMemory.graph, kind: .stream)
+        let fused = layerMemory.graph
+        let schedule = layerMemory.layer
+        let plan = layerMemory.plan
+        let streamPlan = streamMemory.plan
         let chosen = kind == .stream ? streamPlan : plan
         var steps: [ModelReport.Step] = []
         for step in schedule.steps {

@@ -10,18 +10,13 @@ public enum CodeGenerator {
         }
         let fused = try PassPipeline().run(graph)
         try checkSupported(fused)
-        let schedule = try ExecutionSchedule(graph: fused)
-        let stream = options.schedule == .stream ? try StreamSchedule(graph: fused) : nil
-        let buffers = stream?.buffers ?? schedule.buffers
-        // In the layer schedule a step may write its output over the input rows it no longer needs.
-        let allowances = stream == nil ? try InPlaceRules.allowances(schedule) : []
-        let plan = options.planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
+        let memory = try PlannedMemory(fused: fused, kind: options.schedule, planner: options.planner)
+        let (ordered, schedule, stream, plan, allowances) = (memory.graph, memory.layer, memory.stream, memory.plan, memory.allowances)
         do {
-            var emitter = ModelEmitter(graph: fused, schedule: schedule, stream: stream, plan: plan, options: options,
+            var emitter = ModelEmitter(graph: ordered, schedule: schedule, stream: stream, plan: plan, options: options,
                                        allowances: allowances)
             let files = try emitter.emit()
-            return GeneratedModel(files: files, graph: fused, schedule: schedule, stream: stream, plan: plan,
+            return GeneratedModel(files: files, graph: ordered, schedule: schedule, stream: stream, plan: plan,
                                   weightBytes: emitter.weightBytes, prefix: options.prefix)
         } catch {
             throw .internal("code generation: \(error.message)")

@@ -52,11 +52,8 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let graph = try model.load()
-        let fused = try PassPipeline().run(graph)
-        let ordered = try ExecutionOrder.best(fused)
-        let (buffers, stepNames, scheduleName) = try schedule(ordered)
-        let plan = planner.planner.plan(buffers, alignment: ExecutionSchedule.alignment)
-        try PlanChecker.check(plan, buffers, alignment: ExecutionSchedule.alignment)
+        let memory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: model.schedule, planner: planner.planner)
+        let (buffers, stepNames, scheduleName, plan) = (memory.buffers, memory.stepNames, model.schedule.rawValue, memory.plan)
 
         if let svg {
             let picture = PlanTimeline.svg(plan, buffers, stepNames: stepNames,
@@ -86,20 +83,6 @@ struct PlanCommand: ParsableCommand {
             print("(the input and the output are the caller's buffers, outside the arena)")
             print(PlanTimeline.text(plan, buffers, stepNames: stepNames, width: width), terminator: "")
             if let svg { print("wrote \(svg)") }
-        }
-    }
-
-    /// The buffers to plan, the step names and the schedule's name: the
-    /// layer schedule (one step per fused node, whole maps between steps) or
-    /// the stream schedule (one streaming step, then the tail nodes).
-    func schedule(_ graph: Graph) throws(Diagnostic) -> ([BufferLifetime], [String], String) {
-        switch model.schedule {
-        case .layer:
-            let schedule = try ExecutionSchedule(graph: graph)
-            return (schedule.buffers, schedule.steps.map(\.node.name), "layer")
-        case .stream:
-            let stream = try StreamSchedule(graph: graph)
-            return (stream.buffers, ["stream"] + stream.tail.map { graph.nodes[$0].name }, "stream")
         }
     }
 

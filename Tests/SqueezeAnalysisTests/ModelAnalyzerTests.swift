@@ -37,7 +37,10 @@ import Testing
         #expect(r.schedule.reduce(0) { $0 + $1.macs } == r.macs)
         #expect(r.peakRAMBytes >= r.lowerBoundBytes)
         #expect(r.peakRAMBytes < r.naiveActivationBytes / 2)
-        #expect(r.planner == "greedy-by-size")
+        // Streaming is the default and far below the layer schedule (v1.1 fp32 targets: <= 384 KiB).
+        #expect(r.scheduleKind == "stream" && r.peakRAMBytes == r.streamArenaBytes)
+        #expect(r.streamArenaBytes <= 384 * 1024 && r.streamArenaBytes * 5 < r.layerArenaBytes)
+        #expect(r.planner == "search")
     }
 
     @Test func fireComparisonPerModule() throws {
