@@ -6,6 +6,7 @@ squeezec=${1:-.build/release/squeezec}
 runs=5
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+key() { sed -n "s/^  \"$1\" : \([0-9.e+-]*\),*$/\1/p" "$2"; }
 
 echo "# squeezec benchmark results"
 echo
@@ -56,20 +57,37 @@ for model in squeezenet1.0 squeezenet1.1; do
 done
 
 echo
+echo "## Activation memory (fp32, 224x224, 1000 classes; bytes)"
+echo
+echo "naive: every layer writes a new buffer. layer: fused steps, whole maps between them, Fire outputs in place."
+echo "stream: rows flow through rings and shared one-row hand-offs (the default). Input and output are the caller's."
+echo
+echo "| model | bypass | naive | layer | stream | stream lower bound |"
+echo "|---|---|---|---|---|---|"
+for model in squeezenet1.0 squeezenet1.1; do
+  for bypass in none simple complex; do
+    "$squeezec" analyze "$model" --bypass "$bypass" --json > "$work/an.json"
+    echo "| $model | $bypass | $(key naive_activation_bytes "$work/an.json") | $(key layer_arena_bytes "$work/an.json") |" \
+         "$(key stream_arena_bytes "$work/an.json") | $(key lower_bound_bytes "$work/an.json") |"
+  done
+done
+
+echo
 echo "## Firmware under QEMU (fp32, 224x224, 1000 classes; instructions are deterministic: -icount shift=0)"
 echo
-echo "Schedule: layer (fused steps, whole feature maps between steps). RAM = .data + .bss + arena + measured stack."
+echo "RAM = .data + .bss + arena + measured stack (the harness's input/output images excluded)."
 echo
-echo "| model | board | instructions | per MAC | flash (bytes) | RAM (bytes) | stack (bytes) |"
-echo "|---|---|---|---|---|---|---|"
-key() { sed -n "s/^  \"$1\" : \([0-9.e+-]*\),*$/\1/p" "$2"; }
+echo "| model | schedule | board | instructions | per MAC | flash (bytes) | RAM (bytes) | stack (bytes) |"
+echo "|---|---|---|---|---|---|---|---|"
 for model in squeezenet1.0 squeezenet1.1; do
-  for board in mps2-an386 mps2-an500 mps3-an547; do
-    if "$squeezec" validate "$model" --target "$board" --json > "$work/fw.json" 2> "$work/fw.err"; then
-      echo "| $model | $board | $(key instructions "$work/fw.json") | $(printf '%.2f' "$(key instructions_per_mac "$work/fw.json")") |" \
-           "$(key flash_bytes "$work/fw.json") | $(key ram_bytes "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
-    else
-      echo "| $model | $board | $(sed 's/^squeezec: error: //' "$work/fw.err" | tr '|' '/') | | | | |"
-    fi
+  for schedule in layer stream; do
+    for board in mps2-an386 mps2-an500 mps3-an547; do
+      if "$squeezec" validate "$model" --schedule "$schedule" --target "$board" --json > "$work/fw.json" 2> "$work/fw.err"; then
+        echo "| $model | $schedule | $board | $(key instructions "$work/fw.json") | $(printf '%.2f' "$(key instructions_per_mac "$work/fw.json")") |" \
+             "$(key flash_bytes "$work/fw.json") | $(key ram_bytes "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
+      else
+        echo "| $model | $schedule | $board | $(sed 's/^squeezec: error: //' "$work/fw.err" | tr '|' '/') | | | | |"
+      fi
+    done
   done
 done

@@ -98,7 +98,39 @@ public enum StreamDecomposition {
             }
             streamed.insert(node.output)
         }
-        return Result(stages: stages, shapes: shapes, tail: tail)
+        return Result(stages: foldStandalonePools(stages, shapes: &shapes, keep: Set(graph.outputs)), shapes: shapes, tail: tail)
+    }
+
+    /// A max pool that is the only reader of a stage's output (e.g. after a
+    /// bypass add) folds into that stage like the fused pools do, so its
+    /// input is never kept as a ring of k rows.
+    static func foldStandalonePools(_ stages: [StreamStage], shapes: inout [String: TensorShape], keep: Set<String>) -> [StreamStage] {
+        var result = stages
+        var readers: [String: Int] = [:]
+        for stage in stages {
+            for input in stage.inputs { readers[input.value, default: 0] += 1 }
+        }
+        var index = 0
+        while index < result.count {
+            let pool = result[index]
+            guard case .maxPool(let p) = pool.kind, pool.pool == nil, pool.inputs.count == 1,
+                  let producerIndex = result.firstIndex(where: { $0.output == pool.inputs[0].value }),
+                  result[producerIndex].pool == nil, !result[producerIndex].accumulates,
+                  readers[pool.inputs[0].value] == 1, !keep.contains(pool.inputs[0].value)
+            else {
+                index += 1
+                continue
+            }
+            var producer = result[producerIndex]
+            shapes[prepoolValue(producer.node)] = shapes[producer.output]
+            producer.pool = p
+            producer.preRows = producer.rows
+            producer.rows = pool.rows
+            producer.output = pool.output
+            result[producerIndex] = producer
+            result.remove(at: index)
+        }
+        return result
     }
 
     static func convInput(_ value: String, _ a: Conv2DAttributes) -> StreamInput {
