@@ -27,7 +27,7 @@ test: deps-firmware build
 # under QEMU against the Swift reference; print top-5, RAM, flash, instructions.
 demo: deps-firmware build
 	@echo "== squeezec analyze $(MODEL) (summary)"
-	@$(SQUEEZEC) analyze $(MODEL) | sed -n '/^parameters/,/^fused schedule/p'
+	@$(SQUEEZEC) analyze $(MODEL) | sed -n '/^parameters/,/^chosen:/p'
 	@echo
 	@echo "== squeezec validate $(MODEL) --target $(BOARD) --input $(SAMPLE)"
 	@$(SQUEEZEC) validate $(MODEL) --target $(BOARD) --input $(SAMPLE)

@@ -91,3 +91,21 @@ for model in squeezenet1.0 squeezenet1.1; do
     done
   done
 done
+
+echo
+echo "## Bypass variants on mps2-an386 (fp32, 224x224)"
+echo
+echo "| model | bypass | schedule | instructions | per MAC | arena (bytes) |"
+echo "|---|---|---|---|---|---|"
+for model in squeezenet1.0 squeezenet1.1; do
+  for bypass in simple complex; do
+    for schedule in layer stream; do
+      if "$squeezec" validate "$model" --bypass "$bypass" --schedule "$schedule" --target mps2-an386 --json > "$work/fw.json" 2> "$work/fw.err"; then
+        echo "| $model | $bypass | $schedule | $(key instructions "$work/fw.json") | $(printf '%.2f' "$(key instructions_per_mac "$work/fw.json")") |" \
+             "$(key arena_bytes "$work/fw.json") |"
+      else
+        echo "| $model | $bypass | $schedule | $(sed 's/^squeezec: error: //' "$work/fw.err" | tr '|' '/') | | |"
+      fi
+    done
+  done
+done
