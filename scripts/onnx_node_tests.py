@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""Lists the ONNX backend node tests that squeezec should pass.
+
+Run with the repo's venv:  .venv/bin/python scripts/onnx_node_tests.py [--rejected] [-v]
+
+Prints, one per line, the directories <...>/node/<test_name>/ (each holding
+model.onnx and test_data_set_0/input_0.pb, output_0.pb) of the ONNX package's
+own backend node tests for squeezec's operators that squeezec can run as a
+model: exactly one graph input, a float32 [1, C, H, W] image, every other
+node input a constant initializer, exactly one float32 output, and only the
+operator variants squeezec implements (see check_node). With --rejected it
+prints the rejected candidates instead, as "<dir><TAB><reason>". The counts
+go to stderr.
+
+ONNX node tests have no initializers: weights, Reshape's shape, Dropout's
+ratio and Add's second operand are graph inputs, so by the rule above no Conv,
+BatchNormalization, Reshape, Add or Concat test is kept. With --freeze, such a
+test is also judged as a copy whose extra inputs are initializers holding the
+test's own input_1.pb, input_2.pb... (same expected output); kept copies are
+listed from .venv/onnx-node-tests/frozen-<version>/.
+
+Where the test data come from: older onnx wheels shipped
+onnx/backend/test/data/node/; recent ones (1.23 here) ship only the Python
+test-case generators (onnx/backend/test/case/node/*.py) from which that
+folder is made. If the folder is missing, this script writes the candidates
+with those generators, the same way onnx's own `backend-test-tools
+generate-data` does for the other kinds, into
+.venv/onnx-node-tests/onnx-<version>/node/ (once; later runs reuse it).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import warnings
+
+import numpy as np
+import onnx
+from onnx import TensorProto, numpy_helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.join(ROOT, ".venv", "onnx-node-tests")
+
+SUPPORTED = {
+    "Conv", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Dropout",
+    "Identity", "Flatten", "Reshape", "Softmax", "Add", "BatchNormalization",
+}
+EXPANDED = re.compile(r"_expanded(_ver\d+)?$")
+
+
+def is_candidate(name: str, model: onnx.ModelProto, single_node_tests: set[str]) -> bool:
+    """A test of one of squeezec's operators: a one-node test of a supported op, or the
+    function-expanded form of such a test (which will be rejected for its other ops)."""
+    g = model.graph
+    if len(g.node) == 1 and g.node[0].op_type in SUPPORTED and g.node[0].domain in ("", "ai.onnx"):
+        return True
+    return EXPANDED.search(name) is not None and EXPANDED.sub("", name) in single_node_tests
+
+
+# ---------------------------------------------------------------- test data
+
+def package_node_dir() -> str | None:
+    d = os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "node")
+    return d if os.path.isdir(d) and os.listdir(d) else None
+
+
+def _write_value(path: str, value, vi: onnx.ValueInfoProto) -> None:
+    t = vi.type
+    if t.HasField("sequence_type"):
+        proto = numpy_helper.from_list(value, vi.name)
+    elif t.HasField("optional_type"):
+        proto = numpy_helper.from_optional(value, vi.name)
+    elif t.HasField("map_type"):
+        proto = numpy_helper.from_dict(value, vi.name)
+    elif isinstance(value, TensorProto):
+        proto = value
+    else:
+        proto = numpy_helper.from_array(value, vi.name)
+    with open(path, "wb") as f:
+        f.write(proto.SerializeToString())
+
+
+def generated_node_dir(quiet: bool) -> str:
+    """Writes the candidate node tests with onnx's generators, once per onnx version."""
+    base = os.path.join(CACHE, f"onnx-{onnx.__version__}")
+    node_dir = os.path.join(base, "node")
+    done = os.path.join(base, ".complete")
+    if os.path.exists(done):
+        return node_dir
+    if not quiet:
+        print(f"onnx_node_tests: writing the node tests of onnx {onnx.__version__} to {node_dir}",
+              file=sys.stderr)
+    from onnx.backend.test.case.node import collect_testcases
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the generators of unrelated ops warn (overflow, log(0))
+        cases = collect_testcases(None)
+    singles = {c.name for c in cases
+               if len(c.model.graph.node) == 1 and c.model.graph.node[0].op_type in SUPPORTED}
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(node_dir)
+    for c in cases:
+        if not is_candidate(c.name, c.model, singles):
+            continue
+        d = os.path.join(node_dir, c.name)
+        os.makedirs(d)
+        with open(os.path.join(d, "model.onnx"), "wb") as f:
+            f.write(c.model.SerializeToString())
+        for i, (inputs, outputs) in enumerate(c.data_sets):
+            ds = os.path.join(d, f"test_data_set_{i}")
+            os.makedirs(ds)
+            for j, v in enumerate(inputs):
+                _write_value(os.path.join(ds, f"input_{j}.pb"), v, c.model.graph.input[j])
+            for j, v in enumerate(outputs):
+                _write_value(os.path.join(ds, f"output_{j}.pb"), v, c.model.graph.output[j])
+    with open(done, "w") as f:
+        f.write(onnx.__version__ + "\n")
+    return node_dir
+
+
+# ---------------------------------------------------------------- checks
+
+def attr(node: onnx.NodeProto, name: str, default=None):
+    for a in node.attribute:
+        if a.name == name:
+            return onnx.helper.get_attribute_value(a)
+    return default
+
+
+def ai_onnx_opset(model: onnx.ModelProto) -> int:
+    for o in model.opset_import:
+        if o.domain in ("", "ai.onnx"):
+            return o.version
+    return 0
+
+
+def dims(vi: onnx.ValueInfoProto) -> list | None:
+    if not vi.type.HasField("tensor_type") or not vi.type.tensor_type.HasField("shape"):
+        return None
+    return [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?")
+            for d in vi.type.tensor_type.shape.dim]
+
+
+def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
+               consts: dict[str, np.ndarray], opset: int) -> str | None:
+    """None if squeezec implements this node's variant, else why not."""
+    op = n.op_type
+    outs = [o for o in n.output if o]
+    if len(outs) != 1:
+        return f"{op} with {len(outs)} outputs"
+    if op in ("Conv", "MaxPool", "AveragePool"):
+        r = rank.get(n.input[0])
+        if r is not None and r != 4:
+            return f"{op} on a rank-{r} tensor (squeezec: 2-D spatial only)"
+        if attr(n, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+            return f"{op} auto_pad={attr(n, 'auto_pad').decode()}"
+        if any(v != 1 for v in attr(n, "dilations", [])):
+            return f"{op} dilations={attr(n, 'dilations')}"
+    if op == "Conv":
+        if attr(n, "group", 1) != 1:
+            return f"Conv group={attr(n, 'group')}"
+        if len(n.input) > 1 and n.input[1] not in consts:
+            return "Conv weight is not a constant"
+    elif op == "MaxPool":
+        if attr(n, "storage_order", 0) != 0:
+            return "MaxPool storage_order=1"
+    elif op == "Concat":
+        r = rank.get(n.input[0])
+        if r != 4 or attr(n, "axis") not in (1, -3):
+            return f"Concat axis={attr(n, 'axis')} on rank {r} (squeezec: axis 1 of 4-D)"
+    elif op == "Dropout":
+        if opset < 7 and attr(n, "is_test", 0) == 0:
+            return "Dropout-6 in training mode (is_test=0)"
+        if len(n.input) > 2 and n.input[2]:
+            tm = consts.get(n.input[2])
+            if tm is None:
+                return "Dropout training_mode is not a constant"
+            if bool(tm):
+                return "Dropout training_mode=true"
+        if len(n.input) > 1 and n.input[1] and n.input[1] not in consts:
+            return "Dropout ratio is not a constant"
+    elif op == "BatchNormalization":
+        if attr(n, "training_mode", 0) != 0:
+            return "BatchNormalization training_mode=1"
+        if opset < 9 and attr(n, "spatial", 1) != 1:
+            return "BatchNormalization spatial=0"
+        if any(i not in consts for i in n.input[1:5]):
+            return "BatchNormalization scale/bias/mean/var are not constants"
+    elif op == "Reshape":
+        if n.input[1] not in consts:
+            return "Reshape shape is not a constant"
+        if attr(n, "allowzero", 0) != 0:
+            return "Reshape allowzero=1"
+    elif op == "Add":
+        a, b = (shape.get(i) for i in n.input[:2])
+        if a is None or b is None or a != b:
+            return f"Add of shapes {a} and {b} (squeezec: same shape, no broadcast)"
+    return None
+
+
+def check(test_dir: str) -> tuple[str | None, str]:
+    """(None, info) if squeezec should run this test, else (reason, info)."""
+    model = onnx.load(os.path.join(test_dir, "model.onnx"))
+    g = model.graph
+    opset = ai_onnx_opset(model)
+    info = f"opset {opset}"
+    others = sorted({n.op_type for n in g.node if n.op_type not in SUPPORTED
+                     or n.domain not in ("", "ai.onnx")})
+    if others:
+        return f"uses ops outside squeezec's set: {', '.join(others)}", info
+    consts = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    ins = [i for i in g.input if i.name not in consts]
+    if len(ins) != 1:
+        return f"{len(ins)} graph inputs ({', '.join(i.name for i in ins)}), not one image", info
+    x = ins[0]
+    if not x.type.HasField("tensor_type"):
+        return f"input {x.name} is not a tensor", info
+    if x.type.tensor_type.elem_type != TensorProto.FLOAT:
+        return f"input is {TensorProto.DataType.Name(x.type.tensor_type.elem_type)}, not FLOAT", info
+    xs = dims(x)
+    info += f", input {xs}"
+    if xs is None or len(xs) != 4 or xs[0] != 1 or not all(isinstance(d, int) and d > 0 for d in xs):
+        return f"input shape {xs}, not [1, C, H, W]", info
+    if len(g.output) != 1:
+        return f"{len(g.output)} graph outputs", info
+    y = g.output[0]
+    if not y.type.HasField("tensor_type") or y.type.tensor_type.elem_type != TensorProto.FLOAT:
+        return "output is not a FLOAT tensor", info
+    info += f", output {dims(y)}"
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    except Exception as e:  # noqa: BLE001
+        return f"shape inference failed: {str(e).splitlines()[0]}", info
+    shape = {vi.name: dims(vi) for vi in list(inferred.graph.value_info) + list(g.input) + list(g.output)}
+    shape.update({k: list(v.shape) for k, v in consts.items()})
+    rank = {k: len(v) for k, v in shape.items() if v is not None}
+    for n in g.node:
+        why = check_node(n, rank, shape, consts, opset)
+        if why:
+            return why, info
+    ds = os.path.join(test_dir, "test_data_set_0")
+    files = sorted(os.listdir(ds)) if os.path.isdir(ds) else []
+    if files != ["input_0.pb", "output_0.pb"]:
+        return f"test_data_set_0 holds {files}", info
+    t = TensorProto()
+    with open(os.path.join(ds, "input_0.pb"), "rb") as f:
+        t.ParseFromString(f.read())
+    if list(t.dims) != xs or t.data_type != TensorProto.FLOAT:
+        return f"input_0.pb is {list(t.dims)} type {t.data_type}, model says {xs}", info
+    return None, info
+
+
+def freeze(src: str, dst: str) -> bool:
+    """Copies a test with graph inputs 1..n turned into initializers holding
+    test_data_set_0/input_1..n.pb, so that input 0 is the model's only input. The
+    expected output is unchanged. False if an extra input is not a tensor."""
+    model = onnx.load(os.path.join(src, "model.onnx"))
+    g = model.graph
+    ds = os.path.join(src, "test_data_set_0")
+    consts = []
+    for j, vi in enumerate(g.input):
+        if j == 0:
+            continue
+        if not vi.type.HasField("tensor_type"):
+            return False
+        t = TensorProto()
+        with open(os.path.join(ds, f"input_{j}.pb"), "rb") as f:
+            t.ParseFromString(f.read())
+        t.name = vi.name
+        consts.append(t)
+    keep = g.input[0]
+    del g.input[1:]
+    g.initializer.extend(consts)
+    assert g.input[0] is keep or g.input[0].name == keep.name
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(os.path.join(dst, "test_data_set_0"))
+    with open(os.path.join(dst, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    shutil.copy(os.path.join(ds, "input_0.pb"), os.path.join(dst, "test_data_set_0", "input_0.pb"))
+    for name in os.listdir(ds):
+        if name.startswith("output_"):
+            shutil.copy(os.path.join(ds, name), os.path.join(dst, "test_data_set_0", name))
+    return True
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rejected", action="store_true",
+                    help="print the rejected candidates with the reason, instead of the kept ones")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="append opset and shapes to each line (tab-separated)")
+    ap.add_argument("--data", help="a node/ test folder to use instead of onnx's own")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no counts on stderr")
+    ap.add_argument("--freeze", action="store_true",
+                    help="also take tests whose extra graph inputs (weights, shape, ratio...) "
+                         "could be constants: copies with those inputs turned into initializers "
+                         "from input_k.pb are written to " + os.path.join(CACHE, "frozen-<onnx version>")
+                         + " and judged instead")
+    args = ap.parse_args()
+
+    node_dir = args.data or package_node_dir() or generated_node_dir(args.quiet)
+    tests = sorted(d for d in os.listdir(node_dir)
+                   if os.path.isfile(os.path.join(node_dir, d, "model.onnx")))
+    models = {d: onnx.load(os.path.join(node_dir, d, "model.onnx")) for d in tests}
+    singles = {d for d, m in models.items()
+               if len(m.graph.node) == 1 and m.graph.node[0].op_type in SUPPORTED}
+    kept, rejected = [], []
+    for d in tests:
+        if not is_candidate(d, models[d], singles):
+            continue
+        path = os.path.join(node_dir, d) + os.sep
+        why, info = check(path)
+        if why and args.freeze and len([i for i in models[d].graph.input]) > 1 \
+                and re.match(r"\d+ graph inputs", why):
+            fpath = os.path.join(CACHE, f"frozen-{onnx.__version__}", d) + os.sep
+            if freeze(path, fpath):
+                fwhy, finfo = check(fpath)
+                if fwhy:
+                    shutil.rmtree(fpath)
+                    why = f"{why}; frozen: {fwhy}"
+                else:
+                    path, why, info = fpath, None, finfo + ", frozen"
+        (rejected if why else kept).append((path, why, info))
+
+    for path, why, info in (rejected if args.rejected else kept):
+        cols = [path] + ([why] if why else []) + ([info] if args.verbose else [])
+        print("\t".join(cols))
+    if not args.quiet:
+        print(f"onnx_node_tests: {len(kept)} kept, {len(rejected)} rejected of "
+              f"{len(kept) + len(rejected)} candidates (onnx {onnx.__version__}, {node_dir})",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

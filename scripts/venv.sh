@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Creates the repo's Python venv (.venv/ at the repo root) for the ONNX side of
+# the tests: the fixture generator (scripts/make_onnx_fixtures.py) and the
+# ONNX node-test lister (scripts/onnx_node_tests.py). squeezec itself needs no
+# Python.
+#
+# Idempotent: a venv that already has exactly these pins is left alone and the
+# script says nothing but the last line. The last line on stdout is always the
+# venv's python, so callers can do:  PY=$(scripts/venv.sh | tail -n1)
+# Progress and pip output go to stderr.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+py="$venv/bin/python"
+stamp="$venv/.squeezec-pins"
+
+# Pinned: what `pip install onnx onnxruntime numpy` resolved to on Python 3.11.
+# protobuf is pinned too because it serializes the .onnx fixtures (their bytes
+# are compared when checking that regeneration is reproducible).
+pins=(
+  "numpy==2.4.6"
+  "onnx==1.23.2"
+  "onnxruntime==1.32.0"
+  "protobuf==7.36.2"
+)
+want="$(printf '%s\n' "${pins[@]}")"
+
+if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+   && "$py" -c 'import numpy, onnx, onnxruntime' 2>/dev/null; then
+  echo "$py"
+  exit 0
+fi
+
+base="${PYTHON:-python3}"
+if ! command -v "$base" >/dev/null; then
+  echo "venv.sh: $base not found (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+
+if [ ! -x "$py" ]; then
+  echo "venv.sh: creating $venv" >&2
+  if ! "$base" -m venv "$venv" >&2; then
+    echo "venv.sh: '$base -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2
+    rm -rf "$venv"
+    exit 1
+  fi
+fi
+
+echo "venv.sh: installing ${pins[*]}" >&2
+"$py" -m pip install -q --disable-pip-version-check "${pins[@]}" >&2
+"$py" -c 'import numpy, onnx, onnxruntime' >&2
+printf '%s\n' "$want" >"$stamp"
+echo "$py"
