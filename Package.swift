@@ -39,7 +39,8 @@ let package = Package(
         .testTarget(name: "SqueezeValidationTests", dependencies: ["SqueezeValidation", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeReferenceTests", dependencies: ["SqueezeReference", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeAnalysisTests", dependencies: ["SqueezeAnalysis", "SqueezeFrontend"]),
-        .testTarget(name: "SqueezecCLITests", dependencies: ["SqueezeTensorIO"]),
+        .testTarget(name: "SqueezecCLITests", dependencies: ["SqueezeTensorIO", "SqueezeFrontend"]),
+        .testTarget(name: "SqueezeONNXTests", dependencies: ["SqueezeFrontend", "SqueezeReference", "SqueezeTensorIO", "SqueezePasses"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,8 @@ need=()
 # ZIPFoundation (weights .npz) links zlib.
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 [ -n "$(command -v pkg-config)" ] || need+=(pkg-config)
+# The ONNX tests build a venv (scripts/venv.sh) for onnx/onnxruntime from PyPI.
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 # Host C compilers for the generated code's tests.
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)

@@ -16,8 +16,11 @@ public enum ModelLoader {
             return try WeightLoader.apply(file: weights, to: built.graph, aliases: built.aliases)
         }
         if model.lowercased().hasSuffix(".onnx") {
-            throw .unsupported("ONNX import is not available yet", file: model)
+            if weights != nil {
+                throw .usage("--weights applies to built-in models; an ONNX file carries its own weights")
+            }
+            return try ONNXImporter.load(path: model)
         }
-        throw .usage("unknown model '\(model)': expected one of \(builtInNames.joined(separator: ", "))")
+        throw .usage("unknown model '\(model)': expected one of \(builtInNames.joined(separator: ", ")) or a path to an .onnx file")
     }
 }

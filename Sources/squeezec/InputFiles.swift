@@ -5,9 +5,10 @@ import SqueezeTensorIO
 /// Reading model inputs and writing outputs in the users' convention
 /// (NCHW float32 `.npy`), converting to and from squeezec's NHWC.
 enum InputFiles {
-    /// Reads `[1, C, H, W]` (or `[C, H, W]`) float32 and returns NHWC data for `input`.
+    /// Reads `[1, C, H, W]` (or `[C, H, W]`) float32 from a NumPy `.npy` or an
+    /// ONNX TensorProto `.pb` file and returns NHWC data for `input`.
     static func readImage(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
-        let array = try NpyFormat.read(path: path)
+        let array = path.lowercased().hasSuffix(".pb") ? try TensorProtoFile.read(path: path) : try NpyFormat.read(path: path)
         let s = input.type.shape
         let expected = [1, s.c, s.h, s.w]
         let shape = array.shape.count == 3 ? [1] + array.shape : array.shape

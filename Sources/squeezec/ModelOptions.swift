@@ -6,7 +6,7 @@ import SqueezeMemory
 
 /// MODEL and the options every model-reading subcommand shares.
 struct ModelOptions: ParsableArguments {
-    @Argument(help: "A built-in model: squeezenet1.0 or squeezenet1.1.")
+    @Argument(help: "A built-in model (squeezenet1.0, squeezenet1.1) or a path to an .onnx file.")
     var model: String
 
     @Option(help: "Input height and width in pixels.")
