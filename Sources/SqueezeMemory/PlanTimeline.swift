@@ -220,7 +220,8 @@ public enum PlanTimeline {
         var buffers: [BufferLifetime]
         var stepNames: [String]
         var steps: Int
-        /// Bytes live at each step.
+        /// Arena bytes in use at each step: the union of the live buffers'
+        /// address ranges, so buffers overlapping in place count once.
         var live: [Int]
         var peakStep: Int
         /// The highest end offset of any buffer.
@@ -230,11 +231,20 @@ public enum PlanTimeline {
             self.buffers = buffers.sorted { ($0.firstUse, $0.name) < ($1.firstUse, $1.name) }
             self.stepNames = stepNames
             steps = max(stepNames.count, (buffers.map(\.lastUse).max() ?? -1) + 1)
-            var live = [Int](repeating: 0, count: steps)
-            for buffer in buffers where buffer.lastUse >= 0 {
-                for step in max(buffer.firstUse, 0)...buffer.lastUse { live[step] += buffer.bytes }
+            var ranges = [[(Int, Int)]](repeating: [], count: steps)
+            for buffer in buffers where buffer.lastUse >= 0 && buffer.bytes > 0 {
+                let start = plan.offsets[buffer.name] ?? 0
+                for step in max(buffer.firstUse, 0)...buffer.lastUse { ranges[step].append((start, start + buffer.bytes)) }
             }
-            self.live = live
+            live = ranges.map { step in
+                var used = 0
+                var end = Int.min
+                for (a, b) in step.sorted(by: { $0.0 < $1.0 }) {
+                    used += max(0, b - max(a, end))
+                    end = max(end, b)
+                }
+                return used
+            }
             var peak = 0
             for step in live.indices where live[step] > live[peak] { peak = step }
             peakStep = peak
