@@ -47,15 +47,7 @@ public struct ExecutionSchedule: Sendable {
         for node in graph.nodes {
             storage[node.output] = try Self.isView(node, graph) ? .alias(of: node.inputs[0]) : .arena
         }
-        // Graph outputs live in the caller's buffer, and so does what they alias.
-        for output in graph.outputs {
-            var value = output
-            while case .alias(let source) = storage[value] { value = source }
-            guard storage[value] == .arena else {
-                throw .unsupported("graph output '\(output)' is the graph input; nothing to compute")
-            }
-            storage[value] = .graphOutput
-        }
+        try Self.placeOutputs(graph, &storage)
 
         var steps: [ScheduledStep] = []
         var firstUse: [String: Int] = [:]
@@ -81,6 +73,18 @@ public struct ExecutionSchedule: Sendable {
         self.steps = steps
         self.storage = storage
         self.buffers = buffers.sorted { ($0.firstUse, $0.name) < ($1.firstUse, $1.name) }
+    }
+
+    /// Graph outputs live in the caller's buffer, and so does what they alias.
+    static func placeOutputs(_ graph: Graph, _ storage: inout [String: ValueStorage]) throws(Diagnostic) {
+        for output in graph.outputs {
+            var value = output
+            while case .alias(let source) = storage[value] { value = source }
+            guard storage[value] == .arena else {
+                throw .unsupported("graph output '\(output)' is the graph input; nothing to compute")
+            }
+            storage[value] = .graphOutput
+        }
     }
 
     /// A flatten of a map with one pixel is a view: NHWC and NCHW orders agree.

@@ -40,14 +40,7 @@ public struct StreamSchedule: Sendable {
             let node = graph.nodes[index]
             storage[node.output] = try ExecutionSchedule.isView(node, graph) ? .alias(of: node.inputs[0]) : .arena
         }
-        for output in graph.outputs {
-            var value = output
-            while case .alias(let source) = storage[value] { value = source }
-            guard storage[value] == .arena else {
-                throw .unsupported("graph output '\(output)' is the graph input; nothing to compute")
-            }
-            storage[value] = .graphOutput
-        }
+        try ExecutionSchedule.placeOutputs(graph, &storage)
         // Values the tail reads, and graph outputs, are kept whole.
         var whole = Set(graph.outputs)
         for index in tail { whole.formUnion(graph.nodes[index].inputs) }

@@ -1,8 +1,8 @@
 /// Makes text taken from a file safe to show in a one-line message.
-enum MessageText {
+public enum MessageText {
     /// Control characters escaped (`\n`, `\u{1B}`), and at most `limit`
     /// characters kept, with `...` marking a cut.
-    static func printable(_ text: String, limit: Int = 80) -> String {
+    public static func printable(_ text: String, limit: Int = 80) -> String {
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {

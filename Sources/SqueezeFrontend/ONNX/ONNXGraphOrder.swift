@@ -1,4 +1,5 @@
 import SqueezeIR
+import SqueezeTensorIO
 
 /// Puts ONNX nodes in execution order. ONNX requires topological order, but
 /// files in the wild are not always sorted; a cycle is an error.
@@ -12,7 +13,7 @@ enum ONNXGraphOrder {
         for view in views {
             for output in view.outputs where !output.isEmpty {
                 if constants[output] != nil || output == input || producer[output] != nil {
-                    throw .input("value '\(ONNXText.printable(output))' is written twice (it is also \(constants[output] != nil ? "an initializer" : output == input ? "the graph input" : "the output of another node"))",
+                    throw .input("value '\(MessageText.printable(output))' is written twice (it is also \(constants[output] != nil ? "an initializer" : output == input ? "the graph input" : "the output of another node"))",
                                  file: file, node: view.name)
                 }
                 producer[output] = view.index
@@ -49,7 +50,7 @@ enum ONNXGraphOrder {
                         let start = stack.firstIndex { $0.node == dep } ?? 0
                         // Each stack entry reads the one above it; list them in data-flow order.
                         let cycle = [dep] + stack[(start + 1)...].reversed().map(\.node) + [dep]
-                        let shown = cycle.prefix(12).map { "'\(ONNXText.printable(views[$0].name))'" }
+                        let shown = cycle.prefix(12).map { "'\(MessageText.printable(views[$0].name))'" }
                         throw .input("nodes \(shown.joined(separator: " -> "))\(cycle.count > 12 ? " -> ..." : "") form a cycle",
                                      file: file, node: views[dep].name)
                     case .done:

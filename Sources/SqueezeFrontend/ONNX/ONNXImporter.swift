@@ -131,7 +131,7 @@ struct ONNXGraphConverter {
         for tensor in graph.initializers {
             guard !tensor.name.isEmpty else { throw .input("an initializer has no name", file: file) }
             guard constants.updateValue(tensor, forKey: tensor.name) == nil else {
-                throw .input("initializer '\(ONNXText.printable(tensor.name))' is given twice", file: file)
+                throw .input("initializer '\(MessageText.printable(tensor.name))' is given twice", file: file)
             }
         }
         input = try Self.graphInput(graph, constants: constants, file: file)
@@ -191,7 +191,7 @@ struct ONNXGraphConverter {
     func reportUnsupported() throws(Diagnostic) {
         guard !unsupported.isEmpty else { return }
         let items = unsupported.map { name, op, reason in
-            "'\(ONNXText.printable(name))' (\(ONNXText.printable(op))): \(reason)"
+            "'\(MessageText.printable(name))' (\(MessageText.printable(op))): \(reason)"
         }
         let count = unsupported.count == 1 ? "1 unsupported node" : "\(unsupported.count) unsupported nodes"
         let node = unsupported.count == 1 ? unsupported[0].0 : nil
@@ -208,10 +208,10 @@ struct ONNXGraphConverter {
             throw .input("the graph has no input (every input is an initializer)", file: file)
         }
         guard inputs.count == 1 else {
-            let names = inputs.map { "'\(ONNXText.printable($0.name))'" }.joined(separator: ", ")
+            let names = inputs.map { "'\(MessageText.printable($0.name))'" }.joined(separator: ", ")
             throw .unsupported("the graph has \(inputs.count) inputs (\(names)); squeezec compiles networks with one image input", file: file)
         }
-        let name = ONNXText.printable(info.name)
+        let name = MessageText.printable(info.name)
         guard !info.name.isEmpty else { throw .input("the graph input has no name", file: file) }
         guard let type = info.type else {
             throw .unsupported("graph input '\(name)' is not a tensor", file: file)
@@ -238,7 +238,7 @@ struct ONNXGraphConverter {
             case .value(let v):
                 throw .input("graph input '\(name)' has \(label) \(v); expected 1 to \(limit)", file: file)
             case .parameter(let p):
-                throw .unsupported("graph input '\(name)' has dynamic \(label) '\(ONNXText.printable(p))'; export with a fixed input size", file: file)
+                throw .unsupported("graph input '\(name)' has dynamic \(label) '\(MessageText.printable(p))'; export with a fixed input size", file: file)
             case .unknown:
                 throw .unsupported("graph input '\(name)' has unknown \(label); export with a fixed input size", file: file)
             }
@@ -303,7 +303,7 @@ struct ONNXGraphConverter {
         }
         for (position, output) in view.outputs.enumerated().dropFirst() where !output.isEmpty {
             if uses[resolve(output)] != nil {
-                throw .unsupported("its output \(position + 1) ('\(ONNXText.printable(output))') is used; squeezec builds only the first output")
+                throw .unsupported("its output \(position + 1) ('\(MessageText.printable(output))') is used; squeezec builds only the first output")
             }
         }
     }
@@ -312,10 +312,10 @@ struct ONNXGraphConverter {
     func activation(_ name: String, of view: ONNXNodeView) throws(Diagnostic) -> String {
         let value = resolve(name)
         if constants[value] != nil {
-            throw .unsupported("input '\(ONNXText.printable(name))' is a constant; \(view.opType) is supported on computed values only")
+            throw .unsupported("input '\(MessageText.printable(name))' is a constant; \(view.opType) is supported on computed values only")
         }
         guard defined.contains(value) else {
-            throw view.invalid("input '\(ONNXText.printable(name))' is not a graph input, an initializer or the output of an earlier node")
+            throw view.invalid("input '\(MessageText.printable(name))' is not a graph input, an initializer or the output of an earlier node")
         }
         return value
     }
@@ -325,9 +325,9 @@ struct ONNXGraphConverter {
         let value = resolve(name)
         if let tensor = constants[value] { return tensor }
         if defined.contains(value) {
-            throw .unsupported("input '\(ONNXText.printable(name))' must be a constant (an initializer or Constant), but it is computed")
+            throw .unsupported("input '\(MessageText.printable(name))' must be a constant (an initializer or Constant), but it is computed")
         }
-        throw view.invalid("input '\(ONNXText.printable(name))' is not a graph input, an initializer or the output of an earlier node")
+        throw view.invalid("input '\(MessageText.printable(name))' is not a graph input, an initializer or the output of an earlier node")
     }
 
     /// Appends an IR node.
@@ -373,10 +373,10 @@ struct ONNXGraphConverter {
             guard !name.isEmpty else { throw .input("a graph output has no name", file: file) }
             let value = resolve(name)
             if constants[value] != nil {
-                throw .unsupported("graph output '\(ONNXText.printable(name))' is a constant", file: file)
+                throw .unsupported("graph output '\(MessageText.printable(name))' is a constant", file: file)
             }
             guard defined.contains(value) else {
-                throw .input("graph output '\(ONNXText.printable(name))' is never produced", file: file)
+                throw .input("graph output '\(MessageText.printable(name))' is never produced", file: file)
             }
             if value != name, !names.contains(value), producers[value] != nil, renames[value] == nil {
                 renames[value] = name
@@ -432,11 +432,11 @@ struct ONNXGraphConverter {
                 let text = declared.map { dimension -> String in
                     switch dimension {
                     case .value(let v): "\(v)"
-                    case .parameter(let p): ONNXText.printable(p)
+                    case .parameter(let p): MessageText.printable(p)
                     case .unknown: "?"
                     }
                 }
-                throw .input("graph output '\(ONNXText.printable(info.name))' is declared as [\(text.joined(separator: ", "))] but computes to \(onnxDims)",
+                throw .input("graph output '\(MessageText.printable(info.name))' is declared as [\(text.joined(separator: ", "))] but computes to \(onnxDims)",
                              node: graph.producers[value].map { graph.nodes[$0].name })
             }
         }

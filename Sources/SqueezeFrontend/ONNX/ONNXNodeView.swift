@@ -1,4 +1,5 @@
 import SqueezeIR
+import SqueezeTensorIO
 
 /// One ONNX node with its (unique) squeezec name, and typed access to its
 /// attributes. Errors name the file and the node.
@@ -42,7 +43,7 @@ struct ONNXNodeView {
     private func typed(_ name: String, _ kind: ONNXProto.Attribute.Kind) throws(Diagnostic) -> ONNXProto.Attribute? {
         guard let a = attribute(name) else { return nil }
         guard a.kind == kind else {
-            throw invalid("attribute '\(ONNXText.printable(name))' should be \("\(kind)".uppercased()), got \(a.typeName)")
+            throw invalid("attribute '\(MessageText.printable(name))' should be \("\(kind)".uppercased()), got \(a.typeName)")
         }
         return a
     }
@@ -82,7 +83,7 @@ struct ONNXNodeView {
     /// `auto_pad` must be NOTSET (explicit pads).
     func requireExplicitPadding() throws(Diagnostic) {
         if let autoPad = try string("auto_pad"), autoPad != "NOTSET" {
-            throw .unsupported("auto_pad=\(ONNXText.printable(autoPad)) is not supported; export with explicit pads")
+            throw .unsupported("auto_pad=\(MessageText.printable(autoPad)) is not supported; export with explicit pads")
         }
     }
 

@@ -7,7 +7,7 @@ import SqueezeTensorIO
 extension ONNXGraphConverter {
     mutating func convert(_ view: ONNXNodeView) throws(Diagnostic) {
         guard ONNXImporter.isDefaultDomain(view.proto.domain) else {
-            throw .unsupported("domain '\(ONNXText.printable(view.proto.domain))' is not supported (only the default ONNX domain)")
+            throw .unsupported("domain '\(MessageText.printable(view.proto.domain))' is not supported (only the default ONNX domain)")
         }
         switch view.opType {
         case "Conv": try convertConv(view)
@@ -92,7 +92,7 @@ extension ONNXGraphConverter {
         try view.requireInputs(1...1)
         let value = resolve(view.inputs[0])
         guard constants[value] != nil || defined.contains(value) else {
-            throw view.invalid("input '\(ONNXText.printable(view.inputs[0]))' is not a graph input, an initializer or the output of an earlier node")
+            throw view.invalid("input '\(MessageText.printable(view.inputs[0]))' is not a graph input, an initializer or the output of an earlier node")
         }
         if poisoned.contains(value) { poisoned.insert(output(view)) }
     }
@@ -170,7 +170,7 @@ extension ONNXGraphConverter {
             tensor.dims = [Int64(values.count)]
             tensor.int64Data = values
         default:
-            throw .unsupported("Constant with attribute '\(ONNXText.printable(a.name))' is not supported")
+            throw .unsupported("Constant with attribute '\(MessageText.printable(a.name))' is not supported")
         }
         tensor.name = output(view)
         constants[output(view)] = tensor
@@ -194,7 +194,7 @@ extension ONNXGraphConverter {
         let (dims, _) = try weight.checkedShape(file: file, node: view.name)
         let (o, i, kh, kw) = (dims[0], dims[1], dims[2], dims[3])
         guard o > 0, i > 0, kh > 0, kw > 0 else {
-            throw view.invalid("weight '\(ONNXText.printable(weightName))' has an empty shape \(dims)")
+            throw view.invalid("weight '\(MessageText.printable(weightName))' has an empty shape \(dims)")
         }
         let limit = ONNXLimits.maxSpatial
         if let kernel = try view.sizes("kernel_shape", count: 2, range: 1...limit, default: nil), kernel != [kh, kw] {
@@ -209,7 +209,7 @@ extension ONNXGraphConverter {
             let bias = try constant(biasInput, of: view)
             let biasValues = try bias.floatValues(file: file, node: view.name)
             guard bias.dims == [Int64(o)] else {
-                throw view.invalid("bias '\(ONNXText.printable(biasInput))' has shape \(bias.dims), expected [\(o)]")
+                throw view.invalid("bias '\(MessageText.printable(biasInput))' has shape \(bias.dims), expected [\(o)]")
             }
             parameters.append(store(Tensor(shape: TensorShape([o]), floats: biasValues), as: resolve(biasInput), reuse: true))
         }
@@ -278,7 +278,7 @@ extension ONNXGraphConverter {
             throw .unsupported("BatchNormalization is supported only right after a Conv (it is folded into the Conv)")
         }
         guard uses[x] == [view.index] else {
-            throw .unsupported("the output of Conv '\(ONNXText.printable(nodes[index].name))' is also read elsewhere, so the BatchNormalization cannot be folded into it")
+            throw .unsupported("the output of Conv '\(MessageText.printable(nodes[index].name))' is also read elsewhere, so the BatchNormalization cannot be folded into it")
         }
         let channels = conv.outChannels
         var parameters: [[Float]] = []
@@ -287,7 +287,7 @@ extension ONNXGraphConverter {
             let tensor = try constant(name, of: view)
             let values = try tensor.floatValues(file: file, node: view.name)
             guard values.count == channels, tensor.dims.count == 1 else {
-                throw view.invalid("\(label) '\(ONNXText.printable(name))' has shape \(tensor.dims); the Conv has \(channels) output channels")
+                throw view.invalid("\(label) '\(MessageText.printable(name))' has shape \(tensor.dims); the Conv has \(channels) output channels")
             }
             parameters.append(values)
         }

@@ -1,4 +1,5 @@
 import SqueezeIR
+import SqueezeTensorIO
 
 /// The parts of the ONNX messages (onnx.proto) squeezec reads, with their
 /// decoders. Fields not listed are skipped; a listed field with the wrong wire
@@ -246,7 +247,7 @@ extension ONNXProto {
             default: try r.skip(field)
             }
         }
-        let label = t.name.isEmpty ? "a tensor" : "tensor '\(ONNXText.printable(t.name))'"
+        let label = t.name.isEmpty ? "a tensor" : "tensor '\(MessageText.printable(t.name))'"
         if external {
             throw .unsupported("\(label): external data is not supported (save the model with its tensors inside the file)", file: r.file)
         }
@@ -326,24 +327,3 @@ extension ONNXProto {
     }
 }
 
-/// Makes names taken from a file safe to show in a one-line message.
-enum ONNXText {
-    /// Control characters escaped, at most `limit` characters (`...` marks a cut).
-    static func printable(_ text: String, limit: Int = 80) -> String {
-        var result = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            guard count < limit else {
-                result += "..."
-                break
-            }
-            if scalar.properties.generalCategory == .control {
-                result += scalar.escaped(asASCII: true)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-            count += 1
-        }
-        return result
-    }
-}

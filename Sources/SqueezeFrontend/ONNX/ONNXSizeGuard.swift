@@ -1,4 +1,5 @@
 import SqueezeIR
+import SqueezeTensorIO
 
 /// Rejects graphs whose values would be absurdly large, before shape
 /// inference multiplies their sizes: a hostile file can double channels with
@@ -57,7 +58,7 @@ enum ONNXSizeGuard {
                 bound = x
             }
             guard bound.count <= maxElements else {
-                throw .unsupported("value '\(ONNXText.printable(node.output))' would have more than \(maxElements) elements", node: node.name)
+                throw .unsupported("value '\(MessageText.printable(node.output))' would have more than \(maxElements) elements", node: node.name)
             }
             bounds[node.output] = bound
         }

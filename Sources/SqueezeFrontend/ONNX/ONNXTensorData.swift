@@ -1,4 +1,5 @@
 import SqueezeIR
+import SqueezeTensorIO
 
 /// `TensorProto.DataType` values squeezec reads or names.
 enum ONNXDataType {
@@ -34,7 +35,7 @@ enum ONNXDataType {
 extension ONNXProto.Tensor {
     /// `tensor 'name'`, or `a tensor` when it has no name, for messages.
     var label: String {
-        name.isEmpty ? "a tensor" : "tensor '\(ONNXText.printable(name))'"
+        name.isEmpty ? "a tensor" : "tensor '\(MessageText.printable(name))'"
     }
 
     /// The dimensions as `Int`s, checked: none negative and a product that
