@@ -25,10 +25,19 @@ struct StreamEmitter {
         case .graphInput: return "s->in"
         case .graphOutput: return "s->out"
         case .arena, .alias:
-            let buffer = stream.bufferOf[owner] ?? owner
-            let offset = plan.offsets[buffer] ?? 0
-            return offset == 0 ? "s->a" : "s->a + \(offset / 4)"
+            return pointer(arenaBuffer(owner).offset)
         }
+    }
+
+    /// The arena buffer holding a value's rows (its ring or a shared hand-off buffer) and its offset.
+    func arenaBuffer(_ owner: String) -> (name: String, offset: Int) {
+        let buffer = stream.bufferOf[owner] ?? owner
+        return (buffer, plan.offsets[buffer] ?? 0)
+    }
+
+    /// `s->a + floats` for a byte offset in the arena.
+    func pointer(_ offset: Int) -> String {
+        offset == 0 ? "s->a" : "s->a + \(offset / 4)"
     }
 
     func map(_ value: String) -> Map {
@@ -42,8 +51,7 @@ struct StreamEmitter {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            let buffer = stream.bufferOf[owner] ?? owner
-            let offset = plan.offsets[buffer] ?? 0
+            let (buffer, offset) = arenaBuffer(owner)
             let rows = stream.ringRows[owner].map { "\($0) of \(stream.shapes[owner]?.h ?? 0) rows" } ?? "whole"
             let shared = buffer == owner ? "" : " (shared hand-off buffer \(buffer))"
             return "\(rows), arena[\(offset), \(offset + (stream.buffers.first { $0.name == buffer }?.bytes ?? 0)))\(shared)"
@@ -126,8 +134,7 @@ struct StreamEmitter {
                   let buffer = stream.bufferOf[StreamSchedule.scratchName(stage)] else {
                 throw CodegenError("stage \(stage.name) has no pre-pool scratch")
             }
-            let offset = plan.offsets[buffer] ?? 0
-            target = Map(pointer: offset == 0 ? "s->a" : "s->a + \(offset / 4)", shape: pre, ring: 1)
+            target = Map(pointer: pointer(plan.offsets[buffer] ?? 0), shape: pre, ring: 1)
         }
         let function = "ensure_\(index)"
         let profile = Self.cString(stage.node.name)

@@ -1,3 +1,5 @@
+import SqueezeIR
+
 /// A stronger arena planner than `GreedyBySizePlanner`, still deterministic:
 ///
 /// 1. Greedy placement under several orders (size; start step; end step;
@@ -315,7 +317,7 @@ struct PlacementProblem {
 
     mutating func localSearch(from start: PlacementResult, target: Int, iterations: Int) -> PlacementResult {
         guard count >= 2 else { return start }
-        var random = SplitMix64(seed: 0x5EED_A7E4A)
+        var random = SeededRandom(seed: 0x5EED_A7E4A)
         let policy = start.policy
         var current = start
         var best = start
@@ -352,28 +354,5 @@ struct PlacementProblem {
             }
         }
         return best
-    }
-}
-
-/// A small, fixed-seed pseudo-random generator (SplitMix64), so searches are
-/// reproducible.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform enough in `0..<bound` for search moves.
-    mutating func next(below bound: Int) -> Int {
-        Int(next() % UInt64(bound))
     }
 }

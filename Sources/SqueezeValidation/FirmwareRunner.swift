@@ -20,12 +20,6 @@ public struct FirmwareRunner: ModelRunner {
         self.timeout = timeout
     }
 
-    /// Firmware sources that are part of every image (the calibration
-    /// program is not).
-    static func isHarnessSource(_ name: String) -> Bool {
-        name.hasSuffix(".c") && name != "sq_calibrate.c"
-    }
-
     public static let compileFlags = ["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
@@ -48,7 +42,7 @@ public struct FirmwareRunner: ModelRunner {
         let defines = ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
                        "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE"]
             + (trace ? ["-DSQ_TRACE"] : [])
-        let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + firmware.map(\.name).filter(Self.isHarnessSource)
+        let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + firmware.map(\.name).filter { $0.hasSuffix(".c") }
         let suffix = trace ? "_trace" : ""
         var objects: [String] = []
         for source in sources {

@@ -10,13 +10,17 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static let extensions = [".h", ".c", ".in", ".ld"]
+    /// Files the binary never writes out: the int8 kernels (not generated yet)
+    /// and the firmware's tick calibration program (only its own tests use it).
+    static let notEmbedded: Set<String> = ["sq_kernels_s8.h", "sq_calibrate.c"]
 
     /// Templates/NAME as NAME, and Firmware/SUB/NAME as Firmware/SUB/NAME.
     static func templateFiles() throws -> [(String, String)] {
         var files: [(String, String)] = []
         let fm = FileManager.default
         let templates = root.appendingPathComponent("Templates")
-        for name in try fm.contentsOfDirectory(atPath: templates.path) where extensions.contains(where: name.hasSuffix) {
+        for name in try fm.contentsOfDirectory(atPath: templates.path)
+        where extensions.contains(where: name.hasSuffix) && !notEmbedded.contains(name) {
             files.append((name, try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)))
         }
         let firmware = root.appendingPathComponent("Firmware")
@@ -24,7 +28,8 @@ import Testing
             let url = firmware.appendingPathComponent(folder)
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            for name in try fm.contentsOfDirectory(atPath: url.path) where extensions.contains(where: name.hasSuffix) {
+            for name in try fm.contentsOfDirectory(atPath: url.path)
+            where extensions.contains(where: name.hasSuffix) && !notEmbedded.contains(name) {
                 files.append(("Firmware/\(folder)/\(name)", try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)))
             }
         }

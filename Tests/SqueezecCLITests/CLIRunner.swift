@@ -28,8 +28,13 @@ struct CLIRunner {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
+        try run(executable: try binary, arguments)
+    }
+
+    /// Runs any program from the package root and captures its output.
+    static func run(executable: URL, _ arguments: [String]) throws -> Result {
         let process = Process()
-        process.executableURL = try binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let out = Pipe()

@@ -84,10 +84,11 @@ import Testing
 @Suite struct ONNXNodeTests {
     @Test func backendNodeTestsPassThroughRun() throws {
         let root = CLIRunner.packageRoot
-        let venv = try Self.shell(root.appendingPathComponent("scripts/venv.sh").path, [])
+        let venv = try CLIRunner.run(executable: root.appendingPathComponent("scripts/venv.sh"), [])
         #expect(venv.status == 0, "\(venv.stderr)")
         let python = venv.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        let listing = try Self.shell(python, [root.appendingPathComponent("scripts/onnx_node_tests.py").path, "--freeze"])
+        let lister = root.appendingPathComponent("scripts/onnx_node_tests.py").path
+        let listing = try CLIRunner.run(executable: URL(fileURLWithPath: python), [lister, "--freeze"])
         #expect(listing.status == 0, "\(listing.stderr)")
         let tests = listing.stdout.split(separator: "\n").map(String.init)
         #expect(tests.count >= 20, "node tests found: \(tests.count)")
@@ -110,22 +111,5 @@ import Testing
             }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(tests.count) node tests failed: \(failures.joined(separator: "; "))")
-    }
-
-    static func shell(_ executable: String, _ arguments: [String]) throws -> CLIRunner.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = CLIRunner.packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIRunner.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                stderr: String(decoding: stderr, as: UTF8.self))
     }
 }

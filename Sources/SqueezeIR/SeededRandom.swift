@@ -27,6 +27,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// A value in `0..<bound` (modulo reduction: plenty uniform for search moves and tests).
+    public mutating func next(below bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+
     /// Uniform in [0, 1) with 24 bits of precision (exact in Float).
     public mutating func unitFloat() -> Float {
         Float(next() >> 40) / Float(1 << 24)
