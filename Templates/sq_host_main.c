@@ -3,10 +3,10 @@
  *
  *   harness INPUT.bin OUTPUT.bin [TRACE.bin]
  *
- * INPUT.bin holds SQ_INPUT_COUNT little-endian floats (NHWC); OUTPUT.bin gets
- * SQ_OUTPUT_COUNT floats. Built with -DSQ_TRACE, every layer's output is
+ * INPUT.bin holds SQ_INPUT_COUNT little-endian values (NHWC; float, or int8
+ * codes with -DSQ_ELEM_T=int8_t); OUTPUT.bin gets SQ_OUTPUT_COUNT values. Built with -DSQ_TRACE, every layer's output is
  * appended to TRACE.bin as: uint32 name length, name bytes, uint32 count,
- * count floats. Compile with:
+ * count values. Compile with:
  *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
  *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
  * Exit status: 0 success, 2 usage or file error, 3 the model returned an error.
@@ -18,15 +18,21 @@
 
 #include SQ_MODEL_HEADER
 
-static float sq_input[SQ_INPUT_COUNT];
-static float sq_output[SQ_OUTPUT_COUNT];
+/* The element type of the model's input, output and traced values: float,
+ * or int8_t for int8 models (-DSQ_ELEM_T=int8_t). */
+#ifndef SQ_ELEM_T
+#define SQ_ELEM_T float
+#endif
+
+static SQ_ELEM_T sq_input[SQ_INPUT_COUNT];
+static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT];
 
 #ifdef SQ_TRACE
 static FILE *sq_trace_file;
 
-void sq_trace(const char *name, const float *data, int count);
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
 
-void sq_trace(const char *name, const float *data, int count)
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
 {
     uint32_t length = (uint32_t)strlen(name);
     uint32_t n = (uint32_t)count;
@@ -36,13 +42,13 @@ void sq_trace(const char *name, const float *data, int count)
     fwrite(&length, sizeof length, 1, sq_trace_file);
     fwrite(name, 1, length, sq_trace_file);
     fwrite(&n, sizeof n, 1, sq_trace_file);
-    fwrite(data, sizeof(float), (size_t)count, sq_trace_file);
+    fwrite(data, sizeof(SQ_ELEM_T), (size_t)count, sq_trace_file);
 }
 
-void sq_trace_row(const char *name, int row, const float *data, int count);
+void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count);
 
 /* One row of a streamed value, recorded under the name "<name>@<row>". */
-void sq_trace_row(const char *name, int row, const float *data, int count)
+void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 {
     char label[160];
     snprintf(label, sizeof label, "%.120s@%d", name, row);
@@ -50,7 +56,7 @@ void sq_trace_row(const char *name, int row, const float *data, int count)
 }
 #endif
 
-static int read_floats(const char *path, float *data, size_t count)
+static int read_values(const char *path, SQ_ELEM_T *data, size_t count)
 {
     FILE *f = fopen(path, "rb");
     size_t got;
@@ -59,11 +65,11 @@ static int read_floats(const char *path, float *data, size_t count)
         fprintf(stderr, "harness: cannot open %s\n", path);
         return -1;
     }
-    got = fread(data, sizeof(float), count, f);
+    got = fread(data, sizeof(SQ_ELEM_T), count, f);
     extra = fgetc(f);
     fclose(f);
     if (got != count || extra != EOF) {
-        fprintf(stderr, "harness: %s must hold exactly %lu floats\n", path, (unsigned long)count);
+        fprintf(stderr, "harness: %s must hold exactly %lu values\n", path, (unsigned long)count);
         return -1;
     }
     return 0;
@@ -77,7 +83,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s INPUT.bin OUTPUT.bin [TRACE.bin]\n", argv[0]);
         return 2;
     }
-    if (read_floats(argv[1], sq_input, SQ_INPUT_COUNT) != 0) {
+    if (read_values(argv[1], sq_input, SQ_INPUT_COUNT) != 0) {
         return 2;
     }
 #ifdef SQ_TRACE
@@ -100,7 +106,7 @@ int main(int argc, char **argv)
         return 3;
     }
     out = fopen(argv[2], "wb");
-    if (out == NULL || fwrite(sq_output, sizeof(float), SQ_OUTPUT_COUNT, out) != SQ_OUTPUT_COUNT) {
+    if (out == NULL || fwrite(sq_output, sizeof(SQ_ELEM_T), SQ_OUTPUT_COUNT, out) != SQ_OUTPUT_COUNT) {
         fprintf(stderr, "harness: cannot write %s\n", argv[2]);
         return 2;
     }

@@ -1,10 +1,11 @@
 /*
  * sq_kernels_s8.h - int8 kernels for squeezec-generated SqueezeNet models.
  *
- * Portable C99 plus an optional Cortex-M DSP path (Armv7E-M / Armv8-M with
- * the DSP extension: SXTB16 + SMLAD), selected by __ARM_FEATURE_DSP unless
+ * Portable C99 plus a Cortex-M DSP path (Armv7E-M / Armv8-M with the DSP
+ * extension: SXTB16 + SMLAD), selected by __ARM_FEATURE_DSP unless
  * SQ_S8_NO_DSP is defined. All arithmetic is integer: both paths give
- * bit-identical results. No malloc, no stdio, no VLAs, no recursion.
+ * bit-identical results. No malloc, no stdio, no VLAs, no recursion; the
+ * convolutions work in a caller-provided scratch buffer.
  *
  * ---------------------------------------------------------------------------
  * Conventions (as sq_kernels_f32.h)
@@ -20,77 +21,89 @@
  * (as sq_kernels_f32.h), so rings of k_h input rows suffice.
  *
  * ---------------------------------------------------------------------------
- * Quantisation (TFLite / CMSIS-NN int8 scheme, bit exact)
+ * Quantisation (TFLite / CMSIS-NN int8 scheme, single rounding, bit exact)
  * ---------------------------------------------------------------------------
  *   real = scale * (q - zp)
  * Activations: int8 per tensor, zero point in_zp / out_zp.
  * Weights: int8, symmetric per output channel (zero point 0).
- * Bias: int32 per output channel, scale in_scale * w_scale[co].
+ * Bias: int32 per output channel, scale in_scale * w_scale[co], CORRECTED
+ * by the generator for the input zero point:
  *
- * Zero-point folding (done by the generator): the kernels take the
- * CORRECTED bias
+ *     bias[co] = b[co] - in_zp * sum_k w[co][k]        (never NULL)
  *
- *     bias'[co] = bias[co] - in_zp * sum_{ky,kx,ci} w[co][ky][kx][ci]
+ * Convolution: K = k_h * k_w * cin, taps flattened in OHWI order
+ * k = (ky * k_w + kx) * cin + ci, K4 = K rounded up to a multiple of 4:
  *
- * (sum over ALL taps of the kernel), so the inner loops are pure
- * int8 x int8 -> int32 dot products over the raw input codes:
+ *     acc[co] = bias[co] + sum_{k < K} w[co][k] * x_k
  *
- *     acc[co] = bias'[co] + sum_{taps} w * q_in
+ * x_k is the input code at that tap, or in_zp where the tap falls in the
+ * spatial padding (outside [0, in_h) x [0, in_w)): padding is real 0, and
+ * with the corrected bias that is exactly what the generator's fold needs.
+ * The sum is computed in int32 modulo 2^32 (SMLAD wraps; the portable path
+ * adds in uint32_t), so both paths agree even if a partial sum leaves the
+ * int32 range; it is the exact sum whenever that fits in int32
+ * (K * 128 * 128 + |bias| < 2^31, i.e. K < 2^17 with a sane bias).
  *
- * Padding: a padded input position means real value 0, i.e. code in_zp.
- * Because bias' already subtracts in_zp * w for every tap, a padded tap
- * must contribute + in_zp * w (its code) for the fold to cancel. The
- * kernel does exactly that: sq_conv_s8 takes in_zp and, for each tap that
- * falls in the padding, adds in_zp * sum_ci w[co][ky][kx][ci] (the weight
- * sums are computed from the packed weights on the fly, only for border
- * pixels / padded rows). The result is identical to convolving an input
- * explicitly padded with in_zp. (The alternative, not folding padded taps
- * in the generator, is impossible: the bias is per channel, not per pixel.)
- * 1x1 kernels have no padding and take no in_zp.
+ * Requantisation per output channel co = TFLite single rounding
+ * (TFLITE_SINGLE_ROUNDING, CMSIS_NN_USE_SINGLE_ROUNDING):
  *
- * Accumulators are int32: |bias'| + k_h * k_w * cin * 128 * 128 must fit
- * (true for cin * k_h * k_w < 2^17 with a sane bias).
- *
- * Requantisation per output channel co (TFLite MultiplyByQuantizedMultiplier):
- *
- *     v   = sq_requant_s32(acc, multiplier[co], shift[co])
- *         = RDBPOT(SRDHM(acc << max(shift, 0), multiplier), max(-shift, 0))
+ *     v   = (int32_t)(((int64_t)acc * mult[co] + 2^(shift[co]-1)) >> shift[co])
  *     out = clamp(v + out_zp, act_min, act_max)
  *
- * multiplier is Q31 (in [2^30, 2^31) for a normalised scale, any int32 is
- * accepted), shift is a power-of-two exponent: > 0 left, <= 0 right.
- * ReLU is act_min = max(out_zp, -128); no activation is act_min = -128,
- * act_max = 127. See sq_srdhm_s32 / sq_rdbpot_s32 for the exact formulas.
- * Assumes >> of a negative int32 is arithmetic (GCC, clang, armcc, IAR).
+ * with 0 <= mult < 2^31 and 32 <= shift <= 62 guaranteed by the generator
+ * (>> is arithmetic, assumed for negative values as by every Arm and host
+ * compiler). Because shift >= 32 the kernels take the high word of the
+ * 64-bit sum and shift it by shift - 32 (floor shifts compose exactly):
+ * one SMLAL on Cortex-M. sq_requant_s8 is the reference definition.
+ * ReLU is act_min = max(out_zp, -128); no activation is [-128, 127].
  *
  * ---------------------------------------------------------------------------
  * Packed convolution weights (produced by the generator)
  * ---------------------------------------------------------------------------
- * G = ceil(cin / 4) groups of 4 input channels. Blocks of 4 output channels:
+ * Pairs of output channels, groups of 4 k. For pair p = co / 2 and group
+ * g = k / 4 there are 8 bytes at byte offset (p * (K4 / 4) + g) * 8:
  *
- *     w_packed[ceil(cout / 4)][k_h][k_w][G][4 (co % 4)][4 (ci % 4)]
+ *     byte 0: w[2p][4g+0]   1: w[2p+1][4g+0]   2: w[2p][4g+2]   3: w[2p+1][4g+2]
+ *     byte 4: w[2p][4g+1]   5: w[2p+1][4g+1]   6: w[2p][4g+3]   7: w[2p+1][4g+3]
  *
- * i.e. OHWI weight w[co][ky][kx][ci] is at byte
+ * Zero for k >= K and for co >= cout (odd cout). Total ceil(cout / 2) *
+ * K4 * 2 bytes; the array must be 8-byte aligned (LDRD). SXTB16 of the first
+ * word gives the (k0, k2) halfword pair of channel 2p, SXTB16 ROR #8 that of
+ * channel 2p + 1; the second word gives the (k1, k3) pairs.
  *
- *     ((((co / 4) * k_h + ky) * k_w + kx) * G + ci / 4) * 16
- *                                    + (co % 4) * 4 + ci % 4
+ * ---------------------------------------------------------------------------
+ * Scratch (im2col of two output pixels)
+ * ---------------------------------------------------------------------------
+ * Every convolution takes `int16_t *scratch`, 8-byte aligned, of at least
+ * SQ_S8_SCRATCH_BYTES(k_h, k_w, cin) bytes (2 pixels x K4 int16, + K4 bytes
+ * of int8 staging when cin % 4 != 0). Contents are garbage between calls.
+ * The kernels compute two output pixels P0, P1 at a time, in row order
+ * over the call's rows (the last pixel of an odd run alone, as P0 only):
+ * both are unrolled into scratch as sign-extended int16 (in_zp for padded
+ * taps, 0 for k >= K), interleaved per group of 4 k as four 32-bit words
  *
- * Every 32-bit word holds 4 consecutive input channels of ONE output
- * channel, so the DSP loop loads it with one LDR and splits it with
- * SXTB16 / SXTB16 ROR #8 into the (ci, ci+2) and (ci+1, ci+3) halfword
- * pairs that SMLAD multiplies with the identically split input word.
- * Padding is zero: input channels >= cin of the last group and output
- * channels >= cout of the last block. Total size
- * ceil(cout/4) * k_h * k_w * G * 16 bytes; align the array to 4 bytes.
- * A 1x1 convolution is the case k_h = k_w = 1: [ceil(cout/4)][G][4][4].
- * Output channels >= cout are never written.
+ *     scratch[8g + 0..7] = P0(x0, x2)  P1(x0, x2)  P0(x1, x3)  P1(x1, x3)
  *
- * Input words are loaded with memcpy (LDR, unaligned access allowed on
- * Armv7-M), so pixel strides need not be multiples of 4.
+ * (xj = x_{4g+j}) so that one LDRD gives the (k0, k2) halfword pairs of both
+ * pixels and the next one the (k1, k3) pairs, matching the packed weights.
+ * The DSP inner loop then does, per 4 k and 2 output channels x 2 pixels
+ * (16 MACs): 3 LDRD + 4 SXTB16 + 8 SMLAD, unrolled 4 times (see
+ * sq__dot2x2_s8); a lone pixel 4 channels at a time, 20 instructions per
+ * 16 MACs (sq__dot4x1_s8). With cin % 4 != 0 (conv1: cin = 3) the codes of
+ * a pixel are first staged as bytes (the k_w * cin contiguous codes of a
+ * kernel row in one copy when in_stride == cin), then converted a word at
+ * a time (LDR + 2 SXTB16 + 2 STR per 4 k).
+ *
+ * DSP epilogue (all shifts of the call > 32, checked once per call; else
+ * the scalar one): per 2 channels x 2 pixels, SMMLA (high word of
+ * acc * mult + 2^(shift-1), exact since the rounding term has a zero low
+ * word), ASR, + out_zp, SSAT #8, 3 BFI into one word, bytewise clamp
+ * (SSUB8 + SEL, only for the sides narrower than int8), two STRH.
  */
 #ifndef SQ_KERNELS_S8_H
 #define SQ_KERNELS_S8_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include "sq_common.h"
@@ -101,73 +114,38 @@
 #define SQ_S8_DSP 0
 #endif
 
+/*
+ * SQ_S8_SCRATCH_BYTES: minimum scratch size in bytes of a convolution with
+ * a k_h x k_w kernel over cin input channels (a constant expression; 1x1
+ * convolutions pass k_h = k_w = 1): 2 pixels x K4 int16, plus, when cin is
+ * not a multiple of 4, K4 bytes of int8 staging for the word-wise im2col:
+ *
+ *     K4 = (k_h * k_w * cin + 3) / 4 * 4
+ *     bytes = K4 * 4            (cin % 4 == 0)
+ *     bytes = K4 * 5            (cin % 4 != 0)
+ */
+#define SQ_S8_SCRATCH_BYTES(k_h, k_w, cin) \
+    (((((k_h) * (k_w) * (cin)) + 3) / 4) * 4 * (4 + ((cin) % 4 != 0)))
+
 /* ==========================================================================
- * Requantisation helpers (TFLite / gemmlowp reference arithmetic)
+ * Requantisation (reference definition)
  * ========================================================================== */
 
 /*
- * sq_srdhm_s32: SaturatingRoundingDoublingHighMul(a, b).
+ * sq_requant_s8: int8 output code of accumulator acc (single rounding):
  *
- *   if a == b == INT32_MIN: INT32_MAX
- *   else: ab = (int64)a * b;
- *         nudge = ab >= 0 ? 2^30 : 1 - 2^30;
- *         (int32)((ab + nudge) / 2^31)      (C division: truncates to 0)
- */
-SQ_INLINE int32_t sq_srdhm_s32(int32_t a, int32_t b)
-{
-    int64_t ab;
-    int64_t nudge;
-
-    if (a == INT32_MIN && b == INT32_MIN) {
-        return INT32_MAX;
-    }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = (ab >= 0) ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
-}
-
-/*
- * sq_rdbpot_s32: RoundingDivideByPOT(x, e), 0 <= e <= 31: x / 2^e rounded
- * to nearest, ties away from zero (gemmlowp):
+ *   v = (int32_t)(((int64_t)acc * mult + 2^(shift-1)) >> shift)
+ *   clamp(v + out_zp, act_min, act_max)
  *
- *   mask = 2^e - 1; rem = x & mask;
- *   threshold = (mask >> 1) + (x < 0 ? 1 : 0);
- *   (x >> e) + (rem > threshold ? 1 : 0)       (>> arithmetic)
+ * 0 <= mult < 2^31, 32 <= shift <= 62: the 64-bit sum cannot overflow
+ * (|acc * mult| < 2^62) and v fits in int32 (|v| <= 2^30).
  */
-SQ_INLINE int32_t sq_rdbpot_s32(int32_t x, int e)
+SQ_INLINE int8_t sq_requant_s8(int32_t acc, int32_t mult, int32_t shift,
+                               int out_zp, int act_min, int act_max)
 {
-    const int32_t mask = (int32_t)(((uint32_t)1 << e) - 1u);
-    const int32_t rem = x & mask;
-    const int32_t threshold = (mask >> 1) + ((x < 0) ? 1 : 0);
-
-    return (x >> e) + ((rem > threshold) ? 1 : 0);
-}
-
-/*
- * sq_requant_s32: MultiplyByQuantizedMultiplier(acc, multiplier, shift):
- *
- *   RDBPOT(SRDHM(acc * 2^max(shift,0), multiplier), max(-shift,0))
- *
- * The left shift wraps modulo 2^32 (TFLite leaves overflow undefined; the
- * generator keeps |acc| * 2^shift < 2^31, shift <= 0 in practice).
- */
-SQ_INLINE int32_t sq_requant_s32(int32_t acc, int32_t multiplier, int shift)
-{
-    const int left = (shift > 0) ? shift : 0;
-    const int right = (shift > 0) ? 0 : -shift;
-    const int32_t x = (int32_t)((uint32_t)acc << left);
-
-    return sq_rdbpot_s32(sq_srdhm_s32(x, multiplier), right);
-}
-
-/*
- * sq_requant_out_s8: int8 output code of accumulator acc:
- *   clamp(sq_requant_s32(acc, multiplier, shift) + out_zp, act_min, act_max)
- */
-SQ_INLINE int8_t sq_requant_out_s8(int32_t acc, int32_t multiplier, int shift,
-                                   int out_zp, int act_min, int act_max)
-{
-    int32_t v = sq_requant_s32(acc, multiplier, shift) + out_zp;
+    const int64_t p = (int64_t)acc * (int64_t)mult +
+                      ((int64_t)1 << (shift - 1));
+    int32_t v = (int32_t)(p >> shift) + out_zp;
 
     v = SQ_MAX(v, act_min);
     v = SQ_MIN(v, act_max);
@@ -186,12 +164,35 @@ SQ_INLINE uint32_t sq__ld32_s8(const int8_t *p)
     return v;
 }
 
+/* sq__st32_s8: one 32-bit word to two int16 (4-byte aligned in practice). */
+SQ_INLINE void sq__st32_s8(int16_t *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* sq__s32_s8: uint32 -> int32 two's complement, without implementation-
+ * defined conversion (compiles to nothing). */
+SQ_INLINE int32_t sq__s32_s8(uint32_t v)
+{
+    return (v <= 0x7FFFFFFFu) ? (int32_t)v
+                              : -(int32_t)(~v) - 1;
+}
+
 #if SQ_S8_DSP
 /* SXTB16: sign-extend bytes 0 and 2 to halfwords. */
 SQ_INLINE uint32_t sq__sxtb16(uint32_t x)
 {
     uint32_t r;
     __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/* Bytewise signed max of 4 int8 lanes: SSUB8 (GE = v >= m), SEL. */
+SQ_INLINE uint32_t sq__max4_s8(uint32_t v, uint32_t m)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2"
+            : "=&r"(r) : "r"(v), "r"(m));
     return r;
 }
 
@@ -202,208 +203,637 @@ SQ_INLINE uint32_t sq__sxtb16_ror8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 }
+#endif
 
-/* SMLAD: acc + lo(a) * lo(b) + hi(a) * hi(b) (signed halfwords). */
-SQ_INLINE int32_t sq__smlad(uint32_t a, uint32_t b, int32_t acc)
+#if SQ_S8_DSP
+/* SMMLA: high word of (r << 32) + a * b (truncated). */
+SQ_INLINE int32_t sq__smmla_s8(int32_t a, int32_t b, int32_t r)
 {
-    int32_t r;
-    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    int32_t d;
+    __asm__("smmla %0, %1, %2, %3" : "=r"(d) : "r"(a), "r"(b), "r"(r));
+    return d;
+}
+
+/* SMMULR: high word of a * b + 2^31. */
+SQ_INLINE int32_t sq__smmulr_s8(int32_t a, int32_t b)
+{
+    int32_t d;
+    __asm__("smmulr %0, %1, %2" : "=r"(d) : "r"(a), "r"(b));
+    return d;
+}
+
+/* SSAT #8: clamp to [-128, 127]. */
+SQ_INLINE int32_t sq__ssat8_s8(int32_t v)
+{
+    int32_t d;
+    __asm__("ssat %0, #8, %1" : "=r"(d) : "r"(v));
+    return d;
+}
+
+/* SMLAD: a + lo(x) * lo(y) + hi(x) * hi(y) (modulo 2^32). */
+SQ_INLINE uint32_t sq__smlad_s8(uint32_t x, uint32_t y, uint32_t a)
+{
+    uint32_t d;
+    __asm__("smlad %0, %1, %2, %3" : "=r"(d) : "r"(x), "r"(y), "r"(a));
+    return d;
+}
+
+/* The low bytes of b0..b3 as bytes 0..3 of one word (3 BFI). */
+SQ_INLINE uint32_t sq__pack4_s8(int32_t b0, int32_t b1, int32_t b2,
+                                int32_t b3)
+{
+    uint32_t r = (uint32_t)b0;
+    __asm__("bfi %0, %1, #8, #8\n\t"
+            "bfi %0, %2, #16, #8\n\t"
+            "bfi %0, %3, #24, #8"
+            : "+r"(r) : "r"(b1), "r"(b2), "r"(b3));
+    return r;
+}
+
+/* Bytewise signed min of 4 int8 lanes: SSUB8 (GE = v >= m), SEL. */
+SQ_INLINE uint32_t sq__min4_s8(uint32_t v, uint32_t m)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1"
+            : "=&r"(r) : "r"(v), "r"(m));
     return r;
 }
 #endif
 
 /*
- * sq__mac4_s8: 4 output channels x npx (1 or 2) pixels over the input channels of
- * one tap.
- *
- *   acc[p * 4 + j] += sum_{ci < cin} wt[(ci / 4) * 16 + j * 4 + ci % 4] * x_p[ci]
- *
- * wt is one tap of a packed block ([G][4][4]); pixel 1 is read at x1
- * (npx == 2 only; npx == 1 uses x0 and acc[0..3] only).
- * Full groups of 4 input channels, then the cin % 4 tail scalar-wise.
+ * sq__i2c_tap_s8: writes n input codes x_k, k in [k0, k0 + n), of pixel p
+ * (0 or 1) into the scratch layout (see the top of the file). src == NULL:
+ * a padded tap, every x_k = in_zp. With k0 and n multiples of 4 whole
+ * groups are converted word-wise (one LDR + SXTB16 pair per 4 codes on the
+ * DSP path); otherwise code by code.
  */
-SQ_INLINE void sq__mac4_s8(int32_t *SQ_RESTRICT acc, int npx,
-                           const int8_t *SQ_RESTRICT wt,
-                           const int8_t *SQ_RESTRICT x0,
-                           const int8_t *SQ_RESTRICT x1, int cin)
+SQ_INLINE void sq__i2c_tap_s8(int16_t *SQ_RESTRICT s, int p, int k0, int n,
+                              const int8_t *SQ_RESTRICT src, int in_zp)
 {
-    int32_t a00 = acc[0], a01 = acc[1], a02 = acc[2], a03 = acc[3];
-    int32_t a10 = acc[4], a11 = acc[5], a12 = acc[6], a13 = acc[7];
-    const int ng = cin / 4;
-    int g, t;
+    int i;
+
+    if ((k0 & 3) == 0 && (n & 3) == 0) {
+        int16_t *SQ_RESTRICT d = s + (k0 >> 2) * 8 + p * 2;
+        const int ng = n >> 2;
+        if (src == 0) {
+            const uint32_t zz = ((uint32_t)in_zp & 0xFFFFu) * 0x10001u;
+            for (i = 0; i < ng; ++i) {
+                sq__st32_s8(d + 8 * i, zz);
+                sq__st32_s8(d + 8 * i + 4, zz);
+            }
+            return;
+        }
+        for (i = 0; i < ng; ++i) {
+#if SQ_S8_DSP
+            const uint32_t v = sq__ld32_s8(src + 4 * i);
+            sq__st32_s8(d + 8 * i, sq__sxtb16(v));
+            sq__st32_s8(d + 8 * i + 4, sq__sxtb16_ror8(v));
+#else
+            d[8 * i + 0] = src[4 * i + 0];
+            d[8 * i + 1] = src[4 * i + 2];
+            d[8 * i + 4] = src[4 * i + 1];
+            d[8 * i + 5] = src[4 * i + 3];
+#endif
+        }
+        return;
+    }
+    for (i = 0; i < n; ++i) {
+        const int k = k0 + i;
+        const int j = k & 3;
+        /* j = 0, 1, 2, 3 -> halfword 0, 4, 1, 5 of the group */
+        s[(k >> 2) * 8 + p * 2 + ((j & 1) << 2) + (j >> 1)] =
+            (int16_t)((src == 0) ? in_zp : src[i]);
+    }
+}
+
+/*
+ * sq__i2c_stage_s8: the byte staging area of a convolution whose cin is
+ * not a multiple of 4: K4 bytes after the 2 x K4 int16 of the two pixels
+ * (SQ_S8_SCRATCH_BYTES grows by K4 bytes for such cin).
+ */
+SQ_INLINE int8_t *sq__i2c_stage_s8(int16_t *SQ_RESTRICT s, int K4)
+{
+    return (int8_t *)(void *)(s + 2 * K4);
+}
+
+/*
+ * sq__i2c_words_s8: converts ng groups of 4 staged int8 codes (k = 4g ..
+ * 4g + 3, contiguous) into the int16 slots of pixel p: one LDR, two SXTB16
+ * and two STR per 4 codes on the DSP path.
+ */
+SQ_INLINE void sq__i2c_words_s8(int16_t *SQ_RESTRICT s, int p,
+                                const int8_t *SQ_RESTRICT st, int ng)
+{
+    int16_t *SQ_RESTRICT d = s + p * 2;
+    int g;
+
+    for (g = 0; g < ng; ++g) {
+#if SQ_S8_DSP
+        const uint32_t v = sq__ld32_s8(st + 4 * g);
+        sq__st32_s8(d + 8 * g, sq__sxtb16(v));
+        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(v));
+#else
+        d[8 * g + 0] = st[4 * g + 0];
+        d[8 * g + 1] = st[4 * g + 2];
+        d[8 * g + 4] = st[4 * g + 1];
+        d[8 * g + 5] = st[4 * g + 3];
+#endif
+    }
+}
+
+/* sq__i2c_tail_s8: zeroes k in [K, K4) of pixel p (nothing if K % 4 == 0). */
+SQ_INLINE void sq__i2c_tail_s8(int16_t *SQ_RESTRICT s, int p, int K)
+{
+    int k;
+
+    for (k = K; (k & 3) != 0; ++k) {
+        const int j = k & 3;
+        s[(k >> 2) * 8 + p * 2 + ((j & 1) << 2) + (j >> 1)] = 0;
+    }
+}
+
+/*
+ * sq__i2c_1x1_s8: im2col of one pixel (cin codes at src) of a 1x1
+ * convolution into pixel slot p: word-wise from the input when cin % 4 ==
+ * 0, else staged (cin bytes copied, zero bytes up to K4) and converted
+ * word-wise.
+ */
+SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
+                              const int8_t *SQ_RESTRICT src, int cin)
+{
+    const int K4 = (cin + 3) & ~3;
+
+    if ((cin & 3) == 0) {
+        sq__i2c_tap_s8(s, p, 0, cin, src, 0);
+    } else {
+        int8_t *SQ_RESTRICT st = sq__i2c_stage_s8(s, K4);
+        int k;
+        for (k = 0; k < cin; ++k) {
+            st[k] = src[k];
+        }
+        for (; k < K4; ++k) {
+            st[k] = 0;
+        }
+        sq__i2c_words_s8(s, p, st, K4 >> 2);
+    }
+}
+
+/*
+ * sq__dot2x2_s8: the inner product of one pair of output channels with the
+ * two pixels in scratch over ng = K4 / 4 groups:
+ *
+ *   c[0] += sum_k w[2p][k] * P0_k     c[1] += sum_k w[2p][k] * P1_k
+ *   c[2] += sum_k w[2p+1][k] * P0_k   c[3] += sum_k w[2p+1][k] * P1_k
+ *
+ * (modulo 2^32). w: the pair's packed weights (8 bytes per group), x: the
+ * scratch (16 bytes per group). Both 8-byte aligned.
+ *
+ * DSP path: one asm step per group, 15 instructions for 16 MACs:
+ *   LDRD w0, w1 <- weights      LDRD a, b <- P0(k0,k2), P1(k0,k2)
+ *   e = SXTB16(w0)        (k0, k2) of channel 2p:   2 SMLAD (P0, P1)
+ *   e = SXTB16(w0, ROR 8) (k0, k2) of channel 2p+1: 2 SMLAD
+ *   LDRD a, b <- P0(k1,k3), P1(k1,k3)
+ *   e = SXTB16(w1), 2 SMLAD; e = SXTB16(w1, ROR 8), 2 SMLAD
+ * ng % 4 single steps, then a loop of 4 steps + CMP + BNE (62 instructions
+ * per 64 MACs). 12 registers: no spills by construction.
+ */
+#if SQ_S8_DSP
+#define SQ__DOT_STEP_S8                                  \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
+    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
+    "sxtb16 %[e], %[w0]\n\t"                             \
+    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
+    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
+    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
+    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
+    "smlad %[c3], %[e], %[b], %[c3]\n\t"                 \
+    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
+    "sxtb16 %[e], %[w1]\n\t"                             \
+    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
+    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
+    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
+    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
+    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+
+#define SQ__DOT_OPERANDS_S8                                              \
+    : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
+      [wp] "+r"(wp), [xp] "+r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),      \
+      [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
+
+/*
+ * One pixel (P0 of the scratch: words 0 and 2 of each 16-byte group), two
+ * pairs of output channels (weights at wp, wq): 20 instructions for 16
+ * MACs. c0, c1: channels 2p, 2p + 1; c2, c3: channels 2p + 2, 2p + 3.
+ */
+#define SQ__DOT1_STEP_S8                                 \
+    "ldr %[a], [%[xp]], #8\n\t"                          \
+    "ldr %[b], [%[xp]], #8\n\t"                          \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
+    "sxtb16 %[e], %[w0]\n\t"                             \
+    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
+    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
+    "smlad %[c1], %[e], %[a], %[c1]\n\t"                 \
+    "sxtb16 %[e], %[w1]\n\t"                             \
+    "smlad %[c0], %[e], %[b], %[c0]\n\t"                 \
+    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
+    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
+    "ldrd %[w0], %[w1], [%[wq]], #8\n\t"                 \
+    "sxtb16 %[e], %[w0]\n\t"                             \
+    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
+    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
+    "smlad %[c3], %[e], %[a], %[c3]\n\t"                 \
+    "sxtb16 %[e], %[w1]\n\t"                             \
+    "smlad %[c2], %[e], %[b], %[c2]\n\t"                 \
+    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
+    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+
+#define SQ__DOT1_OPERANDS_S8                                             \
+    : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
+      [wp] "+r"(wp), [wq] "+r"(wq), [xp] "+r"(xp), [w0] "=&r"(w0),       \
+      [w1] "=&r"(w1), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
+#endif
+
+SQ_INLINE void sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
+                             const int8_t *SQ_RESTRICT w,
+                             const int16_t *SQ_RESTRICT x, int ng)
+{
+#if SQ_S8_DSP
+    uint32_t c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+    uint32_t w0, w1, a, b, e;
+    const int8_t *wp = w;
+    const int16_t *xp = x;
+    int i;
+
+    for (i = 0; i < (ng & 3); ++i) {
+        __asm__(SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8 : : "memory");
+    }
+    if (ng >= 4) {
+        const int16_t *const xend = x + ng * 8;
+        __asm__("1:\n\t"
+                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
+                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
+                "cmp %[xp], %[xend]\n\t"
+                "bne 1b\n\t"
+                SQ__DOT_OPERANDS_S8
+                : [xend] "r"(xend)
+                : "cc", "memory");
+    }
+    c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
+#else
+    uint32_t c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+    int g;
+
+    for (g = 0; g < ng; ++g) {
+        const int8_t *SQ_RESTRICT wg = w + 8 * g;
+        const int16_t *SQ_RESTRICT xg = x + 8 * g;
+        const int32_t a0 = wg[0], b0 = wg[1], a2 = wg[2], b2 = wg[3];
+        const int32_t a1 = wg[4], b1 = wg[5], a3 = wg[6], b3 = wg[7];
+        /* |w * x| <= 2^14: four products fit in int32. */
+        c0 += (uint32_t)(a0 * xg[0] + a2 * xg[1] + a1 * xg[4] + a3 * xg[5]);
+        c1 += (uint32_t)(a0 * xg[2] + a2 * xg[3] + a1 * xg[6] + a3 * xg[7]);
+        c2 += (uint32_t)(b0 * xg[0] + b2 * xg[1] + b1 * xg[4] + b3 * xg[5]);
+        c3 += (uint32_t)(b0 * xg[2] + b2 * xg[3] + b1 * xg[6] + b3 * xg[7]);
+    }
+    c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
+#endif
+}
+
+/*
+ * sq__dot2x1_s8: one pair of output channels, pixel P0 of the scratch
+ * only: c[0] += sum_k w[2p][k] * P0_k, c[1] += sum_k w[2p+1][k] * P0_k.
+ */
+SQ_INLINE void sq__dot2x1_s8(uint32_t *SQ_RESTRICT c,
+                             const int8_t *SQ_RESTRICT w,
+                             const int16_t *SQ_RESTRICT x, int ng)
+{
+    uint32_t c0 = c[0], c1 = c[1];
+    int g;
+
+    for (g = 0; g < ng; ++g) {
+        const int8_t *SQ_RESTRICT wg = w + 8 * g;
+        const int16_t *SQ_RESTRICT xg = x + 8 * g;
+#if SQ_S8_DSP
+        const uint32_t a = sq__ld32_s8((const int8_t *)(const void *)xg);
+        const uint32_t b = sq__ld32_s8((const int8_t *)(const void *)(xg + 4));
+        const uint32_t w0 = sq__ld32_s8(wg), w1 = sq__ld32_s8(wg + 4);
+        c0 = sq__smlad_s8(sq__sxtb16(w0), a, c0);
+        c1 = sq__smlad_s8(sq__sxtb16_ror8(w0), a, c1);
+        c0 = sq__smlad_s8(sq__sxtb16(w1), b, c0);
+        c1 = sq__smlad_s8(sq__sxtb16_ror8(w1), b, c1);
+#else
+        const int32_t a0 = wg[0], b0 = wg[1], a2 = wg[2], b2 = wg[3];
+        const int32_t a1 = wg[4], b1 = wg[5], a3 = wg[6], b3 = wg[7];
+        c0 += (uint32_t)(a0 * xg[0] + a2 * xg[1] + a1 * xg[4] + a3 * xg[5]);
+        c1 += (uint32_t)(b0 * xg[0] + b2 * xg[1] + b1 * xg[4] + b3 * xg[5]);
+#endif
+    }
+    c[0] = c0; c[1] = c1;
+}
 
 #if SQ_S8_DSP
-    if (npx == 2) {
-        for (g = 0; g < ng; ++g) {
-            const uint32_t xa = sq__ld32_s8(x0 + 4 * g);
-            const uint32_t xb = sq__ld32_s8(x1 + 4 * g);
-            const uint32_t xa02 = sq__sxtb16(xa), xa13 = sq__sxtb16_ror8(xa);
-            const uint32_t xb02 = sq__sxtb16(xb), xb13 = sq__sxtb16_ror8(xb);
-            const int8_t *SQ_RESTRICT w = wt + 16 * g;
-            uint32_t wv, w02, w13;
+/*
+ * sq__dot4x1_s8: two pairs of output channels (packed weights at w and
+ * w2), pixel P0 only: c[0..1] channels 2p, 2p + 1 (w), c[2..3] the next
+ * pair (w2). 20 instructions per 16 MACs, loop unrolled 4 times.
+ */
+SQ_INLINE void sq__dot4x1_s8(uint32_t *SQ_RESTRICT c,
+                             const int8_t *SQ_RESTRICT w,
+                             const int8_t *SQ_RESTRICT w2,
+                             const int16_t *SQ_RESTRICT x, int ng)
+{
+    uint32_t c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+    uint32_t w0, w1, a, b, e;
+    const int8_t *wp = w;
+    const int8_t *wq = w2;
+    const int16_t *xp = x;
+    int i;
 
-            wv = sq__ld32_s8(w);
-            w02 = sq__sxtb16(wv); w13 = sq__sxtb16_ror8(wv);
-            a00 = sq__smlad(w02, xa02, a00); a00 = sq__smlad(w13, xa13, a00);
-            a10 = sq__smlad(w02, xb02, a10); a10 = sq__smlad(w13, xb13, a10);
-            wv = sq__ld32_s8(w + 4);
-            w02 = sq__sxtb16(wv); w13 = sq__sxtb16_ror8(wv);
-            a01 = sq__smlad(w02, xa02, a01); a01 = sq__smlad(w13, xa13, a01);
-            a11 = sq__smlad(w02, xb02, a11); a11 = sq__smlad(w13, xb13, a11);
-            wv = sq__ld32_s8(w + 8);
-            w02 = sq__sxtb16(wv); w13 = sq__sxtb16_ror8(wv);
-            a02 = sq__smlad(w02, xa02, a02); a02 = sq__smlad(w13, xa13, a02);
-            a12 = sq__smlad(w02, xb02, a12); a12 = sq__smlad(w13, xb13, a12);
-            wv = sq__ld32_s8(w + 12);
-            w02 = sq__sxtb16(wv); w13 = sq__sxtb16_ror8(wv);
-            a03 = sq__smlad(w02, xa02, a03); a03 = sq__smlad(w13, xa13, a03);
-            a13 = sq__smlad(w02, xb02, a13); a13 = sq__smlad(w13, xb13, a13);
-        }
+    for (i = 0; i < (ng & 3); ++i) {
+        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8 : : "memory");
+    }
+    if (ng >= 4) {
+        const int16_t *const xend = x + ng * 8;
+        __asm__("1:\n\t"
+                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
+                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
+                "cmp %[xp], %[xend]\n\t"
+                "bne 1b\n\t"
+                SQ__DOT1_OPERANDS_S8
+                : [xend] "r"(xend)
+                : "cc", "memory");
+    }
+    c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
+}
+#endif
+
+/*
+ * sq__rq_rnd_s8: the rounding constant 2^(shift-1), 32 <= shift <= 62, as a
+ * 64-bit value built from its two words without a 64-bit shift:
+ * t = 2^(shift-32); high word t >> 1, low word t << 31 (2^31 for shift 32,
+ * else 0).
+ */
+SQ_INLINE int64_t sq__rq_rnd_s8(int32_t shift)
+{
+    const uint32_t t = 1u << (shift - 32);
+
+    return (int64_t)(((uint64_t)(t >> 1) << 32) | (uint32_t)(t << 31));
+}
+
+/*
+ * sq__rq_s8: requantisation as sq_requant_s8, given the channel's rounding
+ * constant rnd = sq__rq_rnd_s8(shift) and sh = shift - 32: the high word of
+ * acc * mult + rnd (SMLAL), arithmetically shifted right by sh.
+ */
+SQ_INLINE int32_t sq__rq_s8(int32_t acc, int32_t mult, int64_t rnd, int sh,
+                            int out_zp, int act_min, int act_max)
+{
+    const int64_t p = (int64_t)acc * (int64_t)mult + rnd;
+    int32_t v = ((int32_t)(p >> 32) >> sh) + out_zp;
+
+    v = SQ_MAX(v, act_min);
+    v = SQ_MIN(v, act_max);
+    return v;
+}
+
+/*
+ * sq__epi1_s8: generic (scalar) epilogue of output channel ch for one or
+ * two pixels: accumulators a0 (P0) and a1 (P1, if two).
+ *   to_gap == 0: codes to o0[ch] (P0) and, if two, o1[ch] (P1)
+ *   to_gap != 0: gap[ch] += code of P0 (+ code of P1 if two)
+ */
+SQ_INLINE void sq__epi1_s8(uint32_t a0, uint32_t a1, int ch, int two,
+                           const int32_t *SQ_RESTRICT mult,
+                           const int32_t *SQ_RESTRICT shift,
+                           int out_zp, int act_min, int act_max,
+                           int8_t *SQ_RESTRICT o0, int8_t *SQ_RESTRICT o1,
+                           int32_t *SQ_RESTRICT gap, int to_gap)
+{
+    const int32_t m = mult[ch];
+    const int32_t s = shift[ch];
+    const int64_t rnd = sq__rq_rnd_s8(s);
+    const int32_t v0 = sq__rq_s8(sq__s32_s8(a0), m, rnd, s - 32, out_zp,
+                                 act_min, act_max);
+
+    if (to_gap) {
+        gap[ch] += v0;
     } else {
-        for (g = 0; g < ng; ++g) {
-            const uint32_t xa = sq__ld32_s8(x0 + 4 * g);
-            const uint32_t xa02 = sq__sxtb16(xa), xa13 = sq__sxtb16_ror8(xa);
-            const int8_t *SQ_RESTRICT w = wt + 16 * g;
-            uint32_t wv;
+        o0[ch] = (int8_t)v0;
+    }
+    if (two) {
+        const int32_t v1 = sq__rq_s8(sq__s32_s8(a1), m, rnd, s - 32, out_zp,
+                                     act_min, act_max);
+        if (to_gap) {
+            gap[ch] += v1;
+        } else {
+            o1[ch] = (int8_t)v1;
+        }
+    }
+}
 
-            wv = sq__ld32_s8(w);
-            a00 = sq__smlad(sq__sxtb16(wv), xa02, a00);
-            a00 = sq__smlad(sq__sxtb16_ror8(wv), xa13, a00);
-            wv = sq__ld32_s8(w + 4);
-            a01 = sq__smlad(sq__sxtb16(wv), xa02, a01);
-            a01 = sq__smlad(sq__sxtb16_ror8(wv), xa13, a01);
-            wv = sq__ld32_s8(w + 8);
-            a02 = sq__smlad(sq__sxtb16(wv), xa02, a02);
-            a02 = sq__smlad(sq__sxtb16_ror8(wv), xa13, a02);
-            wv = sq__ld32_s8(w + 12);
-            a03 = sq__smlad(sq__sxtb16(wv), xa02, a03);
-            a03 = sq__smlad(sq__sxtb16_ror8(wv), xa13, a03);
+#if SQ_S8_DSP
+/*
+ * sq__rq4_s8: the DSP requantisation of 4 accumulators with per-lane
+ * mult / shift (all shifts > 32), zero point, clamp: SMMLA with the
+ * rounding constant 2^(sh-1) in the high word (sh = shift - 32 >= 1: the
+ * low word of 2^(shift-1) is 0, so the high word of acc * mult + 2^(shift-1)
+ * is SMMLA's truncated sum), ASR sh, + out_zp, SSAT #8; then the 4 bytes
+ * packed (3 BFI) in the order a0, a1, a2, a3 and clamped to [act_min,
+ * act_max] bytewise (SSUB8 + SEL each side, only where the range is
+ * narrower than int8; constant-folded in generated code).
+ */
+SQ_INLINE uint32_t sq__rq4_s8(uint32_t a0, uint32_t a1, uint32_t a2,
+                              uint32_t a3, int32_t m0, int32_t m1,
+                              int32_t m2, int32_t m3, int sh0, int sh1,
+                              int sh2, int sh3, int out_zp, int act_min,
+                              int act_max)
+{
+    const int32_t r0 = (int32_t)((1u << sh0) >> 1);
+    const int32_t r1 = (int32_t)((1u << sh1) >> 1);
+    const int32_t r2 = (int32_t)((1u << sh2) >> 1);
+    const int32_t r3 = (int32_t)((1u << sh3) >> 1);
+    const int32_t v0 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a0), m0, r0) >>
+                                     sh0) + out_zp);
+    const int32_t v1 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a1), m1, r1) >>
+                                     sh1) + out_zp);
+    const int32_t v2 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a2), m2, r2) >>
+                                     sh2) + out_zp);
+    const int32_t v3 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a3), m3, r3) >>
+                                     sh3) + out_zp);
+    uint32_t w = sq__pack4_s8(v0, v1, v2, v3);
+
+    if (act_min > -128) {
+        w = sq__max4_s8(w, ((uint32_t)act_min & 0xFFu) * 0x01010101u);
+    }
+    if (act_max < 127) {
+        w = sq__min4_s8(w, ((uint32_t)act_max & 0xFFu) * 0x01010101u);
+    }
+    return w;
+}
+#endif
+
+/*
+ * sq__rq_fast_s8: 1 when the DSP epilogue applies to every channel of a
+ * call (all shifts > 32: SMMLA's truncated high word then is exact), else
+ * 0 (and always 0 on the portable path). Checked once per call.
+ */
+SQ_INLINE int sq__rq_fast_s8(const int32_t *SQ_RESTRICT shift, int cout)
+{
+#if SQ_S8_DSP
+    int co;
+
+    for (co = 0; co < cout; ++co) {
+        if (shift[co] <= 32) {
+            return 0;
+        }
+    }
+    return 1;
+#else
+    (void)shift;
+    (void)cout;
+    return 0;
+#endif
+}
+
+/*
+ * sq__cols2_s8: all output channels of the two pixels in scratch x:
+ * per channel pair, accumulators from the bias, sq__dot2x2_s8, requant.
+ *   to_gap == 0: codes to o0[co] (P0) and o1[co] (P1)
+ *   to_gap != 0: gap[co] += code of P0 + code of P1
+ * An odd cout computes its last channel paired with a zero-weight one.
+ * fast (sq__rq_fast_s8, DSP only): sq__rq4_s8 over the 2 x 2 outputs
+ * (bytes P0 co, P0 co+1, P1 co, P1 co+1), stored as two halfwords; else
+ * the generic scalar epilogue.
+ */
+SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
+                            const int8_t *SQ_RESTRICT w_packed,
+                            const int32_t *SQ_RESTRICT bias,
+                            const int32_t *SQ_RESTRICT mult,
+                            const int32_t *SQ_RESTRICT shift,
+                            int out_zp, int act_min, int act_max,
+                            int8_t *SQ_RESTRICT o0, int8_t *SQ_RESTRICT o1,
+                            int32_t *SQ_RESTRICT gap, int to_gap, int fast)
+{
+    const int ng = K4 / 4;
+    int co = 0;
+
+#if SQ_S8_DSP
+    if (fast) {
+        for (; co + 2 <= cout; co += 2) {
+            uint32_t c[4], w;
+            int sh0, sh1;
+            int32_t m0, m1;
+
+            c[0] = c[1] = (uint32_t)bias[co];
+            c[2] = c[3] = (uint32_t)bias[co + 1];
+            sq__dot2x2_s8(c, w_packed + co * K4, x, ng);
+            /* loaded after the dot (its asm clobbers memory): no spills */
+            sh0 = shift[co] - 32;
+            sh1 = shift[co + 1] - 32;
+            m0 = mult[co];
+            m1 = mult[co + 1];
+            w = sq__rq4_s8(c[0], c[2], c[1], c[3], m0, m1, m0, m1, sh0, sh1,
+                           sh0, sh1, out_zp, act_min, act_max);
+            if (to_gap) {
+                /* lanes (P0, P1) of co, then of co + 1 */
+                const uint32_t ones = 0x00010001u;
+                gap[co] = sq__s32_s8(sq__smlad_s8(sq__sxtb16(w), ones,
+                                                  (uint32_t)gap[co]));
+                gap[co + 1] = sq__s32_s8(sq__smlad_s8(
+                    sq__sxtb16_ror8(w), ones, (uint32_t)gap[co + 1]));
+            } else {
+                const uint16_t h0 = (uint16_t)(w & 0xFFFFu);
+                const uint16_t h1 = (uint16_t)(w >> 16);
+                memcpy(o0 + co, &h0, sizeof h0);
+                memcpy(o1 + co, &h1, sizeof h1);
+            }
         }
     }
 #else
-    for (g = 0; g < ng; ++g) {
-        const int8_t *SQ_RESTRICT w = wt + 16 * g;
-        const int8_t *SQ_RESTRICT xa = x0 + 4 * g;
-        for (t = 0; t < 4; ++t) {
-            const int32_t v = xa[t];
-            a00 += (int32_t)w[t] * v;
-            a01 += (int32_t)w[4 + t] * v;
-            a02 += (int32_t)w[8 + t] * v;
-            a03 += (int32_t)w[12 + t] * v;
-        }
-        if (npx == 2) {
-            const int8_t *SQ_RESTRICT xb = x1 + 4 * g;
-            for (t = 0; t < 4; ++t) {
-                const int32_t v = xb[t];
-                a10 += (int32_t)w[t] * v;
-                a11 += (int32_t)w[4 + t] * v;
-                a12 += (int32_t)w[8 + t] * v;
-                a13 += (int32_t)w[12 + t] * v;
-            }
-        }
-    }
+    (void)fast;
 #endif
-    /* Tail input channels (cin % 4), scalar on both paths. */
-    for (t = 0; t < cin - 4 * ng; ++t) {
-        const int8_t *SQ_RESTRICT w = wt + 16 * ng + t;
-        const int32_t v = x0[4 * ng + t];
-        a00 += (int32_t)w[0] * v;
-        a01 += (int32_t)w[4] * v;
-        a02 += (int32_t)w[8] * v;
-        a03 += (int32_t)w[12] * v;
-        if (npx == 2) {
-            const int32_t u = x1[4 * ng + t];
-            a10 += (int32_t)w[0] * u;
-            a11 += (int32_t)w[4] * u;
-            a12 += (int32_t)w[8] * u;
-            a13 += (int32_t)w[12] * u;
+    for (; co < cout; co += 2) {
+        const int pair = co + 1 < cout;
+        uint32_t c[4];
+
+        c[0] = c[1] = (uint32_t)bias[co];
+        c[2] = c[3] = pair ? (uint32_t)bias[co + 1] : 0u;
+        sq__dot2x2_s8(c, w_packed + co * K4, x, ng);
+        sq__epi1_s8(c[0], c[1], co, 1, mult, shift, out_zp, act_min,
+                    act_max, o0, o1, gap, to_gap);
+        if (pair) {
+            sq__epi1_s8(c[2], c[3], co + 1, 1, mult, shift, out_zp, act_min,
+                        act_max, o0, o1, gap, to_gap);
         }
     }
-    acc[0] = a00; acc[1] = a01; acc[2] = a02; acc[3] = a03;
-    acc[4] = a10; acc[5] = a11; acc[6] = a12; acc[7] = a13;
 }
 
 /*
- * sq__pad_tap_s8: a tap in the padding (input code in_zp) for npx pixels:
- *   acc[p * 4 + j] += in_zp * sum_{ci} wt[(ci / 4) * 16 + j * 4 + ci % 4]
- * (padded input channels of the packed tap are zero and may be summed).
+ * sq__cols1_s8: all output channels of pixel P0 of scratch x alone (the
+ * odd pixel of a run): no MAC is spent on P1. DSP with fast: 4 channels at
+ * a time (sq__dot4x1_s8, sq__rq4_s8, one word store); the rest (and the
+ * portable path) one channel pair at a time (sq__dot2x1_s8).
  */
-SQ_INLINE void sq__pad_tap_s8(int32_t *SQ_RESTRICT acc, int npx,
-                              const int8_t *SQ_RESTRICT wt, int cin,
-                              int in_zp)
+SQ_INLINE void sq__cols1_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
+                            const int8_t *SQ_RESTRICT w_packed,
+                            const int32_t *SQ_RESTRICT bias,
+                            const int32_t *SQ_RESTRICT mult,
+                            const int32_t *SQ_RESTRICT shift,
+                            int out_zp, int act_min, int act_max,
+                            int8_t *SQ_RESTRICT o0,
+                            int32_t *SQ_RESTRICT gap, int to_gap, int fast)
 {
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const int n = ((cin + 3) / 4) * 16;
-    int i;
+    const int ng = K4 / 4;
+    int co = 0;
 
-    for (i = 0; i < n; i += 16) {
-        int t;
-        for (t = 0; t < 4; ++t) {
-            s0 += wt[i + t];
-            s1 += wt[i + 4 + t];
-            s2 += wt[i + 8 + t];
-            s3 += wt[i + 12 + t];
-        }
-    }
-    acc[0] += in_zp * s0; acc[1] += in_zp * s1;
-    acc[2] += in_zp * s2; acc[3] += in_zp * s3;
-    if (npx == 2) {
-        acc[4] += in_zp * s0; acc[5] += in_zp * s1;
-        acc[6] += in_zp * s2; acc[7] += in_zp * s3;
-    }
-}
+#if SQ_S8_DSP
+    if (fast) {
+        for (; co + 4 <= cout; co += 4) {
+            uint32_t c[4], w;
+            int j;
 
-/* sq__acc_init_s8: acc[p * 4 + j] = bias[co + j] (0 if NULL or j >= nco). */
-SQ_INLINE void sq__acc_init_s8(int32_t *SQ_RESTRICT acc,
-                               const int32_t *SQ_RESTRICT bias, int co,
-                               int nco)
-{
-    int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-
-    if (bias != 0) {
-        b0 = bias[co];
-        b1 = (nco > 1) ? bias[co + 1] : 0;
-        b2 = (nco > 2) ? bias[co + 2] : 0;
-        b3 = (nco > 3) ? bias[co + 3] : 0;
-    }
-    acc[0] = b0; acc[1] = b1; acc[2] = b2; acc[3] = b3;
-    acc[4] = b0; acc[5] = b1; acc[6] = b2; acc[7] = b3;
-}
-
-/*
- * sq__acc_out_s8: epilogue for pixels p < npx, channels j < nco:
- *   to_gap == 0: o[p * out_stride + j] = requantised acc[p * 4 + j]
- *   to_gap != 0: gap[j] += requantised acc[p * 4 + j] (pixel order)
- * Requantisation with multiplier[co + j], shift[co + j].
- */
-SQ_INLINE void sq__acc_out_s8(const int32_t *SQ_RESTRICT acc, int npx,
-                              int8_t *SQ_RESTRICT o, int out_stride,
-                              int32_t *SQ_RESTRICT gap, int to_gap,
-                              const int32_t *SQ_RESTRICT mult,
-                              const int32_t *SQ_RESTRICT shift, int co,
-                              int nco, int out_zp, int act_min, int act_max)
-{
-    int p, j;
-
-    for (p = 0; p < npx; ++p) {
-        for (j = 0; j < nco; ++j) {
-            const int8_t v = sq_requant_out_s8(acc[p * 4 + j], mult[co + j],
-                                               (int)shift[co + j], out_zp,
-                                               act_min, act_max);
+            for (j = 0; j < 4; ++j) {
+                c[j] = (uint32_t)bias[co + j];
+            }
+            sq__dot4x1_s8(c, w_packed + co * K4, w_packed + (co + 2) * K4, x,
+                          ng);
+            w = sq__rq4_s8(c[0], c[1], c[2], c[3], mult[co], mult[co + 1],
+                           mult[co + 2], mult[co + 3], shift[co] - 32,
+                           shift[co + 1] - 32, shift[co + 2] - 32,
+                           shift[co + 3] - 32, out_zp, act_min, act_max);
             if (to_gap) {
-                gap[j] += v;
+                for (j = 0; j < 4; ++j) {
+                    const uint32_t b = (w >> (8 * j)) & 0xFFu;
+                    gap[co + j] += (int32_t)b - (int32_t)((b & 0x80u) << 1);
+                }
             } else {
-                o[p * out_stride + j] = v;
+                memcpy(o0 + co, &w, sizeof w);
             }
         }
     }
+#else
+    (void)fast;
+#endif
+    for (; co < cout; co += 2) {
+        const int pair = co + 1 < cout;
+        uint32_t c[2];
+
+        c[0] = (uint32_t)bias[co];
+        c[1] = pair ? (uint32_t)bias[co + 1] : 0u;
+        sq__dot2x1_s8(c, w_packed + co * K4, x, ng);
+        sq__epi1_s8(c[0], 0u, co, 0, mult, shift, out_zp, act_min, act_max,
+                    o0, 0, gap, to_gap);
+        if (pair) {
+            sq__epi1_s8(c[1], 0u, co + 1, 0, mult, shift, out_zp, act_min,
+                        act_max, o0, 0, gap, to_gap);
+        }
+    }
 }
 
 /*
- * sq__conv1x1_run_s8: 1x1 convolution of npx consecutive pixels (pixel p
- * at in + p * in_stride, out + p * out_stride), 2 pixels x 4 output
- * channels per block, then the odd pixel; channel tail block last. With
- * to_gap != 0 the results are summed into gap[0..cout) instead (out unused).
+ * sq__conv1x1_run_s8: 1x1 convolution of npx consecutive pixels (pixel i
+ * at in + i * in_stride, out + i * out_stride), two at a time, an odd last
+ * pixel alone. With to_gap != 0 the codes are summed into gap[0..cout)
+ * (out unused).
  */
 SQ_INLINE void sq__conv1x1_run_s8(const int8_t *SQ_RESTRICT in, int in_stride,
                                   int cin, int8_t *SQ_RESTRICT out,
@@ -414,31 +844,26 @@ SQ_INLINE void sq__conv1x1_run_s8(const int8_t *SQ_RESTRICT in, int in_stride,
                                   const int32_t *SQ_RESTRICT shift,
                                   int out_zp, int act_min, int act_max,
                                   int32_t *SQ_RESTRICT gap, int to_gap,
-                                  int npx)
+                                  int fast, int npx,
+                                  int16_t *SQ_RESTRICT scratch)
 {
-    const int blk = ((cin + 3) / 4) * 16;   /* bytes per channel block */
-    int p = 0;
-    int co;
+    const int K4 = (cin + 3) & ~3;
+    int i;
 
-    while (p < npx) {
-        const int n = (p + 2 <= npx) ? 2 : 1;
-        const int8_t *SQ_RESTRICT x = in + p * in_stride;
-        int8_t *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
-        for (co = 0; co < cout; co += 4) {
-            const int nco = SQ_MIN(4, cout - co);
-            int32_t acc[8];
-            sq__acc_init_s8(acc, bias, co, nco);
-            if (n == 2) {
-                sq__mac4_s8(acc, 2, w_packed + (co / 4) * blk, x,
-                            x + in_stride, cin);
-            } else {
-                sq__mac4_s8(acc, 1, w_packed + (co / 4) * blk, x, x, cin);
-            }
-            sq__acc_out_s8(acc, n, to_gap ? o : o + co, out_stride,
-                           to_gap ? gap + co : gap, to_gap, mult, shift, co,
-                           nco, out_zp, act_min, act_max);
-        }
-        p += n;
+    for (i = 0; i + 2 <= npx; i += 2) {
+        const int8_t *SQ_RESTRICT x0 = in + i * in_stride;
+        int8_t *SQ_RESTRICT o0 = to_gap ? out : out + i * out_stride;
+        sq__i2c_1x1_s8(scratch, 0, x0, cin);
+        sq__i2c_1x1_s8(scratch, 1, x0 + in_stride, cin);
+        sq__cols2_s8(scratch, K4, cout, w_packed, bias, mult, shift, out_zp,
+                     act_min, act_max, o0, to_gap ? o0 : o0 + out_stride,
+                     gap, to_gap, fast);
+    }
+    if (i < npx) {
+        sq__i2c_1x1_s8(scratch, 0, in + i * in_stride, cin);
+        sq__cols1_s8(scratch, K4, cout, w_packed, bias, mult, shift, out_zp,
+                     act_min, act_max, to_gap ? out : out + i * out_stride,
+                     gap, to_gap, fast);
     }
 }
 
@@ -456,8 +881,10 @@ SQ_INLINE void sq__conv1x1_rows_s8(const int8_t *SQ_RESTRICT in, int in_w,
                                    const int32_t *SQ_RESTRICT shift,
                                    int out_zp, int act_min, int act_max,
                                    int32_t *SQ_RESTRICT gap, int to_gap,
-                                   int row0, int row1)
+                                   int row0, int row1,
+                                   int16_t *SQ_RESTRICT scratch)
 {
+    const int fast = sq__rq_fast_s8(shift, cout);
     int y = row0;
 
     while (y < row1) {
@@ -471,64 +898,79 @@ SQ_INLINE void sq__conv1x1_rows_s8(const int8_t *SQ_RESTRICT in, int in_w,
         dst = to_gap ? out : out + out_slot * in_w * out_stride;
         sq__conv1x1_run_s8(in + in_slot * in_w * in_stride, in_stride, cin,
                            dst, out_stride, cout, w_packed, bias, mult, shift,
-                           out_zp, act_min, act_max, gap, to_gap,
-                           rows * in_w);
+                           out_zp, act_min, act_max, gap, to_gap, fast,
+                           rows * in_w, scratch);
         y += rows;
     }
 }
 
 /*
- * sq__conv_block_s8: general convolution, npx output pixels (1, or 2 when
- * every kernel column of both is inside the input) x channels
- * [co, co + nco). iy, ix: input row / column of tap (0, 0) of pixel 0;
- * pixel 1 is px_step input bytes further. Taps in the padding add
- * in_zp * sum(w) (see the top of the file).
+ * sq__i2c_px_s8: im2col of output pixel p (0 or 1) of a general
+ * convolution whose tap (0, 0) is at input (iy, ix), k in [K, K4) zeroed.
+ * cin % 4 == 0: tap by tap, word-wise (in_zp words for padded taps).
+ * Otherwise the k_w * cin codes of each kernel row are first staged as
+ * bytes (one memcpy per kernel row when in_stride == cin and the row is
+ * inside the map, else per tap; in_zp bytes for padding), then converted
+ * word-wise (sq__i2c_words_s8).
  */
-SQ_INLINE void sq__conv_block_s8(const int8_t *SQ_RESTRICT in, int in_h,
-                                 int in_w, int in_row, int in_ring, int iy,
-                                 int ix, int in_stride, int px_step, int cin,
-                                 int in_zp, int k_h, int k_w,
-                                 int8_t *SQ_RESTRICT o, int out_stride,
-                                 const int8_t *SQ_RESTRICT w_packed,
-                                 const int32_t *SQ_RESTRICT bias,
-                                 const int32_t *SQ_RESTRICT mult,
-                                 const int32_t *SQ_RESTRICT shift,
-                                 int out_zp, int act_min, int act_max,
-                                 int npx, int co, int nco)
+SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
+                             const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                             int in_stride, int in_ring, int cin, int in_zp,
+                             int k_h, int k_w, int iy, int ix)
 {
-    const int tap = ((cin + 3) / 4) * 16;   /* bytes per tap of a block */
-    const int8_t *SQ_RESTRICT wb = w_packed + (co / 4) * k_h * k_w * tap;
-    int32_t acc[8];
+    const int K = k_h * k_w * cin;
+    const int K4 = (K + 3) & ~3;
+    const int run = k_w * cin;
     int ky, kx;
 
-    sq__acc_init_s8(acc, bias, co, nco);
-    for (ky = 0; ky < k_h; ++ky) {
-        const int y = iy + ky;
-        const int8_t *SQ_RESTRICT row;
-        if (y < 0 || y >= in_h) {
+    if ((cin & 3) == 0) {
+        for (ky = 0; ky < k_h; ++ky) {
+            const int y = iy + ky;
+            const int8_t *SQ_RESTRICT row = 0;
+            if (y >= 0 && y < in_h) {
+                row = in + (y % in_ring) * in_w * in_stride;
+            }
             for (kx = 0; kx < k_w; ++kx) {
-                sq__pad_tap_s8(acc, npx, wb + (ky * k_w + kx) * tap, cin,
-                               in_zp);
-            }
-            continue;
-        }
-        row = in + (y % in_ring) * in_row;
-        for (kx = 0; kx < k_w; ++kx) {
-            const int8_t *SQ_RESTRICT wt = wb + (ky * k_w + kx) * tap;
-            const int xx = ix + kx;
-            if (npx == 2) {
-                const int8_t *SQ_RESTRICT x = row + xx * in_stride;
-                sq__mac4_s8(acc, 2, wt, x, x + px_step, cin);
-            } else if (xx < 0 || xx >= in_w) {
-                sq__pad_tap_s8(acc, 1, wt, cin, in_zp);
-            } else {
-                const int8_t *SQ_RESTRICT x = row + xx * in_stride;
-                sq__mac4_s8(acc, 1, wt, x, x, cin);
+                const int xx = ix + kx;
+                const int8_t *SQ_RESTRICT src =
+                    (row != 0 && xx >= 0 && xx < in_w) ? row + xx * in_stride
+                                                       : 0;
+                sq__i2c_tap_s8(s, p, (ky * k_w + kx) * cin, cin, src, in_zp);
             }
         }
+        return;
     }
-    sq__acc_out_s8(acc, npx, o + co, out_stride, 0, 0, mult, shift, co, nco,
-                   out_zp, act_min, act_max);
+    {
+        int8_t *SQ_RESTRICT st = sq__i2c_stage_s8(s, K4);
+        int k;
+
+        for (ky = 0; ky < k_h; ++ky) {
+            const int y = iy + ky;
+            int8_t *SQ_RESTRICT d = st + ky * run;
+            const int8_t *SQ_RESTRICT row;
+            if (y < 0 || y >= in_h) {
+                memset(d, in_zp, (size_t)run);
+                continue;
+            }
+            row = in + (y % in_ring) * in_w * in_stride;
+            if (in_stride == cin && ix >= 0 && ix + k_w <= in_w) {
+                memcpy(d, row + ix * cin, (size_t)run);
+                continue;
+            }
+            for (kx = 0; kx < k_w; ++kx) {
+                const int xx = ix + kx;
+                if (xx >= 0 && xx < in_w) {
+                    memcpy(d + kx * cin, row + xx * in_stride, (size_t)cin);
+                } else {
+                    memset(d + kx * cin, in_zp, (size_t)cin);
+                }
+            }
+        }
+        for (k = K; k < K4; ++k) {
+            st[k] = 0;
+        }
+        sq__i2c_words_s8(s, p, st, K4 >> 2);
+    }
 }
 
 /* ==========================================================================
@@ -537,24 +979,27 @@ SQ_INLINE void sq__conv_block_s8(const int8_t *SQ_RESTRICT in, int in_h,
 
 /*
  * sq_conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
- * output rows [row0, row1).
+ * output rows [row0, row1):
  *
- *   acc = bias'[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] *
- *                     q_in[r*s_h - pad_t + ky][x*s_w - pad_l + kx][ci]
+ *   acc = bias[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] *
+ *                    q_in[r*s_h - pad_t + ky][x*s_w - pad_l + kx][ci]
  *   out[r][x][co] = clamp(requant(acc) + out_zp, act_min, act_max)
  *
- * with input positions outside the map reading as in_zp (real 0).
+ * with input positions outside the map reading as in_zp (real 0); bottom
+ * and right padding are implied by in_h, in_w and out_w.
  *
  *   in        in_h x in_w x cin, pixel stride in_stride, ring of in_ring
- *   in_zp     input zero point (only used for padded taps)
+ *   in_zp     input zero point (the value of padded taps)
  *   out       out_w x cout, pixel stride out_stride, ring of out_ring
- *   w_packed  see the top of the file; bias: corrected bias' [cout] or NULL
+ *   w_packed  see the top of the file; bias: corrected bias [cout]
  *   mult, shift  per output channel requantisation [cout]
  *   out_zp, act_min, act_max  output zero point and clamp range
  *   k_h, k_w, s_h, s_w, pad_t, pad_l  as sq_conv_f32
+ *   scratch   SQ_S8_SCRATCH_BYTES(k_h, k_w, cin) bytes, 8-byte aligned
  *
- * Pixels whose kernel columns are all inside the input are computed two at
- * a time; the others one at a time with per-tap checks.
+ * The output pixels of rows [row0, row1) are taken two at a time in row
+ * order (a pair may span two rows), both unrolled into scratch, then every
+ * channel pair is computed from there; an odd last pixel is computed alone.
  */
 SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
                           int in_stride, int in_ring, int cin, int in_zp,
@@ -566,43 +1011,39 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
                           const int32_t *SQ_RESTRICT shift,
                           int out_zp, int act_min, int act_max,
                           int k_h, int k_w, int s_h, int s_w,
-                          int pad_t, int pad_l, int row0, int row1)
+                          int pad_t, int pad_l, int row0, int row1,
+                          int16_t *SQ_RESTRICT scratch)
 {
-    const int in_row = in_w * in_stride;
-    const int px_step = s_w * in_stride;
-    int r;
+    const int K4 = (k_h * k_w * cin + 3) & ~3;
+    const int fast = sq__rq_fast_s8(shift, cout);
+    int r = row0, x = 0;
 
-    for (r = row0; r < row1; ++r) {
-        const int iy = r * s_h - pad_t;
-        int8_t *SQ_RESTRICT orow = out + (r % out_ring) * out_w * out_stride;
-        int x = 0;
+    while (r < row1) {
+        int8_t *SQ_RESTRICT o0 =
+            out + ((r % out_ring) * out_w + x) * out_stride;
+        const int r1 = (x + 1 < out_w) ? r : r + 1;
+        const int x1 = (x + 1 < out_w) ? x + 1 : 0;
 
-        while (x < out_w) {
-            const int ix = x * s_w - pad_l;
-            /* Both x and x + 1 horizontally inside the input? */
-            const int pair = (x + 1 < out_w) && ix >= 0 &&
-                             ix + s_w + k_w <= in_w;
-            const int npx = pair ? 2 : 1;
-            int co;
-            for (co = 0; co < cout; co += 4) {
-                const int nco = SQ_MIN(4, cout - co);
-                if (pair) {
-                    sq__conv_block_s8(in, in_h, in_w, in_row, in_ring, iy,
-                                      ix, in_stride, px_step, cin, in_zp,
-                                      k_h, k_w, orow + x * out_stride,
-                                      out_stride, w_packed, bias, mult,
-                                      shift, out_zp, act_min, act_max, 2, co,
-                                      nco);
-                } else {
-                    sq__conv_block_s8(in, in_h, in_w, in_row, in_ring, iy,
-                                      ix, in_stride, px_step, cin, in_zp,
-                                      k_h, k_w, orow + x * out_stride,
-                                      out_stride, w_packed, bias, mult,
-                                      shift, out_zp, act_min, act_max, 1, co,
-                                      nco);
-                }
-            }
-            x += npx;
+        sq__i2c_px_s8(scratch, 0, in, in_h, in_w, in_stride, in_ring, cin,
+                      in_zp, k_h, k_w, r * s_h - pad_t, x * s_w - pad_l);
+        if (r1 < row1) {
+            sq__i2c_px_s8(scratch, 1, in, in_h, in_w, in_stride, in_ring,
+                          cin, in_zp, k_h, k_w, r1 * s_h - pad_t,
+                          x1 * s_w - pad_l);
+            sq__cols2_s8(scratch, K4, cout, w_packed, bias, mult, shift,
+                         out_zp, act_min, act_max, o0,
+                         out + ((r1 % out_ring) * out_w + x1) * out_stride,
+                         0, 0, fast);
+        } else {
+            sq__cols1_s8(scratch, K4, cout, w_packed, bias, mult, shift,
+                         out_zp, act_min, act_max, o0, 0, 0, fast);
+        }
+        /* next pair: two pixels on */
+        r = r1;
+        x = x1 + 1;
+        if (x >= out_w) {
+            x = 0;
+            ++r;
         }
     }
 }
@@ -610,12 +1051,12 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 /*
  * sq_conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
  *
- *   out[y][x][co] = clamp(requant(bias'[co] + sum_ci w[co][ci] *
+ *   out[y][x][co] = clamp(requant(bias[co] + sum_ci w[co][ci] *
  *                   q_in[y][x][ci]) + out_zp, act_min, act_max)
  *
- * Arguments as sq_conv_s8 (width w shared by input and output); no in_zp
- * (no padding). Rows contiguous in both rings are one run of pixels, 2
- * pixels x 4 output channels per register block.
+ * Arguments as sq_conv_s8 (width w shared by input and output; no in_zp,
+ * no padding); scratch: SQ_S8_SCRATCH_BYTES(1, 1, cin) bytes. Rows
+ * contiguous in both rings are one run of pixels, taken two at a time.
  */
 SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
                              int in_stride, int in_ring, int cin,
@@ -626,16 +1067,16 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
                              const int32_t *SQ_RESTRICT mult,
                              const int32_t *SQ_RESTRICT shift,
                              int out_zp, int act_min, int act_max,
-                             int row0, int row1)
+                             int row0, int row1, int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, out, out_stride,
                         out_ring, cout, w_packed, bias, mult, shift, out_zp,
-                        act_min, act_max, 0, 0, row0, row1);
+                        act_min, act_max, 0, 0, row0, row1, scratch);
 }
 
 /*
- * sq_conv1x1_relu_gap_s8: 1x1 convolution + requantisation (+ ReLU via
- * act_min) summed over the pixels of rows [row0, row1) into int32 acc:
+ * sq_conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
+ * summed over the pixels of rows [row0, row1) into int32 acc:
  *
  *   acc[co] += sum_{y, x} out_code[y][x][co]     (int8 codes, zp included)
  *
@@ -644,19 +1085,20 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
  * out). Arguments as sq_conv1x1_s8. Equals sq_conv1x1_s8 followed by
  * sq_gap_s8 bit for bit.
  */
-SQ_INLINE void sq_conv1x1_relu_gap_s8(const int8_t *SQ_RESTRICT in, int w,
-                                      int in_stride, int in_ring, int cin,
-                                      int32_t *SQ_RESTRICT acc, int cout,
-                                      const int8_t *SQ_RESTRICT w_packed,
-                                      const int32_t *SQ_RESTRICT bias,
-                                      const int32_t *SQ_RESTRICT mult,
-                                      const int32_t *SQ_RESTRICT shift,
-                                      int out_zp, int act_min, int act_max,
-                                      int row0, int row1)
+SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
+                                 int in_stride, int in_ring, int cin,
+                                 int32_t *SQ_RESTRICT acc, int cout,
+                                 const int8_t *SQ_RESTRICT w_packed,
+                                 const int32_t *SQ_RESTRICT bias,
+                                 const int32_t *SQ_RESTRICT mult,
+                                 const int32_t *SQ_RESTRICT shift,
+                                 int out_zp, int act_min, int act_max,
+                                 int row0, int row1,
+                                 int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, 0, 0, in_ring, cout,
                         w_packed, bias, mult, shift, out_zp, act_min, act_max,
-                        acc, 1, row0, row1);
+                        acc, 1, row0, row1, scratch);
 }
 
 /* ==========================================================================
@@ -691,7 +1133,7 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
             const int x0 = SQ_MAX(ix, 0);
             const int x1 = SQ_MIN(ix + k_w, in_w);
             int8_t *SQ_RESTRICT o = orow + x * out_stride;
-            int ch;
+            int ch = 0;
 
             if (y1 <= y0 || x1 <= x0) {
                 for (ch = 0; ch < c; ++ch) {
@@ -699,7 +1141,23 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
                 }
                 continue;
             }
-            for (ch = 0; ch < c; ++ch) {
+#if SQ_S8_DSP
+            /* 4 channels per word: SSUB8 sets GE where v >= m, SEL picks. */
+            for (; ch + 4 <= c; ch += 4) {
+                uint32_t m = sq__ld32_s8(in + (y0 % in_ring) * in_row +
+                                         x0 * in_stride + ch);
+                int yy, xx;
+                for (yy = y0; yy < y1; ++yy) {
+                    const int8_t *SQ_RESTRICT p =
+                        in + (yy % in_ring) * in_row + ch;
+                    for (xx = x0; xx < x1; ++xx) {
+                        m = sq__max4_s8(sq__ld32_s8(p + xx * in_stride), m);
+                    }
+                }
+                memcpy(o + ch, &m, sizeof m);
+            }
+#endif
+            for (; ch < c; ++ch) {
                 int m = -128;
                 int yy, xx;
                 for (yy = y0; yy < y1; ++yy) {
@@ -735,19 +1193,39 @@ SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
         const int x0 = SQ_MAX(ix, 0);
         const int x1 = SQ_MIN(ix + k_w, in_w);
         int8_t *SQ_RESTRICT o = acc + x * acc_stride;
-        int ch;
+        const int8_t *SQ_RESTRICT p0 = in + x0 * in_stride;
+        int ch = 0;
 
-        for (ch = 0; ch < c; ++ch) {
-            int m;
+        if (x1 <= x0) {
+            /* empty window (impossible with PyTorch's size rule): 0 */
+            for (ch = 0; ch < c; ++ch) {
+                o[ch] = (first || 0 > o[ch]) ? (int8_t)0 : o[ch];
+            }
+            continue;
+        }
+#if SQ_S8_DSP
+        /* 4 channels per word: SSUB8 sets GE where v >= m, SEL picks. */
+        for (; ch + 4 <= c; ch += 4) {
+            const int8_t *SQ_RESTRICT p = p0 + ch;
+            uint32_t m = sq__ld32_s8(p);
             int xx;
-            if (x1 <= x0) {
-                m = 0;
-            } else {
-                m = in[x0 * in_stride + ch];
-                for (xx = x0 + 1; xx < x1; ++xx) {
-                    const int v = in[xx * in_stride + ch];
-                    m = (v > m) ? v : m;
-                }
+            for (xx = x0 + 1; xx < x1; ++xx) {
+                p += in_stride;
+                m = sq__max4_s8(sq__ld32_s8(p), m);
+            }
+            if (!first) {
+                m = sq__max4_s8(m, sq__ld32_s8(o + ch));
+            }
+            memcpy(o + ch, &m, sizeof m);
+        }
+#endif
+        for (; ch < c; ++ch) {
+            const int8_t *SQ_RESTRICT p = p0 + ch;
+            int m = p[0];
+            int xx;
+            for (xx = x0 + 1; xx < x1; ++xx) {
+                p += in_stride;
+                m = (*p > m) ? *p : m;
             }
             o[ch] = (first || m > o[ch]) ? (int8_t)m : o[ch];
         }
@@ -819,6 +1297,48 @@ SQ_INLINE void sq_copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
         for (x = 0; x < w; ++x) {
             memcpy(dst + x * out_stride, src + x * in_stride, (size_t)c);
         }
+    }
+}
+
+
+/* ==========================================================================
+ * Quantisation of the model input, dequantisation of the output
+ * ========================================================================== */
+
+/*
+ * sq_quantize_f32_s8: float -> int8 codes (TFLite Quantize):
+ *
+ *   t = roundf(in[i] / scale) + (float)zp    (roundf: half away from zero)
+ *   out[i] = (int8_t)clamp(t, -128, 127);    NaN input -> zp
+ *
+ * scale > 0; +-inf and out-of-range values saturate.
+ */
+SQ_INLINE void sq_quantize_f32_s8(const float *SQ_RESTRICT in,
+                                  int8_t *SQ_RESTRICT out, int n,
+                                  float scale, int zp)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        float t = roundf(in[i] / scale) + (float)zp;
+        if (t != t) {
+            t = (float)zp;
+        }
+        t = (t < -128.0f) ? -128.0f : t;
+        t = (t > 127.0f) ? 127.0f : t;
+        out[i] = (int8_t)t;
+    }
+}
+
+/* sq_dequantize_s8_f32: out[i] = scale * (float)(in[i] - zp). */
+SQ_INLINE void sq_dequantize_s8_f32(const int8_t *SQ_RESTRICT in,
+                                    float *SQ_RESTRICT out, int n,
+                                    float scale, int zp)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        out[i] = scale * (float)(in[i] - zp);
     }
 }
 

@@ -3,8 +3,9 @@
  *
  * The firmware counterpart of Templates/sq_host_main.c. Through semihosting
  * (host files relative to QEMU's current directory) it reads input.bin
- * (exactly SQ_INPUT_COUNT little-endian floats), runs the model once while
- * counting instructions, writes output.bin (SQ_OUTPUT_COUNT floats) and
+ * (exactly SQ_INPUT_COUNT little-endian values: floats, or int8 codes with
+ * -DSQ_ELEM_T=int8_t), runs the model once while
+ * counting instructions, writes output.bin (SQ_OUTPUT_COUNT values) and
  * prints, one per line on the semihosting console:
  *   SQ_LAYER <name> <instructions>     per step, only with -DSQ_PROFILE
  *   SQ_INSTRUCTIONS <n>                the whole SQ_RUN call
@@ -21,7 +22,7 @@
  *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
  * and optionally -DSQ_PROFILE, -DSQ_TRACE (also for the model sources):
  * with SQ_TRACE every step's output is appended to trace.bin as uint32
- * name length, name bytes, uint32 count, count floats.
+ * name length, name bytes, uint32 count, count values.
  * -DSQ_FAULT_TEST=1 (bad load) or =2 (branch to an ARM-state address)
  * faults on purpose before the model runs, to test the fault path.
  */
@@ -34,6 +35,12 @@
 
 #include SQ_MODEL_HEADER
 
+/* The element type of the model's input, output and traced values: float,
+ * or int8_t for int8 models (-DSQ_ELEM_T=int8_t). */
+#ifndef SQ_ELEM_T
+#define SQ_ELEM_T float
+#endif
+
 #define SQ_EXIT_OK 0
 #define SQ_EXIT_IO 2
 #define SQ_EXIT_FAULT 3
@@ -42,8 +49,8 @@
 /* The caller's images, not the model's RAM: in their own section so a
  * board can keep them out of the model's memory (mps3-an547 puts them in
  * ISRAM, a stand-in for a camera frame buffer; elsewhere they are .bss). */
-static float sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
-static float sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static SQ_ELEM_T sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 
 static void sq_print_line(const char *a, const char *b)
 {
@@ -71,9 +78,9 @@ static int sq_done(int status)
 #ifdef SQ_TRACE
 static int32_t sq_trace_handle = -1;
 
-void sq_trace(const char *name, const float *data, int count);
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
 
-void sq_trace(const char *name, const float *data, int count)
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
 {
     uint32_t length = 0;
     uint32_t n = (uint32_t)count;
@@ -87,13 +94,13 @@ void sq_trace(const char *name, const float *data, int count)
     (void)sq_sh_write(sq_trace_handle, &length, 4u);
     (void)sq_sh_write(sq_trace_handle, name, length);
     (void)sq_sh_write(sq_trace_handle, &n, 4u);
-    (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(float));
+    (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(SQ_ELEM_T));
 }
 
-void sq_trace_row(const char *name, int row, const float *data, int count);
+void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count);
 
 /* One row of a streamed value, recorded under the name "<name>@<row>". */
-void sq_trace_row(const char *name, int row, const float *data, int count)
+void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 {
     char label[128];
     char digits[12];
@@ -167,7 +174,7 @@ void sq_profile(const char *name)
 static int sq_read_input(void)
 {
     const char *path = "input.bin";
-    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(float);
+    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
     unsigned char extra;
     uint32_t missing;
     uint32_t beyond;
@@ -185,7 +192,7 @@ static int sq_read_input(void)
         char *p = sq_fmt_str(text, end, path);
         p = sq_fmt_str(p, end, " must hold exactly ");
         p = sq_fmt_u64(p, end, (uint64_t)SQ_INPUT_COUNT);
-        (void)sq_fmt_str(p, end, " floats");
+        (void)sq_fmt_str(p, end, " values");
         sq_print_line("harness: ", text);
         return -1;
     }
@@ -195,7 +202,7 @@ static int sq_read_input(void)
 static int sq_write_output(void)
 {
     const char *path = "output.bin";
-    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(float);
+    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
     uint32_t missing;
     int32_t h = sq_sh_open(path, SQ_OPEN_WRITE_BINARY);
     if (h < 0) {

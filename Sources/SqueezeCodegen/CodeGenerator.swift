@@ -8,7 +8,8 @@ public enum CodeGenerator {
         guard CIdentifier.isValidPrefix(options.prefix) else {
             throw .usage("--prefix '\(options.prefix)' is not a C identifier (letters, digits, '_'; starts with a letter; at most 40)")
         }
-        let fused = try PassPipeline().run(graph)
+        // A quantised graph was fused before calibration (its quantisation points name fused nodes).
+        let fused = graph.quantization == nil ? try PassPipeline().run(graph) : graph
         try checkSupported(fused)
         let memory = try PlannedMemory(fused: fused, kind: options.schedule, planner: options.planner)
         let (ordered, schedule, stream, plan, allowances) = (memory.graph, memory.layer, memory.stream, memory.plan, memory.allowances)
@@ -23,7 +24,7 @@ public enum CodeGenerator {
         }
     }
 
-    /// fp32, one NHWC image input, one output.
+    /// fp32 (or int8 from `SqueezeQuant.Quantizer`), one NHWC image input, one output.
     static func checkSupported(_ graph: Graph) throws(Diagnostic) {
         guard graph.inputs.count == 1, graph.outputs.count == 1 else {
             throw .unsupported("generate needs exactly one input and one output (got \(graph.inputs.count) and \(graph.outputs.count))")
@@ -31,11 +32,14 @@ public enum CodeGenerator {
         guard graph.inputs[0].type.shape.isActivation4D, graph.inputs[0].type.shape.n == 1 else {
             throw .unsupported("the input must be one NHWC image, got \(graph.inputs[0].type.shape)")
         }
-        for (value, type) in graph.valueTypes where type.elementType != .float32 {
-            throw .unsupported("value '\(value)' is \(type.elementType.rawValue); generate supports float32 only so far")
+        let activation: ElementType = graph.quantization == nil ? .float32 : .int8
+        for (value, type) in graph.valueTypes.sorted(by: { $0.key < $1.key }) where type.elementType != activation {
+            throw .unsupported("value '\(value)' is \(type.elementType.rawValue); expected \(activation.rawValue) throughout")
         }
-        for (name, constant) in graph.constants where constant.storage.elementType != .float32 {
-            throw .unsupported("constant '\(name)' is \(constant.storage.elementType.rawValue); generate supports float32 only so far")
+        if graph.quantization == nil {
+            for (name, constant) in graph.constants.sorted(by: { $0.key < $1.key }) where constant.storage.elementType != .float32 {
+                throw .unsupported("constant '\(name)' is \(constant.storage.elementType.rawValue) in an fp32 graph; use --precision int8 to quantise")
+            }
         }
     }
 }

@@ -27,6 +27,17 @@ struct ModelEmitter {
     }
 
     var prefix: String { options.prefix }
+    var calls: KernelCalls { KernelCalls(graph: graph) }
+    var element: String { calls.element }
+
+    /// Names of the int8 kernels' arena scratch buffers (none for fp32).
+    static func int8Scratch(_ graph: Graph) throws(CodegenError) -> [String] {
+        do {
+            return try Int8Scratch.buffers(for: graph).map(\.name)
+        } catch {
+            throw CodegenError(error.message)
+        }
+    }
     var upper: String { prefix.uppercased() }
 
     mutating func emit() throws(CodegenError) -> [GeneratedFile] {
@@ -40,7 +51,10 @@ struct ModelEmitter {
             GeneratedFile(name: "\(prefix)_weights.c", contents: try weightsSource(weights)),
             GeneratedFile(name: "\(prefix)_arena.c", contents: arenaSource()),
         ]
-        for name in ["sq_common.h", "sq_kernels_f32.h"] {
+        if calls.isInt8 {
+            files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
+        }
+        for name in ["sq_common.h", calls.kernelsHeader] {
             guard let text = Templates.file(name) else { throw CodegenError("template \(name) is missing") }
             files.append(GeneratedFile(name: name, contents: text))
         }
@@ -86,13 +100,14 @@ struct ModelEmitter {
     }
 
     func arenaPointer(_ offset: Int) -> String {
-        offset == 0 ? "a" : "a + \(offset / 4)"
+        offset == 0 ? "a" : "a + \(offset / (calls.isInt8 ? 1 : 4))"
     }
 
     // MARK: - <prefix>.h
 
     func header() throws(CodegenError) -> String {
-        guard let template = Templates.file("sq_model.h.in") else { throw CodegenError("template sq_model.h.in is missing") }
+        let templateName = calls.isInt8 ? "sq_model_s8.h.in" : "sq_model.h.in"
+        guard let template = Templates.file(templateName) else { throw CodegenError("template \(templateName) is missing") }
         let input = graph.inputs[0].type.shape
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
@@ -115,19 +130,33 @@ struct ModelEmitter {
         banner.comment(lines)
         var defines = CPrinter()
         let macs = CostModel.totalMACs(graph)
+        let unit = calls.isInt8 ? "int8 codes" : "floats"
         defines.lines([
             "#define \(upper)_INPUT_H \(input.h)",
             "#define \(upper)_INPUT_W \(input.w)",
             "#define \(upper)_INPUT_C \(input.c)",
-            "#define \(upper)_INPUT_COUNT \(input.elementCount) /* floats, NHWC */",
-            "#define \(upper)_OUTPUT_COUNT \(output.elementCount) /* floats */",
+            "#define \(upper)_INPUT_COUNT \(input.elementCount) /* \(unit), NHWC */",
+            "#define \(upper)_OUTPUT_COUNT \(output.elementCount) /* \(unit) */",
             "#define \(upper)_ARENA_BYTES \(plan.arenaBytes)",
             "#define \(upper)_ARENA_ALIGN \(ExecutionSchedule.alignment)",
             "#define \(upper)_WEIGHT_BYTES \(weightBytes)",
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
             "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
+            "#define \(upper)_PRECISION \"\(calls.isInt8 ? "int8" : "fp32")\"",
         ])
+        if let q = graph.quantization {
+            let inQ = try params(q, graph.inputs[0].name)
+            let outQ = try params(q, graph.outputs[0])
+            defines.comment(["int8: real = scale * (code - zero_point). The input is quantised with the",
+                             "input parameters; output codes dequantise with the output parameters."])
+            defines.lines([
+                "#define \(upper)_INPUT_SCALE \(try floatLiteral(inQ.scale))",
+                "#define \(upper)_INPUT_ZERO_POINT \(inQ.zeroPoint)",
+                "#define \(upper)_OUTPUT_SCALE \(try floatLiteral(outQ.scale))",
+                "#define \(upper)_OUTPUT_ZERO_POINT \(outQ.zeroPoint)",
+            ])
+        }
         return try TemplateRenderer.render(template, name: "sq_model.h.in", values: [
             "BANNER": String(banner.text.dropLast()),
             "GUARD": "\(upper)_H",
@@ -135,6 +164,16 @@ struct ModelEmitter {
             "PREFIX": prefix,
             "PREFIX_UPPER": upper,
         ])
+    }
+
+    func params(_ q: Quantization, _ value: String) throws(CodegenError) -> QuantParams {
+        guard let p = q.values[value] else { throw CodegenError("value '\(value)' has no quantisation parameters") }
+        return p
+    }
+
+    func floatLiteral(_ x: Float) throws(CodegenError) -> String {
+        guard let literal = FloatLiteral.c(x) else { throw CodegenError("\(x) is not finite") }
+        return literal
     }
 
     func opSummary(_ node: Node) -> String {
@@ -169,12 +208,12 @@ struct ModelEmitter {
         p.line()
         p.line("#include \"\(prefix).h\"")
         p.line("#include \"\(prefix)_data.h\"")
-        p.line("#include \"sq_kernels_f32.h\"")
+        p.line("#include \"\(calls.kernelsHeader)\"")
         p.line()
         p.line("#ifdef SQ_TRACE")
         p.comment(["Debug builds (-DSQ_TRACE) report every step's output (streamed values: every row) to hooks the harness defines."])
-        p.line("void sq_trace(const char *name, const float *data, int count);")
-        p.line("void sq_trace_row(const char *name, int row, const float *data, int count);")
+        p.line("void sq_trace(const char *name, const \(element) *data, int count);")
+        p.line("void sq_trace_row(const char *name, int row, const \(element) *data, int count);")
         p.line("#endif")
         p.line("#ifdef SQ_PROFILE")
         p.comment(["Profiling builds (-DSQ_PROFILE) call a hook after every step (per-layer timing)."])
@@ -186,6 +225,7 @@ struct ModelEmitter {
         for step in schedule.steps {
             for buffer in step.scratch { scratchPointers[buffer.name] = arenaPointer(plan.offsets[buffer.name] ?? 0) }
         }
+        for buffer in try Self.int8Scratch(graph) { scratchPointers[buffer] = arenaPointer(plan.offsets[buffer] ?? 0) }
         var stepEmitter = StepEmitter(graph: graph, locate: pointer, weights: weights)
         var calls: [(ScheduledStep, StepEmitter.Emitted)] = []
         var streamEmitter: StreamEmitter?
@@ -226,14 +266,35 @@ struct ModelEmitter {
             lines.append("scratch \(buffer.name) \(buffer.bytes) bytes arena[\(offset), \(offset + buffer.bytes))")
         }
         lines.append("MACs \(CostModel.macs(of: node, in: graph))")
+        lines += Self.quantizationLines(node, graph)
+        return lines
+    }
+
+    /// int8: the node's parameters (real = scale * (code - zp)) and per
+    /// convolution its requantisation shifts.
+    static func quantizationLines(_ node: Node, _ graph: Graph) -> [String] {
+        guard let q = graph.quantization else { return [] }
+        func describe(_ value: String) -> String {
+            q.values[value].map { "scale \($0.scale) zp \($0.zeroPoint)" } ?? "?"
+        }
+        var lines = ["int8 input \(describe(node.inputs[0])) -> output \(describe(node.output))"]
+        for parameter in node.parameters {
+            guard let c = q.convolutions[parameter] else { continue }
+            lines.append("int8 \(parameter): in zp \(c.input.zeroPoint), out scale \(c.output.scale) zp \(c.output.zeroPoint), "
+                         + "clamp [\(c.activationMin), \(c.activationMax)], shifts \(c.shifts.min() ?? 0)..\(c.shifts.max() ?? 0)")
+        }
+        if let a = q.averages[node.name] {
+            lines.append("int8 global average over \(a.count) pixels requantised to scale \(a.output.scale) zp \(a.output.zeroPoint)")
+        }
         return lines
     }
 
     func emitRunFunctions(_ calls: [(ScheduledStep, StepEmitter.Emitted)], stream: StreamEmitter?, _ p: inout CPrinter) throws(CodegenError) {
         var streamPart = CPrinter()
         try stream?.emitRun(&streamPart)
-        p.scope("int \(prefix)_run_with_arena(const float *input, float *output, void *arena)") { p in
-            p.line("float *const a = (float *)arena;")
+        let element = self.element
+        p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+            p.line("\(element) *const a = (\(element) *)arena;")
             p.scope("if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
             if stream != nil {
@@ -254,7 +315,7 @@ struct ModelEmitter {
             p.line("return 0;")
         }
         p.line()
-        p.scope("int \(prefix)_run(const float *input, float *output)") { p in
+        p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
         }
     }
@@ -274,7 +335,8 @@ struct ModelEmitter {
 
     // MARK: - data header, weights, arena
 
-    var arenaFloats: Int { max(plan.arenaBytes / 4, 1) }
+    /// Elements of the arena array (floats, or bytes for int8).
+    var arenaElements: Int { max(plan.arenaBytes / (calls.isInt8 ? 1 : 4), 1) }
 
     func dataHeader(_ weights: WeightTable) -> String {
         var p = CPrinter()
@@ -283,10 +345,10 @@ struct ModelEmitter {
         p.line("#define \(upper)_DATA_H")
         p.line()
         for array in weights.arrays {
-            p.line("extern const float \(array.cName)[\(array.values.count)];")
+            p.line("extern const \(array.values.cType) \(array.cName)[\(array.values.count)];")
         }
         p.line()
-        p.line("extern float \(prefix)_arena[\(arenaFloats)];")
+        p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
         p.line()
         p.line("#endif /* \(upper)_DATA_H */")
         return p.text
@@ -295,8 +357,15 @@ struct ModelEmitter {
     func weightsSource(_ weights: WeightTable) throws(CodegenError) -> String {
         var p = CPrinter()
         var lines = banner("\(prefix)_weights.c", "const weights (flash)")
-        lines += ["", "Convolution weights are packed [ceil(cout/4)][kh][kw][cin][4] (4 output channels",
-                  "innermost, tail block zero-padded); biases are [cout]. Total \(weights.totalBytes) bytes."]
+        if calls.isInt8 {
+            lines += ["", "int8 convolution weights (symmetric per output channel) are packed in pairs of",
+                      "output channels and groups of 4 taps (Int8WeightPacker; see sq_kernels_s8.h);",
+                      "b_: int32 biases corrected for the input zero point, m_/s_: requantisation",
+                      "multipliers and shifts per output channel. Total \(weights.totalBytes) bytes."]
+        } else {
+            lines += ["", "Convolution weights are packed [ceil(cout/4)][kh][kw][cin][4] (4 output channels",
+                      "innermost, tail block zero-padded); biases are [cout]. Total \(weights.totalBytes) bytes."]
+        }
         p.comment(lines)
         p.line()
         p.line("#include \"sq_common.h\"")
@@ -304,11 +373,45 @@ struct ModelEmitter {
         var text = p.text
         for array in weights.arrays {
             text += "\n/* \(CPrinter.safe(array.source)) */\n"
-            text += "const float \(array.cName)[\(array.values.count)] SQ_ALIGN(16) = {\n"
-            try FloatLiteral.appendArrayBody(array.values, to: &text)
+            text += "const \(array.values.cType) \(array.cName)[\(array.values.count)] SQ_ALIGN(16) = {\n"
+            switch array.values {
+            case .float32(let values): try FloatLiteral.appendArrayBody(values, to: &text)
+            case .int8(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 16, to: &text)
+            case .int32(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 8, to: &text)
+            }
             text += "};\n"
         }
         return text
+    }
+
+    /// int8 only: the convenience entry point that takes and returns floats.
+    func floatEntrySource() -> String {
+        var p = CPrinter()
+        p.comment(banner("\(prefix)_f32.c", "float convenience entry point of the int8 model") +
+                  ["", "Quantises the input into a static int8 copy (\(upper)_INPUT_COUNT bytes of RAM, only",
+                   "linked when this function is used), runs the int8 model and dequantises the output."])
+        p.line()
+        p.line("#include <stddef.h>")
+        p.line("#include <stdint.h>")
+        p.line()
+        p.line("#include \"\(prefix).h\"")
+        p.line("#include \"sq_kernels_s8.h\"")
+        p.line()
+        p.line("static int8_t \(prefix)_input_codes[\(upper)_INPUT_COUNT] SQ_ALIGN(16);")
+        p.line("static int8_t \(prefix)_output_codes[\(upper)_OUTPUT_COUNT] SQ_ALIGN(16);")
+        p.line()
+        p.scope("int \(prefix)_run_f32(const float *input, float *output)") { p in
+            p.line("int status;")
+            p.scope("if (input == NULL || output == NULL)") { p in p.line("return -1;") }
+            p.line("sq_quantize_f32_s8(input, \(prefix)_input_codes, \(upper)_INPUT_COUNT, \(upper)_INPUT_SCALE, \(upper)_INPUT_ZERO_POINT);")
+            p.line("status = \(prefix)_run(\(prefix)_input_codes, \(prefix)_output_codes);")
+            p.scope("if (status == 0)") { p in
+                p.line("sq_dequantize_s8_f32(\(prefix)_output_codes, output, \(upper)_OUTPUT_COUNT, \(upper)_OUTPUT_SCALE, "
+                       + "\(upper)_OUTPUT_ZERO_POINT);")
+            }
+            p.line("return status;")
+        }
+        return p.text
     }
 
     func arenaSource() -> String {
@@ -319,7 +422,7 @@ struct ModelEmitter {
         p.line("#include \"sq_common.h\"")
         p.line("#include \"\(prefix)_data.h\"")
         p.line()
-        p.line("float \(prefix)_arena[\(arenaFloats)] SQ_ALIGN(16);")
+        p.line("\(element) \(prefix)_arena[\(arenaElements)] SQ_ALIGN(16);")
         return p.text
     }
 }

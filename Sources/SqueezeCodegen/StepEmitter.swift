@@ -14,6 +14,7 @@ struct StepEmitter {
     let graph: Graph
     let locate: (String) -> String
     var weights: WeightTable
+    var calls: KernelCalls { KernelCalls(graph: graph) }
 
     /// nil when the step needs no code (a view such as flatten of a 1x1 map).
     /// `inPlace`: the output may overlap the input (an overlap allowance), so
@@ -24,22 +25,48 @@ struct StepEmitter {
         let node = step.node
         let outType = try type(node.output)
         let restrict = inPlace ? "" : "SQ_RESTRICT "
+        let element = calls.element
         var parameters: [(String, String)] = []
         for (i, input) in node.inputs.enumerated() {
-            parameters.append(("const float *" + restrict + (node.inputs.count == 1 ? "in" : "in\(i)"), locate(input)))
+            parameters.append(("const \(element) *" + restrict + (node.inputs.count == 1 ? "in" : "in\(i)"), locate(input)))
         }
-        parameters.append(("float *" + restrict + "out", locate(node.output)))
+        parameters.append(("\(element) *" + restrict + "out", locate(node.output)))
         for buffer in step.scratch {
             guard let pointer = scratch[buffer.name] else { throw CodegenError("scratch '\(buffer.name)' was not placed") }
-            parameters.append(("float *SQ_RESTRICT " + Self.scratchParameter(buffer.name), pointer))
+            parameters.append(("\(element) *SQ_RESTRICT " + Self.scratchParameter(buffer.name), pointer))
         }
         if case .flatten = node.op, try isView(node) { return nil }
+        if calls.isInt8 {
+            if Self.convolves(node) {
+                guard let pointer = scratch[Int8Scratch.im2colName] else { throw CodegenError("the im2col scratch was not placed") }
+                parameters.append(("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))"))
+            }
+            if Self.averagesGlobally(node) {
+                guard let pointer = scratch[Int8Scratch.gapName(node.name)] else { throw CodegenError("the sums of \(node.name) were not placed") }
+                parameters.append(("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))"))
+            }
+        }
 
         let signature = "static void \(function)(" + parameters.map(\.0).joined(separator: ", ") + ")"
         var body = CPrinter()
         try emitBody(node, outType.shape, &body)
         p.scope(signature) { p in p.raw(indent(body.text)) }
         return Emitted(function: function, parameters: parameters)
+    }
+
+    static func convolves(_ node: Node) -> Bool {
+        switch node.op {
+        case .conv2d, .fire: true
+        case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax: false
+        }
+    }
+
+    static func averagesGlobally(_ node: Node) -> Bool {
+        switch node.op {
+        case .conv2d(let a): a.pool == .globalAverage
+        case .globalAvgPool: true
+        case .fire, .relu, .maxPool, .avgPool, .concat, .add, .dropout, .flatten, .softmax: false
+        }
     }
 
     static func scratchParameter(_ bufferName: String) -> String {
@@ -68,43 +95,65 @@ struct StepEmitter {
         let input = try type(node.inputs[0]).shape
         switch node.op {
         case .conv2d(let a):
-            let w = try weights.convWeights(node.parameters[0], graph)
-            let b = a.hasBias ? try weights.bias(node.parameters[1], graph) : "NULL"
+            let x = try calls.arrays(&weights, weight: node.parameters[0], bias: a.hasBias ? node.parameters[1] : nil, graph)
+            let q = try calls.convQuant(node.parameters[0])
             let pre = try convShape(input, a)
             switch a.pool {
             case nil:
-                p.line(Self.convCall(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), w: w, b: b,
-                                rows: ("0", "\(out.h)")))
+                p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), arrays: x,
+                                  rows: ("0", "\(out.h)")))
             case .max(let pool):
                 let ring = Map(pointer: "prepool_rows", shape: pre, ring: min(pool.kernel.h, pre.h))
+                let calls = self.calls
                 let conv = RowPipeline.Stage(counter: "conv_row", height: pre.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-                    p.line(Self.convCall(a, source: Map(pointer: "in", shape: input), target: ring, w: w, b: b, rows: (row, "\(row) + 1")))
+                    p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: ring, arrays: x, rows: (row, "\(row) + 1")))
                 }
                 let poolStage = RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
                                                   padTop: pool.padding.top) { p, row in
-                    p.line(Self.maxPoolCall(pool, source: ring, target: Map(pointer: "out", shape: out), rows: (row, "\(row) + 1")))
+                    p.line(calls.maxPool(pool, source: ring, target: Map(pointer: "out", shape: out), rows: (row, "\(row) + 1")))
                 }
                 RowPipeline(stages: [conv, poolStage]).emit(&p)
             case .globalAverage:
                 guard a.kernel == .square(1), a.stride == .square(1), a.padding.isZero, a.activation == .relu else {
                     throw CodegenError("global average pool fuses only into a 1x1 convolution with ReLU")
                 }
-                zero("out", count: a.outChannels, &p)
-                p.line("sq_conv1x1_relu_gap_f32(in, \(input.w), \(input.c), \(input.h), \(input.c), out, \(a.outChannels), \(w), \(b), 0, \(input.h));")
-                p.line("sq_gap_finish_f32(out, \(a.outChannels), \(try scale(pre.h * pre.w)));")
+                let acc = calls.isInt8 ? "gap_acc" : "out"
+                zero(acc, count: a.outChannels, &p)
+                p.line(calls.convGlobalAverage(a, q, source: Map(pointer: "in", shape: input), acc: acc, arrays: x, rows: ("0", "\(input.h)")))
+                p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
             try emitFire(node, a, input, out, &p)
         case .maxPool(let a):
-            p.line(Self.maxPoolCall(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
+            p.line(calls.maxPool(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
+        case .globalAvgPool:
+            let acc = calls.isInt8 ? "gap_acc" : "out"
+            zero(acc, count: input.c, &p)
+            p.line(calls.gap(source: Map(pointer: "in", shape: input), acc: acc, rows: ("0", "\(input.h)")))
+            p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
+        case .relu:
+            p.line(copyCall(count: out.elementCount))
+            if let q = calls.quantization {
+                let zp = (q.values[node.inputs[0]]?.zeroPoint).map { "\($0)" } ?? "-128"
+                p.line("int i;")
+                p.scope("for (i = 0; i < \(out.elementCount); ++i)") { p in p.line("out[i] = (out[i] < \(zp)) ? (int8_t)(\(zp)) : out[i];") }
+            } else {
+                p.line("sq_relu_f32(out, \(out.elementCount));")
+            }
+        case .dropout:
+            p.line(copyCall(count: out.elementCount))
+        case .avgPool, .concat, .add, .flatten, .softmax:
+            guard !calls.isInt8 else { throw CodegenError("\(node.op.name) has no int8 kernel") }
+            try emitFloatOnly(node, input, out, &p)
+        }
+    }
+
+    private func emitFloatOnly(_ node: Node, _ input: TensorShape, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
+        switch node.op {
         case .avgPool(let a):
             p.line("sq_avgpool_f32(in, \(input.h), \(input.w), \(input.c), \(input.h), \(input.c), out, \(out.w), \(out.c), \(out.h), "
                    + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), "
                    + "\(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), 0, \(out.h));")
-        case .globalAvgPool:
-            zero("out", count: input.c, &p)
-            p.line("sq_gap_f32(in, \(input.w), \(input.c), \(input.h), \(input.c), out, 0, \(input.h));")
-            p.line("sq_gap_finish_f32(out, \(input.c), \(try scale(input.h * input.w)));")
         case .concat:
             var offset = 0
             for (i, name) in node.inputs.enumerated() {
@@ -115,11 +164,6 @@ struct StepEmitter {
             }
         case .add:
             p.line("sq_add_f32(in0, in1, out, \(out.elementCount));")
-        case .relu:
-            p.line(copyCall(count: out.elementCount))
-            p.line("sq_relu_f32(out, \(out.elementCount));")
-        case .dropout:
-            p.line(copyCall(count: out.elementCount))
         case .flatten:
             p.line("sq_flatten_nchw_f32(in, \(input.h), \(input.w), \(input.c), out);")
         case .softmax:
@@ -133,6 +177,8 @@ struct StepEmitter {
                     p.line("sq_softmax_f32(in + r * \(width), out + r * \(width), \(width));")
                 }
             }
+        case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout:
+            throw CodegenError("\(node.op.name) is not a float-only op")
         }
     }
 
@@ -142,12 +188,14 @@ struct StepEmitter {
     private mutating func emitFire(_ node: Node, _ a: FireAttributes, _ input: TensorShape, _ out: TensorShape,
                                    _ p: inout CPrinter) throws(CodegenError) {
         let ranges = a.parameterRanges
-        var names: [(String, String)] = []
+        var names: [ConvArrays] = []
+        var quant: [ConvQuantization?] = []
         for (conv, range) in zip(a.convolutions, ranges) {
-            let w = try weights.convWeights(node.parameters[range.lowerBound], graph)
-            let b = conv.hasBias ? try weights.bias(node.parameters[range.lowerBound + 1], graph) : "NULL"
-            names.append((w, b))
+            let weight = node.parameters[range.lowerBound]
+            names.append(try calls.arrays(&weights, weight: weight, bias: conv.hasBias ? node.parameters[range.lowerBound + 1] : nil, graph))
+            quant.append(try calls.convQuant(weight))
         }
+        let calls = self.calls
         let squeezed = try convShape(input, a.squeeze)
         let expanded = try convShape(squeezed, a.expand1x1)
         let concat = TensorShape.nhwc(1, expanded.h, expanded.w, a.outChannels)
@@ -163,22 +211,22 @@ struct StepEmitter {
         let offsets = a.channelOffsets
         let source = Map(pointer: "in", shape: input)
         let squeezeStage = RowPipeline.Stage(counter: "s_row", height: squeezed.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-            p.line(Self.convCall(a.squeeze, source: source, target: squeezeRing, w: names[0].0, b: names[0].1, rows: (row, "\(row) + 1")))
+            p.line(calls.conv(a.squeeze, quant[0], source: source, target: squeezeRing, arrays: names[0], rows: (row, "\(row) + 1")))
         }
         let e3 = a.expand3x3
         let expandStage = RowPipeline.Stage(counter: "e_row", height: expanded.h, kernel: e3.kernel.h, stride: e3.stride.h,
                                             padTop: e3.padding.top) { p, row in
-            p.line(Self.convCall(a.expand1x1, source: squeezeRing, target: expandTarget.slice(offsets.expand1x1),
-                            w: names[1].0, b: names[1].1, rows: (row, "\(row) + 1")))
-            p.line(Self.convCall(a.expand3x3, source: squeezeRing, target: expandTarget.slice(offsets.expand3x3),
-                            w: names[2].0, b: names[2].1, rows: (row, "\(row) + 1")))
+            p.line(calls.conv(a.expand1x1, quant[1], source: squeezeRing, target: expandTarget.slice(offsets.expand1x1),
+                              arrays: names[1], rows: (row, "\(row) + 1")))
+            p.line(calls.conv(a.expand3x3, quant[2], source: squeezeRing, target: expandTarget.slice(offsets.expand3x3),
+                              arrays: names[2], rows: (row, "\(row) + 1")))
         }
         var stages = [squeezeStage, expandStage]
         if let pool {
             let target = Map(pointer: "out", shape: out)
             stages.append(RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
                                             padTop: pool.padding.top) { p, row in
-                p.line(Self.maxPoolCall(pool, source: expandTarget, target: target, rows: (row, "\(row) + 1")))
+                p.line(calls.maxPool(pool, source: expandTarget, target: target, rows: (row, "\(row) + 1")))
             })
         }
         RowPipeline(stages: stages).emit(&p)
@@ -212,35 +260,13 @@ struct StepEmitter {
         }
     }
 
-    static func convCall(_ a: Conv2DAttributes, source s: Map, target t: Map, w: String, b: String, rows: (String, String)) -> String {
-        let relu = a.activation == .relu ? 1 : 0
-        if a.kernel == .square(1), a.stride == .square(1), a.padding.isZero {
-            return "sq_conv1x1_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(t.stride), \(t.ring), "
-                + "\(a.outChannels), \(w), \(b), \(relu), \(rows.0), \(rows.1));"
-        }
-        let outW = OutputSize.conv(input: s.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right) ?? 0
-        return "sq_conv_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(outW), \(t.stride), \(t.ring), "
-            + "\(a.outChannels), \(w), \(b), \(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), "
-            + "\(a.padding.top), \(a.padding.left), \(relu), \(rows.0), \(rows.1));"
-    }
-
-    static func maxPoolCall(_ a: PoolAttributes, source s: Map, target t: Map, rows: (String, String)) -> String {
-        "sq_maxpool_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(t.w), \(t.stride), \(t.ring), "
-            + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), \(rows.0), \(rows.1));"
-    }
-
     private func copyCall(count: Int) -> String {
-        "sq_copy_channels_f32(in, \(count), 1, 1, 1, out, 1, 1, 0, 1);"
+        "sq_copy_channels_\(calls.suffix)(in, \(count), 1, 1, 1, out, 1, 1, 0, 1);"
     }
 
     private func zero(_ pointer: String, count: Int, _ p: inout CPrinter) {
         p.line("int i;")
-        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = 0.0f;") }
-    }
-
-    private func scale(_ pixels: Int) throws(CodegenError) -> String {
-        guard let literal = FloatLiteral.c(1 / Float(pixels)) else { throw CodegenError("bad pooling scale") }
-        return literal
+        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = \(calls.isInt8 ? "0" : "0.0f");") }
     }
 
     private func convShape(_ input: TensorShape, _ a: Conv2DAttributes) throws(CodegenError) -> TensorShape {

@@ -14,6 +14,18 @@ struct StreamEmitter {
 
     typealias Map = StepEmitter.Map
 
+    var calls: KernelCalls {
+        var calls = KernelCalls(graph: graph)
+        calls.im2col = "s->im2col"
+        return calls
+    }
+
+    /// int8: the int32 sums of an accumulating stage, in the arena.
+    func gapAccumulator(_ stage: StreamStage) -> String {
+        let offset = plan.offsets[Int8Scratch.gapName(stage.node.name)] ?? 0
+        return "(int32_t *)(void *)(\(pointer(offset)))"
+    }
+
     var stageIndex: [String: Int] {
         Dictionary(uniqueKeysWithValues: stream.stages.enumerated().map { ($1.output, $0) })
     }
@@ -35,9 +47,9 @@ struct StreamEmitter {
         return (buffer, plan.offsets[buffer] ?? 0)
     }
 
-    /// `s->a + floats` for a byte offset in the arena.
+    /// `s->a + elements` for a byte offset in the arena.
     func pointer(_ offset: Int) -> String {
-        offset == 0 ? "s->a" : "s->a + \(offset / 4)"
+        offset == 0 ? "s->a" : "s->a + \(offset / (calls.isInt8 ? 1 : 4))"
     }
 
     func map(_ value: String) -> Map {
@@ -65,9 +77,10 @@ struct StreamEmitter {
                    "and per stage the output rows completed and the rows computed",
                    "(pre-pool rows when a max pool is fused)."])
         p.scope("typedef struct", trailer: " sq_stream;") { p in
-            p.line("const float *in;")
-            p.line("float *out;")
-            p.line("float *a;")
+            p.line("const \(calls.element) *in;")
+            p.line("\(calls.element) *out;")
+            p.line("\(calls.element) *a;")
+            if calls.isInt8 { p.line("int16_t *im2col;") }
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
@@ -89,7 +102,7 @@ struct StreamEmitter {
             let offset = plan.offsets[buffer] ?? 0
             lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
         }
-        return lines
+        return lines + ModelEmitter.quantizationLines(stage.node, graph)
     }
 
     func kindSummary(_ stage: StreamStage) -> String {
@@ -113,18 +126,19 @@ struct StreamEmitter {
     private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(CodegenError) {
         let producers = stageIndex
         let outShape = stream.shapes[stage.output]!
-        var weightNames: [String] = []
-        var biasNames: [String] = []
-        for (i, parameter) in stage.parameters.enumerated() {
+        // Each convolution's weight (rank 4), then its bias if it has one.
+        var arrays: [ConvArrays] = []
+        var quant: [ConvQuantization?] = []
+        var i = 0
+        while i < stage.parameters.count {
+            let parameter = stage.parameters[i]
             guard let tensor = graph.constants[parameter] else { throw CodegenError("parameter '\(parameter)' is missing") }
-            if tensor.shape.rank == 4 {
-                weightNames.append(try weights.convWeights(parameter, graph))
-            } else if i > 0 {
-                biasNames.removeLast()
-                biasNames.append(try weights.bias(parameter, graph))
-                continue
-            }
-            biasNames.append("NULL")
+            guard tensor.shape.rank == 4 else { i += 1; continue }
+            let next = i + 1 < stage.parameters.count ? stage.parameters[i + 1] : nil
+            let bias = next.flatMap { graph.constants[$0]?.shape.rank == 1 ? $0 : nil }
+            arrays.append(try calls.arrays(&weights, weight: parameter, bias: bias, graph))
+            quant.append(try calls.convQuant(parameter))
+            i += bias == nil ? 1 : 2
         }
         // The row this stage computes writes here: the output ring, or the
         // one-row pre-pool scratch when a pool is fused.
@@ -139,20 +153,20 @@ struct StreamEmitter {
         let function = "ensure_\(index)"
         let profile = Self.cString(stage.node.name)
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
-        p.scope("static void \(function)(sq_stream *s, int need)") { p in
-            p.scope("while (s->done[\(index)] <= need)") { p in
+        try p.scope("static void \(function)(sq_stream *s, int need)") { (p: inout CPrinter) throws(CodegenError) in
+            try p.scope("while (s->done[\(index)] <= need)") { (p: inout CPrinter) throws(CodegenError) in
                 p.line("const int r = s->done[\(index)];")
                 if let pool = stage.pool {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
-                    p.scope("while (s->computed[\(index)] <= \(last))") { p in
+                    try p.scope("while (s->computed[\(index)] <= \(last))") { (p: inout CPrinter) throws(CodegenError) in
                         p.line("const int y = s->computed[\(index)];")
-                        emitCompute(stage, "y", target: target, weights: weightNames, biases: biasNames, producers: producers, &p)
+                        try emitCompute(stage, "y", target: target, arrays: arrays, quant: quant, producers: producers, &p)
                         emitFold(stage, pool, target: target, &p)
                         p.line("++s->computed[\(index)];")
                         profileLine(profile, &p)
                     }
                 } else {
-                    emitCompute(stage, "r", target: target, weights: weightNames, biases: biasNames, producers: producers, &p)
+                    try emitCompute(stage, "r", target: target, arrays: arrays, quant: quant, producers: producers, &p)
                     p.line("++s->computed[\(index)];")
                     profileLine(profile, &p)
                 }
@@ -174,54 +188,64 @@ struct StreamEmitter {
     }
 
     /// Pulls the input rows row `row` reads, then computes it into `target`.
-    private func emitCompute(_ stage: StreamStage, _ row: String, target: Map, weights: [String], biases: [String],
-                             producers: [String: Int], _ p: inout CPrinter) {
+    private func emitCompute(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
+                             producers: [String: Int], _ p: inout CPrinter) throws(CodegenError) {
         for input in stage.inputs {
             guard let source = producers[input.value] else { continue }
             let h = stream.shapes[input.value]!.h
             let last = stage.accumulates ? row : "SQ_MIN(\(row) * \(input.stride) + \(input.kernel - 1 - input.padTop), \(h - 1))"
             p.line("ensure_\(source)(s, \(last));")
         }
+        let calls = self.calls
         let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }
         func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
         switch stage.kind {
         case .conv(let a):
-            p.line(StepEmitter.convCall(a, source: sources[0], target: target, w: weights[0], b: biases[0], rows: rows))
+            p.line(calls.conv(a, quant[0], source: sources[0], target: target, arrays: arrays[0], rows: rows))
         case .fireExpand(let a):
             let offsets = a.channelOffsets
-            p.line(StepEmitter.convCall(a.expand1x1, source: sources[0], target: target.slice(offsets.expand1x1),
-                                        w: weights[0], b: biases[0], rows: rows))
-            p.line(StepEmitter.convCall(a.expand3x3, source: sources[0], target: target.slice(offsets.expand3x3),
-                                        w: weights[1], b: biases[1], rows: rows))
+            p.line(calls.conv(a.expand1x1, quant[0], source: sources[0], target: target.slice(offsets.expand1x1), arrays: arrays[0], rows: rows))
+            p.line(calls.conv(a.expand3x3, quant[1], source: sources[0], target: target.slice(offsets.expand3x3), arrays: arrays[1], rows: rows))
         case .maxPool(let a):
-            p.line(StepEmitter.maxPoolCall(a, source: sources[0], target: target, rows: rows))
+            p.line(calls.maxPool(a, source: sources[0], target: target, rows: rows))
+        case .convGlobalAverage(let a):
+            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
+            p.line(calls.convGlobalAverage(a, quant[0], source: sources[0], acc: acc, arrays: arrays[0], rows: rows))
+        case .globalAverage:
+            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
+            p.line(calls.gap(source: sources[0], acc: acc, rows: rows))
+        case .relu, .copy:
+            let s = sources[0]
+            p.line(calls.copyChannels(source: s, target: target.pointer, targetStride: target.stride, targetRing: target.ring, rows: rows))
+            guard case .relu = stage.kind else { break }
+            if let q = calls.quantization {
+                let zp = q.values[stage.inputs[0].value]?.zeroPoint ?? -128
+                p.scope("") { p in
+                    p.line("\(calls.element) *const o = \(rowPointer(target));")
+                    p.line("int i;")
+                    p.scope("for (i = 0; i < \(target.w * target.c); ++i)") { p in p.line("o[i] = (o[i] < \(zp)) ? (int8_t)(\(zp)) : o[i];") }
+                }
+            } else {
+                p.line("sq_relu_f32(\(rowPointer(target)), \(target.w * target.c));")
+            }
+        case .concat:
+            guard !calls.isInt8 else { throw CodegenError("a standalone concat has no int8 kernel") }
+            var offset = 0
+            for s in sources {
+                p.line(calls.copyChannels(source: s, target: target.slice(offset).pointer, targetStride: target.stride, targetRing: target.ring,
+                                          rows: rows))
+                offset += s.c
+            }
         case .avgPool(let a):
+            guard !calls.isInt8 else { throw CodegenError("average pooling has no int8 kernel") }
             let s = sources[0]
             p.line("sq_avgpool_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(target.w), "
                    + "\(target.stride), \(target.ring), \(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), "
                    + "\(a.padding.left), \(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), \(rows.0), \(rows.1));")
-        case .convGlobalAverage(let a):
-            let s = sources[0]
-            p.line("sq_conv1x1_relu_gap_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(a.outChannels), "
-                   + "\(weights[0]), \(biases[0]), \(rows.0), \(rows.1));")
-        case .globalAverage:
-            let s = sources[0]
-            p.line("sq_gap_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(rows.0), \(rows.1));")
         case .add:
+            guard !calls.isInt8 else { throw CodegenError("add has no int8 kernel") }
             p.line("sq_add_f32(\(rowPointer(sources[0])), \(rowPointer(sources[1])), \(rowPointer(target)), \(target.w * target.c));")
-        case .relu, .copy:
-            let s = sources[0]
-            p.line("sq_copy_channels_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(target.stride), "
-                   + "\(target.ring), \(rows.0), \(rows.1));")
-            if case .relu = stage.kind { p.line("sq_relu_f32(\(rowPointer(target)), \(target.w * target.c));") }
-        case .concat:
-            var offset = 0
-            for s in sources {
-                p.line("sq_copy_channels_f32(\(s.pointer), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.slice(offset).pointer), "
-                       + "\(target.stride), \(target.ring), \(rows.0), \(rows.1));")
-                offset += s.c
-            }
         }
     }
 
@@ -233,9 +257,8 @@ struct StreamEmitter {
             p.line("int q = y + \(pad - k + 1);")
             p.line("q = (q <= 0) ? 0 : (q + \(st - 1)) / \(st);")
             p.scope("for (; q <= SQ_MIN((y + \(pad)) / \(st), \(stage.rows - 1)); ++q)") { p in
-                p.line("sq_maxpool_fold_f32(\(target.pointer), \(target.w), \(target.stride), \(target.c), "
-                       + "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride), \(out.w), \(out.stride), "
-                       + "\(pool.kernel.w), \(pool.stride.w), \(pool.padding.left), y == SQ_MAX(q * \(st) - \(pad), 0));")
+                p.line(calls.maxPoolFold(pool, source: target, accRow: "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride)", target: out,
+                                         first: "y == SQ_MAX(q * \(st) - \(pad), 0)"))
             }
         }
     }
@@ -249,13 +272,17 @@ struct StreamEmitter {
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
+        if calls.isInt8 {
+            p.line("s->im2col = (int16_t *)(void *)(\(plan.offsets[Int8Scratch.im2colName].map { $0 == 0 ? "a" : "a + \($0)" } ?? "a"));")
+        }
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")
             p.line("s->computed[i] = 0;")
         }
         for stage in stream.stages where stage.accumulates {
             let c = stream.shapes[stage.output]!.c
-            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(base(stage.output)))[i] = 0.0f;") }
+            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
+            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(acc))[i] = \(calls.isInt8 ? "0" : "0.0f");") }
         }
         let consumed = Set(stream.stages.flatMap { $0.inputs.map(\.value) })
         for (index, stage) in stream.stages.enumerated() where !consumed.contains(stage.output) {
@@ -263,8 +290,9 @@ struct StreamEmitter {
         }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!
-            guard let scale = FloatLiteral.c(1 / Float(input.h * input.w)) else { throw CodegenError("bad scale") }
-            p.line("sq_gap_finish_f32(\(base(stage.output)), \(stream.shapes[stage.output]!.c), \(scale));")
+            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
+            p.line(try calls.gapFinish(acc: acc, out: base(stage.output), channels: stream.shapes[stage.output]!.c, pixels: input.h * input.w,
+                                       node: stage.node.name))
             p.line("#ifdef SQ_TRACE")
             p.line("sq_trace(\"\(Self.cString(stage.output))\", \(base(stage.output)), \(stream.shapes[stage.output]!.elementCount));")
             p.line("#endif")

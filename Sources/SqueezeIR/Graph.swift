@@ -19,8 +19,13 @@ public struct Graph: Sendable, Hashable {
     public var constants: [String: Tensor]
     /// Filled by `ShapeInference`; empty before.
     public var valueTypes: [String: TensorType]
+    /// Set on int8 graphs (`SqueezeQuant.Quantizer`): activations are int8
+    /// codes, weights int8, biases int32; nil for fp32 graphs.
+    public var quantization: Quantization?
 
-    public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:]) {
+    public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
+                quantization: Quantization? = nil) {
+        self.quantization = quantization
         self.name = name
         self.inputs = inputs
         self.outputs = outputs

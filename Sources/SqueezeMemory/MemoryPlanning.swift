@@ -19,7 +19,13 @@ public struct PlannedMemory: Sendable {
         self.kind = kind
         layer = try ExecutionSchedule(graph: graph)
         stream = kind == .stream ? try StreamSchedule(graph: graph) : nil
-        buffers = stream?.buffers ?? layer.buffers
+        var buffers = stream?.buffers ?? layer.buffers
+        // int8 kernel scratch (im2col, global-average sums): live throughout.
+        let last = buffers.map(\.lastUse).max() ?? 0
+        for extra in try Int8Scratch.buffers(for: graph) {
+            buffers.append(BufferLifetime(name: extra.name, bytes: ExecutionSchedule.rounded(extra.bytes), firstUse: 0, lastUse: last))
+        }
+        self.buffers = buffers
         allowances = kind == .layer ? try InPlaceRules.allowances(layer) : []
         plan = planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)

@@ -5,6 +5,15 @@ import SqueezeIR
 /// memory the inputs interleave pixel by pixel.
 public enum ConcatKernel {
     public static func apply(_ inputs: [[Float]], shapes: [TensorShape]) -> [Float] {
+        generic(inputs, shapes: shapes, zero: 0)
+    }
+
+    /// int8 codes (the int8 reference).
+    public static func apply(codes inputs: [[Int8]], shapes: [TensorShape]) -> [Int8] {
+        generic(inputs, shapes: shapes, zero: 0)
+    }
+
+    static func generic<Element>(_ inputs: [[Element]], shapes: [TensorShape], zero: Element) -> [Element] {
         precondition(!inputs.isEmpty && inputs.count == shapes.count, "concat: \(inputs.count) inputs, \(shapes.count) shapes")
         let first = shapes[0]
         for (input, s) in zip(inputs, shapes) {
@@ -13,7 +22,7 @@ public enum ConcatKernel {
         }
         let pixels = first.n * first.h * first.w
         let totalC = shapes.reduce(0) { $0 + $1.c }
-        var result = [Float](repeating: 0, count: pixels * totalC)
+        var result = [Element](repeating: zero, count: pixels * totalC)
         for p in 0..<pixels {
             var offset = p * totalC
             for (input, s) in zip(inputs, shapes) {

@@ -29,22 +29,34 @@ enum FusedKernels {
         }
     }
 
-    /// conv -> activation -> pool.
-    static func conv(_ x: [Float], shape: TensorShape, kernel: Conv2DKernel, _ a: Conv2DAttributes) -> [Float] {
+    /// Receives the internal values of fused ops: `(point, values)` with the
+    /// point names of `Quantization` (`<node>.squeeze`, `<node>.conv`).
+    typealias Observer = (String, [Float]) -> Void
+
+    /// conv -> activation -> pool. With a fused pool, the pre-pool map is
+    /// reported as `<node>.conv`.
+    static func conv(_ x: [Float], shape: TensorShape, kernel: Conv2DKernel, _ a: Conv2DAttributes,
+                     node: String = "", observe: Observer? = nil) -> [Float] {
         let y = activation(kernel.apply(x, shape: shape), a.activation)
+        if a.pool != nil { observe?(Quantization.convPoint(node), y) }
         return pool(y, shape: kernel.outputShape(for: shape)!, a.pool)
     }
 
     /// The three convolutions of a Fire module, kernels in parameter order.
-    static func fire(_ x: [Float], shape: TensorShape, kernels: [Conv2DKernel], _ a: FireAttributes) -> [Float] {
+    /// Reports the squeeze output as `<node>.squeeze` and, with a fused pool,
+    /// the pre-pool concat as `<node>.conv`.
+    static func fire(_ x: [Float], shape: TensorShape, kernels: [Conv2DKernel], _ a: FireAttributes,
+                     node: String = "", observe: Observer? = nil) -> [Float] {
         let squeezeShape = kernels[0].outputShape(for: shape)!
         let squeezed = activation(kernels[0].apply(x, shape: shape), a.squeeze.activation)
+        observe?(Quantization.squeezePoint(node), squeezed)
         let e1 = activation(kernels[1].apply(squeezed, shape: squeezeShape), a.expand1x1.activation)
         let e3 = activation(kernels[2].apply(squeezed, shape: squeezeShape), a.expand3x3.activation)
         let e1Shape = kernels[1].outputShape(for: squeezeShape)!
         let e3Shape = kernels[2].outputShape(for: squeezeShape)!
         let parts = a.expand1x1First ? ([e1, e3], [e1Shape, e3Shape]) : ([e3, e1], [e3Shape, e1Shape])
         let concat = ConcatKernel.apply(parts.0, shapes: parts.1)
+        if a.pool != nil { observe?(Quantization.convPoint(node), concat) }
         return pool(concat, shape: .nhwc(shape.n, e1Shape.h, e1Shape.w, a.outChannels), a.pool)
     }
 

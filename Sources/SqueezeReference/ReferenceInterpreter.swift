@@ -138,6 +138,18 @@ public struct ReferenceInterpreter: Sendable {
         try execute(inputs, keepAll: true)
     }
 
+    /// Runs a graph with one input and reports every value as it is
+    /// computed: the graph input, every node output and the internal values
+    /// of fused ops (`Quantization.squeezePoint`, `Quantization.convPoint`).
+    /// Calibration uses this. Returns the graph output.
+    public func runObserving(_ input: [Float], observe: @escaping (String, [Float]) -> Void) throws(Diagnostic) -> [Float] {
+        let (inputName, outputName) = try singleInputAndOutput()
+        observe(inputName, input)
+        let values = try execute([inputName: input], keepAll: false, observe: observe)
+        guard let output = values[outputName] else { throw .internal("graph output '\(outputName)' was not computed") }
+        return output
+    }
+
     private func singleInputAndOutput() throws(Diagnostic) -> (String, String) {
         guard graph.inputs.count == 1, graph.outputs.count == 1 else {
             throw .unsupported("graph '\(graph.name)' has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs; use run(inputs:) for graphs that do not have exactly one of each")
@@ -145,7 +157,8 @@ public struct ReferenceInterpreter: Sendable {
         return (graph.inputs[0].name, graph.outputs[0])
     }
 
-    private func execute(_ inputs: [String: [Float]], keepAll: Bool) throws(Diagnostic) -> [String: [Float]] {
+    private func execute(_ inputs: [String: [Float]], keepAll: Bool,
+                         observe: FusedKernels.Observer? = nil) throws(Diagnostic) -> [String: [Float]] {
         var values: [String: [Float]] = [:]
         for info in graph.inputs {
             guard let data = inputs[info.name] else {
@@ -177,12 +190,12 @@ public struct ReferenceInterpreter: Sendable {
                 guard let kernel = convKernels[index]?.first else {
                     throw .internal("convolution was not prepared", node: node.name)
                 }
-                y = FusedKernels.conv(x[0], shape: shapes[0], kernel: kernel, a)
+                y = FusedKernels.conv(x[0], shape: shapes[0], kernel: kernel, a, node: node.name, observe: observe)
             case .fire(let a):
                 guard let kernels = convKernels[index], kernels.count == 3 else {
                     throw .internal("fire module was not prepared", node: node.name)
                 }
-                y = FusedKernels.fire(x[0], shape: shapes[0], kernels: kernels, a)
+                y = FusedKernels.fire(x[0], shape: shapes[0], kernels: kernels, a, node: node.name, observe: observe)
             case .relu:
                 y = ElementwiseKernels.relu(x[0])
             case .maxPool(let a):
@@ -206,6 +219,7 @@ public struct ReferenceInterpreter: Sendable {
                 throw .internal("kernel produced \(y.count) values for shape \(outputShapes[index])", node: node.name)
             }
             values[node.output] = y
+            observe?(node.output, y)
             if !keepAll {
                 for name in lastUses[index] { values[name] = nil }
             }

@@ -15,21 +15,36 @@ public struct Board: Sendable, Hashable {
     }
 
     public var name: String
+    /// Folder of Firmware/ with its linker script and sq_board.h.
+    public var firmwareFolder: String
+    /// Extra linker flags (layout variants of one board).
+    public var linkFlags: [String] = []
     public var qemuMachine: String
     public var cpuFlags: [String]
     public var regions: [Region]
     /// Stack the linker script reserves (bytes).
     public var stackBytes: Int
 
+    public init(name: String, firmwareFolder: String, linkFlags: [String] = [], qemuMachine: String, cpuFlags: [String],
+                regions: [Region], stackBytes: Int) {
+        self.name = name
+        self.firmwareFolder = firmwareFolder
+        self.linkFlags = linkFlags
+        self.qemuMachine = qemuMachine
+        self.cpuFlags = cpuFlags
+        self.regions = regions
+        self.stackBytes = stackBytes
+    }
+
     public static let an386 = Board(
-        name: "mps2-an386", qemuMachine: "mps2-an386",
+        name: "mps2-an386", firmwareFolder: "mps2-an386", qemuMachine: "mps2-an386",
         cpuFlags: ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
                   Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .harness])],
         stackBytes: 64 << 10)
 
     public static let an500 = Board(
-        name: "mps2-an500", qemuMachine: "mps2-an500",
+        name: "mps2-an500", firmwareFolder: "mps2-an500", qemuMachine: "mps2-an500",
         cpuFlags: ["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
                   Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .harness])],
@@ -37,14 +52,25 @@ public struct Board: Sendable, Hashable {
 
     /// The MCU-like layout: weights in QSPI "flash", DTCM the only RAM.
     public static let an547 = Board(
-        name: "mps3-an547", qemuMachine: "mps3-an547",
+        name: "mps3-an547", firmwareFolder: "mps3-an547", qemuMachine: "mps3-an547",
         cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
         regions: [Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
                   Region(name: "DTCM", bytes: 512 << 10, holds: [.arena, .stack]),
                   Region(name: "ISRAM", bytes: 4 << 20, holds: [.harness])],
         stackBytes: 16 << 10)
 
-    public static let all: [Board] = [.an386, .an500, .an547]
+    /// mps3-an547 with a DTCM budget of 128 KiB for .data, arena, .bss and
+    /// stack together (a small MCU's RAM): the same files, a linker-enforced limit.
+    public static let an547dtcm128 = Board(
+        name: "mps3-an547-dtcm128", firmwareFolder: "mps3-an547", linkFlags: ["-Wl,--defsym=sq_dtcm_budget=0x20000"],
+        qemuMachine: "mps3-an547",
+        cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
+        regions: [Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
+                  Region(name: "DTCM (128 KiB budget)", bytes: 128 << 10, holds: [.arena, .stack]),
+                  Region(name: "ISRAM", bytes: 4 << 20, holds: [.harness])],
+        stackBytes: 16 << 10)
+
+    public static let all: [Board] = [.an386, .an500, .an547, .an547dtcm128]
 
     public static func named(_ name: String) -> Board? {
         all.first { $0.name == name }

@@ -7,19 +7,24 @@ public struct ErrorStats: Sendable, Codable, Equatable {
     public var relativeError: Double
     /// Values that are NaN or infinite in one and not the other.
     public var nonFinite: Int
+    /// Values that differ at all (for int8 outputs: differing bytes).
+    public var differing: Int
 
     enum CodingKeys: String, CodingKey {
         case range
         case maxAbsError = "max_abs_error"
         case relativeError = "relative_error"
         case nonFinite = "non_finite"
+        case differing
     }
 
     public init(actual: [Float], expected: [Float]) {
         precondition(actual.count == expected.count, "compared arrays differ in size")
         var maxAbs = 0.0
         var nonFinite = 0
+        var differing = 0
         for (a, e) in zip(actual, expected) {
+            if a.bitPattern != e.bitPattern { differing += 1 }
             if a.isFinite != e.isFinite {
                 nonFinite += 1
             } else if a.isFinite {
@@ -32,9 +37,11 @@ public struct ErrorStats: Sendable, Codable, Equatable {
         self.range = range
         self.relativeError = maxAbs / max(range, Double(Float.leastNormalMagnitude))
         self.nonFinite = nonFinite
+        self.differing = differing
     }
 
+    /// Tolerance 0 asks for identical values.
     public func within(_ tolerance: Double) -> Bool {
-        nonFinite == 0 && relativeError <= tolerance
+        tolerance == 0 ? differing == 0 : nonFinite == 0 && relativeError <= tolerance
     }
 }

@@ -25,11 +25,11 @@ public struct FirmwareRunner: ModelRunner {
 
     public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
         // The harness keeps the input and output images, plus about 8 KB of its own.
-        let harness = (model.inputCount + model.outputCount) * 4 + 8192
+        let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
         if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        let firmware = Templates.firmwareFiles(board: board.name)
+        let firmware = Templates.firmwareFiles(board: board.firmwareFolder)
         guard firmware.contains(where: { $0.name.hasSuffix(".ld") }) else {
             throw .internal("no firmware files for board \(board.name)")
         }
@@ -40,7 +40,7 @@ public struct FirmwareRunner: ModelRunner {
         }
         let upper = model.prefix.uppercased()
         let defines = ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
-                       "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE"]
+                       "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE"] + model.harnessDefines
             + (trace ? ["-DSQ_TRACE"] : [])
         let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + firmware.map(\.name).filter { $0.hasSuffix(".c") }
         let suffix = trace ? "_trace" : ""
@@ -56,7 +56,7 @@ public struct FirmwareRunner: ModelRunner {
         }
         guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
         let elf = elfName(trace)
-        try compile(board.cpuFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
+        try compile(board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
                     + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
         return try sizes(directory.appendingPathComponent(elf))
     }
@@ -67,7 +67,7 @@ public struct FirmwareRunner: ModelRunner {
         let result = try ProcessRunner.run(compiler, arguments, directory: directory, timeout: timeout)
         guard result.status == 0, !result.timedOut else {
             let lines = result.stderr.split(separator: "\n")
-            if linking, let overflow = lines.first(where: { $0.contains("overflowed") || $0.contains("will not fit") }) {
+            if linking, let overflow = lines.first(where: { $0.contains("overflowed") || $0.contains("will not fit") || $0.contains("budget exceeded") }) {
                 throw .input("the model does not fit \(board.name): \(overflow.trimmingCharacters(in: .whitespaces))")
             }
             throw .internal("\(compiler) failed (\(directory.path)): \(lines.prefix(3).joined(separator: " | "))")
@@ -98,7 +98,7 @@ public struct FirmwareRunner: ModelRunner {
     public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(elfName(true)).path)
         let outputFile = directory.appendingPathComponent("output.bin")
-        try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"))
+        try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
         try? FileManager.default.removeItem(at: outputFile)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("trace.bin"))
         let arguments = ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
@@ -116,7 +116,7 @@ public struct FirmwareRunner: ModelRunner {
             let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
             throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
         }
-        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount))
+        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount, int8: model.isInt8))
         var perLayer: [String: Int] = [:]
         var order: [String] = []
         for line in lines {
@@ -132,7 +132,7 @@ public struct FirmwareRunner: ModelRunner {
         }
         result.layers = order.map { ($0, perLayer[$0]!) }
         if traced, let bytes = try? Data(contentsOf: directory.appendingPathComponent("trace.bin")) {
-            result.trace = try TraceFile.parse(Array(bytes), file: "trace.bin")
+            result.trace = try TraceFile.parse(Array(bytes), file: "trace.bin", int8: model.isInt8)
         }
         guard result.instructions != nil else {
             throw .internal("the firmware printed no SQ_INSTRUCTIONS line on \(board.name)")

@@ -1,11 +1,16 @@
 import Foundation
 import SqueezeIR
 
-/// Raw little-endian float32 files exchanged with harnesses.
+/// Raw files exchanged with harnesses: little-endian float32, or int8 codes
+/// (`int8: true`; the codes travel in Swift as exact Float values).
 public enum FloatFile {
-    public static func write(_ values: [Float], to url: URL) throws(Diagnostic) {
+    public static func write(_ values: [Float], to url: URL, int8: Bool = false) throws(Diagnostic) {
         var data = Data(capacity: values.count * 4)
-        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        if int8 {
+            data.append(contentsOf: values.map { UInt8(bitPattern: Int8(clamping: Int($0))) })
+        } else {
+            for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        }
         do {
             try data.write(to: url)
         } catch {
@@ -13,12 +18,16 @@ public enum FloatFile {
         }
     }
 
-    public static func read(_ url: URL, count: Int) throws(Diagnostic) -> [Float] {
+    public static func read(_ url: URL, count: Int, int8: Bool = false) throws(Diagnostic) -> [Float] {
         guard let data = try? Data(contentsOf: url) else { throw .input("cannot read", file: url.path) }
-        guard data.count == count * 4 else {
-            throw .input("holds \(data.count) bytes, expected \(count) floats", file: url.path)
+        guard data.count == count * (int8 ? 1 : 4) else {
+            throw .input("holds \(data.count) bytes, expected \(count) \(int8 ? "int8 codes" : "floats")", file: url.path)
         }
-        return decode(Array(data))
+        return int8 ? decodeInt8(Array(data)) : decode(Array(data))
+    }
+
+    static func decodeInt8(_ bytes: [UInt8]) -> [Float] {
+        bytes.map { Float(Int8(bitPattern: $0)) }
     }
 
     static func decode(_ bytes: [UInt8]) -> [Float] {
@@ -31,7 +40,8 @@ public enum FloatFile {
 /// The per-layer dump a harness built with -DSQ_TRACE writes: records of
 /// uint32 name length, name, uint32 count, count floats.
 public enum TraceFile {
-    public static func parse(_ bytes: [UInt8], file: String) throws(Diagnostic) -> [(name: String, values: [Float])] {
+    public static func parse(_ bytes: [UInt8], file: String, int8: Bool = false) throws(Diagnostic) -> [(name: String, values: [Float])] {
+        let size = int8 ? 1 : 4
         var records: [(String, [Float])] = []
         var at = 0
         func u32() throws(Diagnostic) -> Int {
@@ -45,9 +55,10 @@ public enum TraceFile {
             let name = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
             at += length
             let count = try u32()
-            guard at + count * 4 <= bytes.count else { throw .input("trace record '\(name)' is truncated", file: file) }
-            records.append((name, FloatFile.decode(Array(bytes[at..<(at + count * 4)]))))
-            at += count * 4
+            guard at + count * size <= bytes.count else { throw .input("trace record '\(name)' is truncated", file: file) }
+            let raw = Array(bytes[at..<(at + count * size)])
+            records.append((name, int8 ? FloatFile.decodeInt8(raw) : FloatFile.decode(raw)))
+            at += count * size
         }
         return records
     }

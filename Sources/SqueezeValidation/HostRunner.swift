@@ -29,7 +29,7 @@ public struct HostRunner: ModelRunner {
         let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + ["sq_host_main.c"]
         var arguments = Self.strictFlags + ["-O2"] + extraFlags
         arguments += ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
-                      "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT"]
+                      "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT"] + model.harnessDefines
         if trace { arguments.append("-DSQ_TRACE") }
         arguments += sources + ["-lm", "-o", executableName(trace)]
         let result = try ProcessRunner.run(compiler, arguments, directory: directory, timeout: timeout)
@@ -46,7 +46,7 @@ public struct HostRunner: ModelRunner {
         let inputFile = directory.appendingPathComponent("input.bin")
         let outputFile = directory.appendingPathComponent("output.bin")
         let traceFile = directory.appendingPathComponent("trace.bin")
-        try FloatFile.write(input, to: inputFile)
+        try FloatFile.write(input, to: inputFile, int8: model.isInt8)
         try? FileManager.default.removeItem(at: traceFile)
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(executableName(true)).path)
         let executable = directory.appendingPathComponent(executableName(traced)).path
@@ -57,9 +57,9 @@ public struct HostRunner: ModelRunner {
         guard process.status == 0 else {
             throw .input("the generated code failed (exit status \(process.status)): \(process.stderr.split(separator: "\n").first ?? "")")
         }
-        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount))
+        var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount, int8: model.isInt8))
         if traced, let bytes = try? Data(contentsOf: traceFile) {
-            result.trace = try TraceFile.parse(Array(bytes), file: traceFile.path)
+            result.trace = try TraceFile.parse(Array(bytes), file: traceFile.path, int8: model.isInt8)
         }
         return result
     }

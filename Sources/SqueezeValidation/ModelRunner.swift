@@ -39,6 +39,11 @@ public protocol ModelRunner {
 }
 
 extension GeneratedModel {
+    public var isInt8: Bool { graph.quantization != nil }
+    /// Bytes per input/output element.
+    var elementBytes: Int { isInt8 ? 1 : 4 }
+    /// Extra compiler defines for the harness.
+    var harnessDefines: [String] { isInt8 ? ["-DSQ_ELEM_T=int8_t"] : [] }
     var inputCount: Int { graph.inputs[0].type.shape.elementCount }
     var outputCount: Int { graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0 }
 

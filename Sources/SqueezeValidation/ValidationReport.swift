@@ -31,11 +31,25 @@ public struct ValidationReport: Sendable, Codable {
     public var weightBytes: Int
     public var inputs: [InputResult]
     public var firstDivergence: Divergence?
+    /// "fp32" or "int8". int8 outputs must be identical to the int8
+    /// reference (tolerance 0): `differingBytes` counts the bytes that are not.
+    public var precision = "fp32"
+    public var differingBytes: Int?
+    /// int8 only, with the fp32 graph at hand: the dequantised outputs against fp32.
+    public var fidelity: Fidelity?
 
     /// Instructions per step (firmware targets).
     public struct Layer: Sendable, Codable {
         public var name: String
         public var instructions: Int
+        /// MACs of the fused layer, and instructions per MAC (nil for layers without MACs).
+        public var macs: Int?
+        public var instructionsPerMAC: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, instructions, macs
+            case instructionsPerMAC = "instructions_per_mac"
+        }
     }
 
     /// Firmware targets only: flash (code + weights), RAM (.data + .bss + arena
@@ -50,7 +64,8 @@ public struct ValidationReport: Sendable, Codable {
     public var layers: [Layer]?
 
     enum CodingKeys: String, CodingKey {
-        case passed, target, model, tolerance, inputs
+        case passed, target, model, tolerance, inputs, precision, fidelity
+        case differingBytes = "differing_bytes"
         case maxAbsError = "max_abs_error"
         case maxRelativeError = "max_relative_error"
         case arenaBytes = "arena_bytes"

@@ -35,14 +35,17 @@ public struct Validator<Runner: ModelRunner> {
     }
 
     /// Returns the report and the generated code's outputs, one per input.
-    public mutating func validate(_ graph: Graph, inputs: [Input], options: CodegenOptions,
-                                  workDirectory: URL) throws(Diagnostic) -> (report: ValidationReport, outputs: [[Float]]) {
+    /// For an int8 graph, `floatGraph` (the fp32 graph it was quantised
+    /// from) adds the fidelity report; outputs are then compared exactly.
+    public mutating func validate(_ graph: Graph, inputs: [Input], options: CodegenOptions, workDirectory: URL,
+                                  floatGraph: Graph? = nil) throws(Diagnostic) -> (report: ValidationReport, outputs: [[Float]]) {
         progress("generating C for \(graph.name)")
         let model = try CodeGenerator.generate(graph, options: options)
         try model.write(to: workDirectory)
         progress("building for \(runner.targetName)")
         let build = try runner.build(model, in: workDirectory, trace: false)
-        let reference = try ReferenceInterpreter(graph: graph)
+        let reference = try Reference(graph)
+        if reference.isInt8 { tolerance = 0 }
         var measured: RunResult?
 
         var results: [ValidationReport.InputResult] = []
@@ -50,10 +53,11 @@ public struct Validator<Runner: ModelRunner> {
         var firstFailure: Input?
         for (i, input) in inputs.enumerated() {
             progress("running input \(i + 1)/\(inputs.count) (\(input.name)) on \(runner.targetName)")
-            let result = try runner.run(input.values, model: model, in: workDirectory)
+            let codes = try reference.prepare(input.values)
+            let result = try runner.run(codes, model: model, in: workDirectory)
             if measured == nil { measured = result }
             let generated = result.output
-            let expected = try reference.run(input.values)
+            let expected = try reference.run(codes)
             let stats = ErrorStats(actual: generated, expected: expected)
             results.append(.init(name: input.name, error: stats, referenceTop1: Self.argmax(expected), generatedTop1: Self.argmax(generated)))
             outputs.append(generated)
@@ -70,6 +74,21 @@ public struct Validator<Runner: ModelRunner> {
             maxAbsError: results.map(\.error.maxAbsError).max() ?? 0,
             maxRelativeError: results.map(\.error.relativeError).max() ?? 0,
             arenaBytes: model.arenaBytes, weightBytes: model.weightBytes, inputs: results, firstDivergence: divergence)
+        if let int8 = reference.int8 {
+            report.precision = "int8"
+            report.differingBytes = results.map(\.error.differing).reduce(0, +)
+            if let floatGraph {
+                progress("fidelity: fp32 reference on \(inputs.count) inputs")
+                let fp32 = try ReferenceInterpreter(graph: floatGraph)
+                var float: [[Float]] = []
+                var dequantised: [[Float]] = []
+                for (input, output) in zip(inputs, outputs) {
+                    float.append(try fp32.run(input.values))
+                    dequantised.append(try int8.dequantizeOutput(output.map { Int8(clamping: Int($0)) }))
+                }
+                report.fidelity = Fidelity(names: inputs.map(\.name), float: float, int8: dequantised)
+            }
+        }
         if let build {
             report.flashBytes = build.flashBytes
             report.ramBytes = build.ramBytes + (measured?.stackBytes ?? 0)
@@ -80,15 +99,21 @@ public struct Validator<Runner: ModelRunner> {
             report.macs = macs
             report.instructionsPerMAC = Double(instructions) / Double(max(macs, 1))
             report.stackBytes = measured.stackBytes
-            report.layers = measured.layers.map { .init(name: $0.name, instructions: $0.instructions) }
+            report.layers = measured.layers.map { layer in
+                let macs = model.graph.node(named: layer.name).map { CostModel.macs(of: $0, in: model.graph) }
+                let perMAC = macs.flatMap { $0 > 0 ? Double(layer.instructions) / Double($0) : nil }
+                return .init(name: layer.name, instructions: layer.instructions, macs: macs, instructionsPerMAC: perMAC)
+            }
         }
         return (report, outputs)
     }
 
     mutating func firstDivergence(_ model: GeneratedModel, _ input: Input, _ directory: URL) throws(Diagnostic) -> ValidationReport.Divergence? {
         _ = try runner.build(model, in: directory, trace: true)
-        let trace = try runner.run(input.values, model: model, in: directory).trace
-        let expected = try ReferenceInterpreter(graph: model.graph).runCapturingAll(input.values)
+        let reference = try Reference(model.graph)
+        let codes = try reference.prepare(input.values)
+        let trace = try runner.run(codes, model: model, in: directory).trace
+        let expected = try reference.capture(codes)
         let values = Self.assemble(trace, sizes: expected.mapValues(\.count))
         // In graph order: the first node whose output is off is where it went wrong.
         for node in model.graph.nodes {
@@ -121,5 +146,40 @@ public struct Validator<Runner: ModelRunner> {
 
     static func argmax(_ values: [Float]) -> Int {
         values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
+    }
+}
+
+/// The Swift reference a validation compares with: fp32, or the int8
+/// reference on quantised inputs (int8 codes travel as exact Floats).
+struct Reference {
+    let float: ReferenceInterpreter?
+    let int8: Int8ReferenceInterpreter?
+
+    init(_ graph: Graph) throws(Diagnostic) {
+        if graph.quantization != nil {
+            float = nil
+            int8 = try Int8ReferenceInterpreter(graph: graph)
+        } else {
+            float = try ReferenceInterpreter(graph: graph)
+            int8 = nil
+        }
+    }
+
+    var isInt8: Bool { int8 != nil }
+
+    /// What the generated code takes: the floats, or their int8 codes.
+    func prepare(_ input: [Float]) throws(Diagnostic) -> [Float] {
+        guard let int8 else { return input }
+        return try int8.quantizeInput(input).map(Float.init)
+    }
+
+    func run(_ input: [Float]) throws(Diagnostic) -> [Float] {
+        if let int8 { return try int8.run(input.map { Int8(clamping: Int($0)) }).map(Float.init) }
+        return try float!.run(input)
+    }
+
+    func capture(_ input: [Float]) throws(Diagnostic) -> [String: [Float]] {
+        if let int8 { return try int8.runCapturingAll(input.map { Int8(clamping: Int($0)) }).mapValues { $0.map(Float.init) } }
+        return try float!.runCapturingAll(input)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SqueezeAnalysis
 
 struct AnalyzeCommand: ParsableCommand {
@@ -12,7 +13,20 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = try ModelAnalyzer.analyze(try model.load(), schedule: model.schedule)
-        print(json ? try ReportFormatter.json(report) : ReportFormatter.text(report), terminator: "")
+        let graph = try model.load()
+        let report = try ModelAnalyzer.analyze(graph, schedule: model.schedule)
+        if json {
+            var text = try ReportFormatter.json(report)
+            if graph.quantization != nil {
+                // One more key: the calibration result.
+                let rows = try JSONSerialization.data(withJSONObject: QuantizationTable.json(graph), options: [.sortedKeys])
+                if let close = text.lastIndex(of: "}") {
+                    text.replaceSubrange(close...close, with: ",\n  \"quantization\" : " + String(decoding: rows, as: UTF8.self) + "\n}")
+                }
+            }
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        } else {
+            print(ReportFormatter.text(report) + QuantizationTable.text(graph), terminator: "")
+        }
     }
 }

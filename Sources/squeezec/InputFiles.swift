@@ -5,6 +5,22 @@ import SqueezeTensorIO
 /// Reading model inputs and writing outputs in the users' convention
 /// (NCHW float32 `.npy`), converting to and from squeezec's NHWC.
 enum InputFiles {
+    /// Image files read as inputs (decoded, resized, centre-cropped and
+    /// normalised: `ImagePreprocessing`).
+    static let imageExtensions = ImageInput.fileExtensions
+
+    /// Any supported input file: tensors (`.npy`, `.pb`) or images.
+    static func readInput(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
+        guard ImageInput.isImagePath(path) else { return try readImage(path, for: input) }
+        let s = input.type.shape
+        guard s.c == 3, s.h == s.w else {
+            throw .unsupported("images need a square 3-channel input; the model takes \(s) (use a .npy)", file: path)
+        }
+        let tensor = try ImageInput.loadTensor(path: path, size: s.h)
+        guard let values = tensor.floats, values.count == s.elementCount else { throw .internal("image preprocessing gave the wrong size") }
+        return values
+    }
+
     /// Reads `[1, C, H, W]` (or `[C, H, W]`) float32 from a NumPy `.npy` or an
     /// ONNX TensorProto `.pb` file and returns NHWC data for `input`.
     static func readImage(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
@@ -19,6 +35,11 @@ enum InputFiles {
             throw .input("input must be float32", file: path)
         }
         return Layout.nchwToNHWC(values, n: 1, c: s.c, h: s.h, w: s.w)
+    }
+
+    /// Every input file of a folder (tensors and images), in name order.
+    static func folder(_ directory: String, for input: ValueInfo) throws(Diagnostic) -> [(name: String, values: [Float])] {
+        try CalibrationInputs.load(directory, for: input).map { ($0.name, $0.values) }
     }
 
     /// A deterministic input for `input`, roughly the range of a normalised image.

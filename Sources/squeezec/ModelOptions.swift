@@ -3,6 +3,8 @@ import SqueezeCodegen
 import SqueezeFrontend
 import SqueezeIR
 import SqueezeMemory
+import SqueezePasses
+import SqueezeQuant
 
 /// MODEL and the options every model-reading subcommand shares.
 struct ModelOptions: ParsableArguments {
@@ -45,15 +47,52 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Memory schedule of the generated code: stream (rows flow through small rings; default) or layer (whole maps between fused steps).")
     var schedule: ScheduleKind = .stream
 
+    @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
+    var precision: Precision = .fp32
+
+    @Option(help: "int8: folder of representative inputs for calibration (.npy [1,3,H,W] float32 normalised, or .png/.ppm/.pgm images, resized and normalised as the README says). Without it, seeded noise is used.")
+    var calibrate: String?
+
+    @Option(name: .customLong("calibration"), help: "int8: how activation ranges are chosen: minmax, percentile[:P] (default P 99.99) or mse.")
+    var calibrationMethod: String = "minmax"
+
     func config() -> SqueezeNetConfig {
         SqueezeNetConfig(version: .v1_1, inputSize: inputSize, classes: classes, baseE: baseE, incrE: incrE,
                          freq: freq, pct3x3: pct3x3, squeezeRatio: squeezeRatio, bypass: bypass,
                          softmax: softmax, seed: seed)
     }
 
-    func load() throws(Diagnostic) -> Graph {
+    /// The fp32 model as loaded.
+    func loadFloat() throws(Diagnostic) -> Graph {
         try ModelLoader.load(model, config: config(), weights: weights)
     }
+
+    /// The model to compile: the fp32 model, or with --precision int8 its
+    /// fused form quantised after calibration (progress on stderr).
+    func load() throws(Diagnostic) -> Graph {
+        try loadBoth().compiled
+    }
+
+    /// The model to compile and the fp32 graph it came from (fused for int8).
+    func loadBoth() throws(Diagnostic) -> (compiled: Graph, float: Graph) {
+        let graph = try loadFloat()
+        guard precision == .int8 else { return (graph, graph) }
+        let fused = try PassPipeline().run(graph)
+        guard let method = CalibrationMethod(parsing: calibrationMethod) else {
+            throw .usage("--calibration '\(calibrationMethod)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
+        }
+        let inputs = try CalibrationInputs.load(calibrate, for: fused.inputs[0])
+        let calibrator = Calibrator(method: method) { line in Console.note(line) }
+        let ranges = try calibrator.ranges(fused, inputs: inputs)
+        let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
+        return (try Quantizer(ranges: ranges, calibration: summary).run(fused), fused)
+    }
+}
+
+/// Numeric precision of the compiled model.
+enum Precision: String, ExpressibleByArgument, CaseIterable {
+    case fp32
+    case int8
 }
 
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}

@@ -19,11 +19,12 @@ struct ValidateCommand: ParsableCommand {
         case an386 = "mps2-an386"
         case an500 = "mps2-an500"
         case an547 = "mps3-an547"
+        case an547dtcm128 = "mps3-an547-dtcm128"
     }
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Where to run: host (the host C compiler, $CC or cc), or a QEMU board: mps2-an386, mps2-an500, mps3-an547.")
+    @Option(help: "Where to run: host (the host C compiler, $CC or cc), or a QEMU board: mps2-an386, mps2-an500, mps3-an547, mps3-an547-dtcm128 (DTCM budget 128 KiB).")
     var target: Target = .host
 
     @Option(help: "Number of seeded random inputs (ignored with --input).")
@@ -49,14 +50,22 @@ struct ValidateCommand: ParsableCommand {
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
     }
 
+    @Option(name: .customLong("define"), help: "Extra C preprocessor definition for the generated code and harness, e.g. SQ_S8_NO_DSP (portable int8 kernels); repeatable.")
+    var defines: [String] = []
+
+    @Option(help: "Validate on every input in this folder (.npy, .pb, images), in name order; with --precision int8 also the fidelity report.")
+    var inputDir: String?
+
     func run() throws {
-        let graph = try model.load()
+        let (graph, floatGraph) = try model.loadBoth()
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
         }
         let cases: [ValidationInput]
-        if let input {
-            cases = [.init(name: input, values: try InputFiles.readImage(input, for: info))]
+        if let inputDir {
+            cases = try InputFiles.folder(inputDir, for: info).map { .init(name: $0.name, values: $0.values) }
+        } else if let input {
+            cases = [.init(name: input, values: try InputFiles.readInput(input, for: info))]
         } else {
             cases = (1...inputs).map { .init(name: "seed \($0)", values: InputFiles.seeded(UInt64($0), for: info)) }
         }
@@ -72,17 +81,27 @@ struct ValidateCommand: ParsableCommand {
         let report: ValidationReport
         let outputs: [[Float]]
         if target == .host {
-            var validator = Validator(runner: HostRunner(), tolerance: tolerance, progress: progress)
-            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+            var validator = Validator(runner: HostRunner(extraFlags: defines.map { "-D" + $0 }), tolerance: tolerance, progress: progress)
+            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work,
+                                                       floatGraph: floatGraph)
         } else {
             guard let board = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
-            var validator = Validator(runner: FirmwareRunner(board: board), tolerance: tolerance, progress: progress)
-            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work)
+            var runner = FirmwareRunner(board: board)
+            runner.extraFlags = defines.map { "-D" + $0 }
+            var validator = Validator(runner: runner, tolerance: tolerance, progress: progress)
+            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work,
+                                                       floatGraph: floatGraph)
         }
-        if let output, let first = outputs.first {
+        // int8 outputs are codes: show and write real values.
+        let real: [[Float]] = try outputs.map { (codes: [Float]) throws(Diagnostic) -> [Float] in
+            guard let q = graph.quantization else { return codes }
+            let p = try q.params(of: outputName)
+            return codes.map { p.dequantize(Int32($0)) }
+        }
+        if let output, let first = real.first {
             try InputFiles.writeOutput(first, type: try graph.type(of: outputName), to: output)
         }
-        if !json, let first = outputs.first {
+        if !json, let first = real.first {
             print("top-5 of the \(report.target) output for \(cases[0].name):")
             for (rank, entry) in TopK.best(first, count: 5).enumerated() {
                 print(String(format: "  %d. class %4d  %12.6f", rank + 1, entry.index, entry.value))
@@ -97,6 +116,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if !report.passed {
             var message = "validation failed on \(report.target): max relative error \(report.maxRelativeError) > \(report.tolerance)"
+            if let differing = report.differingBytes { message = "validation failed on \(report.target): \(differing) output bytes differ from the int8 reference" }
             if let d = report.firstDivergence {
                 message += "; first diverging layer '\(d.layer)' (value \(d.value), relative error \(d.error.relativeError))"
             }
@@ -115,9 +135,26 @@ struct ValidateCommand: ParsableCommand {
             print("  instructions per inference \(instructions) (\(String(format: "%.2f", report.instructionsPerMAC ?? 0)) per MAC), "
                   + "flash \(report.flashBytes ?? 0) bytes, RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")
             for layer in report.layers ?? [] {
-                print(String(format: "    %-10@ %12d instructions", layer.name, layer.instructions))
+                let perMAC = layer.instructionsPerMAC.map { String(format: " (%.2f per MAC)", $0) } ?? ""
+                print("    " + layer.name.padding(toLength: max(10, layer.name.count), withPad: " ", startingAt: 0)
+                      + String(format: " %12d instructions", layer.instructions) + perMAC)
             }
         }
-        print(report.passed ? String(format: "PASS (tolerance %.0e of the output range)", report.tolerance) : "FAIL")
+        if let differing = report.differingBytes {
+            print("  int8: \(differing) output bytes differ from the Swift int8 reference")
+        }
+        if let f = report.fidelity {
+            print(String(format: "  int8 vs fp32 over %d inputs: SQNR mean %.1f dB, min %.1f dB; top-1 agreement %.0f%%, top-5 agreement %.0f%%",
+                         f.inputs.count, f.meanSQNR, f.minSQNR, f.top1Agreement * 100, f.top5Agreement * 100))
+            for input in f.inputs {
+                print(String(format: "    %@: SQNR %.1f dB, fp32 top-1 %d, int8 top-5 %@", input.name, input.sqnrDB, input.floatTop1,
+                             input.int8Top5.map(String.init).joined(separator: " ")))
+            }
+        }
+        if report.differingBytes != nil {
+            print(report.passed ? "PASS (bit-identical to the int8 reference)" : "FAIL")
+        } else {
+            print(report.passed ? String(format: "PASS (tolerance %.0e of the output range)", report.tolerance) : "FAIL")
+        }
     }
 }

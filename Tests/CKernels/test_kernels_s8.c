@@ -2,21 +2,33 @@
  * test_kernels_s8.c - standalone unit test of Templates/sq_kernels_s8.h.
  *
  * Every kernel is compared byte for byte (0 differing bytes allowed) with a
- * naive integer reference written here: unpacked OHWI weights, explicit
- * zero-point subtraction (no bias folding: padded taps contribute 0), and
- * an independently written requantisation (|x| rounding instead of
- * gemmlowp's mask/threshold form). Data are seeded pseudo-random with
- * extreme values (-128/127, zero points at the ends, multipliers up to
- * 2^31 - 1, shifts -10..+2), odd channel counts, padding, row rings,
- * row-range splits and channel slices (other channels must stay intact).
+ * plain scalar reference written here from the formulas at the top of the
+ * header: unpacked OHWI weights, padded taps read as in_zp, a 64-bit sum
+ * wrapped to int32 at the end, and an independently written single-rounding
+ * requantisation (floor division of the exact product, no >> of negative
+ * numbers). The packed weight layout is produced here from its definition.
  *
- * Host build: malloc'd exact-size buffers (ASan catches overruns), stdio.
- * -DSQ_TEST_BAREMETAL: Cortex-M under QEMU (mps2-an386), a bump allocator,
- * semihosting output and exit; run_s8.sh supplies the linker script.
+ * Data are seeded pseudo-random: random shapes (odd cin and cout, cin not a
+ * multiple of 4, cout = 1, kernels 1x1 .. 7x7, strides 1 and 2, asymmetric
+ * paddings 0 .. 3), row rings smaller than the map with the row range split
+ * over calls, channel slices (channels outside the slice must stay intact),
+ * zero points at -128 and 127, clamp ranges, mult 0 / 2^31 - 1, shift 32 /
+ * 62, accumulators at the int32 limits (and past them: modulo 2^32), the
+ * requantisation exhaustively over shifts on random inputs, quantize /
+ * dequantize with NaN, infinities, ties and clamping, gap rounding.
  *
- * Prints a checksum of every kernel output (identical for the portable and
- * the DSP build) and, last, "N passed, M failed"; non-zero exit on failure.
+ * Host build: malloc'd exact-size buffers (ASan catches any overrun, also
+ * of the scratch, which is exactly SQ_S8_SCRATCH_BYTES), stdio.
+ * -DSQ_TEST_BAREMETAL: Cortex-M under QEMU (mps2-an386), linked with the
+ * project's Firmware/common startup and semihosting (main is called by
+ * sq_startup.c; output via SYS_WRITE0, exit status via SYS_EXIT_EXTENDED);
+ * buffers from a bump allocator, 16-byte aligned.
+ *
+ * Prints a checksum of every kernel output (identical for every compiler
+ * and for the portable and the DSP build) and, last, "N passed, M failed";
+ * non-zero exit on failure.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,30 +41,19 @@
 
 #if defined(SQ_TEST_BAREMETAL)
 
-static int32_t sh_call(uint32_t op, const void *arg)
-{
-    register uint32_t r0 __asm__("r0") = op;
-    register const void *r1 __asm__("r1") = arg;
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
-    return (int32_t)r0;
-}
+#include "sq_semihost.h"
 
 static void out_str(const char *s)
 {
-    (void)sh_call(0x04u, s); /* SYS_WRITE0 */
+    sq_sh_write0(s);
 }
 
 static void sys_exit(int status)
 {
-    uint32_t block[2];
-    block[0] = 0x20026u; /* ADP_Stopped_ApplicationExit */
-    block[1] = (uint32_t)status;
-    for (;;) {
-        (void)sh_call(0x20u, block); /* SYS_EXIT_EXTENDED */
-    }
+    sq_sh_exit((uint32_t)status);
 }
 
-static unsigned char g_pool[2u << 20] SQ_ALIGN(16);
+static unsigned char g_pool[3u << 20] SQ_ALIGN(16);
 static size_t g_pool_used = 0;
 
 static void *xmalloc(size_t n)
@@ -96,7 +97,8 @@ static void sys_exit(int status)
 }
 
 /* Every allocation is tracked; pool_release frees those made since a mark
- * (buffers stay exact-size mallocs for AddressSanitizer). */
+ * (buffers stay exact-size mallocs for AddressSanitizer; malloc aligns to
+ * at least 8 bytes, as the packed weights and the scratch need). */
 static void *g_ptrs[4096];
 static size_t g_nptrs = 0;
 
@@ -195,6 +197,14 @@ static void hash_bytes(const int8_t *p, int n)
     }
 }
 
+static void hash_u32(uint32_t v)
+{
+    int i;
+    for (i = 0; i < 4; ++i) {
+        g_sum = (g_sum ^ ((v >> (8 * i)) & 0xFFu)) * 16777619u;
+    }
+}
+
 static uint32_t g_rng = 2463534242u;
 
 static uint32_t rnd(void)
@@ -245,52 +255,48 @@ static int32_t *alloc32(int n)
  * Reference arithmetic (independent formulation)
  * ------------------------------------------------------------------------ */
 
-static int32_t ref_srdhm(int32_t a, int32_t b)
+/* floor(a / 2^e) without >> of a negative number (0 <= e <= 62). */
+static long long ref_floor_div_pow2(long long a, int e)
 {
-    long long ab;
-    if (a == INT32_MIN && b == INT32_MIN) {
-        return INT32_MAX;
+    const long long d = (long long)1 << e;
+    if (a >= 0) {
+        return a / d;
     }
-    ab = (long long)a * b;
-    /* Round half away from zero of ab / 2^31. */
-    if (ab >= 0) {
-        return (int32_t)((ab + (1LL << 30)) >> 31);
-    }
-    return (int32_t)(-((-ab + (1LL << 30) - 1) >> 31));
+    return -((-a + d - 1) / d);
 }
 
-static int32_t ref_rdbpot(int32_t x, int e)
+/* Single rounding: floor((acc * mult + 2^(shift-1)) / 2^shift), in long long
+ * (|acc * mult| < 2^62, + 2^61: no overflow). */
+static long long ref_requant(int32_t acc, int32_t mult, int shift)
 {
-    long long ax, r;
-    if (e == 0) {
-        return x;
-    }
-    ax = (x < 0) ? -(long long)x : (long long)x;
-    r = (ax + (1LL << (e - 1))) >> e;   /* ties away from zero */
-    return (int32_t)((x < 0) ? -r : r);
+    return ref_floor_div_pow2((long long)acc * mult +
+                              ((long long)1 << (shift - 1)), shift);
 }
 
-static int ref_out(long long acc, int32_t m, int shift, int zp, int lo,
-                   int hi)
+static int ref_out(int32_t acc, int32_t m, int shift, int zp, int lo, int hi)
 {
-    uint32_t ux = (uint32_t)(int32_t)acc;
-    int32_t v;
-    if (shift > 0) {
-        ux <<= shift;
-    }
-    v = ref_rdbpot(ref_srdhm((int32_t)ux, m), shift > 0 ? 0 : -shift);
-    v += zp;
+    long long v = ref_requant(acc, m, shift) + zp;
     if (v < lo) {
         v = lo;
     }
     if (v > hi) {
         v = hi;
     }
-    return v;
+    return (int)v;
+}
+
+/* A 64-bit sum wrapped to int32 (two's complement, modulo 2^32). */
+static int32_t wrap32(long long v)
+{
+    uint32_t u = (uint32_t)((unsigned long long)v & 0xFFFFFFFFu);
+    if (u <= 0x7FFFFFFFu) {
+        return (int32_t)u;
+    }
+    return (int32_t)(u - 0x80000000u) - 0x7FFFFFFF - 1;
 }
 
 /* ------------------------------------------------------------------------
- * Requantisation helpers vs reference
+ * Requantisation vs the wide formula
  * ------------------------------------------------------------------------ */
 
 static void test_requant(void)
@@ -298,49 +304,121 @@ static void test_requant(void)
     static const int32_t edge_acc[] = { 0, 1, -1, 2, -2, 3, -3, 127, -128,
                                         65535, -65536, 1 << 20, -(1 << 20),
                                         INT32_MAX, INT32_MIN, INT32_MIN + 1,
-                                        (1 << 29) + 1, -(1 << 29) - 1 };
-    static const int32_t edge_m[] = { INT32_MAX, INT32_MIN, 1 << 30,
-                                      (1 << 30) + 1, 1, 0, -1, 1518500250,
-                                      2147483646 };
-    int i, j, s, bad = 0;
+                                        INT32_MAX - 1, (1 << 29) + 1,
+                                        -(1 << 29) - 1, 1 << 30, -(1 << 30) };
+    static const int32_t edge_m[] = { INT32_MAX, 0, 1, 2, 1 << 30,
+                                      (1 << 30) + 1, (1 << 30) - 1,
+                                      1518500250, 2147483646 };
+    int i, j, s, bad = 0, bad2 = 0;
     long long at = 0, got = 0, want = 0;
 
     for (i = 0; i < (int)(sizeof edge_acc / sizeof edge_acc[0]); ++i) {
         for (j = 0; j < (int)(sizeof edge_m / sizeof edge_m[0]); ++j) {
-            for (s = -31; s <= 0; ++s) {
-                const int32_t a = sq_requant_s32(edge_acc[i], edge_m[j], s);
-                const int32_t b = ref_rdbpot(ref_srdhm(edge_acc[i],
-                                                       edge_m[j]), -s);
-                if (a != b && !bad) {
+            for (s = 32; s <= 62; ++s) {
+                const int zp = (s & 1) ? -128 : 127;
+                const int a = sq_requant_s8(edge_acc[i], edge_m[j], s, zp,
+                                            -128, 127);
+                const int b = ref_out(edge_acc[i], edge_m[j], s, zp, -128,
+                                      127);
+                /* the raw value too, before zero point and clamp */
+                const long long r = ref_requant(edge_acc[i], edge_m[j], s);
+                const int c = sq_requant_s8(edge_acc[i], edge_m[j], s, 0,
+                                            -128, 127);
+                const long long rc = r < -128 ? -128 : (r > 127 ? 127 : r);
+                if ((a != b || c != rc) && !bad) {
                     bad = 1;
                     got = a;
                     want = b;
-                    at = i * 1000 + j * 100 - s;
+                    at = i * 10000 + j * 100 + s;
                 }
             }
         }
     }
-    check(!bad, "requant edge values", got, want, at);
+    check(!bad, "requant edge values x all shifts", got, want, at);
 
+    /* Random inputs: every shift, output aimed near the int8 range (acc
+     * scaled to the shift) and fully random. */
     bad = 0;
-    for (i = 0; i < 200000; ++i) {
-        const int32_t acc = (i & 1) ? (int32_t)rnd()
-                                    : (int32_t)rint_in(-(1 << 22), 1 << 22);
-        const int32_t m = (i % 3 == 0) ? INT32_MAX
-                                       : (int32_t)(0x40000000u |
-                                                   (rnd() >> 2));
-        const int sh = rint_in(-10, 2);
-        const int zp = rint_in(-128, 127);
-        const int a = sq_requant_out_s8(acc, m, sh, zp, -128, 127);
-        const int b = ref_out(acc, m, sh, zp, -128, 127);
+    for (i = 0; i < 150000; ++i) {
+        const int sh = 32 + i % 31;
+        int32_t acc;
+        int32_t m;
+        int zp, lo, hi, a, b;
+        int64_t fast;
+        switch (rnd() % 4u) {
+        case 0: m = (int32_t)(rnd() >> 1); break;
+        case 1: m = (int32_t)(0x40000000u | (rnd() >> 2)); break;
+        case 2: {
+            const uint32_t e = 1u + rnd() % 31u; /* sequenced: one per line */
+            m = (int32_t)(rnd() >> e);
+            break;
+        }
+        default: m = (rnd() & 1u) ? INT32_MAX : 0; break;
+        }
+        if (i & 1) {
+            acc = (int32_t)rnd();
+        } else {
+            /* |acc * m| ~ 2^(sh + 7): outputs around +-128 */
+            const int e = sh + 8 - 31;
+            acc = (int32_t)(rnd() >> (32 - (e < 2 ? 2 : (e > 31 ? 31 : e))));
+            if (rnd() & 1u) {
+                acc = -acc;
+            }
+        }
+        zp = rint_in(-128, 127);
+        lo = rint_in(-128, 0);
+        hi = rint_in(lo, 127);
+        if (rnd() & 1u) {
+            lo = -128;
+            hi = 127;
+        }
+        a = sq_requant_s8(acc, m, sh, zp, lo, hi);
+        b = ref_out(acc, m, sh, zp, lo, hi);
         if (a != b && !bad) {
             bad = 1;
             got = a;
             want = b;
             at = i;
         }
+        /* The kernels' form: high word of acc * m + rnd, >> (sh - 32). */
+        fast = sq__rq_rnd_s8(sh);
+        a = sq__rq_s8(acc, m, fast, sh - 32, zp, lo, hi);
+        if (a != b && !bad2) {
+            bad2 = 1;
+            got = a;
+            want = b;
+            at = i;
+        }
+        g_sum = (g_sum ^ (uint8_t)(int8_t)a) * 16777619u;
     }
     check(!bad, "requant random", got, want, at);
+    check(!bad2, "requant random (kernel form)", got, want, at);
+
+    /* Exact ties: acc * mult = (2v + 1) * 2^(shift-1) with mult = 2^b,
+     * acc = (2v + 1) * 2^c, b + c = shift - 1 (shift 32 .. 51), and their
+     * neighbours acc +- 1; both forms. */
+    bad = 0;
+    for (i = 0; i < 20000; ++i) {
+        const int sh = 32 + i % 20;
+        const int c = rint_in(sh - 31, 20);
+        const int b = sh - 1 - c;
+        const int32_t m = (int32_t)1 << b;
+        const int32_t v = rint_in(-200, 200);
+        const int32_t acc = (2 * v + 1) * ((int32_t)1 << c) +
+                            (int32_t)(i % 3) - 1;
+        const int zp = rint_in(-20, 20);
+        const int want_v = ref_out(acc, m, sh, zp, -128, 127);
+        const int a1 = sq_requant_s8(acc, m, sh, zp, -128, 127);
+        const int a2 = sq__rq_s8(acc, m, sq__rq_rnd_s8(sh), sh - 32, zp,
+                                 -128, 127);
+        if ((a1 != want_v || a2 != want_v) && !bad) {
+            bad = 1;
+            got = a1 != want_v ? a1 : a2;
+            want = want_v;
+            at = i;
+        }
+    }
+    check(!bad, "requant ties", got, want, at);
 }
 
 /* ------------------------------------------------------------------------
@@ -348,37 +426,52 @@ static void test_requant(void)
  * ------------------------------------------------------------------------ */
 
 typedef struct {
-    const char *name;
     int in_h, in_w, cin, cout, k_h, k_w, s_h, s_w, pad_t, pad_l, pad_b,
         pad_r;
     int use1x1;        /* call sq_conv1x1_s8 (k = 1, s = 1, no pad) */
     int data_mode;     /* r8 mode for inputs and weights */
-    int shift_mode;    /* 0: calibrated, 1: random -10..+2 */
+    int rq_mode;       /* 0: calibrated shifts, 1: edge mult / shift mix */
     int act;           /* 0: none, 1: relu, 2: narrow */
-    int zp_mode;       /* 0: random, 1: in -128 / out 127, 2: in 127 */
+    int zp_mode;       /* 0: random, 1: in -128 / out 127, 2: in 127 / -128 */
+    int bias_mode;     /* 0: moderate, 1: int32 limits, 2: past (wrap) */
     int in_extra, in_off, out_extra, out_off; /* slices */
 } conv_case_t;
 
 typedef struct {
-    int out_h, out_w, in_zp, out_zp, act_min, act_max;
+    int out_h, out_w, in_zp, out_zp, act_min, act_max, K, K4;
     int8_t *in;      /* whole input, pixel stride cin */
     int8_t *w;       /* OHWI */
     int8_t *wp;      /* packed */
-    int32_t *bias;   /* raw bias */
-    int32_t *biasc;  /* corrected bias' */
+    int32_t *bias;   /* corrected bias */
     int32_t *mult;
     int32_t *shift;
     int8_t *ref;     /* out_h x out_w x cout */
 } conv_data_t;
 
+/* The packed layout, straight from its definition in the header. */
+static void pack_weights(const int8_t *w, int cout, int K, int8_t *wp)
+{
+    const int K4 = (K + 3) / 4 * 4;
+    static const int pos[4] = { 0, 4, 2, 6 }; /* k % 4 -> byte of channel 2p */
+    int co, k;
+
+    memset(wp, 0, (size_t)((cout + 1) / 2 * K4 * 2));
+    for (co = 0; co < cout; ++co) {
+        for (k = 0; k < K; ++k) {
+            const int p = co / 2, g = k / 4;
+            wp[(p * (K4 / 4) + g) * 8 + pos[k % 4] + co % 2] = w[co * K + k];
+        }
+    }
+}
+
 static void conv_setup(const conv_case_t *C, conv_data_t *D)
 {
-    const int taps = C->k_h * C->k_w;
-    const int G = (C->cin + 3) / 4;
-    const int nw = C->cout * taps * C->cin;
-    const int np = ((C->cout + 3) / 4) * taps * G * 16;
-    int i, co, t, ci;
+    const int K = C->k_h * C->k_w * C->cin;
+    const int K4 = (K + 3) / 4 * 4;
+    int i, co;
 
+    D->K = K;
+    D->K4 = K4;
     D->out_h = (C->in_h + C->pad_t + C->pad_b - C->k_h) / C->s_h + 1;
     D->out_w = (C->in_w + C->pad_l + C->pad_r - C->k_w) / C->s_w + 1;
     D->in_zp = rint_in(-128, 127);
@@ -402,58 +495,58 @@ static void conv_setup(const conv_case_t *C, conv_data_t *D)
     for (i = 0; i < C->in_h * C->in_w * C->cin; ++i) {
         D->in[i] = r8(C->data_mode);
     }
-    D->w = alloc8(nw);
-    for (i = 0; i < nw; ++i) {
+    D->w = alloc8(C->cout * K);
+    for (i = 0; i < C->cout * K; ++i) {
         D->w[i] = r8(C->data_mode);
         if (D->w[i] == -128 && (rnd() & 1u)) {
             D->w[i] = -127; /* symmetric weights are usually in [-127, 127] */
         }
     }
-    D->wp = alloc8(np);
-    memset(D->wp, 0, (size_t)np);
-    for (co = 0; co < C->cout; ++co) {
-        for (t = 0; t < taps; ++t) {
-            for (ci = 0; ci < C->cin; ++ci) {
-                D->wp[(((co / 4) * taps + t) * G + ci / 4) * 16 +
-                      (co % 4) * 4 + ci % 4] =
-                    D->w[(co * taps + t) * C->cin + ci];
-            }
-        }
-    }
+    D->wp = alloc8((C->cout + 1) / 2 * K4 * 2);
+    pack_weights(D->w, C->cout, K, D->wp);
     D->bias = alloc32(C->cout);
-    D->biasc = alloc32(C->cout);
     D->mult = alloc32(C->cout);
     D->shift = alloc32(C->cout);
     for (co = 0; co < C->cout; ++co) {
-        long long sw = 0;
-        for (i = 0; i < taps * C->cin; ++i) {
-            sw += D->w[co * taps * C->cin + i];
-        }
-        D->bias[co] = rint_in(-(1 << 20), 1 << 20);
-        D->biasc[co] = (int32_t)(D->bias[co] - D->in_zp * sw);
-        switch (rnd() % 4u) {
-        case 0: D->mult[co] = INT32_MAX; break;
-        case 1: D->mult[co] = 1 << 30; break;
-        default: D->mult[co] = (int32_t)(0x40000000u | (rnd() >> 2)); break;
-        }
-        if (C->shift_mode == 1) {
-            D->shift[co] = rint_in(-10, 2);
+        const long long lim = (long long)K * 128 * 128;
+        int lg = 0;
+        if (C->bias_mode == 1) {
+            /* acc stays inside int32 whatever the data, up to the limit */
+            D->bias[co] = (int32_t)((rnd() & 1u) ? 2147483647LL - lim
+                                                  : -2147483648LL + lim);
+        } else if (C->bias_mode == 2) {
+            /* acc may leave int32: defined modulo 2^32 */
+            D->bias[co] = (int32_t)((rnd() & 1u) ? 2147483647 - rint_in(0, 999)
+                                                 : -2147483647 +
+                                                   rint_in(0, 999));
         } else {
-            /* |acc| ~ 2^(13 + log2(sqrt(N))): aim the output at ~2^6. */
-            int n = taps * C->cin, lg = 0;
-            while ((1 << (2 * lg)) < n) {
-                ++lg;
-            }
-            D->shift[co] = -(7 + lg) + rint_in(-1, 1);
-            if (D->shift[co] < -10) {
-                D->shift[co] = -10;
+            D->bias[co] = rint_in(-(1 << 20), 1 << 20);
+        }
+        /* mult in [2^30, 2^31): |acc| ~ 2^(13 + lg), output ~ 2^6 */
+        while ((1 << (2 * lg)) < K) {
+            ++lg;
+        }
+        D->mult[co] = (int32_t)(0x40000000u | (rnd() >> 2));
+        D->shift[co] = 31 + 13 + lg - 6 + rint_in(-1, 1);
+        if (C->bias_mode != 0) {
+            D->shift[co] = 62 - rint_in(0, 24);
+        }
+        if (C->rq_mode == 1) {
+            switch (rnd() % 6u) {
+            case 0: D->mult[co] = INT32_MAX; break;
+            case 1: D->mult[co] = 0; break;
+            case 2: D->shift[co] = 32; D->mult[co] = (int32_t)(rnd() >> 15);
+                    break;
+            case 3: D->shift[co] = 62; break;
+            case 4: D->shift[co] = 32; D->mult[co] = INT32_MAX; break;
+            default: break;
             }
         }
     }
-    /* Reference: explicit zero point, padded taps contribute nothing. */
+    /* Reference: direct formula, padded taps read in_zp. */
     D->ref = alloc8(D->out_h * D->out_w * C->cout);
     {
-        int r, x, ky, kx;
+        int r, x, ky, kx, ci;
         for (r = 0; r < D->out_h; ++r) {
             for (x = 0; x < D->out_w; ++x) {
                 for (co = 0; co < C->cout; ++co) {
@@ -462,21 +555,19 @@ static void conv_setup(const conv_case_t *C, conv_data_t *D)
                         for (kx = 0; kx < C->k_w; ++kx) {
                             const int y = r * C->s_h - C->pad_t + ky;
                             const int xx = x * C->s_w - C->pad_l + kx;
-                            if (y < 0 || y >= C->in_h || xx < 0 ||
-                                xx >= C->in_w) {
-                                continue;
-                            }
+                            const int pad = y < 0 || y >= C->in_h ||
+                                            xx < 0 || xx >= C->in_w;
                             for (ci = 0; ci < C->cin; ++ci) {
-                                acc += (long long)D->w[((co * C->k_h + ky) *
-                                                        C->k_w + kx) *
-                                                       C->cin + ci] *
-                                       (D->in[(y * C->in_w + xx) * C->cin +
-                                              ci] - D->in_zp);
+                                const int q = pad ? D->in_zp
+                                    : D->in[(y * C->in_w + xx) * C->cin + ci];
+                                acc += (long long)D->w[co * K +
+                                                       (ky * C->k_w + kx) *
+                                                       C->cin + ci] * q;
                             }
                         }
                     }
                     D->ref[(r * D->out_w + x) * C->cout + co] = (int8_t)
-                        ref_out(acc, D->mult[co], (int)D->shift[co],
+                        ref_out(wrap32(acc), D->mult[co], (int)D->shift[co],
                                 D->out_zp, D->act_min, D->act_max);
                 }
             }
@@ -495,22 +586,31 @@ static void put_row(const conv_case_t *C, const conv_data_t *D, int8_t *buf,
     }
 }
 
+/* Scratch of exactly SQ_S8_SCRATCH_BYTES, filled with garbage. */
+static int16_t *alloc_scratch(const conv_case_t *C)
+{
+    const int n = SQ_S8_SCRATCH_BYTES(C->k_h, C->k_w, C->cin);
+    int16_t *s = (int16_t *)xmalloc((size_t)n);
+    memset(s, 0xA5, (size_t)n);
+    return s;
+}
+
 static void run_conv(const conv_case_t *C, const conv_data_t *D,
                      const int8_t *in, int in_stride, int in_ring,
                      int8_t *out, int out_stride, int out_ring, int row0,
-                     int row1)
+                     int row1, int16_t *scratch)
 {
     if (C->use1x1) {
         sq_conv1x1_s8(in, C->in_w, in_stride, in_ring, C->cin, out,
-                      out_stride, out_ring, C->cout, D->wp, D->biasc,
+                      out_stride, out_ring, C->cout, D->wp, D->bias,
                       D->mult, D->shift, D->out_zp, D->act_min, D->act_max,
-                      row0, row1);
+                      row0, row1, scratch);
     } else {
         sq_conv_s8(in, C->in_h, C->in_w, in_stride, in_ring, C->cin,
                    D->in_zp, out, D->out_w, out_stride, out_ring, C->cout,
-                   D->wp, D->biasc, D->mult, D->shift, D->out_zp, D->act_min,
+                   D->wp, D->bias, D->mult, D->shift, D->out_zp, D->act_min,
                    D->act_max, C->k_h, C->k_w, C->s_h, C->s_w, C->pad_t,
-                   C->pad_l, row0, row1);
+                   C->pad_l, row0, row1, scratch);
     }
 }
 
@@ -544,6 +644,33 @@ static void compare_map(const char *what, const int8_t *got, int gs, int off,
     }
 }
 
+static void describe(const conv_case_t *C, char *name)
+{
+    /* "conv HxW cin>cout kKHxKW sSHxSW pT,L,B,R" without stdio */
+    char *p = name;
+    const int v[12] = { C->in_h, C->in_w, C->cin, C->cout, C->k_h, C->k_w,
+                        C->s_h, C->s_w, C->pad_t, C->pad_l, C->pad_b,
+                        C->pad_r };
+    static const char sep[12] = { 'x', ' ', '>', ' ', 'x', ' ', 'x', ' ',
+                                  ',', ',', ',', ' ' };
+    int i;
+    const char *head = C->use1x1 ? "conv1x1 " : "conv ";
+    while (*head) {
+        *p++ = *head++;
+    }
+    for (i = 0; i < 12; ++i) {
+        int n = v[i], d = 1;
+        while (d * 10 <= n) {
+            d *= 10;
+        }
+        for (; d > 0; d /= 10) {
+            *p++ = (char)('0' + n / d % 10);
+        }
+        *p++ = sep[i];
+    }
+    *p = '\0';
+}
+
 static void test_conv(const conv_case_t *C)
 {
     const size_t mark = pool_mark();
@@ -551,12 +678,14 @@ static void test_conv(const conv_case_t *C)
     const int in_stride = C->cin + C->in_extra;
     const int out_stride = C->cout + C->out_extra;
     int8_t *inb, *outb;
-    int y, r, split;
-    char name[96];
-    const size_t nlen = strlen(C->name);
+    int16_t *scratch = alloc_scratch(C);
+    int y, r, split, pass;
+    char name[128];
+    size_t nlen;
 
     conv_setup(C, &D);
-    memcpy(name, C->name, nlen + 1);
+    describe(C, name);
+    nlen = strlen(name);
 
     /* 1. Whole maps, slices, two row ranges. */
     inb = alloc8(C->in_h * C->in_w * in_stride);
@@ -568,10 +697,10 @@ static void test_conv(const conv_case_t *C)
     memset(outb, 0x77, (size_t)(D.out_h * D.out_w * out_stride));
     split = D.out_h / 2 + (D.out_h > 2 ? 1 : 0);
     run_conv(C, &D, inb + C->in_off, in_stride, C->in_h, outb + C->out_off,
-             out_stride, D.out_h, 0, split);
+             out_stride, D.out_h, 0, split, scratch);
     run_conv(C, &D, inb + C->in_off, in_stride, C->in_h, outb + C->out_off,
-             out_stride, D.out_h, split, D.out_h);
-    memcpy(name + nlen, " whole", 7);
+             out_stride, D.out_h, split, D.out_h, scratch);
+    memcpy(name + nlen, "whole", 6);
     compare_map(name, outb, out_stride, C->out_off, D.ref, D.out_h * D.out_w,
                 C->cout, 0x77);
     {
@@ -582,11 +711,12 @@ static void test_conv(const conv_case_t *C)
     }
 
     /* 2. Streaming: input ring of k_h rows, output ring of 2 rows, one
-     * output row per call (1x1: rings of 2 and 3 rows, 2 rows per call). */
-    {
+     * output row per call (1x1: rings of 2 and 3 rows, 2 rows per call,
+     * then again one row per call: odd widths give single-pixel tails). */
+    for (pass = 0; pass < (C->use1x1 ? 2 : 1); ++pass) {
         const int in_ring = C->use1x1 ? 2 : C->k_h;
         const int out_ring = C->use1x1 ? 3 : 2;
-        const int step = C->use1x1 ? 2 : 1;
+        const int step = (C->use1x1 && pass == 0) ? 2 : 1;
         int8_t *ring_in = alloc8(in_ring * C->in_w * in_stride);
         int8_t *ring_out = alloc8(out_ring * D.out_w * out_stride);
         int8_t *full = alloc8(D.out_h * D.out_w * out_stride);
@@ -610,14 +740,15 @@ static void test_conv(const conv_case_t *C)
                 }
             }
             run_conv(C, &D, ring_in + C->in_off, in_stride, in_ring,
-                     ring_out + C->out_off, out_stride, out_ring, r, r1);
+                     ring_out + C->out_off, out_stride, out_ring, r, r1,
+                     scratch);
             for (rr = r; rr < r1; ++rr) {
                 memcpy(full + rr * D.out_w * out_stride,
                        ring_out + (rr % out_ring) * D.out_w * out_stride,
                        (size_t)(D.out_w * out_stride));
             }
         }
-        memcpy(name + nlen, " ring", 6);
+        memcpy(name + nlen, "ring", 5);
         compare_map(name, full, out_stride, C->out_off, D.ref,
                     D.out_h * D.out_w, C->cout, 0x77);
     }
@@ -626,31 +757,37 @@ static void test_conv(const conv_case_t *C)
 }
 
 /* conv1x1 + requant + GAP fused vs reference sums and sq_gap_s8. */
-static void test_gap(int h, int w, int cin, int cout, int in_ring)
+static void test_gap(int h, int w, int cin, int cout, int in_ring,
+                     int rows_per_call, int rq_mode)
 {
     const size_t mark = pool_mark();
     conv_case_t C;
     conv_data_t D;
     int32_t *acc = alloc32(cout);
     int32_t *acc2 = alloc32(cout);
-    int8_t *ring = alloc8(in_ring * w * cin);
+    int8_t *ring = alloc8(in_ring * w * (cin + 3));
     int8_t *avg = alloc8(cout);
-    int8_t *avg_ref = alloc8(cout);
+    int16_t *scratch;
     int y, co, p, bad = 0;
     long long a = 0, b = 0, at = 0;
 
     memset(&C, 0, sizeof C);
-    C.name = "gap";
     C.in_h = h; C.in_w = w; C.cin = cin; C.cout = cout;
     C.k_h = C.k_w = C.s_h = C.s_w = 1;
-    C.use1x1 = 1; C.act = 1; C.data_mode = 0; C.shift_mode = 0;
+    C.use1x1 = 1; C.act = 1; C.rq_mode = rq_mode;
+    C.zp_mode = rq_mode ? 1 : 0;
     conv_setup(&C, &D);
+    scratch = alloc_scratch(&C);
     memset(acc, 0, (size_t)cout * sizeof(int32_t));
-    for (y = 0; y < h; ++y) {
-        put_row(&C, &D, ring, cin, y % in_ring, y);
-        sq_conv1x1_relu_gap_s8(ring, w, cin, in_ring, cin, acc, cout, D.wp,
-                               D.biasc, D.mult, D.shift, D.out_zp,
-                               D.act_min, D.act_max, y, y + 1);
+    for (y = 0; y < h; y += rows_per_call) {
+        const int y1 = (y + rows_per_call < h) ? y + rows_per_call : h;
+        int yy;
+        for (yy = y; yy < y1; ++yy) {
+            put_row(&C, &D, ring + 1, cin + 3, yy % in_ring, yy);
+        }
+        sq_conv1x1_gap_s8(ring + 1, w, cin + 3, in_ring, cin, acc, cout,
+                          D.wp, D.bias, D.mult, D.shift, D.out_zp,
+                          D.act_min, D.act_max, y, y1, scratch);
     }
     memset(acc2, 0, (size_t)cout * sizeof(int32_t));
     sq_gap_s8(D.ref, w, cout, h, cout, acc2, 0, h);
@@ -663,7 +800,7 @@ static void test_gap(int h, int w, int cin, int cout, int in_ring)
             bad = 1; a = acc[co]; b = s; at = co;
         }
     }
-    check(!bad, "conv1x1_relu_gap_s8 / gap_s8 sums", a, b, at);
+    check(!bad, "conv1x1_gap_s8 / gap_s8 sums", a, b, at);
     sq_gap_finish_s8(acc, cout, h * w, avg);
     bad = 0;
     for (co = 0; co < cout; ++co) {
@@ -671,13 +808,176 @@ static void test_gap(int h, int w, int cin, int cout, int in_ring)
         const long long s = acc2[co];
         const long long n = h * w;
         const long long q = ((s < 0 ? -s : s) * 2 + n) / (2 * n);
-        avg_ref[co] = (int8_t)(s < 0 ? -q : q);
-        if (avg[co] != avg_ref[co] && !bad) {
-            bad = 1; a = avg[co]; b = avg_ref[co]; at = co;
+        const int8_t want = (int8_t)(s < 0 ? -q : q);
+        if (avg[co] != want && !bad) {
+            bad = 1; a = avg[co]; b = want; at = co;
         }
     }
     check(!bad, "gap_finish_s8", a, b, at);
     hash_bytes(avg, cout);
+    pool_release(mark);
+}
+
+/* gap_finish rounding on hand-picked sums, negative ones included. */
+static void test_gap_finish(void)
+{
+    static const int32_t sums[] = { 0, 1, -1, 84, 85, -84, -85, 169, -169,
+                                    253, -253, 254, -254, 338, -338,
+                                    21463, -21632, 127 * 169, -128 * 169 };
+    static const int8_t want[] = { 0, 0, 0, 0, 1, 0, -1, 1, -1,
+                                   1, -1, 2, -2, 2, -2,
+                                   127, -128, 127, -128 };
+    int8_t got[sizeof sums / sizeof sums[0]];
+    const int n = (int)(sizeof sums / sizeof sums[0]);
+    int i, bad = 0;
+    long long a = 0, b = 0, at = 0;
+
+    sq_gap_finish_s8(sums, n, 169, got);
+    for (i = 0; i < n; ++i) {
+        if (got[i] != want[i] && !bad) {
+            bad = 1; a = got[i]; b = want[i]; at = i;
+        }
+    }
+    check(!bad, "gap_finish_s8 rounding (count 169)", a, b, at);
+    {
+        static const int32_t s2[] = { 3, -3, 5, -5, 1, -1 };
+        static const int8_t w2[] = { 2, -2, 3, -3, 1, -1 }; /* / 2 */
+        int8_t g2[6];
+        sq_gap_finish_s8(s2, 6, 2, g2);
+        bad = 0;
+        for (i = 0; i < 6; ++i) {
+            if (g2[i] != w2[i] && !bad) {
+                bad = 1; a = g2[i]; b = w2[i]; at = i;
+            }
+        }
+        check(!bad, "gap_finish_s8 ties (count 2)", a, b, at);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Quantize / dequantize
+ * ------------------------------------------------------------------------ */
+
+/* roundf reference: half away from zero, via truncation (t - trunc(t) is
+ * exact in float). */
+static float ref_round(float t)
+{
+    float r;
+    if (!(t == t) || t > 1e30f || t < -1e30f) {
+        return t;
+    }
+    if (t >= 8388608.0f || t <= -8388608.0f) {
+        return t; /* already an integer */
+    }
+    r = (float)(long)t;
+    if (t - r >= 0.5f) {
+        r += 1.0f;
+    } else if (r - t >= 0.5f) {
+        r -= 1.0f;
+    }
+    return r;
+}
+
+static int ref_quant(float x, float scale, int zp)
+{
+    float t;
+    if (!(x == x)) {
+        return zp;
+    }
+    t = ref_round(x / scale) + (float)zp;
+    if (t < -128.0f) {
+        return -128;
+    }
+    if (t > 127.0f) {
+        return 127;
+    }
+    return (int)t;
+}
+
+static void test_quantize(void)
+{
+    const size_t mark = pool_mark();
+    /* hand-picked: scale 0.5, zp 3 -> t = round(2x) + 3 */
+    const float inf = HUGE_VALF;
+    const float nan = inf - inf;
+    const float xs[] = { 0.0f, -0.0f, 0.25f, -0.25f, 0.75f, -0.75f, 1.25f,
+                         -1.25f, 0.2499999f, -0.2499999f, 62.0f, 62.25f,
+                         -65.5f, -65.75f, 1000.0f, -1000.0f, inf, -inf,
+                         nan, 3e38f, -3e38f, 1e-40f };
+    const int8_t want[] = { 3, 3, 4, 2, 5, 1, 6, 0, 3, 3,
+                            127, 127, -128, -128, 127, -128, 127, -128,
+                            3, 127, -128, 3 };
+    const int n = (int)(sizeof xs / sizeof xs[0]);
+    int8_t got[sizeof xs / sizeof xs[0]];
+    float back[4];
+    const int8_t codes[4] = { -128, 127, 0, 5 };
+    const int nr = 3000;
+    float *xr = (float *)xmalloc((size_t)nr * sizeof(float));
+    int8_t *qr = alloc8(nr);
+    float *dr = (float *)xmalloc((size_t)nr * sizeof(float));
+    int i, bad = 0;
+    long long a = 0, b = 0, at = 0;
+
+    sq_quantize_f32_s8(xs, got, n, 0.5f, 3);
+    for (i = 0; i < n; ++i) {
+        if (got[i] != want[i] && !bad) {
+            bad = 1; a = got[i]; b = want[i]; at = i;
+        }
+    }
+    check(!bad, "quantize_f32_s8 hand-picked", a, b, at);
+    hash_bytes(got, n);
+
+    /* zp at the ends: NaN -> zp, ties away from zero */
+    {
+        const float x2[4] = { nan, -0.5f, 0.5f, 255.0f };
+        int8_t g2[4];
+        sq_quantize_f32_s8(x2, g2, 4, 1.0f, -128);
+        check(g2[0] == -128 && g2[1] == -128 && g2[2] == -127 &&
+              g2[3] == 127, "quantize_f32_s8 zp -128", g2[2], -127, 0);
+        sq_quantize_f32_s8(x2, g2, 4, 1.0f, 127);
+        check(g2[0] == 127 && g2[1] == 126 && g2[2] == 127 &&
+              g2[3] == 127, "quantize_f32_s8 zp 127", g2[1], 126, 0);
+    }
+
+    /* random values, many exact ties (k / 2 * scale) */
+    for (i = 0; i < nr; ++i) {
+        const float scale = 0.0390625f; /* 2^-5 + 2^-8: ties stay exact */
+        if (i % 3 == 0) {
+            xr[i] = (float)rint_in(-600, 600) * 0.5f * scale;
+        } else {
+            xr[i] = (float)(int32_t)rnd() * (1.0f / 2147483648.0f) * 7.0f;
+        }
+    }
+    sq_quantize_f32_s8(xr, qr, nr, 0.0390625f, -7);
+    bad = 0;
+    for (i = 0; i < nr; ++i) {
+        const int w = ref_quant(xr[i], 0.0390625f, -7);
+        if (qr[i] != w && !bad) {
+            bad = 1; a = qr[i]; b = w; at = i;
+        }
+    }
+    check(!bad, "quantize_f32_s8 random / ties", a, b, at);
+    hash_bytes(qr, nr);
+
+    sq_dequantize_s8_f32(codes, back, 4, 0.25f, 5);
+    check(back[0] == -33.25f && back[1] == 30.5f && back[2] == -1.25f &&
+          back[3] == 0.0f, "dequantize_s8_f32 values",
+          (long long)(back[0] * 4.0f), -133, 0);
+    sq_dequantize_s8_f32(qr, dr, nr, 0.0390625f, -7);
+    bad = 0;
+    for (i = 0; i < nr; ++i) {
+        const float w = 0.0390625f * (float)(qr[i] + 7);
+        if (dr[i] != w && !bad) {
+            bad = 1; a = (long long)(dr[i] * 256.0f);
+            b = (long long)(w * 256.0f); at = i;
+        }
+        {
+            uint32_t u;
+            memcpy(&u, &dr[i], sizeof u);
+            hash_u32(u);
+        }
+    }
+    check(!bad, "dequantize_s8_f32 random", a, b, at);
     pool_release(mark);
 }
 
@@ -799,47 +1099,155 @@ static void test_copy(int h, int w, int c, int in_extra, int out_extra,
  * ------------------------------------------------------------------------ */
 
 static const conv_case_t g_cases[] = {
-    /* name              h   w  cin cout kh kw sh sw pt pl pb pr 1x1 dm sm act zp ie io oe oo */
-    { "conv 3x3 s2 cin3",  9, 11,  3,  7, 3, 3, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 },
-    { "conv 3x3 p1 c16",   8,  8, 16, 13, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0 },
-    { "conv 3x3 p1 ext",   7, 10,  5,  6, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 3, 1, 5, 2 },
-    { "conv 3x3 p1 zp127", 6,  9,  8,  5, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0, 2, 2, 4, 4, 3, 3 },
-    { "conv 2x2 s2",       6,  6,  8,  4, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
-    { "conv 5x5 p2",       5,  7, 12,  9, 5, 5, 1, 1, 2, 2, 2, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0 },
-    { "conv 3x2 s(2,1)",   9,  8,  7,  3, 3, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1, 2, 0, 1, 0, 2, 1 },
-    { "conv 3x3 p1 c64",   5,  6, 64, 16, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 16, 8 },
-    { "conv k1 via conv",  4,  5,  9, 10, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-    { "conv1x1 c64>16",    5,  7, 64, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0 },
-    { "conv1x1 c13>7",     4,  5, 13,  7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 3, 0, 9, 4 },
-    { "conv1x1 c3>1",      3,  3,  3,  1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 2, 2, 0, 0, 0, 0 },
-    { "conv1x1 slices",    6,  5, 16, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 48, 16, 64, 64 },
-    { "conv1x1 odd w",     3,  7, 33, 18, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1 },
+    /* h   w cin cout kh kw sh sw pt pl pb pr 1x1 dm rq act zp bm ie io oe oo */
+    { 9, 11,  3, 64, 3, 3, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
+    { 8,  8, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 128, 64 },
+    { 6,  7, 64, 16, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 16, 8 },
+    { 5,  6, 48, 10, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0, 2, 2, 2, 4, 4, 3, 3 },
+    { 8,  8, 64, 5, 7, 7, 1, 1, 3, 3, 3, 3, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0 },
+    { 7, 10,  5,  6, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0, 3, 1, 5, 2 },
+    { 6,  6,  8,  4, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 },
+    { 5,  7, 12,  9, 5, 5, 1, 1, 2, 2, 2, 2, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0 },
+    { 9,  8,  7,  3, 3, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1, 2, 0, 0, 1, 0, 2, 1 },
+    { 4,  5,  9, 10, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 5,  7, 64, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
+    { 4,  5, 13,  7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 3, 0, 9, 4 },
+    { 3,  3,  3,  1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 2, 2, 0, 0, 0, 0, 0 },
+    { 6,  5, 16, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 48, 16, 64, 64 },
+    { 3,  7, 33, 18, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 2, 1, 0, 1, 1 },
+    { 3,  5, 512, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0 },
 };
+
+/* A random shape; reference work bounded so that QEMU stays quick. */
+static void random_case(conv_case_t *c, int idx)
+{
+    static const int kernels[5] = { 1, 2, 3, 5, 7 };
+    static const int cins[12] = { 1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 32, 35 };
+    long long work;
+
+    do {
+        memset(c, 0, sizeof *c);
+        c->use1x1 = (idx % 4 == 3);
+        c->cin = (rnd() & 1u) ? cins[rnd() % 12u] : rint_in(1, 40);
+        c->cout = (rnd() % 4u == 0) ? rint_in(1, 3) : rint_in(1, 24);
+        if (c->use1x1) {
+            c->k_h = c->k_w = c->s_h = c->s_w = 1;
+        } else {
+            c->k_h = kernels[rnd() % 5u];
+            c->k_w = (rnd() % 3u == 0) ? kernels[rnd() % 5u] : c->k_h;
+            c->s_h = rint_in(1, 2);
+            c->s_w = (rnd() % 3u == 0) ? rint_in(1, 2) : c->s_h;
+            c->pad_t = rint_in(0, c->k_h > 3 ? 3 : c->k_h - 1);
+            c->pad_b = rint_in(0, c->k_h > 3 ? 3 : c->k_h - 1);
+            c->pad_l = rint_in(0, c->k_w > 3 ? 3 : c->k_w - 1);
+            c->pad_r = rint_in(0, c->k_w > 3 ? 3 : c->k_w - 1);
+        }
+        c->in_h = rint_in(1, 11);
+        c->in_w = rint_in(1, 11);
+        if (c->in_h + c->pad_t + c->pad_b < c->k_h ||
+            c->in_w + c->pad_l + c->pad_r < c->k_w) {
+            work = -1;
+            continue;
+        }
+        work = (long long)((c->in_h + c->pad_t + c->pad_b - c->k_h) /
+                           c->s_h + 1) *
+               ((c->in_w + c->pad_l + c->pad_r - c->k_w) / c->s_w + 1) *
+               c->cout * c->k_h * c->k_w * c->cin;
+    } while (work < 0 || work > 150000);
+    c->data_mode = (int)(rnd() % 2u);
+    c->rq_mode = (int)(rnd() % 2u);
+    c->act = (int)(rnd() % 3u);
+    c->zp_mode = (int)(rnd() % 3u);
+    c->bias_mode = (rnd() % 5u == 0) ? (int)(1u + rnd() % 2u) : 0;
+    if (rnd() & 1u) {
+        c->in_extra = rint_in(1, 9);
+        c->in_off = rint_in(0, c->in_extra);
+        c->out_extra = rint_in(1, 9);
+        c->out_off = rint_in(0, c->out_extra);
+    }
+}
 
 int main(void)
 {
     int i, rep;
 
     test_requant();
-    for (rep = 0; rep < 3; ++rep) {
+    for (rep = 0; rep < 2; ++rep) {
         for (i = 0; i < (int)(sizeof g_cases / sizeof g_cases[0]); ++i) {
             conv_case_t c = g_cases[i];
             if (rep == 1) {
                 c.data_mode = 1 - c.data_mode;
-                c.shift_mode = 1 - c.shift_mode;
-            } else if (rep == 2) {
+                c.rq_mode = 1 - c.rq_mode;
                 c.zp_mode = (c.zp_mode + 1) % 3;
                 c.act = (c.act + 1) % 3;
             }
             test_conv(&c);
         }
     }
-    test_gap(13, 13, 64, 10, 1);
-    test_gap(5, 7, 13, 7, 3);
+    /* Word-wise staged im2col (cin % 4 != 0) and single-pixel tails: cin
+     * 1 .. 8, 3x3 with padding at both ends (stride 1 and 2), input
+     * slices (in_stride != cin: tap-by-tap staging), widths 1, 3 and 13
+     * (odd rows), 1x1 too; cout 1 .. 9 (4-channel blocks, pairs, odd). */
+    for (i = 1; i <= 8; ++i) {
+        static const int widths[3] = { 13, 3, 1 };
+        int j;
+        for (j = 0; j < 3; ++j) {
+            conv_case_t c;
+            memset(&c, 0, sizeof c);
+            c.in_h = 4 + j;
+            c.in_w = widths[j];
+            c.cin = i;
+            c.cout = 1 + (i + 3 * j) % 9;
+            c.k_h = c.k_w = 3;
+            c.s_h = c.s_w = 1 + (i + j) % 2;
+            c.pad_t = c.pad_l = c.pad_b = c.pad_r = 1;
+            c.data_mode = (i + j) & 1;
+            c.rq_mode = (i >> 1) & 1;
+            c.act = (i + j) % 3;
+            c.zp_mode = (i + 2 * j) % 3;
+            if (j == 1) {
+                c.in_extra = 3;
+                c.in_off = 1 + i % 3;
+                c.out_extra = 2;
+                c.out_off = 1;
+            }
+            test_conv(&c);
+            if (i == 3 && j == 0) {
+                /* conv1-like: no padding, stride 2, cout 64 */
+                c.pad_t = c.pad_l = c.pad_b = c.pad_r = 0;
+                c.s_h = c.s_w = 2;
+                c.in_h = 9;
+                c.in_w = 27;
+                c.cout = 64;
+                c.rq_mode = 0;
+                test_conv(&c);
+            }
+            c.k_h = c.k_w = c.s_h = c.s_w = 1;
+            c.pad_t = c.pad_l = c.pad_b = c.pad_r = 0;
+            c.use1x1 = 1;
+            c.cout = 4 + (i + j) % 6;
+            test_conv(&c);
+        }
+    }
+    for (i = 0; i < 400; ++i) {
+        conv_case_t c;
+        random_case(&c, i);
+        test_conv(&c);
+    }
+    test_gap(13, 13, 64, 10, 1, 1, 0);
+    test_gap(13, 13, 64, 10, 13, 13, 1);
+    test_gap(5, 7, 13, 7, 3, 2, 0);
+    test_gap(3, 3, 35, 1, 2, 1, 1);
+    test_gap(2, 5, 512, 21, 2, 1, 0);
+    test_gap_finish();
+    test_quantize();
     test_maxpool(13, 13, 16, 3, 2, 0, 1, 0, 0);
     test_maxpool(12, 11, 5, 3, 2, 0, 1, 3, 1);
     test_maxpool(8, 9, 7, 3, 2, 1, 0, 1, 1);
     test_maxpool(7, 7, 4, 2, 2, 0, 0, 0, 0);
+    /* fold: 4-lane DSP words plus a scalar remainder, padding both ends */
+    test_maxpool(11, 13, 13, 3, 2, 1, 1, 2, 1);
+    test_maxpool(9, 23, 64, 3, 2, 0, 1, 0, 0);
     test_copy(4, 5, 16, 0, 16, 8);
     test_copy(3, 7, 5, 3, 4, 2);
 
@@ -854,45 +1262,3 @@ int main(void)
     sys_exit(g_failed == 0 ? 0 : 1);
     return 0;
 }
-
-#if defined(SQ_TEST_BAREMETAL)
-/* ------------------------------------------------------------------------
- * Minimal Cortex-M startup (vector table at 0, everything in SSRAM1; QEMU
- * loads the ELF segments, .bss is zeroed here)
- * ------------------------------------------------------------------------ */
-extern uint32_t sq_t_stack_top[];
-extern uint32_t sq_t_bss_start[];
-extern uint32_t sq_t_bss_end[];
-
-void sq_t_reset(void);
-void sq_t_fault(void);
-
-void sq_t_reset(void)
-{
-    uint32_t *p;
-    /* CPACR: full access to CP10/CP11 (FPU) before any FP instruction. */
-    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
-    __asm__ volatile("dsb\n\tisb" ::: "memory");
-    for (p = sq_t_bss_start; p < sq_t_bss_end; ++p) {
-        *p = 0;
-    }
-    (void)main();
-    sys_exit(3);
-}
-
-void sq_t_fault(void)
-{
-    out_str("FAULT\n");
-    sys_exit(4);
-}
-
-typedef void (*sq_t_vec_t)(void);
-
-__attribute__((section(".vectors"), used))
-const sq_t_vec_t sq_t_vectors[16] = {
-    (sq_t_vec_t)(uintptr_t)sq_t_stack_top, sq_t_reset, sq_t_fault,
-    sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault,
-    sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault, sq_t_fault,
-    sq_t_fault
-};
-#endif

@@ -62,3 +62,17 @@ enum TinyModels {
         return try graph("head", h: 5, w: 5, c: 4, nodes: nodes, constants: k)
     }
 }
+
+extension TinyModels {
+    /// conv 1x1 + ReLU + global average pool + flatten over a 4x5 map: the
+    /// classifier head as int8 supports it.
+    static func classifierHead() throws -> Graph {
+        var k: [String: Tensor] = [:]
+        let nodes = [
+            conv("conv10", "x", inC: 8, out: 6, kernel: 1, constants: &k), relu("relu10", "conv10"),
+            Node(name: "pool10", op: .globalAvgPool, inputs: ["relu10"], output: "pool10"),
+            Node(name: "flatten", op: .flatten, inputs: ["pool10"], output: "flatten"),
+        ]
+        return try graph("classifier_head", h: 4, w: 5, c: 8, nodes: nodes, constants: k)
+    }
+}

@@ -70,6 +70,9 @@ import Testing
 struct TamperingRunner: ModelRunner {
     var inner: HostRunner
     var array: String
+    /// The array's C element type and what is added to its first value.
+    var elementType = "float"
+    var addition = "7.5f"
     var targetName: String { "host (tampered)" }
 
     mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
@@ -77,16 +80,16 @@ struct TamperingRunner: ModelRunner {
         return try inner.build(model, in: directory, trace: trace)
     }
 
-    /// Adds 7.5 to the first value of the array in the generated weights file.
+    /// Adds `addition` to the first value of the array in the generated weights file.
     func edit(_ model: GeneratedModel, in directory: URL) throws(Diagnostic) {
         let file = directory.appendingPathComponent("\(model.prefix)_weights.c")
         guard var text = try? String(contentsOf: file, encoding: .utf8),
-              let start = text.range(of: "const float \(array)["),
+              let start = text.range(of: "const \(elementType) \(array)["),
               let open = text.range(of: "{\n    ", range: start.upperBound..<text.endIndex) else {
             throw .internal("array \(array) not found")
         }
-        if !text[open.upperBound...].hasPrefix("7.5f") {
-            text.insert(contentsOf: "7.5f + ", at: open.upperBound)
+        if !text[open.upperBound...].hasPrefix(addition) {
+            text.insert(contentsOf: addition + " + ", at: open.upperBound)
         }
         do { try text.write(to: file, atomically: true, encoding: .utf8) } catch { throw .internal("cannot tamper") }
     }

@@ -27,6 +27,7 @@ extern "C" {
 #define TINY_MACS 4725
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "stream"
+#define TINY_PRECISION "fp32"
 
 /*
  * Runs one inference.

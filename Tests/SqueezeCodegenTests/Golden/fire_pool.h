@@ -26,6 +26,7 @@ extern "C" {
 #define TINY_MACS 11592
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"
+#define TINY_PRECISION "fp32"
 
 /*
  * Runs one inference.

@@ -32,6 +32,7 @@ extern "C" {
 #define TINY_MACS 1264
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "stream"
+#define TINY_PRECISION "fp32"
 
 /*
  * Runs one inference.

@@ -1,0 +1,171 @@
+/// int8 quantisation of a graph (set by `SqueezeQuant.Quantizer`).
+///
+/// Scheme (TFLite / CMSIS-NN int8):
+/// - activations int8 per tensor, `real = scale * (q - zeroPoint)`;
+/// - weights int8 symmetric per output channel (zero point 0, codes in
+///   [-127, 127]);
+/// - bias int32 with scale `inputScale * weightScale[co]`, stored *corrected*
+///   for the input zero point: `bias[co] - inputZeroPoint * sum_k w[co][k]`,
+///   so a convolution is `acc = bias' + sum_k w * x_k` over raw input codes,
+///   padded taps reading the input zero point;
+/// - requantisation per output channel with TFLite's single rounding
+///   (`TFLITE_SINGLE_ROUNDING`): `v = (acc * multiplier + 2^(shift-1)) >> shift`
+///   in 64 bits, arithmetic shift (ties round towards +infinity), then
+///   `clamp(v + outputZeroPoint, activationMin, activationMax)`; ReLU is
+///   `activationMin = outputZeroPoint` (the code of 0.0).
+public struct QuantParams: Sendable, Hashable, CustomStringConvertible {
+    public var scale: Float
+    public var zeroPoint: Int32
+
+    public init(scale: Float, zeroPoint: Int32) {
+        self.scale = scale
+        self.zeroPoint = zeroPoint
+    }
+
+    /// The real value of a code.
+    public func dequantize(_ q: Int32) -> Float { scale * Float(q - zeroPoint) }
+
+    /// The code of a real value: round half away from zero, clamp to int8;
+    /// NaN gives the zero point. The generated C (`sq_quantize_f32_s8`) does
+    /// exactly this in float arithmetic.
+    public func quantize(_ x: Float) -> Int8 {
+        if x.isNaN { return Int8(zeroPoint) }
+        var t = (x / scale).rounded(.toNearestOrAwayFromZero) + Float(zeroPoint)
+        t = min(max(t, -128), 127)
+        return Int8(t)
+    }
+
+    public var description: String { "scale \(scale) zp \(zeroPoint)" }
+}
+
+/// Everything one quantised convolution needs at run time.
+public struct ConvQuantization: Sendable, Hashable {
+    public var input: QuantParams
+    public var output: QuantParams
+    /// Per output channel; weights are `round(w / scale)`.
+    public var weightScales: [Float]
+    /// Corrected int32 bias per output channel (see `QuantParams`).
+    public var bias: [Int32]
+    /// Requantisation per output channel: multiplier in [0, 2^31), shift in [32, 62].
+    public var multipliers: [Int32]
+    public var shifts: [Int32]
+    public var activationMin: Int32
+    public var activationMax: Int32
+
+    public init(input: QuantParams, output: QuantParams, weightScales: [Float], bias: [Int32], multipliers: [Int32],
+                shifts: [Int32], activationMin: Int32, activationMax: Int32) {
+        self.input = input
+        self.output = output
+        self.weightScales = weightScales
+        self.bias = bias
+        self.multipliers = multipliers
+        self.shifts = shifts
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+    }
+
+    public static let minimumShift: Int32 = 32
+    public static let maximumShift: Int32 = 62
+
+    /// The requantised, clamped output code of accumulator `acc` for channel `co`.
+    @inline(__always)
+    public func requantize(_ acc: Int32, channel co: Int) -> Int8 {
+        Self.requantize(acc, multiplier: multipliers[co], shift: shifts[co], zeroPoint: output.zeroPoint,
+                        min: activationMin, max: activationMax)
+    }
+
+    @inline(__always)
+    public static func requantize(_ acc: Int32, multiplier: Int32, shift: Int32, zeroPoint: Int32, min lo: Int32, max hi: Int32) -> Int8 {
+        let product = Int64(acc) * Int64(multiplier) + (Int64(1) << Int64(shift - 1))
+        let v = Int32(truncatingIfNeeded: product >> Int64(shift)) + zeroPoint
+        return Int8(truncatingIfNeeded: Swift.min(Swift.max(v, lo), hi))
+    }
+}
+
+/// A global average pool (fused into a convolution or not) requantised to
+/// its own output scale, so the averaged logits keep their resolution:
+///
+///     out = clamp(requant(sum - count * input.zeroPoint) + output.zeroPoint, -128, 127)
+///
+/// with `M = input.scale / (count * output.scale)` as multiplier and shift.
+public struct AverageQuantization: Sendable, Hashable {
+    public var input: QuantParams
+    public var output: QuantParams
+    /// Pixels averaged.
+    public var count: Int32
+    public var multiplier: Int32
+    public var shift: Int32
+
+    public init(input: QuantParams, output: QuantParams, count: Int32, multiplier: Int32, shift: Int32) {
+        self.input = input
+        self.output = output
+        self.count = count
+        self.multiplier = multiplier
+        self.shift = shift
+    }
+
+    /// The output code of a channel's sum of input codes.
+    public func finish(_ sum: Int32) -> Int8 {
+        ConvQuantization.requantize(sum &- count &* input.zeroPoint, multiplier: multiplier, shift: shift, zeroPoint: output.zeroPoint,
+                                    min: -128, max: 127)
+    }
+}
+
+/// How the activation ranges were measured.
+public struct CalibrationSummary: Sendable, Hashable {
+    /// e.g. "minmax", "percentile 99.99", "mse".
+    public var method: String
+    /// Names of the calibration inputs, in the order they were used.
+    public var inputs: [String]
+
+    public init(method: String, inputs: [String]) {
+        self.method = method
+        self.inputs = inputs
+    }
+}
+
+/// The int8 quantisation of a graph: parameters of every activation value
+/// (graph values and the internal values of fused ops) and of every
+/// convolution, keyed by its weight parameter's name.
+public struct Quantization: Sendable, Hashable {
+    /// Per value: graph input, node outputs, and fused-internal points
+    /// named `<node>.squeeze` (a Fire module's squeeze output) and
+    /// `<node>.conv` (a convolution's output before a fused pool).
+    public var values: [String: QuantParams]
+    public var convolutions: [String: ConvQuantization]
+    /// Global average pools by node name.
+    public var averages: [String: AverageQuantization]
+    /// The observed real range `[min, max]` each value's parameters came from.
+    public var ranges: [String: ClosedRange<Float>]
+    public var calibration: CalibrationSummary
+
+    public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
+                ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
+        self.values = values
+        self.convolutions = convolutions
+        self.averages = averages
+        self.ranges = ranges
+        self.calibration = calibration
+    }
+
+    public func params(of value: String) throws(Diagnostic) -> QuantParams {
+        guard let params = values[value] else { throw .internal("value '\(value)' has no quantisation parameters") }
+        return params
+    }
+
+    public func convolution(_ weight: String, node: String) throws(Diagnostic) -> ConvQuantization {
+        guard let conv = convolutions[weight] else {
+            throw .internal("convolution weight '\(weight)' has no quantisation parameters", node: node)
+        }
+        return conv
+    }
+
+    public func average(_ node: String) throws(Diagnostic) -> AverageQuantization {
+        guard let average = averages[node] else { throw .internal("global average pool has no quantisation parameters", node: node) }
+        return average
+    }
+
+    /// Internal quantisation points of fused ops.
+    public static func squeezePoint(_ node: String) -> String { node + ".squeeze" }
+    public static func convPoint(_ node: String) -> String { node + ".conv" }
+}

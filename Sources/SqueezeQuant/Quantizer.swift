@@ -1,0 +1,188 @@
+import SqueezeIR
+
+/// Turns a fused fp32 graph and calibrated ranges into an int8 graph: the
+/// input and every activation int8 per tensor (asymmetric), weights int8
+/// symmetric per output channel, biases int32 (corrected for the input zero
+/// point), requantisation multipliers and shifts per channel. A pass
+/// (Graph -> Graph): nodes and names are unchanged; `quantization` is set.
+///
+/// Parameters per value: a convolution's output from the range of its output
+/// before any fused pool (`<node>.conv`) — max pools and global averages of
+/// int8 codes keep scale and zero point; a Fire module's squeeze from
+/// `<node>.squeeze`, and both expands are requantised straight to the
+/// concat's parameters (no copy, no second requantisation); max pool, global
+/// average, ReLU, dropout and flatten pass their input's parameters on.
+public struct Quantizer {
+    public var ranges: [String: ClosedRange<Float>]
+    public var calibration: CalibrationSummary
+
+    public init(ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
+        self.ranges = ranges
+        self.calibration = calibration
+    }
+
+    /// Activation parameters for a real range (widened to include 0):
+    /// scale = (max - min) / 255, zero point = round(-128 - min / scale).
+    public static func activationParams(_ range: ClosedRange<Float>) -> QuantParams {
+        let lo = min(Double(range.lowerBound), 0)
+        var hi = max(Double(range.upperBound), 0)
+        if hi - lo < 1e-9 { hi = lo + 1e-9 }
+        let scale = Float((hi - lo) / 255)
+        let zp = (-128 - lo / Double(scale)).rounded(.toNearestOrAwayFromZero)
+        return QuantParams(scale: scale, zeroPoint: Int32(min(max(zp, -128), 127)))
+    }
+
+    public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
+        guard graph.quantization == nil else { throw .usage("graph '\(graph.name)' is already quantised") }
+        guard graph.inputs.count == 1 else { throw .unsupported("int8 needs a graph with one input") }
+        var values: [String: QuantParams] = [:]
+        var convolutions: [String: ConvQuantization] = [:]
+        var averages: [String: AverageQuantization] = [:]
+        var constants = graph.constants
+        var usedRanges: [String: ClosedRange<Float>] = [:]
+
+        func params(_ point: String, node: String?) throws(Diagnostic) -> QuantParams {
+            guard let range = ranges[point] else {
+                throw .internal("no calibrated range for '\(point)'", node: node)
+            }
+            usedRanges[point] = range
+            return Self.activationParams(range)
+        }
+        func known(_ value: String, node: String) throws(Diagnostic) -> QuantParams {
+            guard let p = values[value] else { throw .internal("value '\(value)' has no quantisation parameters", node: node) }
+            return p
+        }
+
+        let input = graph.inputs[0].name
+        values[input] = try params(input, node: nil)
+        for node in graph.nodes {
+            let x = try known(node.inputs[0], node: node.name)
+            switch node.op {
+            case .conv2d(let a):
+                let out = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
+                try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
+                switch a.pool {
+                case nil:
+                    values[node.output] = out
+                case .max:
+                    values[Quantization.convPoint(node.name)] = out
+                    values[node.output] = out
+                case .globalAverage:
+                    values[Quantization.convPoint(node.name)] = out
+                    let input = try graph.type(of: node.inputs[0]).shape
+                    let rows = OutputSize.conv(input: input.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom) ?? 0
+                    let columns = OutputSize.conv(input: input.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left,
+                                                  padEnd: a.padding.right) ?? 0
+                    let average = try Self.average(input: out, output: try params(node.output, node: node.name), count: rows * columns,
+                                                   node: node.name)
+                    averages[node.name] = average
+                    values[node.output] = average.output
+                }
+            case .fire(let a):
+                let squeeze = try params(Quantization.squeezePoint(node.name), node: node.name)
+                let concat = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
+                let ranges = a.parameterRanges
+                try quantizeConv(a.squeeze, parameters: Array(node.parameters[ranges[0]]), input: x, output: squeeze, node: node.name,
+                                 &constants, &convolutions)
+                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: concat,
+                                 node: node.name, &constants, &convolutions)
+                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: concat,
+                                 node: node.name, &constants, &convolutions)
+                values[Quantization.squeezePoint(node.name)] = squeeze
+                if a.pool != nil { values[Quantization.convPoint(node.name)] = concat }
+                values[node.output] = concat
+            case .globalAvgPool:
+                let s = try graph.type(of: node.inputs[0]).shape
+                let average = try Self.average(input: x, output: try params(node.output, node: node.name), count: s.h * s.w, node: node.name)
+                averages[node.name] = average
+                values[node.output] = average.output
+            case .maxPool, .relu, .dropout, .flatten:
+                values[node.output] = x
+            case .avgPool, .concat, .add, .softmax:
+                throw .unsupported("\(node.op.name) is not supported in int8 yet (supported: conv, fire, max pool, "
+                                   + "global average pool, ReLU, dropout, flatten)", node: node.name)
+            }
+        }
+
+        var result = graph
+        result.constants = constants
+        result.inputs[0].type = TensorType(.int8, graph.inputs[0].type.shape)
+        result.valueTypes = [:]
+        result = try ShapeInference.run(result)
+        result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, ranges: usedRanges,
+                                           calibration: calibration)
+        return result
+    }
+
+    /// A global average's requantisation to its own calibrated scale.
+    static func average(input: QuantParams, output: QuantParams, count: Int, node: String) throws(Diagnostic) -> AverageQuantization {
+        let m = Double(input.scale) / (Double(count) * Double(output.scale))
+        guard count > 0, let (multiplier, shift) = RequantMultiplier.make(m) else {
+            throw .unsupported("the int8 global average over \(count) pixels needs a rescale factor \(m) below 0.5 "
+                               + "(average at least 3 pixels, or calibrate a wider output range)", node: node)
+        }
+        return AverageQuantization(input: input, output: output, count: Int32(count), multiplier: multiplier, shift: shift)
+    }
+
+    private func quantizeConv(_ a: Conv2DAttributes, parameters: [String], input: QuantParams, output: QuantParams, node: String,
+                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization]) throws(Diagnostic) {
+        guard let weight = constants[parameters[0]], let w = weight.floats, weight.shape.rank == 4 else {
+            throw .unsupported("weight '\(parameters[0])' must be an fp32 OHWI tensor to be quantised", node: node)
+        }
+        let cout = a.outChannels
+        let k = w.count / max(cout, 1)
+        var bias = [Float](repeating: 0, count: cout)
+        if a.hasBias {
+            guard parameters.count > 1, let b = constants[parameters[1]]?.floats, b.count == cout else {
+                throw .unsupported("bias '\(parameters.count > 1 ? parameters[1] : "?")' must be fp32 [\(cout)]", node: node)
+            }
+            bias = b
+        }
+        var codes = [Int8](repeating: 0, count: w.count)
+        var scales = [Float](repeating: 1, count: cout)
+        var corrected = [Int32](repeating: 0, count: cout)
+        var multipliers = [Int32](repeating: 0, count: cout)
+        var shifts = [Int32](repeating: 0, count: cout)
+        for co in 0..<cout {
+            let row = w[(co * k)..<((co + 1) * k)]
+            guard row.allSatisfy({ $0.isFinite }), bias[co].isFinite else {
+                throw .input("weights or bias of output channel \(co) are not finite", node: node)
+            }
+            let maxAbs = row.reduce(Float(0)) { max($0, abs($1)) }
+            // An all-zero channel gets a scale that keeps its multiplier small (M = 2^-10).
+            let scale = maxAbs > 0 ? maxAbs / 127 : Float(Double(output.scale) / 1024 / Double(input.scale))
+            scales[co] = scale
+            var sum: Int64 = 0
+            for i in 0..<k {
+                let q = (Double(row[row.startIndex + i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
+                let code = Int8(min(max(q, -127), 127))
+                codes[co * k + i] = code
+                sum += Int64(code)
+            }
+            let biasScale = Double(input.scale) * Double(scale)
+            let b = (Double(bias[co]) / biasScale).rounded(.toNearestOrAwayFromZero)
+            guard abs(b) < 1e15 else { throw .input("bias of output channel \(co) does not fit int32 after quantisation", node: node) }
+            let value = Int64(b) - Int64(input.zeroPoint) * sum
+            // The accumulator must stay inside int32 for every input.
+            guard abs(value) + Int64(k) * 128 * 127 < Int64(Int32.max) else {
+                throw .input("the int32 accumulator of output channel \(co) could overflow (bias \(value), \(k) taps)", node: node)
+            }
+            corrected[co] = Int32(value)
+            let m = biasScale / Double(output.scale)
+            guard let (multiplier, shift) = RequantMultiplier.make(m) else {
+                throw .unsupported("requantisation factor \(m) of output channel \(co) is 0.5 or more (the output range is too "
+                                   + "narrow for its inputs); the int8 kernels need it below 0.5", node: node)
+            }
+            multipliers[co] = multiplier
+            shifts[co] = shift
+        }
+        constants[parameters[0]] = Tensor(shape: weight.shape, storage: .int8(codes))
+        if a.hasBias {
+            constants[parameters[1]] = Tensor(shape: TensorShape([cout]), storage: .int32(corrected))
+        }
+        let relu = a.activation == .relu
+        convolutions[parameters[0]] = ConvQuantization(
+            input: input, output: output, weightScales: scales, bias: corrected, multipliers: multipliers, shifts: shifts,
+            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127)
+    }
+}
