@@ -31,6 +31,9 @@ demo: deps-firmware build
 	@echo
 	@echo "== squeezec validate $(MODEL) --target $(BOARD) --input $(SAMPLE)"
 	@$(SQUEEZEC) validate $(MODEL) --target $(BOARD) --input $(SAMPLE)
+	@echo
+	@echo "== squeezec validate $(MODEL) --precision int8 --calibrate Samples --target $(BOARD) --input $(SAMPLE)"
+	@$(SQUEEZEC) validate $(MODEL) --precision int8 --calibrate Samples --target $(BOARD) --input $(SAMPLE)
 
 # Firmware image only: build/firmware-$(BOARD)/firmware.elf.
 firmware: deps-firmware build

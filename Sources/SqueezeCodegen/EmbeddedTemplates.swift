@@ -3612,6 +3612,35 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * ========================================================================== */
 
 /*
+ * sq_add_s8: element-wise sum of two int8 maps of n values (the bypass),
+ * each rescaled to the output scale in one rounding (64-bit):
+ *
+ *   out[i] = clamp(((a[i] - a_zp) * a_mult + (b[i] - b_zp) * b_mult
+ *                   + 2^(shift - 1)) >> shift + out_zp, act_min, act_max)
+ *
+ * with 0 <= a_mult, b_mult < 2^31 and 1 <= shift <= 62 (>> arithmetic).
+ * a and b may be the same buffer; out must not overlap them. Not a hot
+ * loop in SqueezeNet (one add per bypass), so portable C on every path.
+ */
+SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
+                         const int8_t *b, int b_zp, int32_t b_mult,
+                         int8_t *SQ_RESTRICT out, int n, int32_t shift,
+                         int out_zp, int act_min, int act_max)
+{
+    const int64_t round = (int64_t)1 << (shift - 1);
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        const int64_t sum = (int64_t)(a[i] - a_zp) * a_mult +
+                            (int64_t)(b[i] - b_zp) * b_mult + round;
+        int64_t v = (sum >> shift) + out_zp;
+        v = (v < act_min) ? act_min : v;
+        v = (v > act_max) ? act_max : v;
+        out[i] = (int8_t)v;
+    }
+}
+
+/*
  * sq_copy_channels_s8: copy rows [row0, row1) of a w x c map into another
  * map of the same width (e.g. a channel slice of a concat buffer), as
  * sq_copy_channels_f32. Channels outside [0, c) of out are not touched.

@@ -98,6 +98,14 @@ struct KernelCalls {
         return "sq_gap_finish_f32(\(acc), \(channels), \(scale));"
     }
 
+    /// Element-wise sum of `count` values (the bypass).
+    func add(_ a: String, _ b: String, out: String, count: Int, node: String) throws(CodegenError) -> String {
+        guard let quantization else { return "sq_add_f32(\(a), \(b), \(out), \(count));" }
+        guard let q = quantization.adds[node] else { throw CodegenError("add '\(node)' has no quantisation parameters") }
+        return "sq_add_s8(\(a), \(q.a.zeroPoint), \(q.multiplierA), \(b), \(q.b.zeroPoint), \(q.multiplierB), \(out), \(count), "
+            + "\(q.shift), \(q.output.zeroPoint), -128, 127);"
+    }
+
     func maxPool(_ a: PoolAttributes, source s: Map, target t: Map, rows: (String, String)) -> String {
         "sq_maxpool_\(suffix)(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(t.pointer), \(t.w), \(t.stride), \(t.ring), "
             + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), \(rows.0), \(rows.1));"

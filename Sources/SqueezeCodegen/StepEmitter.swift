@@ -142,7 +142,9 @@ struct StepEmitter {
             }
         case .dropout:
             p.line(copyCall(count: out.elementCount))
-        case .avgPool, .concat, .add, .flatten, .softmax:
+        case .add:
+            p.line(try calls.add("in0", "in1", out: "out", count: out.elementCount, node: node.name))
+        case .avgPool, .concat, .flatten, .softmax:
             guard !calls.isInt8 else { throw CodegenError("\(node.op.name) has no int8 kernel") }
             try emitFloatOnly(node, input, out, &p)
         }
@@ -162,8 +164,6 @@ struct StepEmitter {
                 p.line("sq_copy_channels_f32(in\(i), \(s.w), \(s.c), \(s.h), \(s.c), \(target), \(out.c), \(out.h), 0, \(s.h));")
                 offset += s.c
             }
-        case .add:
-            p.line("sq_add_f32(in0, in1, out, \(out.elementCount));")
         case .flatten:
             p.line("sq_flatten_nchw_f32(in, \(input.h), \(input.w), \(input.c), out);")
         case .softmax:
@@ -177,7 +177,7 @@ struct StepEmitter {
                     p.line("sq_softmax_f32(in + r * \(width), out + r * \(width), \(width));")
                 }
             }
-        case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout:
+        case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout, .add:
             throw CodegenError("\(node.op.name) is not a float-only op")
         }
     }

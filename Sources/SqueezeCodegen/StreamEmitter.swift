@@ -244,8 +244,8 @@ struct StreamEmitter {
                    + "\(target.stride), \(target.ring), \(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), "
                    + "\(a.padding.left), \(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), \(rows.0), \(rows.1));")
         case .add:
-            guard !calls.isInt8 else { throw CodegenError("add has no int8 kernel") }
-            p.line("sq_add_f32(\(rowPointer(sources[0])), \(rowPointer(sources[1])), \(rowPointer(target)), \(target.w * target.c));")
+            p.line(try calls.add(rowPointer(sources[0]), rowPointer(sources[1]), out: rowPointer(target), count: target.w * target.c,
+                                 node: stage.node.name))
         }
     }
 

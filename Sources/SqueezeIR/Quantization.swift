@@ -111,6 +111,38 @@ public struct AverageQuantization: Sendable, Hashable {
     }
 }
 
+/// An element-wise sum of two int8 tensors (the paper's bypass), each input
+/// rescaled to the output scale in one step (single rounding, 64 bits):
+///
+///     out = clamp(((a - a.zp) * multiplierA + (b - b.zp) * multiplierB + 2^(shift-1)) >> shift
+///                 + output.zeroPoint, -128, 127)
+///
+/// `multiplierX = round(x.scale / output.scale * 2^shift)` in [0, 2^31), 1 <= shift <= 62.
+public struct AddQuantization: Sendable, Hashable {
+    public var a: QuantParams
+    public var b: QuantParams
+    public var output: QuantParams
+    public var multiplierA: Int32
+    public var multiplierB: Int32
+    public var shift: Int32
+
+    public init(a: QuantParams, b: QuantParams, output: QuantParams, multiplierA: Int32, multiplierB: Int32, shift: Int32) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.multiplierA = multiplierA
+        self.multiplierB = multiplierB
+        self.shift = shift
+    }
+
+    @inline(__always)
+    public func add(_ x: Int8, _ y: Int8) -> Int8 {
+        let sum = Int64(Int32(x) - a.zeroPoint) * Int64(multiplierA) + Int64(Int32(y) - b.zeroPoint) * Int64(multiplierB)
+        let v = (sum + (Int64(1) << Int64(shift - 1))) >> Int64(shift)
+        return Int8(min(max(v + Int64(output.zeroPoint), -128), 127))
+    }
+}
+
 /// How the activation ranges were measured.
 public struct CalibrationSummary: Sendable, Hashable {
     /// e.g. "minmax", "percentile 99.99", "mse".
@@ -135,15 +167,18 @@ public struct Quantization: Sendable, Hashable {
     public var convolutions: [String: ConvQuantization]
     /// Global average pools by node name.
     public var averages: [String: AverageQuantization]
+    /// Element-wise additions (bypass) by node name.
+    public var adds: [String: AddQuantization]
     /// The observed real range `[min, max]` each value's parameters came from.
     public var ranges: [String: ClosedRange<Float>]
     public var calibration: CalibrationSummary
 
     public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
-                ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
+                adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
         self.values = values
         self.convolutions = convolutions
         self.averages = averages
+        self.adds = adds
         self.ranges = ranges
         self.calibration = calibration
     }
@@ -163,6 +198,11 @@ public struct Quantization: Sendable, Hashable {
     public func average(_ node: String) throws(Diagnostic) -> AverageQuantization {
         guard let average = averages[node] else { throw .internal("global average pool has no quantisation parameters", node: node) }
         return average
+    }
+
+    public func addition(_ node: String) throws(Diagnostic) -> AddQuantization {
+        guard let add = adds[node] else { throw .internal("add has no quantisation parameters", node: node) }
+        return add
     }
 
     /// Internal quantisation points of fused ops.

@@ -38,6 +38,7 @@ public struct Quantizer {
         var values: [String: QuantParams] = [:]
         var convolutions: [String: ConvQuantization] = [:]
         var averages: [String: AverageQuantization] = [:]
+        var adds: [String: AddQuantization] = [:]
         var constants = graph.constants
         var usedRanges: [String: ClosedRange<Float>] = [:]
 
@@ -98,9 +99,14 @@ public struct Quantizer {
                 values[node.output] = average.output
             case .maxPool, .relu, .dropout, .flatten:
                 values[node.output] = x
-            case .avgPool, .concat, .add, .softmax:
+            case .add:
+                let add = try Self.add(x, try known(node.inputs[1], node: node.name), output: try params(node.output, node: node.name),
+                                       node: node.name)
+                adds[node.name] = add
+                values[node.output] = add.output
+            case .avgPool, .concat, .softmax:
                 throw .unsupported("\(node.op.name) is not supported in int8 yet (supported: conv, fire, max pool, "
-                                   + "global average pool, ReLU, dropout, flatten)", node: node.name)
+                                   + "global average pool, add, ReLU, dropout, flatten)", node: node.name)
             }
         }
 
@@ -109,9 +115,22 @@ public struct Quantizer {
         result.inputs[0].type = TensorType(.int8, graph.inputs[0].type.shape)
         result.valueTypes = [:]
         result = try ShapeInference.run(result)
-        result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, ranges: usedRanges,
+        result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, adds: adds, ranges: usedRanges,
                                            calibration: calibration)
         return result
+    }
+
+    /// An addition's two rescale factors as multipliers sharing one shift,
+    /// the largest shift (<= 62) that keeps both multipliers below 2^31.
+    static func add(_ a: QuantParams, _ b: QuantParams, output: QuantParams, node: String) throws(Diagnostic) -> AddQuantization {
+        let ma = Double(a.scale) / Double(output.scale), mb = Double(b.scale) / Double(output.scale)
+        let largest = max(ma, mb)
+        guard largest > 0, largest < 268_435_456 else {
+            throw .unsupported("the int8 add's rescale factors (\(ma), \(mb)) are out of range", node: node)
+        }
+        let shift = min(62, 30 - Int(largest.exponent))
+        func multiplier(_ m: Double) -> Int32 { Int32(min((m * Double(sign: .plus, exponent: shift, significand: 1)).rounded(.toNearestOrAwayFromZero), 2147483647)) }
+        return AddQuantization(a: a, b: b, output: output, multiplierA: multiplier(ma), multiplierB: multiplier(mb), shift: Int32(shift))
     }
 
     /// A global average's requantisation to its own calibrated scale.

@@ -69,7 +69,7 @@ public struct Conv2DKernel: Sendable {
             preconditionFailure("conv input \(shape) does not fit kernel \(attributes.kernel) with \(inputChannels) input channels")
         }
         precondition(input.count == shape.elementCount, "conv input: expected \(shape.elementCount) values, got \(input.count)")
-        let geometry = Geometry(input: shape, output: outShape, attributes: attributes)
+        let geometry = ConvGeometry(input: shape, output: outShape, attributes: attributes)
         let rows = outShape.n * outShape.h
         let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * inputChannels
         var output = [Float](repeating: 0, count: outShape.elementCount)
@@ -103,8 +103,8 @@ private struct Buffers: @unchecked Sendable {
     let y: UnsafeMutablePointer<Float>
 }
 
-/// Sizes of one convolution call.
-private struct Geometry: Sendable {
+/// Sizes of one convolution call (shared with `Int8ConvKernel`).
+struct ConvGeometry: Sendable {
     let inH, inW, inC: Int
     let outH, outW, outC: Int
     let kH, kW, strideH, strideW, padTop, padLeft: Int
@@ -116,9 +116,11 @@ private struct Geometry: Sendable {
         strideH = a.stride.h; strideW = a.stride.w
         padTop = a.padding.top; padLeft = a.padding.left
     }
+}
 
+extension ConvGeometry {
     /// Computes output row `row = n * outH + oh`, all pixels and channels.
-    func computeRow(_ row: Int, _ p: Buffers) {
+    fileprivate func computeRow(_ row: Int, _ p: Buffers) {
         let n = row / outH, oh = row % outH
         let outC = outC, inC = inC
         for ow in 0..<outW {

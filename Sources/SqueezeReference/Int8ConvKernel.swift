@@ -61,7 +61,7 @@ public struct Int8ConvKernel: Sendable {
         guard let outShape = outputShape(for: shape) else {
             preconditionFailure("int8 conv input \(shape) does not fit kernel \(attributes.kernel) with \(inputChannels) input channels")
         }
-        let geometry = Int8Geometry(input: shape, output: outShape, attributes: attributes)
+        let geometry = ConvGeometry(input: shape, output: outShape, attributes: attributes)
         let rows = outShape.n * outShape.h
         let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * inputChannels
         var output = [Int8](repeating: 0, count: outShape.elementCount)
@@ -95,20 +95,8 @@ private struct Int8Buffers: @unchecked Sendable {
     let y: UnsafeMutablePointer<Int8>
 }
 
-private struct Int8Geometry: Sendable {
-    let inH, inW, inC: Int
-    let outH, outW, outC: Int
-    let kH, kW, strideH, strideW, padTop, padLeft: Int
-
-    init(input: TensorShape, output: TensorShape, attributes a: Conv2DAttributes) {
-        inH = input.h; inW = input.w; inC = input.c
-        outH = output.h; outW = output.w; outC = output.c
-        kH = a.kernel.h; kW = a.kernel.w
-        strideH = a.stride.h; strideW = a.stride.w
-        padTop = a.padding.top; padLeft = a.padding.left
-    }
-
-    func computeRow(_ row: Int, _ p: Int8Buffers, _ q: ConvQuantization) {
+extension ConvGeometry {
+    fileprivate func computeRow(_ row: Int, _ p: Int8Buffers, _ q: ConvQuantization) {
         let n = row / outH, oh = row % outH
         let outC = outC, inC = inC
         let acc = UnsafeMutablePointer<Int32>.allocate(capacity: outC)

@@ -5,7 +5,7 @@ import SqueezeIR
 /// generated C, so generated code and firmware must match it bit for bit.
 ///
 /// Supported: conv2d (ReLU or none; fused max pool or global average), fire
-/// (fused max pool), max pool, global average pool, ReLU, dropout, flatten.
+/// (fused max pool), max pool, global average pool, add, ReLU, dropout, flatten.
 /// Anything else is rejected at init with an `.unsupported` diagnostic
 /// naming the layer.
 public struct Int8ReferenceInterpreter: Sendable {
@@ -37,9 +37,9 @@ public struct Int8ReferenceInterpreter: Sendable {
                     if list.count == 1 { channels = conv.outChannels }
                 }
                 kernels[index] = list
-            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten:
+            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add:
                 break
-            case .avgPool, .concat, .add, .softmax:
+            case .avgPool, .concat, .softmax:
                 throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
             }
         }
@@ -123,7 +123,13 @@ public struct Int8ReferenceInterpreter: Sendable {
                 y = x
             case .flatten:
                 y = FlattenKernel.apply(x, shape: shape)
-            case .avgPool, .concat, .add, .softmax:
+            case .add:
+                guard let other = values[node.inputs[1]], other.count == x.count else {
+                    throw .internal("value '\(node.inputs[1])' is not available", node: node.name)
+                }
+                let q = try quantization.addition(node.name)
+                y = zip(x, other).map { q.add($0, $1) }
+            case .avgPool, .concat, .softmax:
                 throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
             }
             values[node.output] = y

@@ -13,7 +13,7 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let graph = try model.load()
+        let graph = try model.load(quiet: json)
         let report = try ModelAnalyzer.analyze(graph, schedule: model.schedule)
         if json {
             var text = try ReportFormatter.json(report)

@@ -9,9 +9,9 @@ enum CalibrationInputs {
     static let noiseCount = 8
     static let tensorExtensions = ["npy", "pb"]
 
-    static func load(_ directory: String?, for input: ValueInfo) throws(Diagnostic) -> [Calibrator.Input] {
+    static func load(_ directory: String?, for input: ValueInfo, quiet: Bool = false) throws(Diagnostic) -> [Calibrator.Input] {
         guard let directory else {
-            Console.note("note: no --calibrate folder: calibrating on \(noiseCount) seeded noise inputs; pass representative images for real scales")
+            if !quiet { Console.note("note: no --calibrate folder: calibrating on \(noiseCount) seeded noise inputs; pass representative images for real scales") }
             return (0..<noiseCount).map { Calibrator.Input(name: "noise\($0)", values: InputFiles.seeded(UInt64(1000 + $0), for: input)) }
         }
         var isDirectory: ObjCBool = false

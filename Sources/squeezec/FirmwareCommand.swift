@@ -35,6 +35,8 @@ struct FirmwareCommand: ParsableCommand {
               + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
         print("run it: qemu-system-arm -M \(board.qemuMachine) -nographic -monitor none -serial null -icount shift=0 "
               + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "
-              + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) little-endian floats, NHWC)")
+              + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) "
+              + (graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")
+              + ", NHWC)")
     }
 }

@@ -69,20 +69,21 @@ struct ModelOptions: ParsableArguments {
 
     /// The model to compile: the fp32 model, or with --precision int8 its
     /// fused form quantised after calibration (progress on stderr).
-    func load() throws(Diagnostic) -> Graph {
-        try loadBoth().compiled
+    func load(quiet: Bool = false) throws(Diagnostic) -> Graph {
+        try loadBoth(quiet: quiet).compiled
     }
 
     /// The model to compile and the fp32 graph it came from (fused for int8).
-    func loadBoth() throws(Diagnostic) -> (compiled: Graph, float: Graph) {
+    /// `quiet`: no calibration progress (JSON output).
+    func loadBoth(quiet: Bool = false) throws(Diagnostic) -> (compiled: Graph, float: Graph) {
         let graph = try loadFloat()
         guard precision == .int8 else { return (graph, graph) }
         let fused = try PassPipeline().run(graph)
         guard let method = CalibrationMethod(parsing: calibrationMethod) else {
             throw .usage("--calibration '\(calibrationMethod)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
         }
-        let inputs = try CalibrationInputs.load(calibrate, for: fused.inputs[0])
-        let calibrator = Calibrator(method: method) { line in Console.note(line) }
+        let inputs = try CalibrationInputs.load(calibrate, for: fused.inputs[0], quiet: quiet)
+        let calibrator = Calibrator(method: method) { line in if !quiet { Console.note(line) } }
         let ranges = try calibrator.ranges(fused, inputs: inputs)
         let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
         return (try Quantizer(ranges: ranges, calibration: summary).run(fused), fused)

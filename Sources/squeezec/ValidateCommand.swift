@@ -57,7 +57,7 @@ struct ValidateCommand: ParsableCommand {
     var inputDir: String?
 
     func run() throws {
-        let (graph, floatGraph) = try model.loadBoth()
+        let (graph, floatGraph) = try model.loadBoth(quiet: json)
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
         }

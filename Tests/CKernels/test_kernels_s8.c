@@ -1094,6 +1094,45 @@ static void test_copy(int h, int w, int c, int in_extra, int out_extra,
     pool_release(mark);
 }
 
+/* sq_add_s8 against the formula with floor division (no >> of negatives). */
+static void test_add(int n, int shift)
+{
+    const size_t mark = pool_mark();
+    int8_t *a = alloc8(n);
+    int8_t *b = alloc8(n);
+    int8_t *out = alloc8(n);
+    const int a_zp = rint_in(-128, 127), b_zp = rint_in(-128, 127);
+    const int out_zp = rint_in(-128, 127);
+    const int32_t a_mult = (int32_t)(rnd() & 0x7fffffffu);
+    const int32_t b_mult = (int32_t)(rnd() & 0x7fffffffu);
+    const int lo = (shift & 1) ? out_zp : -128;
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        a[i] = r8(1);
+        b[i] = r8(1);
+    }
+    sq_add_s8(a, a_zp, a_mult, b, b_zp, b_mult, out, n, shift, out_zp, lo, 127);
+    for (i = 0; i < n; ++i) {
+        const long long sum = (long long)(a[i] - a_zp) * a_mult +
+                              (long long)(b[i] - b_zp) * b_mult +
+                              ((long long)1 << (shift - 1));
+        long long v = ref_floor_div_pow2(sum, shift) + out_zp;
+        v = v < lo ? lo : (v > 127 ? 127 : v);
+        check(out[i] == v, "add_s8", out[i], v, i);
+    }
+    /* Both operands the same buffer. */
+    sq_add_s8(a, a_zp, a_mult, a, a_zp, a_mult, out, n, shift, out_zp, -128, 127);
+    for (i = 0; i < n; ++i) {
+        const long long sum = 2 * (long long)(a[i] - a_zp) * a_mult + ((long long)1 << (shift - 1));
+        long long v = ref_floor_div_pow2(sum, shift) + out_zp;
+        v = v < -128 ? -128 : (v > 127 ? 127 : v);
+        check(out[i] == v, "add_s8 aliased", out[i], v, i);
+    }
+    hash_bytes(out, n);
+    pool_release(mark);
+}
+
 /* ------------------------------------------------------------------------
  * Cases
  * ------------------------------------------------------------------------ */
@@ -1250,6 +1289,11 @@ int main(void)
     test_maxpool(9, 23, 64, 3, 2, 0, 1, 0, 0);
     test_copy(4, 5, 16, 0, 16, 8);
     test_copy(3, 7, 5, 3, 4, 2);
+    for (i = 1; i <= 62; i += 3) {
+        test_add(37 + i, i);
+    }
+    test_add(1000, 31);
+    test_add(5, 62);
 
     out_str(SQ_S8_DSP ? "path: DSP (SXTB16/SMLAD)\n" : "path: portable\n");
     out_str("checksum ");

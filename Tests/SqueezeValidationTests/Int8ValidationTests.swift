@@ -56,6 +56,19 @@ import Testing
                                            schedule: .layer), "99")
     }
 
+    /// The paper's bypass variants: int8 adds rescale both inputs in one rounding.
+    @Test(arguments: [SqueezeNetConfig.Bypass.simple, .complex], [ScheduleKind.stream, .layer])
+    func bypassVariantsOnTheHost(bypass: SqueezeNetConfig.Bypass, schedule: ScheduleKind) throws {
+        let report = try Self.validate(SqueezeNetConfig(version: .v1_0, inputSize: 113, classes: 100, bypass: bypass), runner: HostRunner(),
+                                       schedule: schedule, inputs: 2)
+        Self.expectExact(report, "v1.0 \(bypass) \(schedule)")
+    }
+
+    @Test func bypassOnTheCortexM4() throws {
+        let report = try Self.validate(SqueezeNetConfig(version: .v1_1, bypass: .complex), runner: FirmwareRunner(board: .an386))
+        Self.expectExact(report, "v1.1 complex an386")
+    }
+
     /// `model_run_f32` quantises, runs and dequantises exactly as the Swift
     /// reference does, ties, clamping and NaN included.
     @Test func floatEntryPointMatchesTheSwiftReference() throws {
