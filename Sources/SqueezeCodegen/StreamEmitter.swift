@@ -102,7 +102,7 @@ struct StreamEmitter {
             let offset = plan.offsets[buffer] ?? 0
             lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
         }
-        return lines + ModelEmitter.quantizationLines(stage.node, graph)
+        return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters)
     }
 
     func kindSummary(_ stage: StreamStage) -> String {

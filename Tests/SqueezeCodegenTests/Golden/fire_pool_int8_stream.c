@@ -44,8 +44,6 @@ typedef struct {
  * output fire.squeeze 1x9x7x4 3 of 9 rows, arena[144, 240)
  * int8 input scale 0.015657797 zp 0 -> output scale 0.015197569 zp -128
  * int8 fire/squeeze1x1.weight: in zp 0, out scale 0.022145025 zp -128, clamp [-128, 127], shifts 38..38
- * int8 fire/expand1x1.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 37..37
- * int8 fire/expand3x3.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 38..38
  */
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
@@ -66,7 +64,6 @@ static void ensure_0(sq_stream *s, int need) {
  * output pool 1x4x3x8 output buffer
  * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[240, ...)
  * int8 input scale 0.015657797 zp 0 -> output scale 0.015197569 zp -128
- * int8 fire/squeeze1x1.weight: in zp 0, out scale 0.022145025 zp -128, clamp [-128, 127], shifts 38..38
  * int8 fire/expand1x1.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 37..37
  * int8 fire/expand3x3.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 38..38
  */
