@@ -27,6 +27,18 @@
 #define SQ_INLINE static inline
 #endif
 
+/*
+ * SQ_NOINLINE: keeps a function out of its callers. Streamed int8 stages
+ * compute their row in such a function, so the kernels' per-call stack
+ * (the epilogue tables) is not held while the pull chain of `ensure_N`
+ * functions recurses through the earlier stages.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SQ_NOINLINE __attribute__((noinline))
+#else
+#define SQ_NOINLINE
+#endif
+
 /* SQ_RESTRICT: C99 `restrict`, spelled so the header also survives C++. */
 #if defined(__cplusplus)
 #if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)

@@ -162,11 +162,14 @@ echo
 echo "- Inner loop: 2 output channels x 2 pixels x 4 taps per step = 3 LDRD + 4 SXTB16 + 8 SMLAD, unrolled 4x with CMP/BNE:"
 echo "  62 instructions per 64 MACs (0.97). The weights must be sign-extended at every use (int8 in flash, a quarter"
 echo "  of fp32's size), and the inline asm holds 13 of the 14 free registers, so no wider block fits."
-echo "- Epilogue: SMMLA + ASR + zero point + SSAT per output, 3 BFI to pack, SSUB8/SEL clamp, 2 STRH: about 45-50"
-echo "  instructions per 2 channels x 2 pixels. It dominates small-K layers (expand 1x1 with 16 input channels: ~1.9)."
-echo "- conv1 (3 input channels, K = 27 padded to 28): byte staging + SXTB16 im2col and the epilogue give ~1.8."
+echo "- Epilogue: per call a stack table of bias, multiplier, rounding constant (zero point folded in) and shift for"
+echo "  32 channel pairs; per output SMMLA + ASR + SSAT, 3 BFI to pack, SSUB8/SEL clamp, 2 STRH. Still about 0.5 per MAC"
+echo "  on short reductions (expand 1x1 with 16 input channels: ~1.5)."
+echo "- conv1 (3 input channels, K = 27 padded to 28): about 107 instructions of dot product and 31 of epilogue per"
+echo "  2 channels x 2 pixels (108 MACs), plus byte staging for the im2col and the pool fold: ~1.5."
 echo "- Odd pixel counts per row (13, 27, 55, 111) end with a 4-channel x 1-pixel step at ~1.25."
-
+echo "- Streamed stages compute each row in a noinline function, so the per-call table (1 KiB) is not held on the"
+echo "  stack while the pull chain recurses: the stack stays under 2 KB."
 echo
 echo "## int8 fidelity against fp32 (224x224; host build, bit-identical to the int8 reference)"
 echo

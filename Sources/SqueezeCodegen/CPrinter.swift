@@ -39,7 +39,7 @@ public struct CPrinter: Sendable {
 
     /// `header {` body `}` (with `trailer` after the brace, e.g. ";").
     public mutating func scope<E: Error>(_ header: String, trailer: String = "", _ body: (inout CPrinter) throws(E) -> Void) throws(E) {
-        line(header + " {")
+        line(header.isEmpty ? "{" : header + " {")
         depth += 1
         try body(&self)
         depth -= 1

@@ -1166,6 +1166,18 @@ ASSERT(sq_ld_stack_top - ORIGIN(DTCM) <= sq_dtcm_budget,
 #define SQ_INLINE static inline
 #endif
 
+/*
+ * SQ_NOINLINE: keeps a function out of its callers. Streamed int8 stages
+ * compute their row in such a function, so the kernels' per-call stack
+ * (the epilogue tables) is not held while the pull chain of `ensure_N`
+ * functions recurses through the earlier stages.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SQ_NOINLINE __attribute__((noinline))
+#else
+#define SQ_NOINLINE
+#endif
+
 /* SQ_RESTRICT: C99 `restrict`, spelled so the header also survives C++. */
 #if defined(__cplusplus)
 #if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)
@@ -2426,11 +2438,21 @@ SQ_INLINE void sq_flatten_nchw_f32(const float *SQ_RESTRICT in, int h, int w,
  * kernel row in one copy when in_stride == cin), then converted a word at
  * a time (LDR + 2 SXTB16 + 2 STR per 4 k).
  *
- * DSP epilogue (all shifts of the call > 32, checked once per call; else
- * the scalar one): per 2 channels x 2 pixels, SMMLA (high word of
- * acc * mult + 2^(shift-1), exact since the rounding term has a zero low
- * word), ASR, + out_zp, SSAT #8, 3 BFI into one word, bytewise clamp
- * (SSUB8 + SEL, only for the sides narrower than int8), two STRH.
+ * With cin % 4 == 0, two pixels of one output row whose taps all fall
+ * inside the map are converted together (sq__i2c_pair_s8: 2 LDR, 4 SXTB16,
+ * 4 STR per 4 k of both pixels), kernel row by kernel row; 1x1
+ * convolutions always pair their pixels that way.
+ *
+ * DSP epilogue (all shifts of the call in (32, 55], checked once per call;
+ * else the scalar one): per 2 channels x 2 pixels, SMMLA (high word of
+ * acc * mult + (2 * out_zp + 1) * 2^(shift-33) * 2^32: the rounding term
+ * 2^(shift-1) has a zero low word, and the zero point, folded in as
+ * out_zp * 2^(shift-32) in the high word, passes the floor shift exactly;
+ * shift <= 55 keeps the high word in int32), ASR, SSAT #8, 3 BFI into one
+ * word, bytewise clamp (SSUB8 + SEL, only for the sides narrower than
+ * int8), two STRH. Its per-channel constants (bias, mult, folded rounding
+ * constant, shift - 32) are built once per call into a table on the stack
+ * (SQ_S8_EPI_PAIRS channel pairs, 32 bytes each) and loaded with LDRD.
  */
 #ifndef SQ_KERNELS_S8_H
 #define SQ_KERNELS_S8_H
@@ -2685,6 +2707,55 @@ SQ_INLINE void sq__i2c_tail_s8(int16_t *SQ_RESTRICT s, int p, int K)
 }
 
 /*
+ * sq__i2c_pair_s8: ng groups of 4 codes of both pixels at once (P0 codes
+ * at s0, P1 codes at s1, contiguous, k = 4g .. 4g + 3 of the groups at d):
+ * per group 2 LDR, 4 SXTB16 and 4 STR on the DSP path, two groups per
+ * iteration.
+ */
+SQ_INLINE void sq__i2c_pair_s8(int16_t *SQ_RESTRICT d,
+                               const int8_t *SQ_RESTRICT s0,
+                               const int8_t *SQ_RESTRICT s1, int ng)
+{
+    int g = 0;
+
+#if SQ_S8_DSP
+    for (; g + 2 <= ng; g += 2) {
+        const uint32_t a = sq__ld32_s8(s0 + 4 * g);
+        const uint32_t b = sq__ld32_s8(s1 + 4 * g);
+        const uint32_t c = sq__ld32_s8(s0 + 4 * g + 4);
+        const uint32_t e = sq__ld32_s8(s1 + 4 * g + 4);
+        sq__st32_s8(d + 8 * g, sq__sxtb16(a));
+        sq__st32_s8(d + 8 * g + 2, sq__sxtb16(b));
+        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(a));
+        sq__st32_s8(d + 8 * g + 6, sq__sxtb16_ror8(b));
+        sq__st32_s8(d + 8 * g + 8, sq__sxtb16(c));
+        sq__st32_s8(d + 8 * g + 10, sq__sxtb16(e));
+        sq__st32_s8(d + 8 * g + 12, sq__sxtb16_ror8(c));
+        sq__st32_s8(d + 8 * g + 14, sq__sxtb16_ror8(e));
+    }
+    if (g < ng) {
+        const uint32_t a = sq__ld32_s8(s0 + 4 * g);
+        const uint32_t b = sq__ld32_s8(s1 + 4 * g);
+        sq__st32_s8(d + 8 * g, sq__sxtb16(a));
+        sq__st32_s8(d + 8 * g + 2, sq__sxtb16(b));
+        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(a));
+        sq__st32_s8(d + 8 * g + 6, sq__sxtb16_ror8(b));
+    }
+#else
+    for (; g < ng; ++g) {
+        d[8 * g + 0] = s0[4 * g + 0];
+        d[8 * g + 1] = s0[4 * g + 2];
+        d[8 * g + 2] = s1[4 * g + 0];
+        d[8 * g + 3] = s1[4 * g + 2];
+        d[8 * g + 4] = s0[4 * g + 1];
+        d[8 * g + 5] = s0[4 * g + 3];
+        d[8 * g + 6] = s1[4 * g + 1];
+        d[8 * g + 7] = s1[4 * g + 3];
+    }
+#endif
+}
+
+/*
  * sq__i2c_1x1_s8: im2col of one pixel (cin codes at src) of a 1x1
  * convolution into pixel slot p: word-wise from the input when cin % 4 ==
  * 0, else staged (cin bytes copied, zero bytes up to K4) and converted
@@ -2717,8 +2788,11 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  *   c[0] += sum_k w[2p][k] * P0_k     c[1] += sum_k w[2p][k] * P1_k
  *   c[2] += sum_k w[2p+1][k] * P0_k   c[3] += sum_k w[2p+1][k] * P1_k
  *
- * (modulo 2^32). w: the pair's packed weights (8 bytes per group), x: the
- * scratch (16 bytes per group). Both 8-byte aligned.
+ * (modulo 2^32), ng >= 1, c[1] == c[0] and c[3] == c[2] on entry (the
+ * pair's biases: the DSP path reads c[0] and c[2] only and starts c[1],
+ * c[3] from them in its first step). w: the pair's packed weights (8
+ * bytes per group), x: the scratch (16 bytes per group). Both 8-byte
+ * aligned. Returns w + 8 * ng, the packed weights of the next pair.
  *
  * DSP path: one asm step per group, 15 instructions for 16 MACs:
  *   LDRD w0, w1 <- weights      LDRD a, b <- P0(k0,k2), P1(k0,k2)
@@ -2726,8 +2800,10 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  *   e = SXTB16(w0, ROR 8) (k0, k2) of channel 2p+1: 2 SMLAD
  *   LDRD a, b <- P0(k1,k3), P1(k1,k3)
  *   e = SXTB16(w1), 2 SMLAD; e = SXTB16(w1, ROR 8), 2 SMLAD
- * ng % 4 single steps, then a loop of 4 steps + CMP + BNE (62 instructions
- * per 64 MACs). 12 registers: no spills by construction.
+ * The first step (accumulating onto the biases), then (ng - 1) % 4 steps
+ * (straight-line: a 2-step and a 1-step block), then a loop of 4 steps +
+ * CMP + BNE (62 instructions per 64 MACs). 12 registers: no spills by
+ * construction.
  */
 #if SQ_S8_DSP
 #define SQ__DOT_STEP_S8                                  \
@@ -2739,6 +2815,25 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
     "sxtb16 %[e], %[w0], ror #8\n\t"                     \
     "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
     "smlad %[c3], %[e], %[b], %[c3]\n\t"                 \
+    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
+    "sxtb16 %[e], %[w1]\n\t"                             \
+    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
+    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
+    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
+    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
+    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+
+/* The first step: c1, c3 start from c0, c2 (the pair's biases), so the
+ * caller needs no register copies. */
+#define SQ__DOT_FIRST_S8                                 \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
+    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
+    "sxtb16 %[e], %[w0]\n\t"                             \
+    "smlad %[c1], %[e], %[b], %[c0]\n\t"                 \
+    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
+    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
+    "smlad %[c3], %[e], %[b], %[c2]\n\t"                 \
+    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
     "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
     "sxtb16 %[e], %[w1]\n\t"                             \
     "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
@@ -2785,21 +2880,31 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
       [w1] "=&r"(w1), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
 #endif
 
-SQ_INLINE void sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
-                             const int8_t *SQ_RESTRICT w,
-                             const int16_t *SQ_RESTRICT x, int ng)
+SQ_INLINE const int8_t *sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
+                                      const int8_t *SQ_RESTRICT w,
+                                      const int16_t *SQ_RESTRICT x,
+                                      int ng)
 {
 #if SQ_S8_DSP
-    uint32_t c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+    uint32_t c0 = c[0], c1, c2 = c[2], c3;
     uint32_t w0, w1, a, b, e;
     const int8_t *wp = w;
     const int16_t *xp = x;
-    int i;
+    const int rest = ng - 1;
 
-    for (i = 0; i < (ng & 3); ++i) {
+    __asm__(SQ__DOT_FIRST_S8
+            : [c0] "+r"(c0), [c1] "=&r"(c1), [c2] "+r"(c2), [c3] "=&r"(c3),
+              [wp] "+r"(wp), [xp] "+r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),
+              [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
+            : : "memory");
+    if (rest & 2) {
+        __asm__(SQ__DOT_STEP_S8 SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8
+                : : "memory");
+    }
+    if (rest & 1) {
         __asm__(SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8 : : "memory");
     }
-    if (ng >= 4) {
+    if (rest >= 4) {
         const int16_t *const xend = x + ng * 8;
         __asm__("1:\n\t"
                 SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
@@ -2811,6 +2916,7 @@ SQ_INLINE void sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
                 : "cc", "memory");
     }
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
+    return wp;
 #else
     uint32_t c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
     int g;
@@ -2827,6 +2933,7 @@ SQ_INLINE void sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
         c3 += (uint32_t)(b0 * xg[2] + b2 * xg[3] + b1 * xg[6] + b3 * xg[7]);
     }
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
+    return w + 8 * ng;
 #endif
 }
 
@@ -2878,9 +2985,12 @@ SQ_INLINE void sq__dot4x1_s8(uint32_t *SQ_RESTRICT c,
     const int8_t *wp = w;
     const int8_t *wq = w2;
     const int16_t *xp = x;
-    int i;
 
-    for (i = 0; i < (ng & 3); ++i) {
+    if (ng & 2) {
+        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8
+                : : "memory");
+    }
+    if (ng & 1) {
         __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8 : : "memory");
     }
     if (ng >= 4) {
@@ -2964,33 +3074,33 @@ SQ_INLINE void sq__epi1_s8(uint32_t a0, uint32_t a1, int ch, int two,
 
 #if SQ_S8_DSP
 /*
- * sq__rq4_s8: the DSP requantisation of 4 accumulators with per-lane
- * mult / shift (all shifts > 32), zero point, clamp: SMMLA with the
- * rounding constant 2^(sh-1) in the high word (sh = shift - 32 >= 1: the
- * low word of 2^(shift-1) is 0, so the high word of acc * mult + 2^(shift-1)
- * is SMMLA's truncated sum), ASR sh, + out_zp, SSAT #8; then the 4 bytes
- * packed (3 BFI) in the order a0, a1, a2, a3 and clamped to [act_min,
- * act_max] bytewise (SSUB8 + SEL each side, only where the range is
- * narrower than int8; constant-folded in generated code).
+ * sq__rq4r_s8 / sq__rq4_s8: the DSP requantisation of 4 accumulators with
+ * per-lane mult / shift (all shifts in (32, 55]), zero point, clamp: SMMLA
+ * with rz = (2 * out_zp + 1) * 2^(sh-1) in the high word (sh = shift - 32,
+ * 1 <= sh <= 23: the low word of 2^(shift-1) is 0, so the high word of
+ * acc * mult + 2^(shift-1) is SMMLA's truncated sum; out_zp * 2^sh added
+ * to it comes out of the floor shift as exactly + out_zp, and |high word|
+ * < 2^30 + 2^30 stays in int32), ASR sh, SSAT #8; then the 4 bytes packed
+ * (3 BFI) in the order a0, a1, a2, a3 and clamped to [act_min, act_max]
+ * bytewise (SSUB8 + SEL each side, only where the range is narrower than
+ * int8; constant-folded in generated code). sq__rq4r_s8 takes the rz
+ * constants (sq__rq_rz_s8), sq__rq4_s8 computes them.
  */
-SQ_INLINE uint32_t sq__rq4_s8(uint32_t a0, uint32_t a1, uint32_t a2,
-                              uint32_t a3, int32_t m0, int32_t m1,
-                              int32_t m2, int32_t m3, int sh0, int sh1,
-                              int sh2, int sh3, int out_zp, int act_min,
-                              int act_max)
+SQ_INLINE uint32_t sq__rq4r_s8(uint32_t a0, uint32_t a1, uint32_t a2,
+                               uint32_t a3, int32_t m0, int32_t m1,
+                               int32_t m2, int32_t m3, int32_t r0,
+                               int32_t r1, int32_t r2, int32_t r3, int sh0,
+                               int sh1, int sh2, int sh3, int act_min,
+                               int act_max)
 {
-    const int32_t r0 = (int32_t)((1u << sh0) >> 1);
-    const int32_t r1 = (int32_t)((1u << sh1) >> 1);
-    const int32_t r2 = (int32_t)((1u << sh2) >> 1);
-    const int32_t r3 = (int32_t)((1u << sh3) >> 1);
-    const int32_t v0 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a0), m0, r0) >>
-                                     sh0) + out_zp);
-    const int32_t v1 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a1), m1, r1) >>
-                                     sh1) + out_zp);
-    const int32_t v2 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a2), m2, r2) >>
-                                     sh2) + out_zp);
-    const int32_t v3 = sq__ssat8_s8((sq__smmla_s8(sq__s32_s8(a3), m3, r3) >>
-                                     sh3) + out_zp);
+    const int32_t v0 = sq__ssat8_s8(sq__smmla_s8(sq__s32_s8(a0), m0, r0) >>
+                                    sh0);
+    const int32_t v1 = sq__ssat8_s8(sq__smmla_s8(sq__s32_s8(a1), m1, r1) >>
+                                    sh1);
+    const int32_t v2 = sq__ssat8_s8(sq__smmla_s8(sq__s32_s8(a2), m2, r2) >>
+                                    sh2);
+    const int32_t v3 = sq__ssat8_s8(sq__smmla_s8(sq__s32_s8(a3), m3, r3) >>
+                                    sh3);
     uint32_t w = sq__pack4_s8(v0, v1, v2, v3);
 
     if (act_min > -128) {
@@ -3001,12 +3111,72 @@ SQ_INLINE uint32_t sq__rq4_s8(uint32_t a0, uint32_t a1, uint32_t a2,
     }
     return w;
 }
+
+/* sq__rq_rz_s8: the DSP epilogue's rounding constant with the zero point
+ * folded in, (2 * out_zp + 1) * 2^(sh-1), 1 <= sh <= 23 (fits in int32). */
+SQ_INLINE int32_t sq__rq_rz_s8(int out_zp, int sh)
+{
+    return sq__s32_s8((uint32_t)(2 * out_zp + 1) << sh) >> 1;
+}
+
+SQ_INLINE uint32_t sq__rq4_s8(uint32_t a0, uint32_t a1, uint32_t a2,
+                              uint32_t a3, int32_t m0, int32_t m1,
+                              int32_t m2, int32_t m3, int sh0, int sh1,
+                              int sh2, int sh3, int out_zp, int act_min,
+                              int act_max)
+{
+    return sq__rq4r_s8(a0, a1, a2, a3, m0, m1, m2, m3,
+                       sq__rq_rz_s8(out_zp, sh0), sq__rq_rz_s8(out_zp, sh1),
+                       sq__rq_rz_s8(out_zp, sh2), sq__rq_rz_s8(out_zp, sh3),
+                       sh0, sh1, sh2, sh3, act_min, act_max);
+}
+
+/*
+ * The per-call epilogue table of the DSP path (on the stack, built once
+ * per call when the fast epilogue applies): for each of the first
+ * SQ_S8_EPI_PAIRS pairs of output channels (co = 2p, 2p + 1), 8 words
+ *
+ *     bias[co], bias[co+1], mult[co], mult[co+1], rz(co), rz(co+1),
+ *     shift[co] - 32, shift[co+1] - 32
+ *
+ * (rz: sq__rq_rz_s8), so that the epilogue of a pixel pair loads its
+ * constants with 4 LDRD instead of recomputing them. Channels past the
+ * table (cout > 2 * SQ_S8_EPI_PAIRS) compute them on the fly.
+ */
+#ifndef SQ_S8_EPI_PAIRS
+#define SQ_S8_EPI_PAIRS 32
+#endif
+
+SQ_INLINE int sq__epi_tab_s8(int32_t *SQ_RESTRICT tab,
+                             const int32_t *SQ_RESTRICT bias,
+                             const int32_t *SQ_RESTRICT mult,
+                             const int32_t *SQ_RESTRICT shift, int out_zp,
+                             int cout)
+{
+    const int np = SQ_MIN(cout >> 1, SQ_S8_EPI_PAIRS);
+    int p;
+
+    for (p = 0; p < np; ++p) {
+        int32_t *SQ_RESTRICT t = tab + 8 * p;
+        const int sh0 = shift[2 * p] - 32, sh1 = shift[2 * p + 1] - 32;
+        t[0] = bias[2 * p];
+        t[1] = bias[2 * p + 1];
+        t[2] = mult[2 * p];
+        t[3] = mult[2 * p + 1];
+        t[4] = sq__rq_rz_s8(out_zp, sh0);
+        t[5] = sq__rq_rz_s8(out_zp, sh1);
+        t[6] = sh0;
+        t[7] = sh1;
+    }
+    return np;
+}
 #endif
 
 /*
  * sq__rq_fast_s8: 1 when the DSP epilogue applies to every channel of a
- * call (all shifts > 32: SMMLA's truncated high word then is exact), else
- * 0 (and always 0 on the portable path). Checked once per call.
+ * call (all shifts in (32, 55]: SMMLA's truncated high word then is exact
+ * and the folded zero point cannot overflow), else 0 (and always 0 on the
+ * portable path). Checked once per call.
  */
 SQ_INLINE int sq__rq_fast_s8(const int32_t *SQ_RESTRICT shift, int cout)
 {
@@ -3014,7 +3184,7 @@ SQ_INLINE int sq__rq_fast_s8(const int32_t *SQ_RESTRICT shift, int cout)
     int co;
 
     for (co = 0; co < cout; ++co) {
-        if (shift[co] <= 32) {
+        if (shift[co] <= 32 || shift[co] > 55) {
             return 0;
         }
     }
@@ -3026,15 +3196,43 @@ SQ_INLINE int sq__rq_fast_s8(const int32_t *SQ_RESTRICT shift, int cout)
 #endif
 }
 
+#if SQ_S8_DSP
+/*
+ * sq__st2x2_s8: the 4 codes of sq__rq4_s8 for 2 channels x 2 pixels (bytes
+ * P0 co, P0 co+1, P1 co, P1 co+1): two halfwords to o0 + co, o1 + co, or
+ * summed into gap[co], gap[co + 1].
+ */
+SQ_INLINE void sq__st2x2_s8(uint32_t w, int co, int8_t *SQ_RESTRICT o0,
+                            int8_t *SQ_RESTRICT o1,
+                            int32_t *SQ_RESTRICT gap, int to_gap)
+{
+    if (to_gap) {
+        /* lanes (P0, P1) of co, then of co + 1 */
+        const uint32_t ones = 0x00010001u;
+        gap[co] = sq__s32_s8(sq__smlad_s8(sq__sxtb16(w), ones,
+                                          (uint32_t)gap[co]));
+        gap[co + 1] = sq__s32_s8(sq__smlad_s8(sq__sxtb16_ror8(w), ones,
+                                              (uint32_t)gap[co + 1]));
+    } else {
+        const uint16_t h0 = (uint16_t)(w & 0xFFFFu);
+        const uint16_t h1 = (uint16_t)(w >> 16);
+        memcpy(o0 + co, &h0, sizeof h0);
+        memcpy(o1 + co, &h1, sizeof h1);
+    }
+}
+#endif
+
 /*
  * sq__cols2_s8: all output channels of the two pixels in scratch x:
  * per channel pair, accumulators from the bias, sq__dot2x2_s8, requant.
  *   to_gap == 0: codes to o0[co] (P0) and o1[co] (P1)
  *   to_gap != 0: gap[co] += code of P0 + code of P1
  * An odd cout computes its last channel paired with a zero-weight one.
- * fast (sq__rq_fast_s8, DSP only): sq__rq4_s8 over the 2 x 2 outputs
- * (bytes P0 co, P0 co+1, P1 co, P1 co+1), stored as two halfwords; else
- * the generic scalar epilogue.
+ * fast (sq__rq_fast_s8, DSP only): sq__rq4r_s8 over the 2 x 2 outputs
+ * (bytes P0 co, P0 co+1, P1 co, P1 co+1), stored as two halfwords, the
+ * constants of the first ntab channel pairs from the call's table tab
+ * (sq__epi_tab_s8; running pointers for weights, table and outputs), the
+ * rest computed per pair; else the generic scalar epilogue.
  */
 SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int8_t *SQ_RESTRICT w_packed,
@@ -3043,13 +3241,41 @@ SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int32_t *SQ_RESTRICT shift,
                             int out_zp, int act_min, int act_max,
                             int8_t *SQ_RESTRICT o0, int8_t *SQ_RESTRICT o1,
-                            int32_t *SQ_RESTRICT gap, int to_gap, int fast)
+                            int32_t *SQ_RESTRICT gap, int to_gap, int fast,
+                            const int32_t *SQ_RESTRICT tab, int ntab)
 {
     const int ng = K4 / 4;
     int co = 0;
 
 #if SQ_S8_DSP
     if (fast) {
+        const int32_t *SQ_RESTRICT t = tab;
+        const int32_t *const tend = tab + 8 * ntab;
+        const int8_t *SQ_RESTRICT wq = w_packed;
+        int8_t *SQ_RESTRICT q0 = o0;
+        int8_t *SQ_RESTRICT q1 = o1;
+        int32_t *SQ_RESTRICT gq = gap;
+
+        /* running pointers: weights, outputs (or gap), table */
+        for (; t != tend; t += 8) {
+            uint32_t c[4], w;
+
+            c[0] = c[1] = (uint32_t)t[0];
+            c[2] = c[3] = (uint32_t)t[1];
+            wq = sq__dot2x2_s8(c, wq, x, ng);
+            w = sq__rq4r_s8(c[0], c[2], c[1], c[3], t[2], t[3], t[2], t[3],
+                            t[4], t[5], t[4], t[5], t[6], t[7], t[6], t[7],
+                            act_min, act_max);
+            if (to_gap) {
+                sq__st2x2_s8(w, 0, 0, 0, gq, 1);
+                gq += 2;
+            } else {
+                sq__st2x2_s8(w, 0, q0, q1, 0, 0);
+                q0 += 2;
+                q1 += 2;
+            }
+        }
+        co = 2 * ntab;
         for (; co + 2 <= cout; co += 2) {
             uint32_t c[4], w;
             int sh0, sh1;
@@ -3065,23 +3291,13 @@ SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
             m1 = mult[co + 1];
             w = sq__rq4_s8(c[0], c[2], c[1], c[3], m0, m1, m0, m1, sh0, sh1,
                            sh0, sh1, out_zp, act_min, act_max);
-            if (to_gap) {
-                /* lanes (P0, P1) of co, then of co + 1 */
-                const uint32_t ones = 0x00010001u;
-                gap[co] = sq__s32_s8(sq__smlad_s8(sq__sxtb16(w), ones,
-                                                  (uint32_t)gap[co]));
-                gap[co + 1] = sq__s32_s8(sq__smlad_s8(
-                    sq__sxtb16_ror8(w), ones, (uint32_t)gap[co + 1]));
-            } else {
-                const uint16_t h0 = (uint16_t)(w & 0xFFFFu);
-                const uint16_t h1 = (uint16_t)(w >> 16);
-                memcpy(o0 + co, &h0, sizeof h0);
-                memcpy(o1 + co, &h1, sizeof h1);
-            }
+            sq__st2x2_s8(w, co, o0, o1, gap, to_gap);
         }
     }
 #else
     (void)fast;
+    (void)tab;
+    (void)ntab;
 #endif
     for (; co < cout; co += 2) {
         const int pair = co + 1 < cout;
@@ -3102,8 +3318,9 @@ SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
 /*
  * sq__cols1_s8: all output channels of pixel P0 of scratch x alone (the
  * odd pixel of a run): no MAC is spent on P1. DSP with fast: 4 channels at
- * a time (sq__dot4x1_s8, sq__rq4_s8, one word store); the rest (and the
- * portable path) one channel pair at a time (sq__dot2x1_s8).
+ * a time (sq__dot4x1_s8, sq__rq4r_s8 with the table's constants while they
+ * last, else sq__rq4_s8; one word store); the rest (and the portable path)
+ * one channel pair at a time (sq__dot2x1_s8).
  */
 SQ_INLINE void sq__cols1_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int8_t *SQ_RESTRICT w_packed,
@@ -3112,13 +3329,37 @@ SQ_INLINE void sq__cols1_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int32_t *SQ_RESTRICT shift,
                             int out_zp, int act_min, int act_max,
                             int8_t *SQ_RESTRICT o0,
-                            int32_t *SQ_RESTRICT gap, int to_gap, int fast)
+                            int32_t *SQ_RESTRICT gap, int to_gap, int fast,
+                            const int32_t *SQ_RESTRICT tab, int ntab)
 {
     const int ng = K4 / 4;
     int co = 0;
 
 #if SQ_S8_DSP
     if (fast) {
+        const int32_t *SQ_RESTRICT t = tab;
+        for (; co + 4 <= 2 * ntab; co += 4, t += 16) {
+            uint32_t c[4], w;
+            int j;
+
+            c[0] = (uint32_t)t[0];
+            c[1] = (uint32_t)t[1];
+            c[2] = (uint32_t)t[8];
+            c[3] = (uint32_t)t[9];
+            sq__dot4x1_s8(c, w_packed + co * K4, w_packed + (co + 2) * K4, x,
+                          ng);
+            w = sq__rq4r_s8(c[0], c[1], c[2], c[3], t[2], t[3], t[10], t[11],
+                            t[4], t[5], t[12], t[13], t[6], t[7], t[14],
+                            t[15], act_min, act_max);
+            if (to_gap) {
+                for (j = 0; j < 4; ++j) {
+                    const uint32_t b = (w >> (8 * j)) & 0xFFu;
+                    gap[co + j] += (int32_t)b - (int32_t)((b & 0x80u) << 1);
+                }
+            } else {
+                memcpy(o0 + co, &w, sizeof w);
+            }
+        }
         for (; co + 4 <= cout; co += 4) {
             uint32_t c[4], w;
             int j;
@@ -3144,6 +3385,8 @@ SQ_INLINE void sq__cols1_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
     }
 #else
     (void)fast;
+    (void)tab;
+    (void)ntab;
 #endif
     for (; co < cout; co += 2) {
         const int pair = co + 1 < cout;
@@ -3176,7 +3419,8 @@ SQ_INLINE void sq__conv1x1_run_s8(const int8_t *SQ_RESTRICT in, int in_stride,
                                   const int32_t *SQ_RESTRICT shift,
                                   int out_zp, int act_min, int act_max,
                                   int32_t *SQ_RESTRICT gap, int to_gap,
-                                  int fast, int npx,
+                                  int fast, const int32_t *SQ_RESTRICT tab,
+                                  int ntab, int npx,
                                   int16_t *SQ_RESTRICT scratch)
 {
     const int K4 = (cin + 3) & ~3;
@@ -3185,17 +3429,21 @@ SQ_INLINE void sq__conv1x1_run_s8(const int8_t *SQ_RESTRICT in, int in_stride,
     for (i = 0; i + 2 <= npx; i += 2) {
         const int8_t *SQ_RESTRICT x0 = in + i * in_stride;
         int8_t *SQ_RESTRICT o0 = to_gap ? out : out + i * out_stride;
-        sq__i2c_1x1_s8(scratch, 0, x0, cin);
-        sq__i2c_1x1_s8(scratch, 1, x0 + in_stride, cin);
+        if ((cin & 3) == 0) {
+            sq__i2c_pair_s8(scratch, x0, x0 + in_stride, cin >> 2);
+        } else {
+            sq__i2c_1x1_s8(scratch, 0, x0, cin);
+            sq__i2c_1x1_s8(scratch, 1, x0 + in_stride, cin);
+        }
         sq__cols2_s8(scratch, K4, cout, w_packed, bias, mult, shift, out_zp,
                      act_min, act_max, o0, to_gap ? o0 : o0 + out_stride,
-                     gap, to_gap, fast);
+                     gap, to_gap, fast, tab, ntab);
     }
     if (i < npx) {
         sq__i2c_1x1_s8(scratch, 0, in + i * in_stride, cin);
         sq__cols1_s8(scratch, K4, cout, w_packed, bias, mult, shift, out_zp,
                      act_min, act_max, to_gap ? out : out + i * out_stride,
-                     gap, to_gap, fast);
+                     gap, to_gap, fast, tab, ntab);
     }
 }
 
@@ -3218,6 +3466,15 @@ SQ_INLINE void sq__conv1x1_rows_s8(const int8_t *SQ_RESTRICT in, int in_w,
 {
     const int fast = sq__rq_fast_s8(shift, cout);
     int y = row0;
+#if SQ_S8_DSP
+    int32_t tab[8 * SQ_S8_EPI_PAIRS];
+    const int ntab = fast ? sq__epi_tab_s8(tab, bias, mult, shift, out_zp,
+                                           cout)
+                          : 0;
+#else
+    const int32_t *const tab = 0;
+    const int ntab = 0;
+#endif
 
     while (y < row1) {
         const int in_slot = y % in_ring;
@@ -3231,7 +3488,7 @@ SQ_INLINE void sq__conv1x1_rows_s8(const int8_t *SQ_RESTRICT in, int in_w,
         sq__conv1x1_run_s8(in + in_slot * in_w * in_stride, in_stride, cin,
                            dst, out_stride, cout, w_packed, bias, mult, shift,
                            out_zp, act_min, act_max, gap, to_gap, fast,
-                           rows * in_w, scratch);
+                           tab, ntab, rows * in_w, scratch);
         y += rows;
     }
 }
@@ -3330,8 +3587,10 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  *   scratch   SQ_S8_SCRATCH_BYTES(k_h, k_w, cin) bytes, 8-byte aligned
  *
  * The output pixels of rows [row0, row1) are taken two at a time in row
- * order (a pair may span two rows), both unrolled into scratch, then every
- * channel pair is computed from there; an odd last pixel is computed alone.
+ * order (a pair may span two rows), both unrolled into scratch (together,
+ * sq__i2c_pair_s8, when cin % 4 == 0 and both lie in one row with every
+ * tap inside the map), then every channel pair is computed from there; an
+ * odd last pixel is computed alone.
  */
 SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
                           int in_stride, int in_ring, int cin, int in_zp,
@@ -3349,6 +3608,15 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
     const int K4 = (k_h * k_w * cin + 3) & ~3;
     const int fast = sq__rq_fast_s8(shift, cout);
     int r = row0, x = 0;
+#if SQ_S8_DSP
+    int32_t tab[8 * SQ_S8_EPI_PAIRS];
+    const int ntab = fast ? sq__epi_tab_s8(tab, bias, mult, shift, out_zp,
+                                           cout)
+                          : 0;
+#else
+    const int32_t *const tab = 0;
+    const int ntab = 0;
+#endif
 
     while (r < row1) {
         int8_t *SQ_RESTRICT o0 =
@@ -3356,19 +3624,46 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
         const int r1 = (x + 1 < out_w) ? r : r + 1;
         const int x1 = (x + 1 < out_w) ? x + 1 : 0;
 
-        sq__i2c_px_s8(scratch, 0, in, in_h, in_w, in_stride, in_ring, cin,
-                      in_zp, k_h, k_w, r * s_h - pad_t, x * s_w - pad_l);
+        const int iy = r * s_h - pad_t, ix = x * s_w - pad_l;
+
+        if (r1 == r && r1 < row1 && (cin & 3) == 0 && iy >= 0 &&
+            iy + k_h <= in_h && ix >= 0 && ix + s_w + k_w <= in_w) {
+            /* both pixels in one row, every tap inside the map: both
+             * converted together, kernel row by kernel row (one run of
+             * k_w * cin codes when in_stride == cin) */
+            int ky, kx;
+            for (ky = 0; ky < k_h; ++ky) {
+                const int8_t *SQ_RESTRICT src =
+                    in + (((iy + ky) % in_ring) * in_w + ix) * in_stride;
+                int16_t *SQ_RESTRICT d = scratch + ky * k_w * cin * 2;
+                if (in_stride == cin) {
+                    sq__i2c_pair_s8(d, src, src + s_w * cin,
+                                    (k_w * cin) >> 2);
+                    continue;
+                }
+                for (kx = 0; kx < k_w; ++kx) {
+                    sq__i2c_pair_s8(d + kx * cin * 2, src + kx * in_stride,
+                                    src + (kx + s_w) * in_stride, cin >> 2);
+                }
+            }
+        } else {
+            sq__i2c_px_s8(scratch, 0, in, in_h, in_w, in_stride, in_ring,
+                          cin, in_zp, k_h, k_w, iy, ix);
+            if (r1 < row1) {
+                sq__i2c_px_s8(scratch, 1, in, in_h, in_w, in_stride,
+                              in_ring, cin, in_zp, k_h, k_w,
+                              r1 * s_h - pad_t, x1 * s_w - pad_l);
+            }
+        }
         if (r1 < row1) {
-            sq__i2c_px_s8(scratch, 1, in, in_h, in_w, in_stride, in_ring,
-                          cin, in_zp, k_h, k_w, r1 * s_h - pad_t,
-                          x1 * s_w - pad_l);
             sq__cols2_s8(scratch, K4, cout, w_packed, bias, mult, shift,
                          out_zp, act_min, act_max, o0,
                          out + ((r1 % out_ring) * out_w + x1) * out_stride,
-                         0, 0, fast);
+                         0, 0, fast, tab, ntab);
         } else {
             sq__cols1_s8(scratch, K4, cout, w_packed, bias, mult, shift,
-                         out_zp, act_min, act_max, o0, 0, 0, fast);
+                         out_zp, act_min, act_max, o0, 0, 0, fast, tab,
+                         ntab);
         }
         /* next pair: two pixels on */
         r = r1;
@@ -3510,7 +3805,8 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
  * sq_maxpool_fold_s8: streaming max pooling, one input row at a time, as
  * sq_maxpool_fold_f32: the row's horizontal window maxima are stored into
  * the output row acc when first != 0, max-combined with it otherwise.
- * Folding every input row of a window gives sq_maxpool_s8 exactly.
+ * Folding every input row of a window gives sq_maxpool_s8 exactly. DSP
+ * path: 4 channels per word, the usual 3-wide window unrolled.
  */
 SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
                                   int in_stride, int c,
@@ -3537,6 +3833,19 @@ SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
         }
 #if SQ_S8_DSP
         /* 4 channels per word: SSUB8 sets GE where v >= m, SEL picks. */
+        if (x1 - x0 == 3) {
+            /* the usual 3-wide window, unrolled */
+            for (; ch + 4 <= c; ch += 4) {
+                const int8_t *SQ_RESTRICT p = p0 + ch;
+                uint32_t m = sq__max4_s8(sq__ld32_s8(p + in_stride),
+                                         sq__ld32_s8(p));
+                m = sq__max4_s8(sq__ld32_s8(p + 2 * in_stride), m);
+                if (!first) {
+                    m = sq__max4_s8(m, sq__ld32_s8(o + ch));
+                }
+                memcpy(o + ch, &m, sizeof m);
+            }
+        }
         for (; ch + 4 <= c; ch += 4) {
             const int8_t *SQ_RESTRICT p = p0 + ch;
             uint32_t m = sq__ld32_s8(p);

@@ -153,6 +153,25 @@ struct StreamEmitter {
         let function = "ensure_\(index)"
         let profile = Self.cString(stage.node.name)
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
+        let row = stage.pool == nil ? "r" : "y"
+        // int8: the row's kernels in their own function (see SQ_NOINLINE in sq_common.h).
+        let separate = calls.isInt8
+        if separate {
+            try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(CodegenError) in
+                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
+            }
+            p.line()
+        }
+        func compute(_ p: inout CPrinter) throws(CodegenError) {
+            emitPulls(stage, row, producers: producers, &p)
+            if separate {
+                p.line("compute_\(index)(s, \(row));")
+            } else {
+                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
+            }
+        }
         try p.scope("static void \(function)(sq_stream *s, int need)") { (p: inout CPrinter) throws(CodegenError) in
             try p.scope("while (s->done[\(index)] <= need)") { (p: inout CPrinter) throws(CodegenError) in
                 p.line("const int r = s->done[\(index)];")
@@ -160,13 +179,12 @@ struct StreamEmitter {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
                     try p.scope("while (s->computed[\(index)] <= \(last))") { (p: inout CPrinter) throws(CodegenError) in
                         p.line("const int y = s->computed[\(index)];")
-                        try emitCompute(stage, "y", target: target, arrays: arrays, quant: quant, producers: producers, &p)
-                        emitFold(stage, pool, target: target, &p)
+                        try compute(&p)
                         p.line("++s->computed[\(index)];")
                         profileLine(profile, &p)
                     }
                 } else {
-                    try emitCompute(stage, "r", target: target, arrays: arrays, quant: quant, producers: producers, &p)
+                    try compute(&p)
                     p.line("++s->computed[\(index)];")
                     profileLine(profile, &p)
                 }
@@ -187,15 +205,19 @@ struct StreamEmitter {
         p.line("#endif")
     }
 
-    /// Pulls the input rows row `row` reads, then computes it into `target`.
-    private func emitCompute(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
-                             producers: [String: Int], _ p: inout CPrinter) throws(CodegenError) {
+    /// Pulls the input rows row `row` reads.
+    private func emitPulls(_ stage: StreamStage, _ row: String, producers: [String: Int], _ p: inout CPrinter) {
         for input in stage.inputs {
             guard let source = producers[input.value] else { continue }
             let h = stream.shapes[input.value]!.h
             let last = stage.accumulates ? row : "SQ_MIN(\(row) * \(input.stride) + \(input.kernel - 1 - input.padTop), \(h - 1))"
             p.line("ensure_\(source)(s, \(last));")
         }
+    }
+
+    /// Computes row `row` into `target` (its inputs already pulled).
+    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
+                             _ p: inout CPrinter) throws(CodegenError) {
         let calls = self.calls
         let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }

@@ -46,10 +46,14 @@ typedef struct {
  * int8 conv10.weight: in zp 0, out scale 0.017488874 zp -128, clamp [-128, 127], shifts 38..38
  * int8 global average over 20 pixels requantised to scale 0.0038999575 zp -128
  */
+static SQ_NOINLINE void compute_0(sq_stream *s, const int r) {
+    sq_conv1x1_gap_s8(s->in, 5, 8, 4, 8, (int32_t *)(void *)(s->a), 6, tiny_w_conv10_weight, tiny_b_conv10_weight_bias, tiny_m_conv10_weight_multiplier, tiny_s_conv10_weight_shift, -128, -128, 127, r, r + 1, s->im2col);
+}
+
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
-        sq_conv1x1_gap_s8(s->in, 5, 8, 4, 8, (int32_t *)(void *)(s->a), 6, tiny_w_conv10_weight, tiny_b_conv10_weight_bias, tiny_m_conv10_weight_multiplier, tiny_s_conv10_weight_shift, -128, -128, 127, r, r + 1, s->im2col);
+        compute_0(s, r);
         ++s->computed[0];
 #ifdef SQ_PROFILE
         sq_profile("conv10");

@@ -46,19 +46,23 @@ typedef struct {
  * int8 input scale 0.015659899 zp 0 -> output scale 0.018498184 zp -128
  * int8 conv1.weight: in zp 0, out scale 0.018498184 zp -128, clamp [-128, 127], shifts 39..39
  */
+static SQ_NOINLINE void compute_0(sq_stream *s, const int y) {
+    sq_conv_s8(s->in, 15, 12, 3, 15, 3, 0, s->a + 144, 5, 5, 1, 5, tiny_w_conv1_weight, tiny_b_conv1_weight_bias, tiny_m_conv1_weight_multiplier, tiny_s_conv1_weight_shift, -128, -128, 127, 3, 3, 2, 2, 0, 0, y, y + 1, s->im2col);
+    {
+        int q = y + -2;
+        q = (q <= 0) ? 0 : (q + 1) / 2;
+        for (; q <= SQ_MIN((y + 0) / 2, 2); ++q) {
+            sq_maxpool_fold_s8(s->a + 144, 5, 5, 5, s->out + (q % 3) * 10, 2, 5, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+        }
+    }
+}
+
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
         while (s->computed[0] <= SQ_MIN(r * 2 + 2, 6)) {
             const int y = s->computed[0];
-            sq_conv_s8(s->in, 15, 12, 3, 15, 3, 0, s->a + 144, 5, 5, 1, 5, tiny_w_conv1_weight, tiny_b_conv1_weight_bias, tiny_m_conv1_weight_multiplier, tiny_s_conv1_weight_shift, -128, -128, 127, 3, 3, 2, 2, 0, 0, y, y + 1, s->im2col);
-             {
-                int q = y + -2;
-                q = (q <= 0) ? 0 : (q + 1) / 2;
-                for (; q <= SQ_MIN((y + 0) / 2, 2); ++q) {
-                    sq_maxpool_fold_s8(s->a + 144, 5, 5, 5, s->out + (q % 3) * 10, 2, 5, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
-                }
-            }
+            compute_0(s, y);
             ++s->computed[0];
 #ifdef SQ_PROFILE
             sq_profile("conv1");

@@ -49,7 +49,7 @@ static void ensure_0(sq_stream *s, int need) {
         while (s->computed[0] <= SQ_MIN(r * 2 + 2, 6)) {
             const int y = s->computed[0];
             sq_conv_f32(s->in, 15, 12, 3, 15, 3, s->a, 5, 5, 1, 5, tiny_w_conv1_weight, tiny_w_conv1_bias, 3, 3, 2, 2, 0, 0, 1, y, y + 1);
-             {
+            {
                 int q = y + -2;
                 q = (q <= 0) ? 0 : (q + 1) / 2;
                 for (; q <= SQ_MIN((y + 0) / 2, 2); ++q) {

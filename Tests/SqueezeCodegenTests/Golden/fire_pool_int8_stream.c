@@ -45,10 +45,14 @@ typedef struct {
  * int8 input scale 0.015657797 zp 0 -> output scale 0.015197569 zp -128
  * int8 fire/squeeze1x1.weight: in zp 0, out scale 0.022145025 zp -128, clamp [-128, 127], shifts 38..38
  */
+static SQ_NOINLINE void compute_0(sq_stream *s, const int r) {
+    sq_conv1x1_s8(s->in, 7, 6, 9, 6, s->a + 144, 4, 3, 4, tiny_w_fire_squeeze1x1_weight, tiny_b_fire_squeeze1x1_weight_bias, tiny_m_fire_squeeze1x1_weight_multiplier, tiny_s_fire_squeeze1x1_weight_shift, -128, -128, 127, r, r + 1, s->im2col);
+}
+
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
-        sq_conv1x1_s8(s->in, 7, 6, 9, 6, s->a + 144, 4, 3, 4, tiny_w_fire_squeeze1x1_weight, tiny_b_fire_squeeze1x1_weight_bias, tiny_m_fire_squeeze1x1_weight_multiplier, tiny_s_fire_squeeze1x1_weight_shift, -128, -128, 127, r, r + 1, s->im2col);
+        compute_0(s, r);
         ++s->computed[0];
 #ifdef SQ_PROFILE
         sq_profile("fire");
@@ -67,21 +71,25 @@ static void ensure_0(sq_stream *s, int need) {
  * int8 fire/expand1x1.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 37..37
  * int8 fire/expand3x3.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 38..38
  */
+static SQ_NOINLINE void compute_1(sq_stream *s, const int y) {
+    sq_conv1x1_s8(s->a + 144, 7, 4, 3, 4, s->a + 240, 8, 1, 4, tiny_w_fire_expand1x1_weight, tiny_b_fire_expand1x1_weight_bias, tiny_m_fire_expand1x1_weight_multiplier, tiny_s_fire_expand1x1_weight_shift, -128, -128, 127, y, y + 1, s->im2col);
+    sq_conv_s8(s->a + 144, 9, 7, 4, 3, 4, -128, s->a + 240 + 4, 7, 8, 1, 4, tiny_w_fire_expand3x3_weight, tiny_b_fire_expand3x3_weight_bias, tiny_m_fire_expand3x3_weight_multiplier, tiny_s_fire_expand3x3_weight_shift, -128, -128, 127, 3, 3, 1, 1, 1, 1, y, y + 1, s->im2col);
+    {
+        int q = y + -2;
+        q = (q <= 0) ? 0 : (q + 1) / 2;
+        for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
+            sq_maxpool_fold_s8(s->a + 240, 7, 8, 8, s->out + (q % 4) * 24, 3, 8, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+        }
+    }
+}
+
 static void ensure_1(sq_stream *s, int need) {
     while (s->done[1] <= need) {
         const int r = s->done[1];
         while (s->computed[1] <= SQ_MIN(r * 2 + 2, 8)) {
             const int y = s->computed[1];
             ensure_0(s, SQ_MIN(y * 1 + 1, 8));
-            sq_conv1x1_s8(s->a + 144, 7, 4, 3, 4, s->a + 240, 8, 1, 4, tiny_w_fire_expand1x1_weight, tiny_b_fire_expand1x1_weight_bias, tiny_m_fire_expand1x1_weight_multiplier, tiny_s_fire_expand1x1_weight_shift, -128, -128, 127, y, y + 1, s->im2col);
-            sq_conv_s8(s->a + 144, 9, 7, 4, 3, 4, -128, s->a + 240 + 4, 7, 8, 1, 4, tiny_w_fire_expand3x3_weight, tiny_b_fire_expand3x3_weight_bias, tiny_m_fire_expand3x3_weight_multiplier, tiny_s_fire_expand3x3_weight_shift, -128, -128, 127, 3, 3, 1, 1, 1, 1, y, y + 1, s->im2col);
-             {
-                int q = y + -2;
-                q = (q <= 0) ? 0 : (q + 1) / 2;
-                for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
-                    sq_maxpool_fold_s8(s->a + 240, 7, 8, 8, s->out + (q % 4) * 24, 3, 8, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
-                }
-            }
+            compute_1(s, y);
             ++s->computed[1];
 #ifdef SQ_PROFILE
             sq_profile("fire");

@@ -69,7 +69,7 @@ static void ensure_1(sq_stream *s, int need) {
             ensure_0(s, SQ_MIN(y * 1 + 1, 8));
             sq_conv1x1_f32(s->a, 7, 4, 3, 4, s->a + 84, 8, 1, 4, tiny_w_fire_expand1x1_weight, tiny_w_fire_expand1x1_bias, 1, y, y + 1);
             sq_conv_f32(s->a, 9, 7, 4, 3, 4, s->a + 84 + 4, 7, 8, 1, 4, tiny_w_fire_expand3x3_weight, tiny_w_fire_expand3x3_bias, 3, 3, 1, 1, 1, 1, 1, y, y + 1);
-             {
+            {
                 int q = y + -2;
                 q = (q <= 0) ? 0 : (q + 1) / 2;
                 for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
