@@ -272,12 +272,14 @@ struct ModelEmitter {
 
     /// int8: the node's parameters (real = scale * (code - zp)) and per
     /// convolution its requantisation shifts.
-    static func quantizationLines(_ node: Node, _ graph: Graph, parameters: [String]? = nil) -> [String] {
+    /// `input`/`output`: the values the lines describe (a streamed stage's own, e.g. `<fire>.squeeze`).
+    static func quantizationLines(_ node: Node, _ graph: Graph, parameters: [String]? = nil, input: String? = nil,
+                                  output: String? = nil) -> [String] {
         guard let q = graph.quantization else { return [] }
         func describe(_ value: String) -> String {
             q.values[value].map { "scale \($0.scale) zp \($0.zeroPoint)" } ?? "?"
         }
-        var lines = ["int8 input \(describe(node.inputs[0])) -> output \(describe(node.output))"]
+        var lines = ["int8 input \(describe(input ?? node.inputs[0])) -> output \(describe(output ?? node.output))"]
         for parameter in parameters ?? node.parameters {
             guard let c = q.convolutions[parameter] else { continue }
             lines.append("int8 \(parameter): in zp \(c.input.zeroPoint), out scale \(c.output.scale) zp \(c.output.zeroPoint), "

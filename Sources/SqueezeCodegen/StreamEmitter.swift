@@ -102,7 +102,8 @@ struct StreamEmitter {
             let offset = plan.offsets[buffer] ?? 0
             lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
         }
-        return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters)
+        return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters, input: stage.inputs.first?.value,
+                                                      output: stage.output)
     }
 
     func kindSummary(_ stage: StreamStage) -> String {

@@ -45,7 +45,8 @@ public struct Validator<Runner: ModelRunner> {
         progress("building for \(runner.targetName)")
         let build = try runner.build(model, in: workDirectory, trace: false)
         let reference = try Reference(graph)
-        if reference.isInt8 { tolerance = 0 }
+        // int8 outputs must be identical: tolerance 0 for this run only.
+        let tolerance = reference.isInt8 ? 0 : self.tolerance
         var measured: RunResult?
 
         var results: [ValidationReport.InputResult] = []
@@ -67,7 +68,7 @@ public struct Validator<Runner: ModelRunner> {
         var divergence: ValidationReport.Divergence?
         if let failing = firstFailure {
             progress("output differs: rebuilding with per-layer tracing")
-            divergence = try firstDivergence(model, failing, workDirectory)
+            divergence = try firstDivergence(model, failing, workDirectory, tolerance: tolerance)
         }
         var report = ValidationReport(
             passed: firstFailure == nil && !results.isEmpty, target: runner.targetName, model: graph.name, tolerance: tolerance,
@@ -108,7 +109,8 @@ public struct Validator<Runner: ModelRunner> {
         return (report, outputs)
     }
 
-    mutating func firstDivergence(_ model: GeneratedModel, _ input: Input, _ directory: URL) throws(Diagnostic) -> ValidationReport.Divergence? {
+    mutating func firstDivergence(_ model: GeneratedModel, _ input: Input, _ directory: URL,
+                                  tolerance: Double) throws(Diagnostic) -> ValidationReport.Divergence? {
         _ = try runner.build(model, in: directory, trace: true)
         let reference = try Reference(model.graph)
         let codes = try reference.prepare(input.values)

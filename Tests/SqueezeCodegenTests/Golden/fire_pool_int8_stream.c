@@ -42,7 +42,7 @@ typedef struct {
  * source layers: fire/squeeze1x1, fire/relu_squeeze, fire/expand1x1, fire/relu_e1, fire/expand3x3, fire/relu_e3, fire/concat, pool
  * input  x 1x9x7x6 input buffer
  * output fire.squeeze 1x9x7x4 3 of 9 rows, arena[144, 240)
- * int8 input scale 0.015657797 zp 0 -> output scale 0.015197569 zp -128
+ * int8 input scale 0.015657797 zp 0 -> output scale 0.022145025 zp -128
  * int8 fire/squeeze1x1.weight: in zp 0, out scale 0.022145025 zp -128, clamp [-128, 127], shifts 38..38
  */
 static SQ_NOINLINE void compute_0(sq_stream *s, const int r) {
@@ -67,7 +67,7 @@ static void ensure_0(sq_stream *s, int need) {
  * input  fire.squeeze 1x9x7x4 3 of 9 rows, arena[144, 240)
  * output pool 1x4x3x8 output buffer
  * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[240, ...)
- * int8 input scale 0.015657797 zp 0 -> output scale 0.015197569 zp -128
+ * int8 input scale 0.022145025 zp -128 -> output scale 0.015197569 zp -128
  * int8 fire/expand1x1.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 37..37
  * int8 fire/expand3x3.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 38..38
  */
