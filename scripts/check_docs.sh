@@ -102,6 +102,25 @@ compare() {
   '
 }
 
+# Runs the pending example (command, command_line, $work/expected) and reports a difference.
+run_example() {
+  [[ -n $command ]] || return 0
+  examples=$((examples + 1))
+  (cd "$scratch" && timeout 300 bash -c "$command" < /dev/null > "$work/actual" 2> "$work/stderr")
+  local status=$?
+  local difference
+  if ((status != 0)); then
+    echo "$display:$command_line: command exited with status $status: \$ $command" >&2
+    sed 's/^/\t/' "$work/stderr" | head -n 5 >&2
+    failures=$((failures + 1))
+  elif ! difference=$(compare "$work/expected" "$work/actual"); then
+    echo "$display:${difference%%$'\t'*}: output of \`$command\` (line $command_line) differs:" >&2
+    printf '\t%s\n' "${difference#*$'\t'}" >&2
+    failures=$((failures + 1))
+  fi
+  command=""; : > "$work/expected"
+}
+
 failures=0
 examples=0
 for file in "${files[@]}"; do
@@ -114,23 +133,6 @@ for file in "${files[@]}"; do
   # Split the file into examples: a command, its first line number, its expected lines.
   in_block=0; command=""; command_line=0; continuing=0
   : > "$work/expected"
-  run_example() {
-    [[ -n $command ]] || return 0
-    examples=$((examples + 1))
-    (cd "$scratch" && timeout 300 bash -c "$command" > "$work/actual" 2> "$work/stderr")
-    local status=$?
-    local difference
-    if ((status != 0)); then
-      echo "$display:$command_line: command exited with status $status: \$ $command" >&2
-      sed 's/^/\t/' "$work/stderr" | head -n 5 >&2
-      failures=$((failures + 1))
-    elif ! difference=$(compare "$work/expected" "$work/actual"); then
-      echo "$display:${difference%%$'\t'*}: output of \`$command\` (line $command_line) differs:" >&2
-      printf '\t%s\n' "${difference#*$'\t'}" >&2
-      failures=$((failures + 1))
-    fi
-    command=""; : > "$work/expected"
-  }
   number=0
   while IFS= read -r line || [[ -n $line ]]; do
     number=$((number + 1))
@@ -152,7 +154,11 @@ for file in "${files[@]}"; do
       [[ $line == *'\' ]] && continuing=1
       continue
     fi
-    [[ -n $command ]] && printf '%s\t%s\n' "$number" "$line" >> "$work/expected"
+    if [[ -z $command ]]; then
+      [[ -n $line ]] && { echo "$display:$number: output line before any \`\$ \` command in a console block" >&2; failures=$((failures + 1)); }
+      continue
+    fi
+    printf '%s\t%s\n' "$number" "$line" >> "$work/expected"
   done < "$file"
   ((in_block)) && { echo "$display: unterminated \`\`\`console block" >&2; failures=$((failures + 1)); }
   rm -rf "$scratch"
