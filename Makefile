@@ -6,7 +6,7 @@ MODEL     ?= squeezenet1.1
 BOARD     ?= mps2-an386
 SAMPLE    := Samples/sample224.npy
 
-.PHONY: all build deps deps-firmware test demo bench clean templates firmware run-qemu
+.PHONY: all build deps deps-firmware test demo bench clean firmware run-qemu
 
 all: build
 
@@ -50,7 +50,3 @@ bench: deps-firmware build
 
 clean:
 	rm -rf .build
-
-# Re-embed Templates/ into the squeezec binary after editing a template.
-templates:
-	SQUEEZEC_RECORD=1 $(SWIFT) test --filter EmbeddedTemplatesTests

@@ -29,8 +29,9 @@ line="apt-get update && apt-get install -y ${need[*]}"
 if [ "$(id -u)" = 0 ]; then
   echo "installing: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq "${need[@]}" >&2
+  # Wait for another apt/dpkg run (unattended upgrades, a parallel job) instead of failing.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >&2
 else
   echo "missing packages; run as root:  sudo sh -c '$line'" >&2
   exit 1

@@ -302,7 +302,7 @@ fake_tests() {
 
     # Calibration: spin loops of known length; counted must be within one tick.
     cdir="$build/$board/calibrate"
-    build_fw "$board" "$cdir" "" "" $FW_SOURCES "$fw/common/sq_calibrate.c"
+    build_fw "$board" "$cdir" "" "" $FW_SOURCES "$here/sq_calibrate.c"
     if [ $? -eq 0 ]; then
         run_fw "$board" "$cdir/fw.elf" "$cdir" 120
         ratio=$(awk '$1 == "SQ_CALIBRATE" { r = $2 / $3 } END { printf "%.4f", r }' "$cdir/console.log")

@@ -2,71 +2,49 @@ import Foundation
 import Testing
 @testable import SqueezeCodegen
 
-/// `Sources/SqueezeCodegen/EmbeddedTemplates.swift` carries the files of
-/// `Templates/` and `Firmware/` inside the squeezec binary. This test fails when they differ;
-/// `SQUEEZEC_RECORD=1 swift test --filter EmbeddedTemplatesTests` (or
-/// `make templates`) rewrites the Swift file from Templates/.
+/// The binary carries Templates/ and Firmware/ (every file but the READMEs),
+/// generated into the build folder by Plugins/EmbedFilesPlugin: the embedded
+/// copies must equal the folders, byte for byte, with nothing missing or extra.
 @Suite struct EmbeddedTemplatesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let extensions = [".h", ".c", ".in", ".ld"]
-    /// Files the binary never writes out: the firmware's tick calibration
-    /// program (only its own tests use it).
-    static let notEmbedded: Set<String> = ["sq_calibrate.c"]
-
-    /// Templates/NAME as NAME, and Firmware/SUB/NAME as Firmware/SUB/NAME.
-    static func templateFiles() throws -> [(String, String)] {
-        var files: [(String, String)] = []
-        let fm = FileManager.default
-        let templates = root.appendingPathComponent("Templates")
-        for name in try fm.contentsOfDirectory(atPath: templates.path)
-        where extensions.contains(where: name.hasSuffix) && !notEmbedded.contains(name) {
-            files.append((name, try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)))
-        }
-        let firmware = root.appendingPathComponent("Firmware")
-        for folder in try fm.contentsOfDirectory(atPath: firmware.path) {
-            let url = firmware.appendingPathComponent(folder)
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            for name in try fm.contentsOfDirectory(atPath: url.path)
-            where extensions.contains(where: name.hasSuffix) && !notEmbedded.contains(name) {
-                files.append(("Firmware/\(folder)/\(name)", try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)))
+    /// Every file the folders hold (READMEs aside), keyed as `Templates.file` keys them.
+    static func filesOnDisk() throws -> [String: String] {
+        var files: [String: String] = [:]
+        for folder in ["Templates", "Firmware"] {
+            let base = root.appendingPathComponent(folder)
+            let walker = try #require(FileManager.default.enumerator(atPath: base.path))
+            while let relative = walker.nextObject() as? String {
+                let url = base.appendingPathComponent(relative)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      !relative.hasSuffix(".md"), !(relative as NSString).lastPathComponent.hasPrefix(".") else { continue }
+                let key = folder == "Templates" ? relative : "\(folder)/\(relative)"
+                files[key] = try String(contentsOf: url, encoding: .utf8)
             }
         }
-        return files.sorted { $0.0 < $1.0 }
+        return files
     }
 
-    static func swiftSource(_ files: [(String, String)]) -> String {
-        var out = """
-            // Generated from Templates/ and Firmware/ by EmbeddedTemplatesTests; do not edit.
-            // Re-record: make templates (SQUEEZEC_RECORD=1 swift test --filter EmbeddedTemplatesTests).
-
-            enum EmbeddedTemplates {
-                static let files: [String: String] = [
-
-            """
-        for (name, content) in files {
-            precondition(!content.contains("\"\"\"#"), "\(name) contains a raw-string terminator")
-            out += "        \"\(name)\": #\"\"\"\n\(content)\"\"\"#,\n"
+    @Test func embeddedFilesEqualTheFolders() throws {
+        let disk = try Self.filesOnDisk()
+        #expect(disk.keys.contains("sq_kernels_f32.h") && disk.keys.contains("Firmware/common/sq_harness.c"))
+        #expect(Templates.names == disk.keys.sorted(), "embedded names differ from Templates/ and Firmware/: rebuild")
+        for (name, contents) in disk {
+            #expect(Templates.file(name) == contents, "\(name) differs from its embedded copy: rebuild")
         }
-        out += "    ]\n}\n"
-        return out
     }
 
-    @Test func embeddedCopiesMatchTemplatesFolder() throws {
-        let files = try Self.templateFiles()
-        #expect(files.count >= 4)
-        let expected = Self.swiftSource(files)
-        let target = Self.root.appendingPathComponent("Sources/SqueezeCodegen/EmbeddedTemplates.swift")
-        let current = (try? String(contentsOf: target, encoding: .utf8)) ?? ""
-        if ProcessInfo.processInfo.environment["SQUEEZEC_RECORD"] == "1" {
-            if current != expected { try expected.write(to: target, atomically: true, encoding: .utf8) }
-            return
-        }
-        #expect(current == expected, "Templates/ changed: run `make templates` and rebuild")
-        for (name, content) in files {
-            // Multi-line raw strings drop the final newline; the accessor puts it back.
-            #expect(Templates.file(name) == content, "\(name)")
+    @Test func firmwareFilesAreTheCommonAndBoardFolders() throws {
+        let disk = try Self.filesOnDisk()
+        let files = Templates.firmwareFiles(board: "mps2-an386")
+        let expected = disk.keys.filter { $0.hasPrefix("Firmware/common/") || $0.hasPrefix("Firmware/mps2-an386/") }
+            .map { ($0 as NSString).lastPathComponent }.sorted()
+        #expect(files.map(\.name).sorted() == expected)
+        #expect(files.contains { $0.name == "mps2-an386.ld" } && !files.contains { $0.name == "mps2-an500.ld" })
+        for file in files {
+            let key = disk.keys.first { $0.hasPrefix("Firmware/") && $0.hasSuffix("/" + file.name) }
+            #expect(key.map { disk[$0] } == file.contents)
         }
     }
 }
