@@ -37,6 +37,7 @@ demo: deps-firmware build
 
 # Firmware image only: build/firmware-$(BOARD)/firmware.elf.
 firmware: deps-firmware build
+	@mkdir -p build
 	$(SQUEEZEC) firmware $(MODEL) --board $(BOARD) -o build/firmware-$(BOARD)
 
 # Build, run under QEMU and compare with the reference on the sample image.

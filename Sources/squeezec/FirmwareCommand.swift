@@ -13,7 +13,7 @@ struct FirmwareCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Board: mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7) mps3-an547 (Cortex-M55, MCU layout) or mps3-an547-dtcm128 (the same with a 128 KiB DTCM budget).")
+    @Option(help: "Board: mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), mps3-an547 (Cortex-M55, MCU layout) or mps3-an547-dtcm128 (the same with a 128 KiB DTCM budget).")
     var board: String = "mps2-an386"
 
     @Option(name: .shortAndLong, help: "Output folder (created if needed).")

@@ -41,7 +41,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed of the built-in deterministic weights.")
     var seed: UInt64 = 1
 
-    @Option(help: "Trained weights: an .npz of float32 arrays in PyTorch layout (see README).")
+    @Option(help: "Trained weights: an .npz of float32 arrays in PyTorch layout (see docs/weights.md).")
     var weights: String?
 
     @Option(help: "Memory schedule of the generated code: stream (rows flow through small rings; default) or layer (whole maps between fused steps).")
@@ -50,7 +50,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 
-    @Option(help: "int8: folder of representative inputs for calibration (.npy [1,3,H,W] float32 normalised, or .png/.ppm/.pgm images, resized and normalised as the README says). Without it, seeded noise is used.")
+    @Option(help: "int8: folder of representative inputs for calibration (.npy or .pb tensors [1,3,H,W] float32 normalised, or .png/.ppm/.pgm/.pnm images, resized and normalised as docs/int8.md says). Without it, seeded noise is used.")
     var calibrate: String?
 
     @Option(name: .customLong("calibration"), help: "int8: how activation ranges are chosen: minmax, percentile[:P] (default P 99.99) or mse.")

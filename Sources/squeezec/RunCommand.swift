@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Input: float32 .npy of shape [1,3,H,W] (NCHW, already normalised) or a .png/.ppm/.pgm image (resized, cropped and normalised as the README says).")
+    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; resized, cropped and normalised as docs/cli.md says).")
     var input: String?
 
     @Option(help: "Without --input: seed of a deterministic random input.")

@@ -9,9 +9,10 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Generate C, build and run it on a target, and compare with the Swift reference.",
         discussion: """
-            Passes when, for every input, max |generated - reference| <= 1e-5 x (max - min of the
-            reference output). On a mismatch the code is rebuilt with per-layer tracing and the
-            first layer whose output differs is named. Exit status 0 only when it matches.
+            Passes when, for every input, max |generated - reference| <= 1e-5 x (max - min of the \
+            reference output) (--tolerance); int8 must match the int8 reference byte for byte. On a \
+            mismatch the code is rebuilt with per-layer tracing and the first layer whose output \
+            differs is named. Exit status 0 only when it matches.
             """)
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
@@ -30,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Number of seeded random inputs (ignored with --input).")
     var inputs: Int = 1
 
-    @Option(help: "Input image: float32 .npy [1,3,H,W] (NCHW).")
+    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; resized, cropped and normalised as docs/cli.md says).")
     var input: String?
 
     @Option(help: "Write the generated code's output for the (first) input as .npy.")
