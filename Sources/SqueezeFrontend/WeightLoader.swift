@@ -3,7 +3,7 @@ import SqueezeTensorIO
 
 /// Loads trained weights for a built-in model from a NumPy `.npz` archive.
 ///
-/// Format (documented in the README): one float32 array per parameter, in the
+/// Format (documented in docs/weights.md): one float32 array per parameter, in the
 /// PyTorch layout: conv weights OIHW `[out, in, kh, kw]`, biases `[out]`.
 /// Keys are squeezec's parameter names (`conv1.weight`, `fire2/squeeze1x1.bias`,
 /// ...; `squeezec dump` lists them) or torchvision's `state_dict` keys
