@@ -4,8 +4,10 @@ import Testing
 
 @Suite struct FidelityTests {
     @Test func sqnrInDecibels() {
-        // signal 1 + 4 = 5, noise 0.01 + 0.04 = 0.05: 10 log10(100) = 20 dB.
-        #expect(abs(Fidelity.sqnr([1, 2], [0.9, 1.8]) - 20) < 1e-6)
+        // signal 64 + 36 = 100, noise 1: 10 log10(100) = 20 dB.
+        #expect(abs(Fidelity.sqnr([8, 6], [7, 6]) - 20) < 1e-9)
+        // noise 100: 0 dB.
+        #expect(abs(Fidelity.sqnr([8, 6], [0, 0])) < 1e-9)
         #expect(Fidelity.sqnr([1, 2], [1, 2]) == 99)
         // Capped at 99 dB.
         #expect(Fidelity.sqnr([1e6], [1e6 + 0.0625]) == 99)
