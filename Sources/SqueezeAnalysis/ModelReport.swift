@@ -1,6 +1,5 @@
 import SqueezeIR
 import SqueezeMemory
-import SqueezePasses
 
 /// Everything `squeezec analyze` shows about a model.
 public struct ModelReport: Sendable, Codable, Equatable {
@@ -105,7 +104,15 @@ public struct ModelReport: Sendable, Codable, Equatable {
 }
 
 public enum ModelAnalyzer {
-    public static func analyze(_ graph: Graph, schedule kind: ScheduleKind = .stream) throws(Diagnostic) -> ModelReport {
+    /// `graph`: the model as the user compiles it (loaded fp32, or quantised
+    /// int8); `memory`: its planned stage for the chosen schedule, the very
+    /// plan `generate` emits; `comparison`: the plan of the other schedule
+    /// (reported beside it). Nothing is fused or planned here.
+    public static func analyze(_ graph: Graph, memory: PlannedMemory, comparison: PlannedMemory) throws(Diagnostic) -> ModelReport {
+        guard memory.kind != comparison.kind else {
+            throw .internal("analyze compares the layer and the stream schedule; got \(memory.kind.rawValue) twice")
+        }
+        let kind = memory.kind
         var layers: [ModelReport.Layer] = []
         for node in graph.nodes {
             let type = try graph.type(of: node.output)
@@ -120,13 +127,11 @@ public enum ModelAnalyzer {
         guard let input = graph.inputs.first, let output = graph.outputs.first else {
             throw .input("graph '\(graph.name)' needs an input and an output")
         }
-        let layerMemory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: .layer)
-        let streamMemory = try PlannedMemory(fused: layerMemory.graph, kind: .stream)
-        let fused = layerMemory.graph
-        let schedule = layerMemory.layer
-        let plan = layerMemory.plan
-        let streamPlan = streamMemory.plan
-        let chosen = kind == .stream ? streamPlan : plan
+        let fused = memory.graph
+        let schedule = memory.layer
+        let chosen = memory.plan
+        let plan = kind == .layer ? memory.plan : comparison.plan
+        let streamPlan = kind == .stream ? memory.plan : comparison.plan
         var steps: [ModelReport.Step] = []
         for step in schedule.steps {
             steps.append(ModelReport.Step(

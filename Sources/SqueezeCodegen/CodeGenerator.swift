@@ -1,17 +1,15 @@
 import SqueezeIR
 import SqueezeMemory
-import SqueezePasses
 
-/// `squeezec generate`: fuse, schedule, plan the arena, emit C.
+/// `squeezec generate`'s last stage: emit C for a planned model. The
+/// pipeline (`SqueezePipeline.CompilePipeline`) fuses, lowers and plans.
 public enum CodeGenerator {
-    public static func generate(_ graph: Graph, options: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
-        guard CIdentifier.isValidPrefix(options.prefix) else {
-            throw .usage("--prefix '\(options.prefix)' is not a C identifier (letters, digits, '_'; starts with a letter; at most 40)")
-        }
-        // A quantised graph was fused before calibration (its quantisation points name fused nodes).
-        let fused = graph.quantization == nil ? try PassPipeline().run(graph) : graph
-        try checkSupported(fused)
-        let memory = try PlannedMemory(fused: fused, kind: options.schedule, planner: options.planner)
+    /// `memory` plans the lowered graph (fused fp32, or int8 from
+    /// `SqueezeQuant.Quantizer`); its schedule kind decides the emitted schedule.
+    public static func generate(_ memory: PlannedMemory, options: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
+        try check(memory.graph, options: options)
+        var options = options
+        options.schedule = memory.kind
         let (ordered, schedule, stream, plan, allowances) = (memory.graph, memory.layer, memory.stream, memory.plan, memory.allowances)
         do {
             var emitter = ModelEmitter(graph: ordered, schedule: schedule, stream: stream, plan: plan, options: options,
@@ -22,6 +20,14 @@ public enum CodeGenerator {
         } catch {
             throw .internal("code generation: \(error.message)")
         }
+    }
+
+    /// Whether C can be generated for `graph` (lowered, not yet planned) with `options`.
+    public static func check(_ graph: Graph, options: CodegenOptions) throws(Diagnostic) {
+        guard CIdentifier.isValidPrefix(options.prefix) else {
+            throw .usage("--prefix '\(options.prefix)' is not a C identifier (letters, digits, '_'; starts with a letter; at most 40)")
+        }
+        try checkSupported(graph)
     }
 
     /// fp32 (or int8 from `SqueezeQuant.Quantizer`), one NHWC image input, one output.

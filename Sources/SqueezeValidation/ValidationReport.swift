@@ -1,3 +1,5 @@
+import SqueezeEvaluation
+
 /// What `squeezec validate` found.
 public struct ValidationReport: Sendable, Codable {
     public struct InputResult: Sendable, Codable {

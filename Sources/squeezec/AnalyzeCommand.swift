@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SqueezeAnalysis
+import SqueezePipeline
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +14,13 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let graph = try model.load(quiet: json)
-        let report = try ModelAnalyzer.analyze(graph, schedule: model.schedule)
+        let pipeline = model.pipeline(quiet: json)
+        let lowered = try pipeline.lowered()
+        let graph = lowered.reference.graph
+        // The plan generate emits, and the other schedule's beside it.
+        let planned = try pipeline.plan(lowered)
+        let comparison = try pipeline.plan(lowered, schedule: planned.schedule == .stream ? .layer : .stream)
+        let report = try ModelAnalyzer.analyze(graph, memory: planned.memory, comparison: comparison.memory)
         if json {
             var text = try ReportFormatter.json(report)
             if graph.quantization != nil {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SqueezeIR
+import SqueezePipeline
 
 struct DumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +13,7 @@ struct DumpCommand: ParsableCommand {
     var noFingerprints = false
 
     func run() throws {
-        print(GraphPrinter.print(try model.load(), fingerprints: !noFingerprints), terminator: "")
+        // The model as loaded (fp32) or quantised (int8).
+        print(GraphPrinter.print(try model.pipeline().interpreted().graph, fingerprints: !noFingerprints), terminator: "")
     }
 }

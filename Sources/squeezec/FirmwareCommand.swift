@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SqueezeCodegen
 import SqueezeIR
+import SqueezePipeline
 import SqueezeValidation
 
 struct FirmwareCommand: ParsableCommand {
@@ -23,9 +24,9 @@ struct FirmwareCommand: ParsableCommand {
         guard let board = Board.named(board) else {
             throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
         }
-        let graph = try model.load()
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
-        let generated = try CodeGenerator.generate(graph, options: options)
+        let generated = try model.pipeline().generated(codegen: options).model
+        let graph = generated.graph
         try OutputDirectory.write(generated.files, to: output)
         var runner = FirmwareRunner(board: board)
         guard let info = try runner.build(generated, in: URL(fileURLWithPath: output), trace: false) else {

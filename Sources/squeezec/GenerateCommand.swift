@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SqueezeCodegen
 import SqueezeIR
+import SqueezePipeline
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +18,8 @@ struct GenerateCommand: ParsableCommand {
     var prefix: String = "model"
 
     func run() throws {
-        let graph = try model.load()
         let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
-        let generated = try CodeGenerator.generate(graph, options: options)
+        let generated = try model.pipeline().generated(codegen: options).model
         try OutputDirectory.write(generated.files, to: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")

@@ -1,10 +1,7 @@
 import ArgumentParser
-import SqueezeCodegen
 import SqueezeFrontend
-import SqueezeIR
 import SqueezeMemory
-import SqueezePasses
-import SqueezeQuant
+import SqueezePipeline
 
 /// MODEL and the options every model-reading subcommand shares.
 struct ModelOptions: ParsableArguments {
@@ -62,39 +59,19 @@ struct ModelOptions: ParsableArguments {
                          softmax: softmax, seed: seed)
     }
 
-    /// The fp32 model as loaded.
-    func loadFloat() throws(Diagnostic) -> Graph {
-        try ModelLoader.load(model, config: config(), weights: weights)
+    /// The options as pipeline options.
+    func pipelineOptions() -> PipelineOptions {
+        PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
+                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod), schedule: schedule)
     }
 
-    /// The model to compile: the fp32 model, or with --precision int8 its
-    /// fused form quantised after calibration (progress on stderr).
-    func load(quiet: Bool = false) throws(Diagnostic) -> Graph {
-        try loadBoth(quiet: quiet).compiled
-    }
-
-    /// The model to compile and the fp32 graph it came from (fused for int8).
-    /// `quiet`: no calibration progress (JSON output).
-    func loadBoth(quiet: Bool = false) throws(Diagnostic) -> (compiled: Graph, float: Graph) {
-        let graph = try loadFloat()
-        guard precision == .int8 else { return (graph, graph) }
-        let fused = try PassPipeline().run(graph)
-        guard let method = CalibrationMethod(parsing: calibrationMethod) else {
-            throw .usage("--calibration '\(calibrationMethod)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
-        }
-        let inputs = try CalibrationInputs.load(calibrate, for: fused.inputs[0], quiet: quiet)
-        let calibrator = Calibrator(method: method) { line in if !quiet { Console.note(line) } }
-        let ranges = try calibrator.ranges(fused, inputs: inputs)
-        let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
-        return (try Quantizer(ranges: ranges, calibration: summary).run(fused), fused)
+    /// The compile pipeline for these options. `quiet`: no notes or
+    /// calibration progress (JSON output); otherwise they go to stderr.
+    func pipeline(quiet: Bool = false) -> CompilePipeline {
+        CompilePipeline(options: pipelineOptions()) { line in if !quiet { Console.note(line) } }
     }
 }
 
-/// Numeric precision of the compiled model.
-enum Precision: String, ExpressibleByArgument, CaseIterable {
-    case fp32
-    case int8
-}
-
+extension Precision: ExpressibleByArgument {}
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}

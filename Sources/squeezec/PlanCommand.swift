@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SqueezeIR
 import SqueezeMemory
-import SqueezePasses
+import SqueezePipeline
 
 /// `squeezec plan`: the activation arena over time, with a choice of planner.
 struct PlanCommand: ParsableCommand {
@@ -51,8 +51,9 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try model.load()
-        let memory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: model.schedule, planner: planner.planner)
+        let pipeline = model.pipeline()
+        let memory = try pipeline.plan(try pipeline.lowered(), planner: planner.planner).memory
+        let graph = memory.graph
         let (buffers, stepNames, scheduleName, plan) = (memory.buffers, memory.stepNames, model.schedule.rawValue, memory.plan)
 
         if let svg {

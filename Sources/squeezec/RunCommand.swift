@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SqueezeIR
+import SqueezeEvaluation
+import SqueezePipeline
 import SqueezeReference
 import SqueezeValidation
 
@@ -24,23 +26,21 @@ struct RunCommand: ParsableCommand {
     var top: Int = 5
 
     func run() throws {
-        let (graph, floatGraph) = try model.loadBoth()
+        let interpreted = try model.pipeline().interpreted()
+        let graph = interpreted.graph
         guard let inputInfo = graph.inputs.first, graph.inputs.count == 1, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("run needs a model with one input and one output")
         }
         let data = try input.map { (path: String) throws(Diagnostic) in try InputFiles.readInput(path, for: inputInfo) }
             ?? InputFiles.seeded(inputSeed, for: inputInfo)
         let start = DispatchTime.now()
-        var result: [Float]
+        // The fp32 or int8 reference, real values in and out.
+        let result = try ModelInterpreters.make(graph).infer(data)
         var note = ""
-        if graph.quantization != nil {
-            let int8 = try Int8ReferenceInterpreter(graph: graph)
-            result = try int8.dequantizeOutput(try int8.run(try int8.quantizeInput(data)))
-            let float = try ReferenceInterpreter(graph: floatGraph).run(data)
+        if interpreted.isInt8 {
+            let float = try ReferenceInterpreter(graph: interpreted.float).infer(data)
             let fidelity = Fidelity(names: ["input"], float: [float], int8: [result])
             note = String(format: ", int8 vs fp32: SQNR %.1f dB, fp32 top-1 %d", fidelity.minSQNR, fidelity.inputs[0].floatTop1)
-        } else {
-            result = try ReferenceInterpreter(graph: graph).run(data)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         if let output {
@@ -51,13 +51,5 @@ struct RunCommand: ParsableCommand {
         for (rank, entry) in TopK.best(result, count: top).enumerated() {
             print(String(format: "%2d. class %4d  %12.6f", rank + 1, entry.index, entry.value))
         }
-    }
-}
-
-/// Indices of the largest values; ties go to the lower index.
-enum TopK {
-    static func best(_ values: [Float], count: Int) -> [(index: Int, value: Float)] {
-        let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
-        return order.prefix(max(count, 0)).map { ($0, values[$0]) }
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import SqueezeCodegen
+import SqueezeEvaluation
 import SqueezeIR
+import SqueezePipeline
+import SqueezeReference
 import SqueezeValidation
 
 struct ValidateCommand: ParsableCommand {
@@ -58,13 +61,15 @@ struct ValidateCommand: ParsableCommand {
     var inputDir: String?
 
     func run() throws {
-        let (graph, floatGraph) = try model.loadBoth(quiet: json)
+        let pipeline = model.pipeline(quiet: json)
+        let lowered = try pipeline.lowered()
+        let graph = lowered.reference.graph
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
         }
         let cases: [ValidationInput]
         if let inputDir {
-            cases = try InputFiles.folder(inputDir, for: info).map { .init(name: $0.name, values: $0.values) }
+            cases = try InputFolder.read(inputDir, for: info).map { .init(name: $0.name, values: $0.values) }
         } else if let input {
             cases = [.init(name: input, values: try InputFiles.readInput(input, for: info))]
         } else {
@@ -79,26 +84,28 @@ struct ValidateCommand: ParsableCommand {
             if !quiet { Console.note("[validate] \(message)") }
         }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
+        var board: Board?
+        if target != .host {
+            guard let named = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
+            board = named
+        }
+        progress("generating C for \(graph.name)")
+        let generated = try pipeline.generated(from: lowered, codegen: options).model
+        let reference = try ModelInterpreters.make(graph)
+        let float: (any ModelInterpreter)? = lowered.precision == .int8 ? try ReferenceInterpreter(graph: lowered.float) : nil
         let report: ValidationReport
         let outputs: [[Float]]
-        if target == .host {
-            var validator = Validator(runner: HostRunner(extraFlags: defines.map { "-D" + $0 }), tolerance: tolerance, progress: progress)
-            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work,
-                                                       floatGraph: floatGraph)
-        } else {
-            guard let board = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
+        if let board {
             var runner = FirmwareRunner(board: board)
             runner.extraFlags = defines.map { "-D" + $0 }
             var validator = Validator(runner: runner, tolerance: tolerance, progress: progress)
-            (report, outputs) = try validator.validate(graph, inputs: cases, options: options, workDirectory: work,
-                                                       floatGraph: floatGraph)
+            (report, outputs) = try validator.validate(generated, reference: reference, float: float, inputs: cases, workDirectory: work)
+        } else {
+            var validator = Validator(runner: HostRunner(extraFlags: defines.map { "-D" + $0 }), tolerance: tolerance, progress: progress)
+            (report, outputs) = try validator.validate(generated, reference: reference, float: float, inputs: cases, workDirectory: work)
         }
         // int8 outputs are codes: show and write real values.
-        let real: [[Float]] = try outputs.map { (codes: [Float]) throws(Diagnostic) -> [Float] in
-            guard let q = graph.quantization else { return codes }
-            let p = try q.params(of: outputName)
-            return codes.map { p.dequantize(Int32($0)) }
-        }
+        let real: [[Float]] = try outputs.map { (codes: [Float]) throws(Diagnostic) -> [Float] in try reference.decode(codes) }
         if let output, let first = real.first {
             try InputFiles.writeOutput(first, type: try graph.type(of: outputName), to: output)
         }

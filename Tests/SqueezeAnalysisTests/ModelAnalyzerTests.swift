@@ -1,12 +1,17 @@
 import Foundation
 import SqueezeFrontend
 import SqueezeIR
+import SqueezePipeline
 import Testing
 @testable import SqueezeAnalysis
 
 @Suite struct ModelAnalyzerTests {
     func report(_ version: SqueezeNetConfig.Version) throws -> ModelReport {
-        try ModelAnalyzer.analyze(try SqueezeNetBuilder.build(SqueezeNetConfig(version: version)).graph)
+        let graph = try SqueezeNetBuilder.build(SqueezeNetConfig(version: version)).graph
+        let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name)))
+        let lowered = try pipeline.lower(try pipeline.fuse(LoadedStage(graph: graph)))
+        return try ModelAnalyzer.analyze(graph, memory: try pipeline.plan(lowered, schedule: .stream).memory,
+                                         comparison: try pipeline.plan(lowered, schedule: .layer).memory)
     }
 
     @Test func totalsAndLayers() throws {

@@ -4,13 +4,13 @@ import SqueezeTensorIO
 
 /// Reading model inputs and writing outputs in the users' convention
 /// (NCHW float32 `.npy`), converting to and from squeezec's NHWC.
-enum InputFiles {
+public enum InputFiles {
     /// Image files read as inputs (decoded, resized, centre-cropped and
     /// normalised: `ImagePreprocessing`).
-    static let imageExtensions = ImageInput.fileExtensions
+    public static let imageExtensions = ImageInput.fileExtensions
 
     /// Any supported input file: tensors (`.npy`, `.pb`) or images.
-    static func readInput(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
+    public static func readInput(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
         guard ImageInput.isImagePath(path) else { return try readImage(path, for: input) }
         let s = input.type.shape
         guard s.c == 3, s.h == s.w else {
@@ -23,7 +23,7 @@ enum InputFiles {
 
     /// Reads `[1, C, H, W]` (or `[C, H, W]`) float32 from a NumPy `.npy` or an
     /// ONNX TensorProto `.pb` file and returns NHWC data for `input`.
-    static func readImage(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
+    public static func readImage(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
         let array = path.lowercased().hasSuffix(".pb") ? try TensorProtoFile.read(path: path) : try NpyFormat.read(path: path)
         let s = input.type.shape
         let expected = [1, s.c, s.h, s.w]
@@ -37,20 +37,15 @@ enum InputFiles {
         return Layout.nchwToNHWC(values, n: 1, c: s.c, h: s.h, w: s.w)
     }
 
-    /// Every input file of a folder (tensors and images), in name order.
-    static func folder(_ directory: String, for input: ValueInfo) throws(Diagnostic) -> [(name: String, values: [Float])] {
-        try CalibrationInputs.load(directory, for: input).map { ($0.name, $0.values) }
-    }
-
     /// A deterministic input for `input`, roughly the range of a normalised image.
-    static func seeded(_ seed: UInt64, for input: ValueInfo) -> [Float] {
+    public static func seeded(_ seed: UInt64, for input: ValueInfo) -> [Float] {
         var random = SeededRandom(seed: seed, stream: "input")
         return (0..<input.type.shape.elementCount).map { _ in random.uniform(-2, 2) }
     }
 
     /// Writes an output value in the ONNX convention (`[1, classes]` stays as is;
     /// a 4-D NHWC value becomes NCHW).
-    static func writeOutput(_ values: [Float], type: TensorType, to path: String) throws(Diagnostic) {
+    public static func writeOutput(_ values: [Float], type: TensorType, to path: String) throws(Diagnostic) {
         var shape = type.shape.dims
         var data = values
         if type.shape.isActivation4D {

@@ -8,7 +8,7 @@ import Foundation
 /// - top-1 agreement: the share of inputs whose arg max is the same;
 /// - top-5 agreement: the share of inputs whose fp32 top-1 class is among
 ///   the int8 model's five largest outputs.
-/// Ties in the int8 codes go to the lower class index.
+/// Classes are ranked by `TopK` (ties to the lower class index).
 public struct Fidelity: Sendable, Codable, Equatable {
     public struct PerInput: Sendable, Codable, Equatable {
         public var name: String
@@ -41,7 +41,7 @@ public struct Fidelity: Sendable, Codable, Equatable {
     public init(names: [String], float: [[Float]], int8: [[Float]]) {
         precondition(names.count == float.count && float.count == int8.count, "fidelity: one output per input")
         inputs = zip(names, zip(float, int8)).map { name, pair in
-            PerInput(name: name, sqnrDB: Self.sqnr(pair.0, pair.1), floatTop1: Self.top(pair.0, 1)[0], int8Top5: Self.top(pair.1, 5))
+            PerInput(name: name, sqnrDB: Self.sqnr(pair.0, pair.1), floatTop1: TopK.argmax(pair.0), int8Top5: TopK.indices(pair.1, 5))
         }
         let count = Double(max(inputs.count, 1))
         meanSQNR = inputs.map(\.sqnrDB).reduce(0, +) / count
@@ -50,6 +50,7 @@ public struct Fidelity: Sendable, Codable, Equatable {
         top5Agreement = Double(inputs.filter { $0.int8Top5.contains($0.floatTop1) }.count) / count
     }
 
+    /// Signal-to-quantisation-noise ratio of `x` against `reference`, in dB (99 when identical).
     public static func sqnr(_ reference: [Float], _ x: [Float]) -> Double {
         var signal = 0.0, noise = 0.0
         for (r, v) in zip(reference, x) {
@@ -58,10 +59,5 @@ public struct Fidelity: Sendable, Codable, Equatable {
         }
         if noise == 0 { return 99 }
         return min(10 * log10(signal / noise), 99)
-    }
-
-    /// The indices of the k largest values, largest first; ties to the lower index.
-    public static func top(_ values: [Float], _ k: Int) -> [Int] {
-        Array(values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(k))
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import SqueezeIR
+
+/// One named input of a data set: NHWC floats, normalised like the model's inputs.
+public struct NamedInput: Sendable, Equatable {
+    public var name: String
+    public var values: [Float]
+
+    public init(name: String, values: [Float]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// A folder of inputs (`--calibrate DIR`, `validate --input-dir DIR`): every
+/// `.npy` / `.pb` (NCHW float32, normalised) and image file in it, in name
+/// order so every use is deterministic.
+public enum InputFolder {
+    public static let tensorExtensions = ["npy", "pb"]
+
+    /// Whether `name` is a file the folder readers take.
+    public static func isInputFile(_ name: String) -> Bool {
+        let ext = (name as NSString).pathExtension.lowercased()
+        return tensorExtensions.contains(ext) || InputFiles.imageExtensions.contains(ext)
+    }
+
+    /// Every input file of `directory`, read for `input`.
+    public static func read(_ directory: String, for input: ValueInfo) throws(Diagnostic) -> [NamedInput] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .input("--calibrate needs a folder of inputs", file: directory)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw .input("cannot list the folder: \(error.localizedDescription)", file: directory)
+        }
+        var inputs: [NamedInput] = []
+        for name in names where isInputFile(name) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            inputs.append(NamedInput(name: name, values: try InputFiles.readInput(path, for: input)))
+        }
+        guard !inputs.isEmpty else {
+            throw .input("no calibration inputs (.npy, .pb, " + InputFiles.imageExtensions.map { "." + $0 }.joined(separator: ", ") + ") in the folder",
+                         file: directory)
+        }
+        return inputs
+    }
+}

@@ -1,0 +1,137 @@
+import SqueezeCodegen
+import SqueezeEvaluation
+import SqueezeFrontend
+import SqueezeIR
+import SqueezeMemory
+import SqueezePasses
+import SqueezeQuant
+
+/// The compiler as typed stages:
+///
+///     load -> fuse -> lower(precision) -> plan -> generate
+///     LoadedStage  FusedStage  LoweredStage  PlannedStage  GeneratedStage
+///
+/// Each stage is a value carrying what the later ones need; every command
+/// runs a prefix (`dump` and `run` stop after loading for fp32, `analyze`
+/// and `plan` after planning, `generate`, `firmware` and `validate` go to
+/// the end). The fusion passes run in `fuse` and nowhere else.
+public struct CompilePipeline {
+    public var options: PipelineOptions
+    /// Notes and calibration progress, one line each (the CLI prints them on
+    /// stderr unless the output is JSON).
+    public var progress: (String) -> Void
+
+    public init(options: PipelineOptions, progress: @escaping (String) -> Void = { _ in }) {
+        self.options = options
+        self.progress = progress
+    }
+
+    // MARK: stages
+
+    public func load() throws(Diagnostic) -> LoadedStage {
+        LoadedStage(graph: try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights))
+    }
+
+    public func fuse(_ loaded: LoadedStage) throws(Diagnostic) -> FusedStage {
+        FusedStage(loaded: loaded, graph: try options.passes.run(loaded.graph))
+    }
+
+    /// fp32: the fused graph as is. int8: calibrate the fused graph on the
+    /// calibration inputs, then quantise it.
+    public func lower(_ fused: FusedStage) throws(Diagnostic) -> LoweredStage {
+        switch options.precision {
+        case .fp32:
+            return LoweredStage(fused: fused, precision: .fp32, graph: fused.graph)
+        case .int8:
+            return LoweredStage(fused: fused, precision: .int8, graph: try quantize(fused.graph))
+        }
+    }
+
+    /// Plans the lowered graph for `schedule` (default: the options'), with
+    /// the options' planner unless one is given.
+    public func plan(_ lowered: LoweredStage, schedule: ScheduleKind? = nil,
+                     planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
+        PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
+                                                                 planner: planner ?? options.planner))
+    }
+
+    public func generate(_ planned: PlannedStage, codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {
+        GeneratedStage(planned: planned, model: try CodeGenerator.generate(planned.memory, options: codegen))
+    }
+
+    // MARK: prefixes
+
+    public func loaded() throws(Diagnostic) -> LoadedStage { try load() }
+
+    public func fused() throws(Diagnostic) -> FusedStage { try fuse(try load()) }
+
+    public func lowered() throws(Diagnostic) -> LoweredStage { try lower(try fused()) }
+
+    public func planned() throws(Diagnostic) -> PlannedStage { try plan(try lowered()) }
+
+    /// The whole pipeline. The model is checked for code generation before
+    /// it is planned.
+    public func generated(codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {
+        try generated(from: try lowered(), codegen: codegen)
+    }
+
+    /// Plan and generate from a lowered stage (`validate` also needs the lowered stage).
+    public func generated(from lowered: LoweredStage, codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {
+        try CodeGenerator.check(lowered.graph, options: codegen)
+        return try generate(try plan(lowered), codegen: codegen)
+    }
+
+    /// The model the Swift reference runs: fp32 needs only the loaded graph;
+    /// int8 runs the pipeline up to lowering.
+    public func interpreted() throws(Diagnostic) -> InterpretedModel {
+        switch options.precision {
+        case .fp32:
+            let graph = try load().graph
+            return InterpretedModel(graph: graph, float: graph)
+        case .int8:
+            return try lowered().reference
+        }
+    }
+
+    // MARK: int8
+
+    func quantize(_ fused: Graph) throws(Diagnostic) -> Graph {
+        guard let method = CalibrationMethod(parsing: options.calibration.method) else {
+            throw .usage("--calibration '\(options.calibration.method)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
+        }
+        let inputs = try calibrationInputs(for: fused.inputs[0])
+        let calibrator = Calibrator(method: method, progress: progress)
+        let ranges = try calibrator.ranges(fused, inputs: inputs)
+        let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
+        return try Quantizer(ranges: ranges, calibration: summary).run(fused)
+    }
+
+    /// The calibration folder's inputs, or seeded noise (with a note).
+    func calibrationInputs(for input: ValueInfo) throws(Diagnostic) -> [Calibrator.Input] {
+        guard let folder = options.calibration.folder else {
+            let count = CalibrationOptions.noiseCount
+            progress("note: no --calibrate folder: calibrating on \(count) seeded noise inputs; pass representative images for real scales")
+            return (0..<count).map { Calibrator.Input(name: "noise\($0)", values: InputFiles.seeded(UInt64(1000 + $0), for: input)) }
+        }
+        return try InputFolder.read(folder, for: input).map { Calibrator.Input(name: $0.name, values: $0.values) }
+    }
+}
+
+extension CompilePipeline {
+    /// Compiles a graph that is already loaded (fp32, unfused) or lowered
+    /// (int8, quantised after fusion) with the code generator's options:
+    /// the library form of `generate`, for tests and tools.
+    public static func generate(_ graph: Graph, options codegen: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
+        let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule,
+                                                                planner: codegen.planner))
+        let lowered: LoweredStage
+        if graph.quantization != nil {
+            // A quantised graph was fused before calibration (its quantisation points name fused nodes).
+            let fused = FusedStage(loaded: LoadedStage(graph: graph), graph: graph)
+            lowered = LoweredStage(fused: fused, precision: .int8, graph: graph)
+        } else {
+            lowered = try pipeline.lower(try pipeline.fuse(LoadedStage(graph: graph)))
+        }
+        return try pipeline.generated(from: lowered, codegen: codegen).model
+    }
+}
