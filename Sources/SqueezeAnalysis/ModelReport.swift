@@ -120,10 +120,11 @@ public enum ModelAnalyzer {
         guard let input = graph.inputs.first, let output = graph.outputs.first else {
             throw .input("graph '\(graph.name)' needs an input and an output")
         }
-        let layerMemory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: .layer)
-        let streamMemory = try PlannedMemory(fused: layerMemory.graph, kind: .stream)
+        // Analysis reports the fp32 model: its kernels request no scratch.
+        let layerMemory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: .layer, scratch: NoKernelScratch())
+        let streamMemory = try PlannedMemory(fused: layerMemory.graph, kind: .stream, scratch: NoKernelScratch())
         let fused = layerMemory.graph
-        let schedule = layerMemory.layer
+        guard let schedule = layerMemory.layer else { throw .internal("the layer plan has no layer schedule") }
         let plan = layerMemory.plan
         let streamPlan = streamMemory.plan
         let chosen = kind == .stream ? streamPlan : plan

@@ -11,13 +11,12 @@ public enum CodeGenerator {
         // A quantised graph was fused before calibration (its quantisation points name fused nodes).
         let fused = graph.quantization == nil ? try PassPipeline().run(graph) : graph
         try checkSupported(fused)
-        let memory = try PlannedMemory(fused: fused, kind: options.schedule, planner: options.planner)
-        let (ordered, schedule, stream, plan, allowances) = (memory.graph, memory.layer, memory.stream, memory.plan, memory.allowances)
+        let memory = try PlannedMemory(fused: fused, kind: options.schedule, planner: options.planner,
+                                       scratch: KernelScratchProviders.forGraph(fused))
         do {
-            var emitter = ModelEmitter(graph: ordered, schedule: schedule, stream: stream, plan: plan, options: options,
-                                       allowances: allowances)
+            var emitter = ModelEmitter(memory: memory, options: options)
             let files = try emitter.emit()
-            return GeneratedModel(files: files, graph: ordered, schedule: schedule, stream: stream, plan: plan,
+            return GeneratedModel(files: files, graph: memory.graph, schedule: memory.schedule, plan: memory.plan,
                                   weightBytes: emitter.weightBytes, prefix: options.prefix)
         } catch {
             throw .internal("code generation: \(error.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SqueezeIR
+import SqueezeCodegen
 import SqueezeMemory
 import SqueezePasses
 
@@ -52,7 +53,9 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let graph = try model.load()
-        let memory = try PlannedMemory(fused: try PassPipeline().run(graph), kind: model.schedule, planner: planner.planner)
+        let fused = try PassPipeline().run(graph)
+        let memory = try PlannedMemory(fused: fused, kind: model.schedule, planner: planner.planner,
+                                       scratch: KernelScratchProviders.forGraph(fused))
         let (buffers, stepNames, scheduleName, plan) = (memory.buffers, memory.stepNames, model.schedule.rawValue, memory.plan)
 
         if let svg {
@@ -69,7 +72,7 @@ struct PlanCommand: ParsableCommand {
                 model: graph.name, schedule: scheduleName, planner: planner.rawValue, strategy: plan.strategy,
                 arenaBytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBound, steps: stepNames,
                 buffers: buffers.map {
-                    Report.Buffer(name: $0.name, offset: plan.offsets[$0.name] ?? 0, bytes: $0.bytes,
+                    Report.Buffer(name: $0.name, offset: plan.offset(of: $0.id) ?? 0, bytes: $0.bytes,
                                   firstUse: $0.firstUse, lastUse: $0.lastUse)
                 })
             let encoder = JSONEncoder()
