@@ -9,7 +9,9 @@ struct StepEmitter {
         var function: String
         /// `(C declaration, call argument)` pairs, in order.
         var parameters: [(String, String)]
-        /// Some argument points into the arena.
+        /// Some value or ring argument points into the arena. (Kernel scratch
+        /// arguments do not count: the run function has always emitted
+        /// `(void)a;` when only they use the arena, and the output is kept.)
         var usesArena: Bool
     }
 
@@ -56,7 +58,6 @@ struct StepEmitter {
         for id in kernelScratch {
             guard let pointer = scratch[id] else { throw CodegenError("kernel scratch '\(id)' was not placed") }
             parameters.append(try Self.kernelScratchParameter(id, pointer: pointer))
-            usesArena = true
         }
 
         let signature = "static void \(function)(" + parameters.map(\.0).joined(separator: ", ") + ")"
@@ -107,33 +108,32 @@ struct StepEmitter {
         case .conv2d(let a):
             switch a.pool {
             case nil:
-                let x = try calls.arrays(&weights, weight: node.parameters[0], bias: a.hasBias ? node.parameters[1] : nil, graph)
-                let q = try calls.convQuant(node.parameters[0])
-                p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), arrays: x,
-                                  rows: ("0", "\(out.h)")))
+                let (stage, convolutions) = try onlyStage(step)
+                try emitWhole(stage, convolutions, input, out, acc: "out", &p)
             case .max:
                 try emitPipeline(step, input, out, &p)
             case .globalAverage:
                 guard a.kernel == .square(1), a.stride == .square(1), a.padding.isZero, a.activation == .relu else {
                     throw CodegenError("global average pool fuses only into a 1x1 convolution with ReLU")
                 }
-                let x = try calls.arrays(&weights, weight: node.parameters[0], bias: a.hasBias ? node.parameters[1] : nil, graph)
-                let q = try calls.convQuant(node.parameters[0])
+                let (stage, convolutions) = try onlyStage(step)
                 let pre = try convShape(input, a)
                 let acc = calls.isInt8 ? "gap_acc" : "out"
                 zero(acc, count: a.outChannels, &p)
-                p.line(calls.convGlobalAverage(a, q, source: Map(pointer: "in", shape: input), acc: acc, arrays: x, rows: ("0", "\(input.h)")))
+                try emitWhole(stage, convolutions, input, out, acc: acc, &p)
                 p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
             guard a.pool == nil || step.ring(.prePool) != nil else { throw CodegenError("a Fire module fuses only a max pool") }
             try emitPipeline(step, input, out, &p)
-        case .maxPool(let a):
-            p.line(calls.maxPool(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
+        case .maxPool:
+            let (stage, convolutions) = try onlyStage(step)
+            try emitWhole(stage, convolutions, input, out, acc: "out", &p)
         case .globalAvgPool:
+            let (stage, convolutions) = try onlyStage(step)
             let acc = calls.isInt8 ? "gap_acc" : "out"
             zero(acc, count: input.c, &p)
-            p.line(calls.gap(source: Map(pointer: "in", shape: input), acc: acc, rows: ("0", "\(input.h)")))
+            try emitWhole(stage, convolutions, input, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
         case .relu:
             p.line(copyCall(count: out.elementCount))
@@ -196,12 +196,10 @@ struct StepEmitter {
         var maps = [node.inputs[0]: Map(pointer: "in", shape: input)]
         for ring in step.rings { maps[ring.value] = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows) }
         let target = Map(pointer: "out", shape: out)
-        // Each stage's convolutions: arrays (added to the weight table in order) and quantisation.
-        var convolutions: [[(Conv2DAttributes, ConvArrays, ConvQuantization?)]] = []
-        for stage in step.stages {
-            let arrays = try convArrays(stage.parameters)
-            convolutions.append(zip(stage.convolutions, arrays).map { ($0, $1.arrays, $1.quant) })
-        }
+        // Each stage's convolutions (their arrays added to the weight table in order).
+        let stageEmitter = StageEmitter(calls: calls)
+        var convolutions: [[StageEmitter.Convolution]] = []
+        for stage in step.stages { convolutions.append(try stageEmitter.convolutions(stage, &weights, graph)) }
         let calls = self.calls
         var stages: [RowPipeline.Stage] = []
         for (stage, convs) in zip(step.stages, convolutions) {
@@ -214,12 +212,12 @@ struct StepEmitter {
                 output = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows)
             }
             let window = stages.isEmpty ? StreamInput(value: "") : stage.inputs[0]
-            let expand = stage.outputSlices
+            guard stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: ("0", "1")) != nil else {
+                throw CodegenError("stage \(stage.name) cannot run in a fused step's row pipeline")
+            }
             stages.append(RowPipeline.Stage(counter: Self.counter(stage, node), height: stage.computedRows, kernel: window.kernel,
                                             stride: window.stride, padTop: window.padTop) { p, row in
-                for (i, (a, x, q)) in convs.enumerated() {
-                    p.line(calls.conv(a, q, source: source, target: output.slice(expand[i]), arrays: x, rows: (row, "\(row) + 1")))
-                }
+                p.lines(stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: (row, "\(row) + 1")) ?? [])
             })
             if let pool = stage.pool {
                 stages.append(RowPipeline.Stage(counter: "row", height: stage.rows, kernel: pool.kernel.h, stride: pool.stride.h,
@@ -240,21 +238,24 @@ struct StepEmitter {
         }
     }
 
-    /// Each convolution's arrays among `parameters` (weight of rank 4, then
-    /// its bias if it has one), added to the weight table on first use.
-    private mutating func convArrays(_ parameters: [String]) throws(CodegenError) -> [(arrays: ConvArrays, quant: ConvQuantization?)] {
-        var result: [(arrays: ConvArrays, quant: ConvQuantization?)] = []
-        var i = 0
-        while i < parameters.count {
-            let parameter = parameters[i]
-            guard let tensor = graph.constants[parameter] else { throw CodegenError("parameter '\(parameter)' is missing") }
-            guard tensor.shape.rank == 4 else { i += 1; continue }
-            let next = i + 1 < parameters.count ? parameters[i + 1] : nil
-            let bias = next.flatMap { graph.constants[$0]?.shape.rank == 1 ? $0 : nil }
-            result.append((try calls.arrays(&weights, weight: parameter, bias: bias, graph), try calls.convQuant(parameter)))
-            i += bias == nil ? 1 : 2
+    /// The one stage a whole-map step runs, with its convolutions' arrays.
+    private mutating func onlyStage(_ step: ScheduledStep) throws(CodegenError) -> (StreamStage, [StageEmitter.Convolution]) {
+        guard step.stages.count == 1, let stage = step.stages.first else {
+            throw CodegenError("step \(step.node.name) lowers to \(step.stages.count) stages, not one")
         }
-        return result
+        return (stage, try StageEmitter(calls: calls).convolutions(stage, &weights, graph))
+    }
+
+    /// All rows of a stage at once: from the whole input map into the whole
+    /// output map (global averages: into the sums `acc`).
+    private func emitWhole(_ stage: StreamStage, _ convolutions: [StageEmitter.Convolution], _ input: TensorShape, _ out: TensorShape,
+                           acc: String, _ p: inout CPrinter) throws(CodegenError) {
+        guard let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: [Map(pointer: "in", shape: input)],
+                                                                 target: Map(pointer: "out", shape: out), acc: acc,
+                                                                 rows: ("0", "\(stage.rows)")) else {
+            throw CodegenError("stage \(stage.name) has no whole-map kernels")
+        }
+        p.lines(lines)
     }
 
     // MARK: - Calls

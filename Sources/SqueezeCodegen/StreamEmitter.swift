@@ -139,20 +139,7 @@ struct StreamEmitter {
     private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(CodegenError) {
         let producers = stageIndex
         let outShape = stream.shapes[stage.output]!
-        // Each convolution's weight (rank 4), then its bias if it has one.
-        var arrays: [ConvArrays] = []
-        var quant: [ConvQuantization?] = []
-        var i = 0
-        while i < stage.parameters.count {
-            let parameter = stage.parameters[i]
-            guard let tensor = graph.constants[parameter] else { throw CodegenError("parameter '\(parameter)' is missing") }
-            guard tensor.shape.rank == 4 else { i += 1; continue }
-            let next = i + 1 < stage.parameters.count ? stage.parameters[i + 1] : nil
-            let bias = next.flatMap { graph.constants[$0]?.shape.rank == 1 ? $0 : nil }
-            arrays.append(try calls.arrays(&weights, weight: parameter, bias: bias, graph))
-            quant.append(try calls.convQuant(parameter))
-            i += bias == nil ? 1 : 2
-        }
+        let convolutions = try StageEmitter(calls: calls).convolutions(stage, &weights, graph)
         // The row this stage computes writes here: the output ring, or the
         // one-row pre-pool scratch when a pool is fused.
         var target = map(stage.output)
@@ -170,7 +157,7 @@ struct StreamEmitter {
         let separate = calls.isInt8
         if separate {
             try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(CodegenError) in
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
             p.line()
@@ -180,7 +167,7 @@ struct StreamEmitter {
             if separate {
                 p.line("compute_\(index)(s, \(row));")
             } else {
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
         }
@@ -228,27 +215,20 @@ struct StreamEmitter {
     }
 
     /// Computes row `row` into `target` (its inputs already pulled).
-    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
+    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, convolutions: [StageEmitter.Convolution],
                              _ p: inout CPrinter) throws(CodegenError) {
         let calls = self.calls
         let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }
         func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
+        let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
+        if let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: sources, target: target, acc: acc, rows: rows) {
+            p.lines(lines)
+            return
+        }
         switch stage.kind {
-        case .conv(let a):
-            p.line(calls.conv(a, quant[0], source: sources[0], target: target, arrays: arrays[0], rows: rows))
-        case .fireExpand(let a):
-            let offsets = a.channelOffsets
-            p.line(calls.conv(a.expand1x1, quant[0], source: sources[0], target: target.slice(offsets.expand1x1), arrays: arrays[0], rows: rows))
-            p.line(calls.conv(a.expand3x3, quant[1], source: sources[0], target: target.slice(offsets.expand3x3), arrays: arrays[1], rows: rows))
-        case .maxPool(let a):
-            p.line(calls.maxPool(a, source: sources[0], target: target, rows: rows))
-        case .convGlobalAverage(let a):
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.convGlobalAverage(a, quant[0], source: sources[0], acc: acc, arrays: arrays[0], rows: rows))
-        case .globalAverage:
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.gap(source: sources[0], acc: acc, rows: rows))
+        case .conv, .fireExpand, .maxPool, .convGlobalAverage, .globalAverage:
+            throw CodegenError("stage \(stage.name) has no stage kernels")
         case .relu, .copy:
             let s = sources[0]
             p.line(calls.copyChannels(source: s, target: target.pointer, targetStride: target.stride, targetRing: target.ring, rows: rows))
