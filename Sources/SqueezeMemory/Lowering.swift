@@ -29,8 +29,12 @@ public enum Lowering {
         public var internalValues: [InternalValue]
     }
 
-    public static func squeezeValue(_ node: Node) -> String { node.name + ".squeeze" }
-    public static func prePoolValue(_ node: Node) -> String { node.name + ".prepool" }
+    /// A Fire module's squeeze output: the quantisation point of the same
+    /// name (int8 parameters of the value are looked up by it).
+    public static func squeezeValue(_ node: Node) -> String { Quantization.squeezePoint(node.name) }
+    /// The map before a node's fused (or folded) max pool: the quantisation
+    /// point of the convolution's (or concat's) output before the pool.
+    public static func prePoolValue(_ node: Node) -> String { Quantization.convPoint(node.name) }
 
     /// The node's stages, or nil for a node that works on whole tensors
     /// (flatten, softmax, anything not NHWC in and out).

@@ -29,9 +29,9 @@ import Testing
         let conv = try node(graph, "conv1")
         #expect(stage.inputs == [StreamInput(value: graph.inputs[0].name, kernel: 3, stride: 2, padTop: 0)])
         #expect(stage.output == conv.output)
-        #expect(conv1.internalValues.map(\.value) == ["conv1.prepool"])
+        #expect(conv1.internalValues.map(\.value) == [Quantization.convPoint("conv1")])
         #expect(conv1.internalValues[0].role == .prePool && conv1.internalValues[0].ringRows == 3)
-        #expect(conv1.shapes["conv1.prepool"] == .nhwc(1, 111, 111, 64))
+        #expect(conv1.shapes[Quantization.convPoint("conv1")] == .nhwc(1, 111, 111, 64))
     }
 
     @Test func plainConvIsOneStage() throws {
@@ -64,9 +64,9 @@ import Testing
         let fire3 = try lower(graph, "fire3")
         let expand = fire3.stages[1]
         #expect(expand.pool != nil && expand.preRows == 55 && expand.rows == 27)
-        #expect(fire3.internalValues.map(\.value) == ["fire3.squeeze", "fire3.prepool"])
+        #expect(fire3.internalValues.map(\.value) == [Quantization.squeezePoint("fire3"), Quantization.convPoint("fire3")])
         #expect(fire3.internalValues.map(\.ringRows) == [3, 3])
-        #expect(fire3.shapes["fire3.prepool"] == .nhwc(1, 55, 55, 128))
+        #expect(fire3.shapes[Quantization.convPoint("fire3")] == .nhwc(1, 55, 55, 128))
     }
 
     @Test func globalAverageStagesCountInputRows() throws {
