@@ -128,7 +128,7 @@ public enum ModelAnalyzer {
             throw .input("graph '\(graph.name)' needs an input and an output")
         }
         let fused = memory.graph
-        let schedule = memory.layer
+        guard let schedule = memory.layer ?? comparison.layer else { throw .internal("analyze has no layer schedule") }
         let chosen = memory.plan
         let plan = kind == .layer ? memory.plan : comparison.plan
         let streamPlan = kind == .stream ? memory.plan : comparison.plan

@@ -10,12 +10,10 @@ public enum CodeGenerator {
         try check(memory.graph, options: options)
         var options = options
         options.schedule = memory.kind
-        let (ordered, schedule, stream, plan, allowances) = (memory.graph, memory.layer, memory.stream, memory.plan, memory.allowances)
         do {
-            var emitter = ModelEmitter(graph: ordered, schedule: schedule, stream: stream, plan: plan, options: options,
-                                       allowances: allowances)
+            var emitter = ModelEmitter(memory: memory, options: options)
             let files = try emitter.emit()
-            return GeneratedModel(files: files, graph: ordered, schedule: schedule, stream: stream, plan: plan,
+            return GeneratedModel(files: files, graph: memory.graph, schedule: memory.schedule, plan: memory.plan,
                                   weightBytes: emitter.weightBytes, prefix: options.prefix)
         } catch {
             throw .internal("code generation: \(error.message)")

@@ -6,10 +6,8 @@ public struct GeneratedModel: Sendable {
     public var files: [GeneratedFile]
     /// The optimised (fused) graph the code implements.
     public var graph: Graph
-    /// The layer schedule (always computed: analysis and tests use it).
-    public var schedule: ExecutionSchedule
-    /// The streaming schedule, when the code streams.
-    public var stream: StreamSchedule?
+    /// The schedule the code runs (layer or stream).
+    public var schedule: any Schedule
     public var plan: ArenaPlan
     /// Bytes of the const arrays (packed weights, padded to blocks of 4 channels).
     public var weightBytes: Int
@@ -17,5 +15,10 @@ public struct GeneratedModel: Sendable {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
-    public var scheduleKind: ScheduleKind { stream == nil ? .layer : .stream }
+    public var scheduleKind: ScheduleKind { schedule.kind }
+
+    /// The streaming schedule, when the code streams.
+    public var stream: StreamSchedule? { schedule as? StreamSchedule }
+    /// The layer schedule, when the code runs one fused step after another.
+    public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
 }

@@ -8,36 +8,31 @@ import SqueezeMemory
 /// declarations) and the kernel headers from Templates/.
 struct ModelEmitter {
     let graph: Graph
-    let schedule: ExecutionSchedule
-    let stream: StreamSchedule?
+    let schedule: any Schedule
     let plan: ArenaPlan
+    /// The scratch the kernels requested, per node.
+    let kernelScratch: KernelScratchPlan
     let options: CodegenOptions
-    /// Outputs allowed to overlap their input (layer schedule, in place).
-    let inPlace: Set<String>
+    /// Buffers allowed to overlap their input (layer schedule, in place).
+    let inPlace: Set<BufferID>
     private(set) var weightBytes = 0
 
-    init(graph: Graph, schedule: ExecutionSchedule, stream: StreamSchedule?, plan: ArenaPlan, options: CodegenOptions,
-         allowances: [OverlapAllowance] = []) {
-        self.inPlace = Set(allowances.map(\.output))
-        self.graph = graph
-        self.schedule = schedule
-        self.stream = stream
-        self.plan = plan
+    init(memory: PlannedMemory, options: CodegenOptions) {
+        self.inPlace = Set(memory.allowances.map(\.output))
+        self.graph = memory.graph
+        self.schedule = memory.schedule
+        self.plan = memory.plan
+        self.kernelScratch = memory.kernelScratch
         self.options = options
     }
+
+    var stream: StreamSchedule? { schedule as? StreamSchedule }
+    var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
 
     var prefix: String { options.prefix }
     var calls: KernelCalls { KernelCalls(graph: graph) }
     var element: String { calls.element }
 
-    /// Names of the int8 kernels' arena scratch buffers (none for fp32).
-    static func int8Scratch(_ graph: Graph) throws(CodegenError) -> [String] {
-        do {
-            return try Int8Scratch.buffers(for: graph).map(\.name)
-        } catch {
-            throw CodegenError(error.message)
-        }
-    }
     var upper: String { prefix.uppercased() }
 
     mutating func emit() throws(CodegenError) -> [GeneratedFile] {
@@ -73,30 +68,30 @@ struct ModelEmitter {
     }
 
     func describe(_ value: String) -> String {
-        let (owner, storage) = resolve(value)
-        switch storage {
+        switch schedule.resolve(value).storage {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            let buffer = stream?.bufferOf[owner] ?? owner
-            let offset = plan.offsets[buffer] ?? 0
-            let bytes = (stream?.buffers ?? schedule.buffers).first { $0.name == buffer }?.bytes ?? 0
+            guard let buffer = schedule.buffer(holding: value) else { return "?" }
+            let offset = plan.offset(of: buffer) ?? 0
+            let bytes = schedule.lifetime(of: buffer)?.bytes ?? 0
             return "arena[\(offset), \(offset + bytes))"
         }
     }
 
     /// C expression for a value's pointer inside the run function.
     func pointer(_ value: String) -> String {
-        let (owner, storage) = resolve(value)
-        switch storage {
-        case .graphInput: return "input"
-        case .graphOutput: return "output"
-        case .arena, .alias: return arenaPointer(plan.offsets[stream?.bufferOf[owner] ?? owner] ?? 0)
-        }
+        location(value).pointer
     }
 
-    func resolve(_ value: String) -> (owner: String, storage: ValueStorage) {
-        stream?.resolve(value) ?? schedule.resolve(value)
+    /// A value's pointer inside the run function, and whether it is in the arena.
+    func location(_ value: String) -> StepEmitter.Location {
+        switch schedule.resolve(value).storage {
+        case .graphInput: return .init(pointer: "input", inArena: false)
+        case .graphOutput: return .init(pointer: "output", inArena: false)
+        case .arena, .alias:
+            return .init(pointer: arenaPointer(schedule.buffer(holding: value).flatMap(plan.offset(of:)) ?? 0), inArena: true)
+        }
     }
 
     func arenaPointer(_ offset: Int) -> String {
@@ -116,14 +111,15 @@ struct ModelEmitter {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]
             for (index, stage) in stream.stages.enumerated() {
-                let storage = stream.bufferOf[stage.output].map { $0 == stage.output ? "\(stream.ringRows[stage.output] ?? 0)-row ring" : $0 }
+                let storage = stream.bufferOf[.value(stage.output)]
+                    .map { $0 == .value(stage.output) ? "\(stream.ringRows[stage.output] ?? 0)-row ring" : $0.description }
                     ?? "caller's buffer"
                 lines.append("  \(index). \(stage.name) -> \(stage.output) \(stream.shapes[stage.output]?.description ?? "") (\(storage))")
             }
             for index in stream.tail { lines.append("  then \(graph.nodes[index].name) (\(graph.nodes[index].op.name))") }
         } else {
             lines += ["", "Fused schedule (arena planner \(plan.strategy): \(plan.arenaBytes) bytes, lower bound \(plan.lowerBound)):"]
-            for step in schedule.steps {
+            for step in layer?.steps ?? [] {
                 lines.append("  \(step.index). \(step.node.name) (\(opSummary(step.node))) -> \(step.node.output) \(graph.valueTypes[step.node.output]?.shape.description ?? "")")
             }
         }
@@ -221,27 +217,27 @@ struct ModelEmitter {
         p.line("#endif")
 
         var identifiers = CIdentifier()
-        var scratchPointers: [String: String] = [:]
-        for step in schedule.steps {
-            for buffer in step.scratch { scratchPointers[buffer.name] = arenaPointer(plan.offsets[buffer.name] ?? 0) }
+        var scratchPointers: [BufferID: String] = [:]
+        for buffer in schedule.buffers + kernelScratch.buffers where plan.offset(of: buffer.id) != nil {
+            scratchPointers[buffer.id] = arenaPointer(plan.offset(of: buffer.id) ?? 0)
         }
-        for buffer in try Self.int8Scratch(graph) { scratchPointers[buffer] = arenaPointer(plan.offsets[buffer] ?? 0) }
-        var stepEmitter = StepEmitter(graph: graph, locate: pointer, weights: weights)
+        var stepEmitter = StepEmitter(graph: graph, locate: location, weights: weights)
         var calls: [(ScheduledStep, StepEmitter.Emitted)] = []
         var streamEmitter: StreamEmitter?
         if let stream {
-            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, weights: weights)
+            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights)
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
         }
-        let steps = stream.map { s in s.tail.enumerated().map { ScheduledStep(index: $0 + 1, node: graph.nodes[$1], scratch: []) } }
-            ?? schedule.steps
+        let steps = stream.map { s in s.tail.enumerated().map { ScheduledStep(index: $0 + 1, node: graph.nodes[$1]) } }
+            ?? layer?.steps ?? []
         for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()
             guard let emitted = try stepEmitter.emit(step, function: function, scratch: scratchPointers,
-                                                    inPlace: inPlace.contains(step.node.output), into: &body) else { continue }
+                                                    kernelScratch: kernelScratch.byNode[step.node.name] ?? [],
+                                                    inPlace: inPlace.contains(.value(step.node.output)), into: &body) else { continue }
             p.line()
             p.comment(stepComment(step))
             p.raw(body.text)
@@ -262,7 +258,7 @@ struct ModelEmitter {
         }
         lines.append("output  \(node.output) \(graph.valueTypes[node.output]?.shape.description ?? "") \(describe(node.output))")
         for buffer in step.scratch {
-            let offset = plan.offsets[buffer.name] ?? 0
+            let offset = plan.offset(of: buffer.id) ?? 0
             lines.append("scratch \(buffer.name) \(buffer.bytes) bytes arena[\(offset), \(offset + buffer.bytes))")
         }
         lines.append("MACs \(CostModel.macs(of: node, in: graph))")
@@ -301,7 +297,7 @@ struct ModelEmitter {
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
             if stream != nil {
                 p.append(streamPart)
-            } else if !calls.contains(where: { $0.1.parameters.contains { $0.1 == "a" || $0.1.hasPrefix("a + ") } }) {
+            } else if !calls.contains(where: { $0.1.usesArena }) {
                 p.line("(void)a;")
             }
             for (step, emitted) in calls {

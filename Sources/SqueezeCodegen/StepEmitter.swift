@@ -9,70 +9,80 @@ struct StepEmitter {
         var function: String
         /// `(C declaration, call argument)` pairs, in order.
         var parameters: [(String, String)]
+        /// Some value or ring argument points into the arena. (Kernel scratch
+        /// arguments do not count: the run function has always emitted
+        /// `(void)a;` when only they use the arena, and the output is kept.)
+        var usesArena: Bool
+    }
+
+    /// Where a value's data is, as the run function sees it.
+    struct Location {
+        /// C expression of the pointer.
+        var pointer: String
+        var inArena: Bool
     }
 
     let graph: Graph
-    let locate: (String) -> String
+    let locate: (String) -> Location
     var weights: WeightTable
     var calls: KernelCalls { KernelCalls(graph: graph) }
 
     /// nil when the step needs no code (a view such as flatten of a 1x1 map).
+    /// `scratch`: C pointers of the step's rings and kernel scratch;
+    /// `kernelScratch`: the kernel scratch the step's kernels requested.
     /// `inPlace`: the output may overlap the input (an overlap allowance), so
     /// the step's own `in` and `out` are not `restrict` (each kernel call it
     /// makes still touches only one of them).
-    mutating func emit(_ step: ScheduledStep, function: String, scratch: [String: String], inPlace: Bool = false,
-                       into p: inout CPrinter) throws(CodegenError) -> Emitted? {
+    mutating func emit(_ step: ScheduledStep, function: String, scratch: [BufferID: String], kernelScratch: [BufferID] = [],
+                       inPlace: Bool = false, into p: inout CPrinter) throws(CodegenError) -> Emitted? {
         let node = step.node
         let outType = try type(node.output)
         let restrict = inPlace ? "" : "SQ_RESTRICT "
         let element = calls.element
         var parameters: [(String, String)] = []
+        var usesArena = false
         for (i, input) in node.inputs.enumerated() {
-            parameters.append(("const \(element) *" + restrict + (node.inputs.count == 1 ? "in" : "in\(i)"), locate(input)))
+            let location = locate(input)
+            usesArena = usesArena || location.inArena
+            parameters.append(("const \(element) *" + restrict + (node.inputs.count == 1 ? "in" : "in\(i)"), location.pointer))
         }
-        parameters.append(("\(element) *" + restrict + "out", locate(node.output)))
-        for buffer in step.scratch {
-            guard let pointer = scratch[buffer.name] else { throw CodegenError("scratch '\(buffer.name)' was not placed") }
-            parameters.append(("\(element) *SQ_RESTRICT " + Self.scratchParameter(buffer.name), pointer))
+        let output = locate(node.output)
+        usesArena = usesArena || output.inArena
+        parameters.append(("\(element) *" + restrict + "out", output.pointer))
+        for ring in step.rings {
+            guard let pointer = scratch[ring.id] else { throw CodegenError("scratch '\(ring.id)' was not placed") }
+            parameters.append(("\(element) *SQ_RESTRICT " + Self.parameterName(ring.id), pointer))
+            usesArena = true
         }
         if case .flatten = node.op, try isView(node) { return nil }
-        if calls.isInt8 {
-            if Self.convolves(node) {
-                guard let pointer = scratch[Int8Scratch.im2colName] else { throw CodegenError("the im2col scratch was not placed") }
-                parameters.append(("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))"))
-            }
-            if Self.averagesGlobally(node) {
-                guard let pointer = scratch[Int8Scratch.gapName(node.name)] else { throw CodegenError("the sums of \(node.name) were not placed") }
-                parameters.append(("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))"))
-            }
+        for id in kernelScratch {
+            guard let pointer = scratch[id] else { throw CodegenError("kernel scratch '\(id)' was not placed") }
+            parameters.append(try Self.kernelScratchParameter(id, pointer: pointer))
         }
 
         let signature = "static void \(function)(" + parameters.map(\.0).joined(separator: ", ") + ")"
         var body = CPrinter()
-        try emitBody(node, outType.shape, &body)
+        try emitBody(step, outType.shape, &body)
         p.scope(signature) { p in p.raw(indent(body.text)) }
-        return Emitted(function: function, parameters: parameters)
+        return Emitted(function: function, parameters: parameters, usesArena: usesArena)
     }
 
-    static func convolves(_ node: Node) -> Bool {
-        switch node.op {
-        case .conv2d, .fire: true
-        case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax: false
+    /// The C parameter of a ring, named by its role.
+    static func parameterName(_ ring: BufferID) -> String {
+        switch ring {
+        case .ring(.squeeze, _): "squeeze_rows"
+        case .ring(.prePool, _): "prepool_rows"
+        case .value, .ring, .prePoolRow, .handoff, .kernelScratch: CIdentifier.sanitize(ring.description)
         }
     }
 
-    static func averagesGlobally(_ node: Node) -> Bool {
-        switch node.op {
-        case .conv2d(let a): a.pool == .globalAverage
-        case .globalAvgPool: true
-        case .fire, .relu, .maxPool, .avgPool, .concat, .add, .dropout, .flatten, .softmax: false
+    /// The C parameter (declaration, argument) of a kernel scratch buffer, by its role.
+    static func kernelScratchParameter(_ id: BufferID, pointer: String) throws(CodegenError) -> (String, String) {
+        guard case .kernelScratch(let kind) = id else { throw CodegenError("'\(id)' is not kernel scratch") }
+        switch kind.role {
+        case .im2col: return ("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))")
+        case .globalAverageSums: return ("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))")
         }
-    }
-
-    static func scratchParameter(_ bufferName: String) -> String {
-        if bufferName.hasSuffix(".squeeze_rows") { return "squeeze_rows" }
-        if bufferName.hasSuffix(".prepool_rows") { return "prepool_rows" }
-        return CIdentifier.sanitize(bufferName)
     }
 
     private func indent(_ text: String) -> String {
@@ -91,45 +101,39 @@ struct StepEmitter {
 
     // MARK: - Bodies
 
-    private mutating func emitBody(_ node: Node, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
+    private mutating func emitBody(_ step: ScheduledStep, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
+        let node = step.node
         let input = try type(node.inputs[0]).shape
         switch node.op {
         case .conv2d(let a):
-            let x = try calls.arrays(&weights, weight: node.parameters[0], bias: a.hasBias ? node.parameters[1] : nil, graph)
-            let q = try calls.convQuant(node.parameters[0])
-            let pre = try convShape(input, a)
             switch a.pool {
             case nil:
-                p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), arrays: x,
-                                  rows: ("0", "\(out.h)")))
-            case .max(let pool):
-                let ring = Map(pointer: "prepool_rows", shape: pre, ring: min(pool.kernel.h, pre.h))
-                let calls = self.calls
-                let conv = RowPipeline.Stage(counter: "conv_row", height: pre.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-                    p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: ring, arrays: x, rows: (row, "\(row) + 1")))
-                }
-                let poolStage = RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
-                                                  padTop: pool.padding.top) { p, row in
-                    p.line(calls.maxPool(pool, source: ring, target: Map(pointer: "out", shape: out), rows: (row, "\(row) + 1")))
-                }
-                RowPipeline(stages: [conv, poolStage]).emit(&p)
+                let (stage, convolutions) = try onlyStage(step)
+                try emitWhole(stage, convolutions, input, out, acc: "out", &p)
+            case .max:
+                try emitPipeline(step, input, out, &p)
             case .globalAverage:
                 guard a.kernel == .square(1), a.stride == .square(1), a.padding.isZero, a.activation == .relu else {
                     throw CodegenError("global average pool fuses only into a 1x1 convolution with ReLU")
                 }
+                let (stage, convolutions) = try onlyStage(step)
+                let pre = try convShape(input, a)
                 let acc = calls.isInt8 ? "gap_acc" : "out"
                 zero(acc, count: a.outChannels, &p)
-                p.line(calls.convGlobalAverage(a, q, source: Map(pointer: "in", shape: input), acc: acc, arrays: x, rows: ("0", "\(input.h)")))
+                try emitWhole(stage, convolutions, input, out, acc: acc, &p)
                 p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
-            try emitFire(node, a, input, out, &p)
-        case .maxPool(let a):
-            p.line(calls.maxPool(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
+            guard a.pool == nil || step.ring(.prePool) != nil else { throw CodegenError("a Fire module fuses only a max pool") }
+            try emitPipeline(step, input, out, &p)
+        case .maxPool:
+            let (stage, convolutions) = try onlyStage(step)
+            try emitWhole(stage, convolutions, input, out, acc: "out", &p)
         case .globalAvgPool:
+            let (stage, convolutions) = try onlyStage(step)
             let acc = calls.isInt8 ? "gap_acc" : "out"
             zero(acc, count: input.c, &p)
-            p.line(calls.gap(source: Map(pointer: "in", shape: input), acc: acc, rows: ("0", "\(input.h)")))
+            try emitWhole(stage, convolutions, input, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
         case .relu:
             p.line(copyCall(count: out.elementCount))
@@ -182,54 +186,76 @@ struct StepEmitter {
         }
     }
 
-    /// Fire: squeeze rows stream through a 3-row ring into both expands, which
-    /// write their channel slices of the concat output (or of the pre-pool
-    /// ring when a max pool is fused).
-    private mutating func emitFire(_ node: Node, _ a: FireAttributes, _ input: TensorShape, _ out: TensorShape,
-                                   _ p: inout CPrinter) throws(CodegenError) {
-        let ranges = a.parameterRanges
-        var names: [ConvArrays] = []
-        var quant: [ConvQuantization?] = []
-        for (conv, range) in zip(a.convolutions, ranges) {
-            let weight = node.parameters[range.lowerBound]
-            names.append(try calls.arrays(&weights, weight: weight, bias: conv.hasBias ? node.parameters[range.lowerBound + 1] : nil, graph))
-            quant.append(try calls.convQuant(weight))
-        }
+    /// A fused step's stages as one row pipeline (`RowPipeline`): each stage
+    /// produces its rows into the ring of its internal output (a Fire
+    /// module's squeeze rows), the pre-pool ring when a max pool is folded in
+    /// (then a pool stage reduces the ring into `out`), or `out`.
+    private mutating func emitPipeline(_ step: ScheduledStep, _ input: TensorShape, _ out: TensorShape,
+                                       _ p: inout CPrinter) throws(CodegenError) {
+        let node = step.node
+        var maps = [node.inputs[0]: Map(pointer: "in", shape: input)]
+        for ring in step.rings { maps[ring.value] = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows) }
+        let target = Map(pointer: "out", shape: out)
+        // Each stage's convolutions (their arrays added to the weight table in order).
+        let stageEmitter = StageEmitter(calls: calls)
+        var convolutions: [[StageEmitter.Convolution]] = []
+        for stage in step.stages { convolutions.append(try stageEmitter.convolutions(stage, &weights, graph)) }
         let calls = self.calls
-        let squeezed = try convShape(input, a.squeeze)
-        let expanded = try convShape(squeezed, a.expand1x1)
-        let concat = TensorShape.nhwc(1, expanded.h, expanded.w, a.outChannels)
-        let squeezeRing = Map(pointer: "squeeze_rows", shape: squeezed, ring: min(a.expand3x3.kernel.h, squeezed.h))
-        var expandTarget = Map(pointer: "out", shape: concat)
-        var pool: PoolAttributes?
-        if case .max(let attributes) = a.pool {
-            pool = attributes
-            expandTarget = Map(pointer: "prepool_rows", shape: concat, ring: min(attributes.kernel.h, concat.h))
-        } else if a.pool != nil {
-            throw CodegenError("a Fire module fuses only a max pool")
-        }
-        let offsets = a.channelOffsets
-        let source = Map(pointer: "in", shape: input)
-        let squeezeStage = RowPipeline.Stage(counter: "s_row", height: squeezed.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-            p.line(calls.conv(a.squeeze, quant[0], source: source, target: squeezeRing, arrays: names[0], rows: (row, "\(row) + 1")))
-        }
-        let e3 = a.expand3x3
-        let expandStage = RowPipeline.Stage(counter: "e_row", height: expanded.h, kernel: e3.kernel.h, stride: e3.stride.h,
-                                            padTop: e3.padding.top) { p, row in
-            p.line(calls.conv(a.expand1x1, quant[1], source: squeezeRing, target: expandTarget.slice(offsets.expand1x1),
-                              arrays: names[1], rows: (row, "\(row) + 1")))
-            p.line(calls.conv(a.expand3x3, quant[2], source: squeezeRing, target: expandTarget.slice(offsets.expand3x3),
-                              arrays: names[2], rows: (row, "\(row) + 1")))
-        }
-        var stages = [squeezeStage, expandStage]
-        if let pool {
-            let target = Map(pointer: "out", shape: out)
-            stages.append(RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
-                                            padTop: pool.padding.top) { p, row in
-                p.line(calls.maxPool(pool, source: expandTarget, target: target, rows: (row, "\(row) + 1")))
+        var stages: [RowPipeline.Stage] = []
+        for (stage, convs) in zip(step.stages, convolutions) {
+            guard let source = stage.inputs.first.flatMap({ maps[$0.value] }) else {
+                throw CodegenError("stage \(stage.name) reads a value the step does not have")
+            }
+            var output = maps[stage.output] ?? target
+            if stage.pool != nil {
+                guard let ring = step.ring(.prePool) else { throw CodegenError("stage \(stage.name) has no pre-pool ring") }
+                output = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows)
+            }
+            let window = stages.isEmpty ? StreamInput(value: "") : stage.inputs[0]
+            guard stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: ("0", "1")) != nil else {
+                throw CodegenError("stage \(stage.name) cannot run in a fused step's row pipeline")
+            }
+            stages.append(RowPipeline.Stage(counter: Self.counter(stage, node), height: stage.computedRows, kernel: window.kernel,
+                                            stride: window.stride, padTop: window.padTop) { p, row in
+                p.lines(stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: (row, "\(row) + 1")) ?? [])
             })
+            if let pool = stage.pool {
+                stages.append(RowPipeline.Stage(counter: "row", height: stage.rows, kernel: pool.kernel.h, stride: pool.stride.h,
+                                                padTop: pool.padding.top) { p, row in
+                    p.line(calls.maxPool(pool, source: output, target: target, rows: (row, "\(row) + 1")))
+                })
+            }
         }
         RowPipeline(stages: stages).emit(&p)
+    }
+
+    /// The row counter of a stage in a fused step's pipeline.
+    static func counter(_ stage: StreamStage, _ node: Node) -> String {
+        switch stage.kind {
+        case .fireExpand: "e_row"
+        case .conv: stage.output == node.output ? "conv_row" : "s_row"
+        case .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu, .concat, .copy: "row"
+        }
+    }
+
+    /// The one stage a whole-map step runs, with its convolutions' arrays.
+    private mutating func onlyStage(_ step: ScheduledStep) throws(CodegenError) -> (StreamStage, [StageEmitter.Convolution]) {
+        guard step.stages.count == 1, let stage = step.stages.first else {
+            throw CodegenError("step \(step.node.name) lowers to \(step.stages.count) stages, not one")
+        }
+        return (stage, try StageEmitter(calls: calls).convolutions(stage, &weights, graph))
+    }
+
+    /// All rows of a stage at once: from the whole input map into the whole
+    /// output map (global averages: into the sums `acc`).
+    private func emitWhole(_ stage: StreamStage, _ convolutions: [StageEmitter.Convolution], _ input: TensorShape, _ out: TensorShape,
+                           acc: String, _ p: inout CPrinter) throws(CodegenError) {
+        guard let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: [Map(pointer: "in", shape: input)],
+                                                                 target: Map(pointer: "out", shape: out), acc: acc,
+                                                                 rows: ("0", "\(stage.rows)")) else {
+            throw CodegenError("stage \(stage.name) has no whole-map kernels")
+        }
+        p.lines(lines)
     }
 
     // MARK: - Calls

@@ -10,6 +10,8 @@ struct StreamEmitter {
     let graph: Graph
     let stream: StreamSchedule
     let plan: ArenaPlan
+    /// The scratch the kernels requested (int8: im2col, global-average sums).
+    let kernelScratch: KernelScratchPlan
     var weights: WeightTable
 
     typealias Map = StepEmitter.Map
@@ -22,8 +24,20 @@ struct StreamEmitter {
 
     /// int8: the int32 sums of an accumulating stage, in the arena.
     func gapAccumulator(_ stage: StreamStage) -> String {
-        let offset = plan.offsets[Int8Scratch.gapName(stage.node.name)] ?? 0
+        let sums = kernelScratch.byNode[stage.node.name]?.first { id in
+            if case .kernelScratch(let kind) = id, case .globalAverageSums = kind.role { return true }
+            return false
+        }
+        let offset = sums.flatMap(plan.offset(of:)) ?? 0
         return "(int32_t *)(void *)(\(pointer(offset)))"
+    }
+
+    /// The shared im2col scratch, if the kernels asked for one.
+    var im2col: BufferID? {
+        kernelScratch.buffers.map(\.id).first { id in
+            if case .kernelScratch(let kind) = id, kind.role == .im2col { return true }
+            return false
+        }
     }
 
     var stageIndex: [String: Int] {
@@ -32,19 +46,17 @@ struct StreamEmitter {
 
     /// C expression (inside a stage function) for a value's buffer base.
     func base(_ value: String) -> String {
-        let (owner, storage) = stream.resolve(value)
-        switch storage {
+        switch stream.resolve(value).storage {
         case .graphInput: return "s->in"
         case .graphOutput: return "s->out"
         case .arena, .alias:
-            return pointer(arenaBuffer(owner).offset)
+            return pointer(arenaBuffer(value)?.offset ?? 0)
         }
     }
 
     /// The arena buffer holding a value's rows (its ring or a shared hand-off buffer) and its offset.
-    func arenaBuffer(_ owner: String) -> (name: String, offset: Int) {
-        let buffer = stream.bufferOf[owner] ?? owner
-        return (buffer, plan.offsets[buffer] ?? 0)
+    func arenaBuffer(_ value: String) -> (id: BufferID, offset: Int)? {
+        stream.buffer(holding: value).map { ($0, plan.offset(of: $0) ?? 0) }
     }
 
     /// `s->a + elements` for a byte offset in the arena.
@@ -63,10 +75,10 @@ struct StreamEmitter {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            let (buffer, offset) = arenaBuffer(owner)
+            guard let (buffer, offset) = arenaBuffer(owner) else { return "?" }
             let rows = stream.ringRows[owner].map { "\($0) of \(stream.shapes[owner]?.h ?? 0) rows" } ?? "whole"
-            let shared = buffer == owner ? "" : " (shared hand-off buffer \(buffer))"
-            return "\(rows), arena[\(offset), \(offset + (stream.buffers.first { $0.name == buffer }?.bytes ?? 0)))\(shared)"
+            let shared = buffer == .value(owner) ? "" : " (shared hand-off buffer \(buffer))"
+            return "\(rows), arena[\(offset), \(offset + (stream.lifetime(of: buffer)?.bytes ?? 0)))\(shared)"
         }
     }
 
@@ -98,8 +110,8 @@ struct StreamEmitter {
             lines.append("input  \(input.value) \(stream.shapes[input.value]?.description ?? "") \(describe(input.value))")
         }
         lines.append("output \(stage.output) \(stream.shapes[stage.output]?.description ?? "") \(describe(stage.output))")
-        if stage.pool != nil, let buffer = stream.bufferOf[StreamSchedule.scratchName(stage)] {
-            let offset = plan.offsets[buffer] ?? 0
+        if stage.pool != nil, let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] {
+            let offset = plan.offset(of: buffer) ?? 0
             lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
         }
         return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters, input: stage.inputs.first?.value,
@@ -127,29 +139,15 @@ struct StreamEmitter {
     private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(CodegenError) {
         let producers = stageIndex
         let outShape = stream.shapes[stage.output]!
-        // Each convolution's weight (rank 4), then its bias if it has one.
-        var arrays: [ConvArrays] = []
-        var quant: [ConvQuantization?] = []
-        var i = 0
-        while i < stage.parameters.count {
-            let parameter = stage.parameters[i]
-            guard let tensor = graph.constants[parameter] else { throw CodegenError("parameter '\(parameter)' is missing") }
-            guard tensor.shape.rank == 4 else { i += 1; continue }
-            let next = i + 1 < stage.parameters.count ? stage.parameters[i + 1] : nil
-            let bias = next.flatMap { graph.constants[$0]?.shape.rank == 1 ? $0 : nil }
-            arrays.append(try calls.arrays(&weights, weight: parameter, bias: bias, graph))
-            quant.append(try calls.convQuant(parameter))
-            i += bias == nil ? 1 : 2
-        }
+        let convolutions = try StageEmitter(calls: calls).convolutions(stage, &weights, graph)
         // The row this stage computes writes here: the output ring, or the
         // one-row pre-pool scratch when a pool is fused.
         var target = map(stage.output)
         if stage.pool != nil {
-            guard let pre = stream.shapes[StreamDecomposition.prepoolValue(stage.node)],
-                  let buffer = stream.bufferOf[StreamSchedule.scratchName(stage)] else {
+            guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
                 throw CodegenError("stage \(stage.name) has no pre-pool scratch")
             }
-            target = Map(pointer: pointer(plan.offsets[buffer] ?? 0), shape: pre, ring: 1)
+            target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
         }
         let function = "ensure_\(index)"
         let profile = Self.cString(stage.node.name)
@@ -159,7 +157,7 @@ struct StreamEmitter {
         let separate = calls.isInt8
         if separate {
             try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(CodegenError) in
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
             p.line()
@@ -169,7 +167,7 @@ struct StreamEmitter {
             if separate {
                 p.line("compute_\(index)(s, \(row));")
             } else {
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
         }
@@ -217,27 +215,20 @@ struct StreamEmitter {
     }
 
     /// Computes row `row` into `target` (its inputs already pulled).
-    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
+    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, convolutions: [StageEmitter.Convolution],
                              _ p: inout CPrinter) throws(CodegenError) {
         let calls = self.calls
         let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }
         func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
+        let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
+        if let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: sources, target: target, acc: acc, rows: rows) {
+            p.lines(lines)
+            return
+        }
         switch stage.kind {
-        case .conv(let a):
-            p.line(calls.conv(a, quant[0], source: sources[0], target: target, arrays: arrays[0], rows: rows))
-        case .fireExpand(let a):
-            let offsets = a.channelOffsets
-            p.line(calls.conv(a.expand1x1, quant[0], source: sources[0], target: target.slice(offsets.expand1x1), arrays: arrays[0], rows: rows))
-            p.line(calls.conv(a.expand3x3, quant[1], source: sources[0], target: target.slice(offsets.expand3x3), arrays: arrays[1], rows: rows))
-        case .maxPool(let a):
-            p.line(calls.maxPool(a, source: sources[0], target: target, rows: rows))
-        case .convGlobalAverage(let a):
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.convGlobalAverage(a, quant[0], source: sources[0], acc: acc, arrays: arrays[0], rows: rows))
-        case .globalAverage:
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.gap(source: sources[0], acc: acc, rows: rows))
+        case .conv, .fireExpand, .maxPool, .convGlobalAverage, .globalAverage:
+            throw CodegenError("stage \(stage.name) has no stage kernels")
         case .relu, .copy:
             let s = sources[0]
             p.line(calls.copyChannels(source: s, target: target.pointer, targetStride: target.stride, targetRing: target.ring, rows: rows))
@@ -296,7 +287,7 @@ struct StreamEmitter {
         p.line("s->out = output;")
         p.line("s->a = a;")
         if calls.isInt8 {
-            p.line("s->im2col = (int16_t *)(void *)(\(plan.offsets[Int8Scratch.im2colName].map { $0 == 0 ? "a" : "a + \($0)" } ?? "a"));")
+            p.line("s->im2col = (int16_t *)(void *)(\(im2col.flatMap(plan.offset(of:)).map { $0 == 0 ? "a" : "a + \($0)" } ?? "a"));")
         }
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")

@@ -1,18 +1,33 @@
-/// Offsets of buffers in one arena.
+/// Placements of buffers in one arena.
 public struct ArenaPlan: Sendable, Hashable {
     public var strategy: String
-    public var offsets: [String: Int]
+    public var placements: [BufferID: Placement]
     public var arenaBytes: Int
     /// No plan can be smaller: the largest total of simultaneously live bytes
     /// (`Lifetimes.peakLiveBytes`), less what overlap allowances let live
     /// buffers share when the plan was made with allowances.
     public var lowerBound: Int
 
-    public init(strategy: String, offsets: [String: Int], arenaBytes: Int, lowerBound: Int) {
+    public init(strategy: String, placements: [BufferID: Placement], arenaBytes: Int, lowerBound: Int) {
         self.strategy = strategy
-        self.offsets = offsets
+        self.placements = placements
         self.arenaBytes = arenaBytes
         self.lowerBound = lowerBound
+    }
+
+    public init(strategy: String, offsets: [BufferID: Int], arenaBytes: Int, lowerBound: Int) {
+        self.init(strategy: strategy, placements: offsets.mapValues(Placement.init(offset:)), arenaBytes: arenaBytes,
+                  lowerBound: lowerBound)
+    }
+
+    /// Arena offsets by buffer (the placements' offsets).
+    public var offsets: [BufferID: Int] {
+        get { placements.mapValues(\.offset) }
+        set { placements = newValue.mapValues(Placement.init(offset:)) }
+    }
+
+    public func offset(of buffer: BufferID) -> Int? {
+        placements[buffer]?.offset
     }
 }
 

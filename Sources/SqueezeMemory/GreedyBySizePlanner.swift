@@ -9,7 +9,7 @@ public struct GreedyBySizePlanner: ArenaPlanner {
     public func plan(_ buffers: [BufferLifetime], alignment: Int) -> ArenaPlan {
         let order = buffers.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.name < $1.name }
         var placed: [(buffer: BufferLifetime, offset: Int)] = []
-        var offsets: [String: Int] = [:]
+        var offsets: [BufferID: Int] = [:]
         var arena = 0
         for buffer in order {
             let conflicts = placed.filter { $0.buffer.overlapsInTime(buffer) }.sorted { $0.offset < $1.offset }
@@ -19,7 +19,7 @@ public struct GreedyBySizePlanner: ArenaPlanner {
                 offset = max(offset, align(other.offset + other.buffer.bytes, alignment))
             }
             placed.append((buffer, offset))
-            offsets[buffer.name] = offset
+            offsets[buffer.id] = offset
             arena = max(arena, offset + buffer.bytes)
         }
         return ArenaPlan(strategy: name, offsets: offsets, arenaBytes: align(arena, alignment),

@@ -4,17 +4,25 @@ import SqueezeIR
 /// step `firstUse` and last read at step `lastUse` (inclusive). Graph inputs
 /// are live from step 0; graph outputs until the last step.
 public struct BufferLifetime: Sendable, Hashable {
-    public var name: String
+    public var id: BufferID
     public var bytes: Int
     public var firstUse: Int
     public var lastUse: Int
 
-    public init(name: String, bytes: Int, firstUse: Int, lastUse: Int) {
-        self.name = name
+    public init(id: BufferID, bytes: Int, firstUse: Int, lastUse: Int) {
+        self.id = id
         self.bytes = bytes
         self.firstUse = firstUse
         self.lastUse = lastUse
     }
+
+    /// The buffer of the value `name`.
+    public init(name: String, bytes: Int, firstUse: Int, lastUse: Int) {
+        self.init(id: .value(name), bytes: bytes, firstUse: firstUse, lastUse: lastUse)
+    }
+
+    /// The printable name of the buffer (`id.description`).
+    public var name: String { id.description }
 
     public func isLive(at step: Int) -> Bool { firstUse <= step && step <= lastUse }
 
@@ -71,25 +79,25 @@ public enum Lifetimes {
     public static func peakLiveBytes(_ lifetimes: [BufferLifetime], allowances: [OverlapAllowance]) -> (bytes: Int, step: Int) {
         let table = AllowanceTable(allowances)
         guard !table.isEmpty, let end = lifetimes.map(\.lastUse).max() else { return peakLiveBytes(lifetimes) }
-        var byName: [String: BufferLifetime] = [:]
-        for buffer in lifetimes where byName[buffer.name] == nil { byName[buffer.name] = buffer }
+        var byName: [BufferID: BufferLifetime] = [:]
+        for buffer in lifetimes where byName[buffer.id] == nil { byName[buffer.id] = buffer }
         func gap(_ output: BufferLifetime, _ input: BufferLifetime) -> Int? {
-            output.name == input.name ? nil : table.applicableGap(output: output, input: input)
+            output.id == input.id ? nil : table.applicableGap(output: output, input: input)
         }
         // Shared bytes per step, and per output the (input, gap, overlap) of its allowances.
         var shared: [Int: Int] = [:]
-        var groups: [String: [(input: BufferLifetime, gap: Int, overlap: Int)]] = [:]
-        var seen = Set<[String]>()
+        var groups: [BufferID: [(input: BufferLifetime, gap: Int, overlap: Int)]] = [:]
+        var seen = Set<[BufferID]>()
         for a in allowances {
             guard let output = byName[a.output], let input = byName[a.input], let forward = gap(output, input),
-                  seen.insert([output.name, input.name].sorted()).inserted else { continue }
+                  seen.insert([output.id, input.id].sorted()).inserted else { continue }
             let overlap = AllowanceTable.maximumOverlap(output: output, input: input, gap: forward)
             if let backward = gap(input, output) {
                 // Either may be the output: no grouping, just the larger overlap.
                 let reverse = AllowanceTable.maximumOverlap(output: input, input: output, gap: backward)
                 shared[output.firstUse, default: 0] += max(overlap, reverse)
             } else {
-                groups[output.name, default: []].append((input, forward, overlap))
+                groups[output.id, default: []].append((input, forward, overlap))
             }
         }
         for (name, group) in groups {

@@ -2,38 +2,47 @@ import SqueezeIR
 
 /// The one way squeezec turns a fused graph into a checked arena plan, used
 /// by `generate`, `analyze` and `plan` alike so their numbers agree:
-/// the execution order with the least live memory, the chosen schedule, in-place
-/// allowances (layer schedule), the planner, and the independent checker.
+/// the execution order with the least live memory, the chosen schedule (only
+/// that one is built), the kernels' scratch requests, in-place allowances
+/// (layer schedule), the planner, and the independent checker.
 public struct PlannedMemory: Sendable {
     /// The graph in its chosen execution order.
     public var graph: Graph
-    public var kind: ScheduleKind
-    public var layer: ExecutionSchedule
-    public var stream: StreamSchedule?
+    public var schedule: any Schedule
+    /// Every arena buffer: the schedule's and the kernels' scratch.
     public var buffers: [BufferLifetime]
+    public var kernelScratch: KernelScratchPlan
     public var allowances: [OverlapAllowance]
     public var plan: ArenaPlan
 
-    public init(fused: Graph, kind: ScheduleKind, planner: any ArenaPlanner = SearchPlanner()) throws(Diagnostic) {
+    /// `scratch`: the kernel library's scratch requests (see `KernelScratchProvider`).
+    public init(fused: Graph, kind: ScheduleKind, planner: any ArenaPlanner = SearchPlanner(),
+                scratch: any KernelScratchProvider) throws(Diagnostic) {
         graph = try ExecutionOrder.best(fused)
-        self.kind = kind
-        layer = try ExecutionSchedule(graph: graph)
-        stream = kind == .stream ? try StreamSchedule(graph: graph) : nil
-        var buffers = stream?.buffers ?? layer.buffers
-        // int8 kernel scratch (im2col, global-average sums): live throughout.
-        let last = buffers.map(\.lastUse).max() ?? 0
-        for extra in try Int8Scratch.buffers(for: graph) {
-            buffers.append(BufferLifetime(name: extra.name, bytes: ExecutionSchedule.rounded(extra.bytes), firstUse: 0, lastUse: last))
+        switch kind {
+        case .layer: schedule = try ExecutionSchedule(graph: graph)
+        case .stream: schedule = try StreamSchedule(graph: graph)
         }
+        var buffers = schedule.buffers
+        kernelScratch = try KernelScratchPlan(schedule, provider: scratch, lastStep: buffers.map(\.lastUse).max() ?? 0)
+        buffers += kernelScratch.buffers
         self.buffers = buffers
-        allowances = kind == .layer ? try InPlaceRules.allowances(layer) : []
+        allowances = try schedule.allowances()
         plan = planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
     }
 
+    public var kind: ScheduleKind { schedule.kind }
+    /// The layer schedule, when it is the one planned.
+    public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
+    /// The stream schedule, when it is the one planned.
+    public var stream: StreamSchedule? { schedule as? StreamSchedule }
+
     /// Step names for timelines: one per layer step, or the stream then its tail.
-    public var stepNames: [String] {
-        if let stream { return ["stream"] + stream.tail.map { graph.nodes[$0].name } }
-        return layer.steps.map(\.node.name)
+    public var stepNames: [String] { schedule.stepNames }
+
+    /// The arena offset of the buffer holding a value, nil for the caller's buffers.
+    public func offset(holding value: String) -> Int? {
+        schedule.buffer(holding: value).flatMap(plan.offset(of:))
     }
 }

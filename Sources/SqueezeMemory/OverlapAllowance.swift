@@ -14,12 +14,12 @@
 /// grant nothing. Several allowances for one (output, input) pair count as the
 /// one with the largest gap.
 public struct OverlapAllowance: Sendable, Hashable {
-    public var output: String
-    public var input: String
+    public var output: BufferID
+    public var input: BufferID
     /// Least `offset(input) - offset(output)` at which the two may overlap.
     public var minimumGap: Int
 
-    public init(output: String, input: String, minimumGap: Int) {
+    public init(output: BufferID, input: BufferID, minimumGap: Int) {
         self.output = output
         self.input = input
         self.minimumGap = minimumGap
@@ -63,8 +63,8 @@ struct AllowanceTable {
     private var gaps: [Pair: Int] = [:]
 
     struct Pair: Hashable {
-        var output: String
-        var input: String
+        var output: BufferID
+        var input: BufferID
     }
 
     init(_ allowances: [OverlapAllowance]) {
@@ -77,7 +77,7 @@ struct AllowanceTable {
     var isEmpty: Bool { gaps.isEmpty }
 
     /// The gap of the allowance letting `output` overlap `input`, if any.
-    func gap(output: String, input: String) -> Int? {
+    func gap(output: BufferID, input: BufferID) -> Int? {
         gaps[Pair(output: output, input: input)]
     }
 
@@ -85,7 +85,7 @@ struct AllowanceTable {
     /// (the input dies at the step that produces the output).
     func applicableGap(output: BufferLifetime, input: BufferLifetime) -> Int? {
         guard input.lastUse == output.firstUse else { return nil }
-        return gap(output: output.name, input: input.name)
+        return gap(output: output.id, input: input.id)
     }
 
     /// The most bytes an applicable allowance can let the two share.

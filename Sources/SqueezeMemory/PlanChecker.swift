@@ -22,7 +22,7 @@ public enum PlanChecker {
             throw .internal("memory plan: alignment must be positive, got \(alignment)")
         }
         for buffer in buffers {
-            guard let offset = plan.offsets[buffer.name] else {
+            guard let offset = plan.offset(of: buffer.id) else {
                 throw .internal("memory plan: buffer '\(buffer.name)' has no offset")
             }
             guard offset >= 0, offset % alignment == 0 else {
@@ -34,7 +34,7 @@ public enum PlanChecker {
         }
         for (i, a) in buffers.enumerated() {
             for b in buffers[(i + 1)...] where a.overlapsInTime(b) && a.bytes > 0 && b.bytes > 0 {
-                let (x, y) = (plan.offsets[a.name]!, plan.offsets[b.name]!)
+                let (x, y) = (plan.offset(of: a.id)!, plan.offset(of: b.id)!)
                 guard x < y + b.bytes && y < x + a.bytes else { continue }
                 let overlap = "'\(a.name)' [\(x), \(x + a.bytes)) and '\(b.name)' [\(y), \(y + b.bytes)) overlap while both are live"
                 let forward = permitted(output: a, at: x, input: b, at: y, allowances)
@@ -54,7 +54,7 @@ public enum PlanChecker {
     private static func permitted(output: BufferLifetime, at outputOffset: Int, input: BufferLifetime, at inputOffset: Int,
                                   _ allowances: [OverlapAllowance]) -> (rank: Int, message: String)? {
         var gap: Int?
-        for allowance in allowances where allowance.output == output.name && allowance.input == input.name {
+        for allowance in allowances where allowance.output == output.id && allowance.input == input.id {
             gap = max(gap ?? Int.min, allowance.minimumGap)
         }
         guard let gap else {

@@ -48,7 +48,7 @@ public enum PlanTimeline {
                 let hi = max(span * (column + 1) / columns, lo + 1)
                 var best: (covered: Int, key: Character)?
                 for buffer in keyed where buffer.isLive(at: step) && buffer.bytes > 0 {
-                    let offset = plan.offsets[buffer.name] ?? 0
+                    let offset = plan.offset(of: buffer.id) ?? 0
                     let covered = min(hi, offset + buffer.bytes) - max(lo, offset)
                     if covered > 0, best == nil || covered > best!.covered { best = (covered, key[buffer.name]!) }
                 }
@@ -66,7 +66,7 @@ public enum PlanTimeline {
         for (i, buffer) in keyed.enumerated() {
             let steps = buffer.firstUse == buffer.lastUse ? "\(buffer.firstUse)" : "\(buffer.firstUse)-\(buffer.lastUse)"
             lines.append(pad(String(keyCharacter(i)), 3) + "  " + pad(buffer.name, bufferNameWidth) + "  "
-                         + pad(grouped(plan.offsets[buffer.name] ?? 0), 11, right: true) + "  "
+                         + pad(grouped(plan.offset(of: buffer.id) ?? 0), 11, right: true) + "  "
                          + pad(grouped(buffer.bytes), 11, right: true) + "  " + pad(kib(buffer.bytes), 9, right: true) + "  " + steps)
         }
         return lines.joined(separator: "\n") + "\n"
@@ -137,7 +137,7 @@ public enum PlanTimeline {
         }
         var boxes: [Box] = []
         for buffer in layout.buffers where buffer.bytes > 0 {
-            let offset = plan.offsets[buffer.name] ?? 0
+            let offset = plan.offset(of: buffer.id) ?? 0
             let bx = x(buffer.firstUse), bw = Double(buffer.lastUse + 1 - buffer.firstUse) * stepWidth
             let by = y(offset + buffer.bytes), bh = max(y(offset) - by, 0.5)
             let steps = buffer.firstUse == buffer.lastUse ? "step \(buffer.firstUse)" : "steps \(buffer.firstUse)-\(buffer.lastUse)"
@@ -233,7 +233,7 @@ public enum PlanTimeline {
             steps = max(stepNames.count, (buffers.map(\.lastUse).max() ?? -1) + 1)
             var ranges = [[(Int, Int)]](repeating: [], count: steps)
             for buffer in buffers where buffer.lastUse >= 0 && buffer.bytes > 0 {
-                let start = plan.offsets[buffer.name] ?? 0
+                let start = plan.offset(of: buffer.id) ?? 0
                 for step in max(buffer.firstUse, 0)...buffer.lastUse { ranges[step].append((start, start + buffer.bytes)) }
             }
             live = ranges.map { step in
@@ -248,7 +248,7 @@ public enum PlanTimeline {
             var peak = 0
             for step in live.indices where live[step] > live[peak] { peak = step }
             peakStep = peak
-            top = buffers.map { (plan.offsets[$0.name] ?? 0) + $0.bytes }.max() ?? 0
+            top = buffers.map { (plan.offset(of: $0.id) ?? 0) + $0.bytes }.max() ?? 0
         }
 
         func name(_ step: Int) -> String {

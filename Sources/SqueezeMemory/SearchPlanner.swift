@@ -60,9 +60,9 @@ public struct SearchPlanner: ArenaPlanner {
         if best.arena > target, iterations > 0 {
             best = problem.localSearch(from: best, target: target, iterations: iterations)
         }
-        var offsets: [String: Int] = [:]
-        for buffer in buffers { offsets[buffer.name] = 0 }
-        for (index, offset) in best.offsets.enumerated() { offsets[problem.names[index]] = offset }
+        var offsets: [BufferID: Int] = [:]
+        for buffer in buffers { offsets[buffer.id] = 0 }
+        for (index, offset) in best.offsets.enumerated() { offsets[problem.ids[index]] = offset }
         return ArenaPlan(strategy: name, offsets: offsets, arenaBytes: best.arena, lowerBound: lowerBound)
     }
 }
@@ -102,7 +102,7 @@ struct PlacementProblem {
     }
 
     let alignment: Int
-    let names: [String]
+    let ids: [BufferID]
     let lifetimes: [BufferLifetime]
     let bytes: [Int]
     let neighbors: [[Neighbor]]
@@ -113,12 +113,12 @@ struct PlacementProblem {
 
     init(_ buffers: [BufferLifetime], allowances: [OverlapAllowance], alignment: Int) {
         self.alignment = alignment
-        var seen = Set<String>()
+        var seen = Set<BufferID>()
         let sorted = buffers.filter { $0.bytes > 0 }
             .sorted { ($0.name, $0.bytes, $0.firstUse, $0.lastUse) < ($1.name, $1.bytes, $1.firstUse, $1.lastUse) }
-            .filter { seen.insert($0.name).inserted }
+            .filter { seen.insert($0.id).inserted }
         lifetimes = sorted
-        names = sorted.map(\.name)
+        ids = sorted.map(\.id)
         bytes = sorted.map(\.bytes)
         let table = AllowanceTable(allowances)
         var neighbors = [[Neighbor]](repeating: [], count: sorted.count)

@@ -4,7 +4,7 @@ import SqueezeIR
 /// a ring just large enough for its consumers, so no large feature map is
 /// stored whole. All rings are live during the stream (step 0); nodes that
 /// need whole tensors (flatten, softmax) run afterwards as steps 1, 2, ...
-public struct StreamSchedule: Sendable {
+public struct StreamSchedule: Schedule {
     public var graph: Graph
     public var stages: [StreamStage]
     /// Shapes of all streamed values, internal ones (`fire2.squeeze`) included.
@@ -13,18 +13,20 @@ public struct StreamSchedule: Sendable {
     public var ringRows: [String: Int]
     /// Graph nodes run after the stream (indices into graph.nodes).
     public var tail: [Int]
-    public var storage: [String: ValueStorage]
+    public var storage: ValueStorageTable
     /// Arena buffers: rings, shared row hand-off buffers, and the whole
     /// tensors around the tail.
     public var buffers: [BufferLifetime]
-    /// The arena buffer holding each value's rows (and each pooled stage's
-    /// pre-pool row scratch, keyed by `scratchName(stage)`). Values handed
-    /// from producer to a single consumer that reads the row at once share
-    /// a few hand-off buffers.
-    public var bufferOf: [String: String]
+    /// The arena buffer holding each value's rows (`.value`) and each pooled
+    /// stage's pre-pool row scratch (`.prePoolRow`). Values handed from
+    /// producer to a single consumer that reads the row at once share a few
+    /// hand-off buffers (`.handoff`).
+    public var bufferOf: [BufferID: BufferID]
 
-    /// Key of a pooled stage's one-row pre-pool scratch in `bufferOf`.
-    public static func scratchName(_ stage: StreamStage) -> String { stage.name + ".prepool_row" }
+    public var kind: ScheduleKind { .stream }
+
+    /// A pooled stage's one-row pre-pool scratch.
+    public static func prePoolRow(_ stage: StreamStage) -> BufferID { .prePoolRow(stage: stage.name) }
 
     public init(graph: Graph) throws(Diagnostic) {
         let decomposition = try StreamDecomposition.decompose(graph)
@@ -33,70 +35,57 @@ public struct StreamSchedule: Sendable {
         shapes = decomposition.shapes
         tail = decomposition.tail
 
-        var storage: [String: ValueStorage] = [:]
-        for input in graph.inputs { storage[input.name] = .graphInput }
+        var storage = try ValueStorageTable.standard(graph, nodes: tail.map { graph.nodes[$0] })
         for stage in stages { storage[stage.output] = .arena }
-        for index in tail {
-            let node = graph.nodes[index]
-            storage[node.output] = try ExecutionSchedule.isView(node, graph) ? .alias(of: node.inputs[0]) : .arena
-        }
-        try ExecutionSchedule.placeOutputs(graph, &storage)
+        try storage.placeOutputs(graph)
         // Values the tail reads, and graph outputs, are kept whole.
         var whole = Set(graph.outputs)
         for index in tail { whole.formUnion(graph.nodes[index].inputs) }
-        let resolved = whole.map { value -> String in
-            var value = value
-            while case .alias(let source) = storage[value] { value = source }
-            return value
-        }
+        let resolved = whole.map { storage.owner(of: $0) }
         let simulation = try RowStreamSimulator.run(stages, shapes: shapes, whole: whole.union(resolved))
         ringRows = simulation.ringRows
         for input in graph.inputs { ringRows[input.name] = input.type.shape.h }
 
         var lastUse: [String: Int] = [:]
         for (step, index) in tail.enumerated() {
-            for input in graph.nodes[index].inputs {
-                var value = input
-                while case .alias(let source) = storage[value] { value = source }
-                lastUse[value] = step + 1
-            }
+            for input in graph.nodes[index].inputs { lastUse[storage.owner(of: input)] = step + 1 }
         }
         let element = graph.inputs.first?.type.elementType.byteSize ?? 4
         let handoff = Self.handoffs(stages, ringRows: ringRows, whole: whole, storage: storage)
-        var rowBytes: [String: Int] = [:]
+        var rowBytes: [BufferID: Int] = [:]
         for stage in stages {
             let shape = shapes[stage.output]!
-            rowBytes[stage.output] = shape.w * shape.c * element
-            if stage.pool != nil, let pre = shapes[StreamDecomposition.prepoolValue(stage.node)] {
-                rowBytes[Self.scratchName(stage)] = pre.w * pre.c * element
+            rowBytes[.value(stage.output)] = shape.w * shape.c * element
+            if stage.pool != nil, let pre = shapes[Lowering.prePoolValue(stage.node)] {
+                rowBytes[Self.prePoolRow(stage)] = pre.w * pre.c * element
             }
         }
         // Colour the hand-off buffers: what one stage touches at once must differ.
-        var colour: [String: Int] = [:]
+        var colour: [BufferID: Int] = [:]
         for stage in stages {
-            var touched = stage.inputs.map(\.value).filter { handoff.contains($0) }
-            if handoff.contains(stage.output) { touched.append(stage.output) }
-            if stage.pool != nil { touched.append(Self.scratchName(stage)) }
-            for name in touched where colour[name] == nil {
+            var touched = stage.inputs.map { BufferID.value($0.value) }.filter { handoff.contains($0) }
+            if handoff.contains(.value(stage.output)) { touched.append(.value(stage.output)) }
+            if stage.pool != nil { touched.append(Self.prePoolRow(stage)) }
+            for member in touched where colour[member] == nil {
                 let taken = Set(touched.compactMap { colour[$0] })
-                colour[name] = (0...).first { !taken.contains($0) }!
+                colour[member] = (0...).first { !taken.contains($0) }!
             }
         }
-        var bufferOf: [String: String] = [:]
-        var sizes: [String: Int] = [:]
-        for (name, c) in colour {
-            let buffer = "stream.handoff\(c)"
-            bufferOf[name] = buffer
-            sizes[buffer] = max(sizes[buffer] ?? 0, rowBytes[name] ?? 0)
+        var bufferOf: [BufferID: BufferID] = [:]
+        var sizes: [BufferID: Int] = [:]
+        for (member, c) in colour {
+            let buffer = BufferID.handoff(c)
+            bufferOf[member] = buffer
+            sizes[buffer] = max(sizes[buffer] ?? 0, rowBytes[member] ?? 0)
         }
         var buffers: [BufferLifetime] = []
         for (buffer, bytes) in sizes {
-            buffers.append(BufferLifetime(name: buffer, bytes: ExecutionSchedule.rounded(bytes), firstUse: 0, lastUse: 0))
+            buffers.append(BufferLifetime(id: buffer, bytes: ExecutionSchedule.rounded(bytes), firstUse: 0, lastUse: 0))
         }
-        for stage in stages where storage[stage.output] == .arena && bufferOf[stage.output] == nil {
+        for stage in stages where storage[stage.output] == .arena && bufferOf[.value(stage.output)] == nil {
             let shape = shapes[stage.output]!
             let rows = ringRows[stage.output] ?? shape.h
-            bufferOf[stage.output] = stage.output
+            bufferOf[.value(stage.output)] = .value(stage.output)
             buffers.append(BufferLifetime(name: stage.output, bytes: ExecutionSchedule.rounded(rows * shape.w * shape.c * element),
                                           firstUse: 0, lastUse: lastUse[stage.output] ?? 0))
         }
@@ -116,27 +105,53 @@ public struct StreamSchedule: Sendable {
     /// pooled stage's pre-pool row scratch: their contents live only between
     /// one write and the next read, so they can share buffers.
     static func handoffs(_ stages: [StreamStage], ringRows: [String: Int], whole: Set<String>,
-                         storage: [String: ValueStorage]) -> Set<String> {
+                         storage: ValueStorageTable) -> Set<BufferID> {
         var consumers: [String: [StreamStage]] = [:]
         for stage in stages {
             for input in stage.inputs { consumers[input.value, default: []].append(stage) }
         }
-        var result = Set<String>()
+        var result = Set<BufferID>()
         for stage in stages {
-            if stage.pool != nil { result.insert(scratchName(stage)) }
+            if stage.pool != nil { result.insert(prePoolRow(stage)) }
             guard stage.pool == nil, !stage.accumulates, storage[stage.output] == .arena, !whole.contains(stage.output),
                   ringRows[stage.output] == 1, let readers = consumers[stage.output], readers.count == 1,
                   readers[0].inputs.count == 1, readers[0].inputs[0].kernel == 1, readers[0].inputs[0].stride == 1,
                   readers[0].inputs[0].padTop == 0
             else { continue }
-            result.insert(stage.output)
+            result.insert(.value(stage.output))
         }
         return result
     }
 
-    public func resolve(_ value: String) -> (owner: String, storage: ValueStorage) {
-        var value = value
-        while case .alias(let source) = storage[value] { value = source }
-        return (value, storage[value] ?? .arena)
+    /// The shape of a pooled stage's pre-pool rows.
+    public func prePoolShape(_ stage: StreamStage) -> TensorShape? {
+        stage.pool == nil ? nil : shapes[Lowering.prePoolValue(stage.node)]
     }
+
+    public var stepNames: [String] { ["stream"] + tail.map { graph.nodes[$0].name } }
+
+    public func kernelStages() throws(Diagnostic) -> [ScheduledStage] {
+        var result = stages.map { stage in
+            ScheduledStage(step: 0, stage: stage, inputShapes: stage.inputs.compactMap { shapes[$0.value] })
+        }
+        // Whole-tensor nodes after the stream that still lower to stages run their kernels at their step.
+        for (step, index) in tail.enumerated() {
+            guard let lowered = try Lowering.lower(graph.nodes[index], in: graph) else { continue }
+            var known = graph.valueTypes.mapValues(\.shape)
+            known.merge(lowered.shapes) { _, new in new }
+            for stage in lowered.stages {
+                result.append(ScheduledStage(step: step + 1, stage: stage, inputShapes: stage.inputs.compactMap { known[$0.value] }))
+            }
+        }
+        return result
+    }
+
+    public func buffer(holding value: String) -> BufferID? {
+        let (owner, storage) = resolve(value)
+        guard storage == .arena else { return nil }
+        return bufferOf[.value(owner)] ?? .value(owner)
+    }
+
+    /// None: the stream's kernels read rings other kernels write.
+    public func allowances() throws(Diagnostic) -> [OverlapAllowance] { [] }
 }

@@ -84,7 +84,26 @@ public struct StreamStage: Sendable, Hashable {
     public var accumulates: Bool {
         switch kind {
         case .convGlobalAverage, .globalAverage: true
-        default: false
+        case .conv, .fireExpand, .maxPool, .avgPool, .add, .relu, .concat, .copy: false
+        }
+    }
+
+    /// The convolutions the stage's kernels run, in order (their weights and
+    /// biases are `parameters`, in the same order).
+    public var convolutions: [Conv2DAttributes] {
+        switch kind {
+        case .conv(let a), .convGlobalAverage(let a): [a]
+        case .fireExpand(let a): [a.expand1x1, a.expand3x3]
+        case .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy: []
+        }
+    }
+
+    /// The first output channel each convolution writes (the expands write
+    /// their slices of the concat).
+    public var outputSlices: [Int] {
+        switch kind {
+        case .fireExpand(let a): [a.channelOffsets.expand1x1, a.channelOffsets.expand3x3]
+        case .conv, .convGlobalAverage, .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy: [0]
         }
     }
 }

@@ -52,7 +52,8 @@ public struct CompilePipeline {
     public func plan(_ lowered: LoweredStage, schedule: ScheduleKind? = nil,
                      planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
         PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
-                                                                 planner: planner ?? options.planner))
+                                                                 planner: planner ?? options.planner,
+                                                                 scratch: KernelScratchProviders.forGraph(lowered.graph)))
     }
 
     public func generate(_ planned: PlannedStage, codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {

@@ -70,7 +70,7 @@ struct PlanCommand: ParsableCommand {
                 model: graph.name, schedule: scheduleName, planner: planner.rawValue, strategy: plan.strategy,
                 arenaBytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBound, steps: stepNames,
                 buffers: buffers.map {
-                    Report.Buffer(name: $0.name, offset: plan.offsets[$0.name] ?? 0, bytes: $0.bytes,
+                    Report.Buffer(name: $0.name, offset: plan.offset(of: $0.id) ?? 0, bytes: $0.bytes,
                                   firstUse: $0.firstUse, lastUse: $0.lastUse)
                 })
             let encoder = JSONEncoder()

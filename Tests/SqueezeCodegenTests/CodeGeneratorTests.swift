@@ -48,14 +48,14 @@ import Testing
         let c = try file(model, "tiny.c")
         #expect(!c.contains("sq_copy_channels_f32"))
         #expect(c.contains("prepool_rows + 4, "))  // expand 3x3 into channels 4..7 of the pre-pool rows
-        #expect(model.schedule.steps.count == 1)
+        #expect(model.layer?.steps.count == 1)
     }
 
     @Test func everyStepCommentNamesItsLayersShapesOffsetsAndMACs() throws {
         let model = try CodeGenerator.generate(try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_0, inputSize: 64)).graph,
                                                options: options)
         let c = try file(model, "tiny.c")
-        for step in model.schedule.steps where step.node.op != .flatten {
+        for step in try #require(model.layer).steps where step.node.op != .flatten {
             #expect(c.contains("Step \(step.index): \(step.node.name) - "))
         }
         #expect(c.contains("source layers: conv1, relu_conv1, pool1"))

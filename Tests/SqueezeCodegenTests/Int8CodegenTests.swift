@@ -60,8 +60,8 @@ import Testing
         let graph = try Self.int8(try TinyModels.classifierHead())
         for options in [layer, stream] {
             let model = try CodeGenerator.generate(graph, options: options)
-            #expect(model.plan.offsets[Int8Scratch.im2colName] != nil)
-            #expect(model.plan.offsets[Int8Scratch.gapName("conv10")] != nil)
+            #expect(model.plan.offset(of: S8KernelScratch.im2col) != nil)
+            #expect(model.plan.offset(of: S8KernelScratch.sums("conv10")) != nil)
             let text = try file(model, "tiny.c")
             #expect(text.contains("sq_conv1x1_gap_s8("))
             #expect(text.contains("sq_requant_s8("))

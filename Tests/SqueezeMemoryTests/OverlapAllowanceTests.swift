@@ -49,7 +49,7 @@ import Testing
     let input = BufferLifetime(name: "in", bytes: 64, firstUse: 0, lastUse: 1)
     let output = BufferLifetime(name: "out", bytes: 64, firstUse: 1, lastUse: 2)
 
-    func plan(_ offsets: [String: Int], arena: Int) -> ArenaPlan {
+    func plan(_ offsets: [BufferID: Int], arena: Int) -> ArenaPlan {
         ArenaPlan(strategy: "hand", offsets: offsets, arenaBytes: arena, lowerBound: 0)
     }
 
@@ -131,7 +131,7 @@ import Testing
     /// x -> relu -> relu -> relu: in place, one buffer's worth of arena.
     @Test func elementwiseChainRunsInPlace() throws {
         let buffers = (0..<4).map { BufferLifetime(name: "v\($0)", bytes: 1024, firstUse: $0, lastUse: $0 + 1) }
-        let allowances = (1..<4).map { OverlapAllowance(output: "v\($0)", input: "v\($0 - 1)", minimumGap: 0) }
+        let allowances = (1..<4).map { OverlapAllowance(output: .value("v\($0)"), input: .value("v\($0 - 1)"), minimumGap: 0) }
         let search = SearchPlanner().plan(buffers, allowances: allowances, alignment: 16)
         try PlanChecker.check(search, buffers, allowances: allowances, alignment: 16)
         #expect(search.arenaBytes == 1024)

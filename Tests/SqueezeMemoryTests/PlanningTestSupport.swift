@@ -25,20 +25,20 @@ struct LifetimeGenerator {
     mutating func allowances(for buffers: [BufferLifetime]) -> [OverlapAllowance] {
         var result: [OverlapAllowance] = []
         for output in buffers {
-            for input in buffers where input.name != output.name && input.lastUse == output.firstUse && next(3) == 0 {
-                result.append(OverlapAllowance(output: output.name, input: input.name, minimumGap: next(output.bytes + 64) - 16))
+            for input in buffers where input.id != output.id && input.lastUse == output.firstUse && next(3) == 0 {
+                result.append(OverlapAllowance(output: output.id, input: input.id, minimumGap: next(output.bytes + 64) - 16))
                 if next(8) == 0 {
-                    result.append(OverlapAllowance(output: output.name, input: input.name, minimumGap: next(output.bytes)))
+                    result.append(OverlapAllowance(output: output.id, input: input.id, minimumGap: next(output.bytes)))
                 }
             }
         }
         for _ in 0..<2 where buffers.count >= 2 {
             let a = buffers[next(buffers.count)], b = buffers[next(buffers.count)]
-            if a.name != b.name && b.lastUse != a.firstUse {
-                result.append(OverlapAllowance(output: a.name, input: b.name, minimumGap: 0))
+            if a.id != b.id && b.lastUse != a.firstUse {
+                result.append(OverlapAllowance(output: a.id, input: b.id, minimumGap: 0))
             }
         }
-        result.append(OverlapAllowance(output: "nowhere", input: buffers.first?.name ?? "none", minimumGap: 0))
+        result.append(OverlapAllowance(output: "nowhere", input: buffers.first?.id ?? "none", minimumGap: 0))
         return result
     }
 }
