@@ -1223,7 +1223,7 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * ========================================================================== */
 
 /*
- * sq_conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
+ * sq__conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
  * output rows [row0, row1):
  *
  *   acc = bias[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] *
@@ -1248,18 +1248,18 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * tap inside the map), then every channel pair is computed from there; an
  * odd last pixel is computed alone.
  */
-SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                          int in_stride, int in_ring, int cin, int in_zp,
-                          int8_t *SQ_RESTRICT out, int out_w, int out_stride,
-                          int out_ring, int cout,
-                          const int8_t *SQ_RESTRICT w_packed,
-                          const int32_t *SQ_RESTRICT bias,
-                          const int32_t *SQ_RESTRICT mult,
-                          const int32_t *SQ_RESTRICT shift,
-                          int out_zp, int act_min, int act_max,
-                          int k_h, int k_w, int s_h, int s_w,
-                          int pad_t, int pad_l, int row0, int row1,
-                          int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                           int in_stride, int in_ring, int cin, int in_zp,
+                           int8_t *SQ_RESTRICT out, int out_w, int out_stride,
+                           int out_ring, int cout,
+                           const int8_t *SQ_RESTRICT w_packed,
+                           const int32_t *SQ_RESTRICT bias,
+                           const int32_t *SQ_RESTRICT mult,
+                           const int32_t *SQ_RESTRICT shift,
+                           int out_zp, int act_min, int act_max,
+                           int k_h, int k_w, int s_h, int s_w,
+                           int pad_t, int pad_l, int row0, int row1,
+                           int16_t *SQ_RESTRICT scratch)
 {
     const int K4 = (k_h * k_w * cin + 3) & ~3;
     const int fast = sq__rq_fast_s8(shift, cout);
@@ -1332,7 +1332,7 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
+ * sq__conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
  *
  *   out[y][x][co] = clamp(requant(bias[co] + sum_ci w[co][ci] *
  *                   q_in[y][x][ci]) + out_zp, act_min, act_max)
@@ -1341,16 +1341,16 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
  * no padding); scratch: SQ_S8_SCRATCH_BYTES(1, 1, cin) bytes. Rows
  * contiguous in both rings are one run of pixels, taken two at a time.
  */
-SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
-                             int in_stride, int in_ring, int cin,
-                             int8_t *SQ_RESTRICT out, int out_stride,
-                             int out_ring, int cout,
-                             const int8_t *SQ_RESTRICT w_packed,
-                             const int32_t *SQ_RESTRICT bias,
-                             const int32_t *SQ_RESTRICT mult,
-                             const int32_t *SQ_RESTRICT shift,
-                             int out_zp, int act_min, int act_max,
-                             int row0, int row1, int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
+                              int in_stride, int in_ring, int cin,
+                              int8_t *SQ_RESTRICT out, int out_stride,
+                              int out_ring, int cout,
+                              const int8_t *SQ_RESTRICT w_packed,
+                              const int32_t *SQ_RESTRICT bias,
+                              const int32_t *SQ_RESTRICT mult,
+                              const int32_t *SQ_RESTRICT shift,
+                              int out_zp, int act_min, int act_max,
+                              int row0, int row1, int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, out, out_stride,
                         out_ring, cout, w_packed, bias, mult, shift, out_zp,
@@ -1358,7 +1358,7 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
 }
 
 /*
- * sq_conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
+ * sq__conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
  * summed over the pixels of rows [row0, row1) into int32 acc:
  *
  *   acc[co] += sum_{y, x} out_code[y][x][co]     (int8 codes, zp included)
@@ -1368,16 +1368,16 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
  * out). Arguments as sq_conv1x1_s8. Equals sq_conv1x1_s8 followed by
  * sq_gap_s8 bit for bit.
  */
-SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
-                                 int in_stride, int in_ring, int cin,
-                                 int32_t *SQ_RESTRICT acc, int cout,
-                                 const int8_t *SQ_RESTRICT w_packed,
-                                 const int32_t *SQ_RESTRICT bias,
-                                 const int32_t *SQ_RESTRICT mult,
-                                 const int32_t *SQ_RESTRICT shift,
-                                 int out_zp, int act_min, int act_max,
-                                 int row0, int row1,
-                                 int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
+                                  int in_stride, int in_ring, int cin,
+                                  int32_t *SQ_RESTRICT acc, int cout,
+                                  const int8_t *SQ_RESTRICT w_packed,
+                                  const int32_t *SQ_RESTRICT bias,
+                                  const int32_t *SQ_RESTRICT mult,
+                                  const int32_t *SQ_RESTRICT shift,
+                                  int out_zp, int act_min, int act_max,
+                                  int row0, int row1,
+                                  int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, 0, 0, in_ring, cout,
                         w_packed, bias, mult, shift, out_zp, act_min, act_max,
@@ -1389,17 +1389,17 @@ SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
  * ========================================================================== */
 
 /*
- * sq_maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
+ * sq__maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
  * (input and output share scale and zero point: no requantisation).
  * Arguments and semantics as sq_maxpool_f32 (padding never wins, windows
  * clipped; an empty window, impossible with PyTorch's size rule, gives 0).
  */
-SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                             int in_stride, int in_ring, int c,
-                             int8_t *SQ_RESTRICT out, int out_w,
-                             int out_stride, int out_ring,
-                             int k_h, int k_w, int s_h, int s_w,
-                             int pad_t, int pad_l, int row0, int row1)
+SQ_INLINE void sq__maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                              int in_stride, int in_ring, int c,
+                              int8_t *SQ_RESTRICT out, int out_w,
+                              int out_stride, int out_ring,
+                              int k_h, int k_w, int s_h, int s_w,
+                              int pad_t, int pad_l, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -1458,17 +1458,17 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_maxpool_fold_s8: streaming max pooling, one input row at a time, as
+ * sq__maxpool_fold_s8: streaming max pooling, one input row at a time, as
  * sq_maxpool_fold_f32: the row's horizontal window maxima are stored into
  * the output row acc when first != 0, max-combined with it otherwise.
  * Folding every input row of a window gives sq_maxpool_s8 exactly. DSP
  * path: 4 channels per word, the usual 3-wide window unrolled.
  */
-SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
-                                  int in_stride, int c,
-                                  int8_t *SQ_RESTRICT acc, int out_w,
-                                  int acc_stride, int k_w, int s_w,
-                                  int pad_l, int first)
+SQ_INLINE void sq__maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
+                                   int in_stride, int c,
+                                   int8_t *SQ_RESTRICT acc, int out_w,
+                                   int acc_stride, int k_w, int s_w,
+                                   int pad_l, int first)
 {
     int x;
 
@@ -1530,12 +1530,12 @@ SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
 }
 
 /*
- * sq_gap_s8: global average pooling, accumulation: adds the int8 codes of
+ * sq__gap_s8: global average pooling, accumulation: adds the int8 codes of
  * rows [row0, row1) to int32 acc[c] (zeroed by the caller first).
  */
-SQ_INLINE void sq_gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
-                         int in_ring, int c, int32_t *SQ_RESTRICT acc,
-                         int row0, int row1)
+SQ_INLINE void sq__gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
+                          int in_ring, int c, int32_t *SQ_RESTRICT acc,
+                          int row0, int row1)
 {
     int y, x, ch;
 
@@ -1577,7 +1577,7 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * ========================================================================== */
 
 /*
- * sq_add_s8: element-wise sum of two int8 maps of n values (the bypass),
+ * sq__add_s8: element-wise sum of two int8 maps of n values (the bypass),
  * each rescaled to the output scale in one rounding (64-bit):
  *
  *   out[i] = clamp(((a[i] - a_zp) * a_mult + (b[i] - b_zp) * b_mult
@@ -1587,10 +1587,10 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * a and b may be the same buffer; out must not overlap them. Not a hot
  * loop in SqueezeNet (one add per bypass), so portable C on every path.
  */
-SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
-                         const int8_t *b, int b_zp, int32_t b_mult,
-                         int8_t *SQ_RESTRICT out, int n, int32_t shift,
-                         int out_zp, int act_min, int act_max)
+SQ_INLINE void sq__add_s8(const int8_t *a, int a_zp, int32_t a_mult,
+                          const int8_t *b, int b_zp, int32_t b_mult,
+                          int8_t *SQ_RESTRICT out, int n, int32_t shift,
+                          int out_zp, int act_min, int act_max)
 {
     const int64_t round = (int64_t)1 << (shift - 1);
     int i;
@@ -1606,14 +1606,14 @@ SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
 }
 
 /*
- * sq_copy_channels_s8: copy rows [row0, row1) of a w x c map into another
+ * sq__copy_channels_s8: copy rows [row0, row1) of a w x c map into another
  * map of the same width (e.g. a channel slice of a concat buffer), as
  * sq_copy_channels_f32. Channels outside [0, c) of out are not touched.
  */
-SQ_INLINE void sq_copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
-                                   int in_stride, int in_ring, int c,
-                                   int8_t *SQ_RESTRICT out, int out_stride,
-                                   int out_ring, int row0, int row1)
+SQ_INLINE void sq__copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
+                                    int in_stride, int in_ring, int c,
+                                    int8_t *SQ_RESTRICT out, int out_stride,
+                                    int out_ring, int row0, int row1)
 {
     int y, x;
 
@@ -1666,6 +1666,182 @@ SQ_INLINE void sq_dequantize_s8_f32(const int8_t *SQ_RESTRICT in,
     for (i = 0; i < n; ++i) {
         out[i] = scale * (float)(in[i] - zp);
     }
+}
+
+/* ==========================================================================
+ * Public API: one parameter struct per call (see sq_common.h)
+ *
+ * Generated code passes a `static const` struct; these wrappers unpack it
+ * into the kernels above (sq__*), which document the arithmetic. Every
+ * call computes output rows [row0, row1); `scratch` is the int16 im2col
+ * buffer of SQ_S8_SCRATCH_BYTES(win.k_h, win.k_w, in.c) bytes.
+ * ========================================================================== */
+
+/*
+ * sq_conv_params_s8: one int8 convolution call.
+ *
+ *   in, out   maps (in.c = cin, out.c = cout, out.w the output width)
+ *   win       kernel, strides, top/left padding (bottom/right implied)
+ *   in_zp     input zero point
+ *   out_zp, act_min, act_max   output zero point and clamp
+ *   w         packed weights (Int8WeightPacker layout, top of this file)
+ *   bias      [cout] int32, corrected for the input zero point
+ *   mult, shift   [cout] requantisation (sq_requant_s8)
+ */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int in_zp;
+    int out_zp;
+    int act_min;
+    int act_max;
+    const int8_t *w;
+    const int32_t *bias;
+    const int32_t *mult;
+    const int32_t *shift;
+} sq_conv_params_s8;
+
+/* sq_add_params_s8: one bypass add (sq__add_s8). */
+typedef struct {
+    int a_zp;
+    int32_t a_mult;
+    int b_zp;
+    int32_t b_mult;
+    int32_t shift;
+    int out_zp;
+    int act_min;
+    int act_max;
+} sq_add_params_s8;
+
+/*
+ * sq_gap_params_s8: the mean of a global average from its int32 sums:
+ * out[ch] = sq_requant_s8(acc[ch] - sum_zp, mult, shift, out_zp, -128, 127)
+ * for ch < c (sum_zp = pixels * input zero point).
+ */
+typedef struct {
+    int c;
+    int32_t sum_zp;
+    int32_t mult;
+    int32_t shift;
+    int out_zp;
+} sq_gap_params_s8;
+
+/* sq_conv_s8: general int8 convolution (sq__conv_s8). */
+SQ_INLINE void sq_conv_s8(const sq_conv_params_s8 *p,
+                          const int8_t *SQ_RESTRICT in,
+                          int8_t *SQ_RESTRICT out, int row0, int row1,
+                          int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                p->in_zp, out, p->out.w, p->out.stride, p->out.ring, p->out.c,
+                p->w, p->bias, p->mult, p->shift, p->out_zp, p->act_min,
+                p->act_max, p->win.k_h, p->win.k_w, p->win.s_h, p->win.s_w,
+                p->win.pad_t, p->win.pad_l, row0, row1, scratch);
+}
+
+/* sq_conv1x1_s8: 1x1 convolution, stride 1, no padding (sq__conv1x1_s8). */
+SQ_INLINE void sq_conv1x1_s8(const sq_conv_params_s8 *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1,
+                             int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, out,
+                   p->out.stride, p->out.ring, p->out.c, p->w, p->bias,
+                   p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
+                   row0, row1, scratch);
+}
+
+/*
+ * sq_conv1x1_gap_s8: 1x1 convolution + clamp summed into acc[out.c]
+ * (sq__conv1x1_gap_s8; p->out only gives cout).
+ */
+SQ_INLINE void sq_conv1x1_gap_s8(const sq_conv_params_s8 *p,
+                                 const int8_t *SQ_RESTRICT in,
+                                 int32_t *SQ_RESTRICT acc, int row0, int row1,
+                                 int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_gap_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, acc,
+                       p->out.c, p->w, p->bias, p->mult, p->shift, p->out_zp,
+                       p->act_min, p->act_max, row0, row1, scratch);
+}
+
+/* sq_maxpool_s8: max pooling (sq__maxpool_s8; in.c channels). */
+SQ_INLINE void sq_maxpool_s8(const sq_pool_params *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__maxpool_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                   out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                   p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                   p->win.pad_l, row0, row1);
+}
+
+/*
+ * sq_maxpool_fold_s8: folds one input row `in` into the output row `acc`
+ * (sq__maxpool_fold_s8; acc has p->out's width and pixel stride).
+ */
+SQ_INLINE void sq_maxpool_fold_s8(const sq_pool_params *p,
+                                  const int8_t *SQ_RESTRICT in,
+                                  int8_t *SQ_RESTRICT acc, int first)
+{
+    sq__maxpool_fold_s8(in, p->in.w, p->in.stride, p->in.c, acc, p->out.w,
+                        p->out.stride, p->win.k_w, p->win.s_w, p->win.pad_l,
+                        first);
+}
+
+/* sq_gap_s8: global average, accumulation step (sq__gap_s8). */
+SQ_INLINE void sq_gap_s8(const sq_dims *in_dims, const int8_t *SQ_RESTRICT in,
+                         int32_t *SQ_RESTRICT acc, int row0, int row1)
+{
+    sq__gap_s8(in, in_dims->w, in_dims->stride, in_dims->ring, in_dims->c,
+               acc, row0, row1);
+}
+
+/* sq_gap_mean_s8: the requantised means of the sums acc (sq_gap_params_s8). */
+SQ_INLINE void sq_gap_mean_s8(const sq_gap_params_s8 *p,
+                              const int32_t *SQ_RESTRICT acc,
+                              int8_t *SQ_RESTRICT out)
+{
+    int i;
+
+    for (i = 0; i < p->c; ++i) {
+        out[i] = sq_requant_s8(acc[i] - p->sum_zp, p->mult, p->shift,
+                               p->out_zp, -128, 127);
+    }
+}
+
+/* sq_add_s8: the bypass add (sq__add_s8); out must not overlap a or b. */
+SQ_INLINE void sq_add_s8(const sq_add_params_s8 *p, const int8_t *a,
+                         const int8_t *b, int8_t *SQ_RESTRICT out, int n)
+{
+    sq__add_s8(a, p->a_zp, p->a_mult, b, p->b_zp, p->b_mult, out, n,
+               p->shift, p->out_zp, p->act_min, p->act_max);
+}
+
+/*
+ * sq_relu_s8: x[i] = max(x[i], zp) for i < n, in place (ReLU on codes of
+ * zero point zp).
+ */
+SQ_INLINE void sq_relu_s8(int8_t *SQ_RESTRICT x, int n, int zp)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        x[i] = (x[i] < zp) ? (int8_t)zp : x[i];
+    }
+}
+
+/*
+ * sq_copy_channels_s8: copies in.c channels of rows [row0, row1) into a
+ * map of the same width (sq__copy_channels_s8).
+ */
+SQ_INLINE void sq_copy_channels_s8(const sq_copy_params *p,
+                                   const int8_t *SQ_RESTRICT in,
+                                   int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__copy_channels_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                         out, p->out.stride, p->out.ring, row0, row1);
 }
 
 #endif /* SQ_KERNELS_S8_H */

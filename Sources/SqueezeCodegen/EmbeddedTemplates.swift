@@ -1234,6 +1234,55 @@ ASSERT(sq_ld_stack_top - ORIGIN(DTCM) <= sq_dtcm_budget,
 #endif
 #endif
 
+/* ==========================================================================
+ * Kernel parameter structs
+ *
+ * Generated code describes every kernel call by a `static const` struct
+ * with a constant initialiser and passes it by pointer. The kernels are
+ * forced inline (SQ_INLINE), so an optimising compiler reads the fields as
+ * constants and specialises each call exactly as if the numbers were
+ * written in the call.
+ * ========================================================================== */
+
+/*
+ * sq_dims: one feature map (NHWC, batch 1) as a kernel call sees it.
+ * Element (row y, column x, channel ch) lives at
+ *
+ *     base[((y % ring) * w + x) * stride + ch]
+ *
+ * so `stride` > `c` addresses a channel slice of a wider map (pass
+ * base + channel offset), and ring < h a ring of the last `ring` rows.
+ */
+typedef struct {
+    int h;      /* rows of the whole map */
+    int w;      /* columns */
+    int c;      /* channels the call reads or writes */
+    int stride; /* elements between consecutive pixels */
+    int ring;   /* rows held in memory (== h: stored whole) */
+} sq_dims;
+
+/* sq_window: a convolution or pooling window. */
+typedef struct {
+    int k_h, k_w;         /* kernel (window) size */
+    int s_h, s_w;         /* strides */
+    int pad_t, pad_l;     /* top / left padding */
+    int pad_b, pad_r;     /* bottom / right padding (average pooling only) */
+} sq_window;
+
+/* sq_pool_params: a max or average pooling call. */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int count_include_pad; /* average pooling: divide by the whole window */
+} sq_pool_params;
+
+/* sq_copy_params: a channel copy between two maps of the same width. */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+} sq_copy_params;
+
 #endif /* SQ_COMMON_H */
 """#,
         "sq_host_main.c": #"""
@@ -1810,7 +1859,7 @@ SQ_INLINE void sq__conv_pixels_f32(const float *SQ_RESTRICT in, int in_row,
  * ========================================================================== */
 
 /*
- * sq_conv_f32: general 2-D convolution (dilation 1, groups 1) + bias
+ * sq__conv_f32: general 2-D convolution (dilation 1, groups 1) + bias
  * (+ ReLU), output rows [row0, row1).
  *
  *   out[r][x][co] = bias[co] + sum_{ky, kx, ci}
@@ -1838,14 +1887,14 @@ SQ_INLINE void sq__conv_pixels_f32(const float *SQ_RESTRICT in, int in_row,
  * (kernel rows are clipped once per output row); border pixels clip their
  * kernel columns per pixel.
  */
-SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                           int in_stride, int in_ring, int cin,
-                           float *SQ_RESTRICT out, int out_w, int out_stride,
-                           int out_ring, int cout,
-                           const float *SQ_RESTRICT w_packed,
-                           const float *SQ_RESTRICT bias,
-                           int k_h, int k_w, int s_h, int s_w,
-                           int pad_t, int pad_l, int relu, int row0, int row1)
+SQ_INLINE void sq__conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                            int in_stride, int in_ring, int cin,
+                            float *SQ_RESTRICT out, int out_w, int out_stride,
+                            int out_ring, int cout,
+                            const float *SQ_RESTRICT w_packed,
+                            const float *SQ_RESTRICT bias,
+                            int k_h, int k_w, int s_h, int s_w,
+                            int pad_t, int pad_l, int relu, int row0, int row1)
 {
     const int in_row = in_w * in_stride;    /* floats per stored input row */
     const int px_step = s_w * in_stride;    /* input floats between outputs */
@@ -1909,7 +1958,7 @@ SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_conv1x1_f32: 1x1 convolution, stride 1, no padding, + bias (+ ReLU),
+ * sq__conv1x1_f32: 1x1 convolution, stride 1, no padding, + bias (+ ReLU),
  * rows [row0, row1). Input and output have the same width `w`.
  *
  *   out[y][x][co] = bias[co] + sum_ci w[co][ci] * in[y][x][ci]
@@ -1924,13 +1973,13 @@ SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  * No bounds checks. Rows that are contiguous in both rings are processed
  * as one run of pixels, 4 pixels x 4 output channels at a time.
  */
-SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
-                              int in_stride, int in_ring, int cin,
-                              float *SQ_RESTRICT out, int out_stride,
-                              int out_ring, int cout,
-                              const float *SQ_RESTRICT w_packed,
-                              const float *SQ_RESTRICT bias, int relu,
-                              int row0, int row1)
+SQ_INLINE void sq__conv1x1_f32(const float *SQ_RESTRICT in, int w,
+                               int in_stride, int in_ring, int cin,
+                               float *SQ_RESTRICT out, int out_stride,
+                               int out_ring, int cout,
+                               const float *SQ_RESTRICT w_packed,
+                               const float *SQ_RESTRICT bias, int relu,
+                               int row0, int row1)
 {
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, out, out_stride,
                          out_ring, cout, w_packed, bias, relu, 0, 0, row0,
@@ -1938,7 +1987,7 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
 }
 
 /*
- * sq_conv1x1_relu_gap_f32: 1x1 convolution (stride 1, no padding) + bias +
+ * sq__conv1x1_relu_gap_f32: 1x1 convolution (stride 1, no padding) + bias +
  * ReLU, summed over pixels into acc, for rows [row0, row1):
  *
  *   acc[co] += sum_{y in [row0,row1), x} max(0, bias[co] + sum_ci w[co][ci] * in[y][x][ci])
@@ -1948,12 +1997,12 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
  * 1.0f / (H * W)). Arguments as sq_conv1x1_f32; acc must not overlap the
  * other buffers.
  */
-SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
-                                       int in_stride, int in_ring, int cin,
-                                       float *SQ_RESTRICT acc, int cout,
-                                       const float *SQ_RESTRICT w_packed,
-                                       const float *SQ_RESTRICT bias,
-                                       int row0, int row1)
+SQ_INLINE void sq__conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
+                                        int in_stride, int in_ring, int cin,
+                                        float *SQ_RESTRICT acc, int cout,
+                                        const float *SQ_RESTRICT w_packed,
+                                        const float *SQ_RESTRICT bias,
+                                        int row0, int row1)
 {
     /* On the gap path (to_gap = 1, a constant, so the store path folds
      * away: deciding on acc != NULL left GCC a store through NULL to warn
@@ -1968,7 +2017,7 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
  * ========================================================================== */
 
 /*
- * sq_maxpool_f32: max pooling, output rows [row0, row1).
+ * sq__maxpool_f32: max pooling, output rows [row0, row1).
  *
  *   out[r][x][ch] = max over the window rows r*s_h - pad_t + [0, k_h),
  *                   columns x*s_w - pad_l + [0, k_w), clipped to the input
@@ -1981,12 +2030,12 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
  *   out  out_w x c, pixel stride out_stride, ring of out_ring rows
  *   k_h, k_w window; s_h, s_w strides; pad_t, pad_l top/left padding
  */
-SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                              int in_stride, int in_ring, int c,
-                              float *SQ_RESTRICT out, int out_w,
-                              int out_stride, int out_ring,
-                              int k_h, int k_w, int s_h, int s_w,
-                              int pad_t, int pad_l, int row0, int row1)
+SQ_INLINE void sq__maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                               int in_stride, int in_ring, int c,
+                               float *SQ_RESTRICT out, int out_w,
+                               int out_stride, int out_ring,
+                               int k_h, int k_w, int s_h, int s_w,
+                               int pad_t, int pad_l, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -2057,7 +2106,7 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_maxpool_fold_f32: streams max pooling one input row at a time. The
+ * sq__maxpool_fold_f32: streams max pooling one input row at a time. The
  * row's horizontal windows (columns x*s_w - pad_l + [0, k_w), clipped to
  * [0, in_w)) are max-reduced into one output row `acc`: stored when
  * first != 0 (the row opens the window of that output row), max-combined
@@ -2069,11 +2118,11 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  *   acc  one output row: out_w x c, pixel stride acc_stride
  *   k_w, s_w, pad_l  horizontal window, stride and left padding
  */
-SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
-                                   int in_stride, int c,
-                                   float *SQ_RESTRICT acc, int out_w,
-                                   int acc_stride, int k_w, int s_w,
-                                   int pad_l, int first)
+SQ_INLINE void sq__maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
+                                    int in_stride, int c,
+                                    float *SQ_RESTRICT acc, int out_w,
+                                    int acc_stride, int k_w, int s_w,
+                                    int pad_l, int first)
 {
     int x;
 
@@ -2102,7 +2151,7 @@ SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
 }
 
 /*
- * sq_avgpool_f32: average pooling, output rows [row0, row1).
+ * sq__avgpool_f32: average pooling, output rows [row0, row1).
  *
  *   out[r][x][ch] = (sum of the input elements in the window) / divisor
  *
@@ -2119,13 +2168,13 @@ SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
  *   out  out_w x c, pixel stride out_stride, ring of out_ring rows
  *   pad_t, pad_l, pad_b, pad_r: padding on each side
  */
-SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                              int in_stride, int in_ring, int c,
-                              float *SQ_RESTRICT out, int out_w,
-                              int out_stride, int out_ring,
-                              int k_h, int k_w, int s_h, int s_w,
-                              int pad_t, int pad_l, int pad_b, int pad_r,
-                              int count_include_pad, int row0, int row1)
+SQ_INLINE void sq__avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                               int in_stride, int in_ring, int c,
+                               float *SQ_RESTRICT out, int out_w,
+                               int out_stride, int out_ring,
+                               int k_h, int k_w, int s_h, int s_w,
+                               int pad_t, int pad_l, int pad_b, int pad_r,
+                               int count_include_pad, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -2199,7 +2248,7 @@ SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_gap_f32: global average pooling, accumulation step. Adds every pixel
+ * sq__gap_f32: global average pooling, accumulation step. Adds every pixel
  * of rows [row0, row1) to acc:
  *
  *   acc[ch] += sum_{y in [row0,row1), x < w} in[y][x][ch]
@@ -2209,9 +2258,9 @@ SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  *
  *   in  w x c, pixel stride in_stride, ring of in_ring rows
  */
-SQ_INLINE void sq_gap_f32(const float *SQ_RESTRICT in, int w, int in_stride,
-                          int in_ring, int c, float *SQ_RESTRICT acc,
-                          int row0, int row1)
+SQ_INLINE void sq__gap_f32(const float *SQ_RESTRICT in, int w, int in_stride,
+                           int in_ring, int c, float *SQ_RESTRICT acc,
+                           int row0, int row1)
 {
     int y, x, ch;
 
@@ -2268,7 +2317,7 @@ SQ_INLINE void sq_add_f32(const float *a, const float *b, float *out, int n)
 }
 
 /*
- * sq_copy_channels_f32: copy rows [row0, row1) of a w x c map into another
+ * sq__copy_channels_f32: copy rows [row0, row1) of a w x c map into another
  * map of the same width, e.g. into a channel slice of a concat buffer:
  *
  *   out[y][x][ch] = in[y][x][ch],   ch < c
@@ -2277,10 +2326,10 @@ SQ_INLINE void sq_add_f32(const float *a, const float *b, float *out, int n)
  *   out  pixel stride out_stride (pass out + channel_offset for a slice),
  *        ring of out_ring rows; other channels of out are not touched
  */
-SQ_INLINE void sq_copy_channels_f32(const float *SQ_RESTRICT in, int w,
-                                    int in_stride, int in_ring, int c,
-                                    float *SQ_RESTRICT out, int out_stride,
-                                    int out_ring, int row0, int row1)
+SQ_INLINE void sq__copy_channels_f32(const float *SQ_RESTRICT in, int w,
+                                     int in_stride, int in_ring, int c,
+                                     float *SQ_RESTRICT out, int out_stride,
+                                     int out_ring, int row0, int row1)
 {
     int y, x, ch;
 
@@ -2337,6 +2386,124 @@ SQ_INLINE void sq_flatten_nchw_f32(const float *SQ_RESTRICT in, int h, int w,
             out[ch * hw + p] = in[p * c + ch];
         }
     }
+}
+
+/* ==========================================================================
+ * Public API: one parameter struct per call (see sq_common.h)
+ *
+ * Generated code passes a `static const` struct; these wrappers unpack it
+ * into the kernels above (sq__*), which document the arithmetic. Every
+ * call computes output rows [row0, row1).
+ * ========================================================================== */
+
+/*
+ * sq_conv_params_f32: one convolution call.
+ *
+ *   in        input map (in.c = cin)
+ *   out       output map (out.c = cout, out.w the output width; out.h is
+ *             only descriptive)
+ *   win       kernel, strides, top/left padding (bottom/right implied)
+ *   relu      0 or 1
+ *   w         packed weights [ceil(cout/4)][k_h][k_w][cin][4]
+ *   bias      [cout] or NULL
+ */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int relu;
+    const float *w;
+    const float *bias;
+} sq_conv_params_f32;
+
+/* sq_conv_f32: general convolution (sq__conv_f32). */
+SQ_INLINE void sq_conv_f32(const sq_conv_params_f32 *p,
+                           const float *SQ_RESTRICT in,
+                           float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__conv_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                 out, p->out.w, p->out.stride, p->out.ring, p->out.c, p->w,
+                 p->bias, p->win.k_h, p->win.k_w, p->win.s_h, p->win.s_w,
+                 p->win.pad_t, p->win.pad_l, p->relu, row0, row1);
+}
+
+/* sq_conv1x1_f32: 1x1 convolution, stride 1, no padding (sq__conv1x1_f32). */
+SQ_INLINE void sq_conv1x1_f32(const sq_conv_params_f32 *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__conv1x1_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c, out,
+                    p->out.stride, p->out.ring, p->out.c, p->w, p->bias,
+                    p->relu, row0, row1);
+}
+
+/*
+ * sq_conv1x1_relu_gap_f32: 1x1 convolution + ReLU summed into acc[out.c]
+ * (sq__conv1x1_relu_gap_f32; p->out only gives cout).
+ */
+SQ_INLINE void sq_conv1x1_relu_gap_f32(const sq_conv_params_f32 *p,
+                                       const float *SQ_RESTRICT in,
+                                       float *SQ_RESTRICT acc, int row0,
+                                       int row1)
+{
+    sq__conv1x1_relu_gap_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                             acc, p->out.c, p->w, p->bias, row0, row1);
+}
+
+/* sq_maxpool_f32: max pooling (sq__maxpool_f32; in.c channels). */
+SQ_INLINE void sq_maxpool_f32(const sq_pool_params *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__maxpool_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                    out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                    p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                    p->win.pad_l, row0, row1);
+}
+
+/*
+ * sq_maxpool_fold_f32: folds one input row `in` into the output row `acc`
+ * (sq__maxpool_fold_f32; acc has p->out's width and pixel stride).
+ */
+SQ_INLINE void sq_maxpool_fold_f32(const sq_pool_params *p,
+                                   const float *SQ_RESTRICT in,
+                                   float *SQ_RESTRICT acc, int first)
+{
+    sq__maxpool_fold_f32(in, p->in.w, p->in.stride, p->in.c, acc, p->out.w,
+                         p->out.stride, p->win.k_w, p->win.s_w, p->win.pad_l,
+                         first);
+}
+
+/* sq_avgpool_f32: average pooling (sq__avgpool_f32; in.c channels). */
+SQ_INLINE void sq_avgpool_f32(const sq_pool_params *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__avgpool_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                    out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                    p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                    p->win.pad_l, p->win.pad_b, p->win.pad_r,
+                    p->count_include_pad, row0, row1);
+}
+
+/* sq_gap_f32: global average, accumulation step (sq__gap_f32). */
+SQ_INLINE void sq_gap_f32(const sq_dims *in_dims, const float *SQ_RESTRICT in,
+                          float *SQ_RESTRICT acc, int row0, int row1)
+{
+    sq__gap_f32(in, in_dims->w, in_dims->stride, in_dims->ring, in_dims->c,
+                acc, row0, row1);
+}
+
+/*
+ * sq_copy_channels_f32: copies in.c channels of rows [row0, row1) into a
+ * map of the same width (sq__copy_channels_f32).
+ */
+SQ_INLINE void sq_copy_channels_f32(const sq_copy_params *p,
+                                    const float *SQ_RESTRICT in,
+                                    float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__copy_channels_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                          out, p->out.stride, p->out.ring, row0, row1);
 }
 
 #endif /* SQ_KERNELS_F32_H */
@@ -3567,7 +3734,7 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * ========================================================================== */
 
 /*
- * sq_conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
+ * sq__conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
  * output rows [row0, row1):
  *
  *   acc = bias[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] *
@@ -3592,18 +3759,18 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * tap inside the map), then every channel pair is computed from there; an
  * odd last pixel is computed alone.
  */
-SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                          int in_stride, int in_ring, int cin, int in_zp,
-                          int8_t *SQ_RESTRICT out, int out_w, int out_stride,
-                          int out_ring, int cout,
-                          const int8_t *SQ_RESTRICT w_packed,
-                          const int32_t *SQ_RESTRICT bias,
-                          const int32_t *SQ_RESTRICT mult,
-                          const int32_t *SQ_RESTRICT shift,
-                          int out_zp, int act_min, int act_max,
-                          int k_h, int k_w, int s_h, int s_w,
-                          int pad_t, int pad_l, int row0, int row1,
-                          int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                           int in_stride, int in_ring, int cin, int in_zp,
+                           int8_t *SQ_RESTRICT out, int out_w, int out_stride,
+                           int out_ring, int cout,
+                           const int8_t *SQ_RESTRICT w_packed,
+                           const int32_t *SQ_RESTRICT bias,
+                           const int32_t *SQ_RESTRICT mult,
+                           const int32_t *SQ_RESTRICT shift,
+                           int out_zp, int act_min, int act_max,
+                           int k_h, int k_w, int s_h, int s_w,
+                           int pad_t, int pad_l, int row0, int row1,
+                           int16_t *SQ_RESTRICT scratch)
 {
     const int K4 = (k_h * k_w * cin + 3) & ~3;
     const int fast = sq__rq_fast_s8(shift, cout);
@@ -3676,7 +3843,7 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
+ * sq__conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
  *
  *   out[y][x][co] = clamp(requant(bias[co] + sum_ci w[co][ci] *
  *                   q_in[y][x][ci]) + out_zp, act_min, act_max)
@@ -3685,16 +3852,16 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
  * no padding); scratch: SQ_S8_SCRATCH_BYTES(1, 1, cin) bytes. Rows
  * contiguous in both rings are one run of pixels, taken two at a time.
  */
-SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
-                             int in_stride, int in_ring, int cin,
-                             int8_t *SQ_RESTRICT out, int out_stride,
-                             int out_ring, int cout,
-                             const int8_t *SQ_RESTRICT w_packed,
-                             const int32_t *SQ_RESTRICT bias,
-                             const int32_t *SQ_RESTRICT mult,
-                             const int32_t *SQ_RESTRICT shift,
-                             int out_zp, int act_min, int act_max,
-                             int row0, int row1, int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
+                              int in_stride, int in_ring, int cin,
+                              int8_t *SQ_RESTRICT out, int out_stride,
+                              int out_ring, int cout,
+                              const int8_t *SQ_RESTRICT w_packed,
+                              const int32_t *SQ_RESTRICT bias,
+                              const int32_t *SQ_RESTRICT mult,
+                              const int32_t *SQ_RESTRICT shift,
+                              int out_zp, int act_min, int act_max,
+                              int row0, int row1, int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, out, out_stride,
                         out_ring, cout, w_packed, bias, mult, shift, out_zp,
@@ -3702,7 +3869,7 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
 }
 
 /*
- * sq_conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
+ * sq__conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
  * summed over the pixels of rows [row0, row1) into int32 acc:
  *
  *   acc[co] += sum_{y, x} out_code[y][x][co]     (int8 codes, zp included)
@@ -3712,16 +3879,16 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
  * out). Arguments as sq_conv1x1_s8. Equals sq_conv1x1_s8 followed by
  * sq_gap_s8 bit for bit.
  */
-SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
-                                 int in_stride, int in_ring, int cin,
-                                 int32_t *SQ_RESTRICT acc, int cout,
-                                 const int8_t *SQ_RESTRICT w_packed,
-                                 const int32_t *SQ_RESTRICT bias,
-                                 const int32_t *SQ_RESTRICT mult,
-                                 const int32_t *SQ_RESTRICT shift,
-                                 int out_zp, int act_min, int act_max,
-                                 int row0, int row1,
-                                 int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
+                                  int in_stride, int in_ring, int cin,
+                                  int32_t *SQ_RESTRICT acc, int cout,
+                                  const int8_t *SQ_RESTRICT w_packed,
+                                  const int32_t *SQ_RESTRICT bias,
+                                  const int32_t *SQ_RESTRICT mult,
+                                  const int32_t *SQ_RESTRICT shift,
+                                  int out_zp, int act_min, int act_max,
+                                  int row0, int row1,
+                                  int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, 0, 0, in_ring, cout,
                         w_packed, bias, mult, shift, out_zp, act_min, act_max,
@@ -3733,17 +3900,17 @@ SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
  * ========================================================================== */
 
 /*
- * sq_maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
+ * sq__maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
  * (input and output share scale and zero point: no requantisation).
  * Arguments and semantics as sq_maxpool_f32 (padding never wins, windows
  * clipped; an empty window, impossible with PyTorch's size rule, gives 0).
  */
-SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                             int in_stride, int in_ring, int c,
-                             int8_t *SQ_RESTRICT out, int out_w,
-                             int out_stride, int out_ring,
-                             int k_h, int k_w, int s_h, int s_w,
-                             int pad_t, int pad_l, int row0, int row1)
+SQ_INLINE void sq__maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                              int in_stride, int in_ring, int c,
+                              int8_t *SQ_RESTRICT out, int out_w,
+                              int out_stride, int out_ring,
+                              int k_h, int k_w, int s_h, int s_w,
+                              int pad_t, int pad_l, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -3802,17 +3969,17 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_maxpool_fold_s8: streaming max pooling, one input row at a time, as
+ * sq__maxpool_fold_s8: streaming max pooling, one input row at a time, as
  * sq_maxpool_fold_f32: the row's horizontal window maxima are stored into
  * the output row acc when first != 0, max-combined with it otherwise.
  * Folding every input row of a window gives sq_maxpool_s8 exactly. DSP
  * path: 4 channels per word, the usual 3-wide window unrolled.
  */
-SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
-                                  int in_stride, int c,
-                                  int8_t *SQ_RESTRICT acc, int out_w,
-                                  int acc_stride, int k_w, int s_w,
-                                  int pad_l, int first)
+SQ_INLINE void sq__maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
+                                   int in_stride, int c,
+                                   int8_t *SQ_RESTRICT acc, int out_w,
+                                   int acc_stride, int k_w, int s_w,
+                                   int pad_l, int first)
 {
     int x;
 
@@ -3874,12 +4041,12 @@ SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
 }
 
 /*
- * sq_gap_s8: global average pooling, accumulation: adds the int8 codes of
+ * sq__gap_s8: global average pooling, accumulation: adds the int8 codes of
  * rows [row0, row1) to int32 acc[c] (zeroed by the caller first).
  */
-SQ_INLINE void sq_gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
-                         int in_ring, int c, int32_t *SQ_RESTRICT acc,
-                         int row0, int row1)
+SQ_INLINE void sq__gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
+                          int in_ring, int c, int32_t *SQ_RESTRICT acc,
+                          int row0, int row1)
 {
     int y, x, ch;
 
@@ -3921,7 +4088,7 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * ========================================================================== */
 
 /*
- * sq_add_s8: element-wise sum of two int8 maps of n values (the bypass),
+ * sq__add_s8: element-wise sum of two int8 maps of n values (the bypass),
  * each rescaled to the output scale in one rounding (64-bit):
  *
  *   out[i] = clamp(((a[i] - a_zp) * a_mult + (b[i] - b_zp) * b_mult
@@ -3931,10 +4098,10 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * a and b may be the same buffer; out must not overlap them. Not a hot
  * loop in SqueezeNet (one add per bypass), so portable C on every path.
  */
-SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
-                         const int8_t *b, int b_zp, int32_t b_mult,
-                         int8_t *SQ_RESTRICT out, int n, int32_t shift,
-                         int out_zp, int act_min, int act_max)
+SQ_INLINE void sq__add_s8(const int8_t *a, int a_zp, int32_t a_mult,
+                          const int8_t *b, int b_zp, int32_t b_mult,
+                          int8_t *SQ_RESTRICT out, int n, int32_t shift,
+                          int out_zp, int act_min, int act_max)
 {
     const int64_t round = (int64_t)1 << (shift - 1);
     int i;
@@ -3950,14 +4117,14 @@ SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
 }
 
 /*
- * sq_copy_channels_s8: copy rows [row0, row1) of a w x c map into another
+ * sq__copy_channels_s8: copy rows [row0, row1) of a w x c map into another
  * map of the same width (e.g. a channel slice of a concat buffer), as
  * sq_copy_channels_f32. Channels outside [0, c) of out are not touched.
  */
-SQ_INLINE void sq_copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
-                                   int in_stride, int in_ring, int c,
-                                   int8_t *SQ_RESTRICT out, int out_stride,
-                                   int out_ring, int row0, int row1)
+SQ_INLINE void sq__copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
+                                    int in_stride, int in_ring, int c,
+                                    int8_t *SQ_RESTRICT out, int out_stride,
+                                    int out_ring, int row0, int row1)
 {
     int y, x;
 
@@ -4010,6 +4177,182 @@ SQ_INLINE void sq_dequantize_s8_f32(const int8_t *SQ_RESTRICT in,
     for (i = 0; i < n; ++i) {
         out[i] = scale * (float)(in[i] - zp);
     }
+}
+
+/* ==========================================================================
+ * Public API: one parameter struct per call (see sq_common.h)
+ *
+ * Generated code passes a `static const` struct; these wrappers unpack it
+ * into the kernels above (sq__*), which document the arithmetic. Every
+ * call computes output rows [row0, row1); `scratch` is the int16 im2col
+ * buffer of SQ_S8_SCRATCH_BYTES(win.k_h, win.k_w, in.c) bytes.
+ * ========================================================================== */
+
+/*
+ * sq_conv_params_s8: one int8 convolution call.
+ *
+ *   in, out   maps (in.c = cin, out.c = cout, out.w the output width)
+ *   win       kernel, strides, top/left padding (bottom/right implied)
+ *   in_zp     input zero point
+ *   out_zp, act_min, act_max   output zero point and clamp
+ *   w         packed weights (Int8WeightPacker layout, top of this file)
+ *   bias      [cout] int32, corrected for the input zero point
+ *   mult, shift   [cout] requantisation (sq_requant_s8)
+ */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int in_zp;
+    int out_zp;
+    int act_min;
+    int act_max;
+    const int8_t *w;
+    const int32_t *bias;
+    const int32_t *mult;
+    const int32_t *shift;
+} sq_conv_params_s8;
+
+/* sq_add_params_s8: one bypass add (sq__add_s8). */
+typedef struct {
+    int a_zp;
+    int32_t a_mult;
+    int b_zp;
+    int32_t b_mult;
+    int32_t shift;
+    int out_zp;
+    int act_min;
+    int act_max;
+} sq_add_params_s8;
+
+/*
+ * sq_gap_params_s8: the mean of a global average from its int32 sums:
+ * out[ch] = sq_requant_s8(acc[ch] - sum_zp, mult, shift, out_zp, -128, 127)
+ * for ch < c (sum_zp = pixels * input zero point).
+ */
+typedef struct {
+    int c;
+    int32_t sum_zp;
+    int32_t mult;
+    int32_t shift;
+    int out_zp;
+} sq_gap_params_s8;
+
+/* sq_conv_s8: general int8 convolution (sq__conv_s8). */
+SQ_INLINE void sq_conv_s8(const sq_conv_params_s8 *p,
+                          const int8_t *SQ_RESTRICT in,
+                          int8_t *SQ_RESTRICT out, int row0, int row1,
+                          int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                p->in_zp, out, p->out.w, p->out.stride, p->out.ring, p->out.c,
+                p->w, p->bias, p->mult, p->shift, p->out_zp, p->act_min,
+                p->act_max, p->win.k_h, p->win.k_w, p->win.s_h, p->win.s_w,
+                p->win.pad_t, p->win.pad_l, row0, row1, scratch);
+}
+
+/* sq_conv1x1_s8: 1x1 convolution, stride 1, no padding (sq__conv1x1_s8). */
+SQ_INLINE void sq_conv1x1_s8(const sq_conv_params_s8 *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1,
+                             int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, out,
+                   p->out.stride, p->out.ring, p->out.c, p->w, p->bias,
+                   p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
+                   row0, row1, scratch);
+}
+
+/*
+ * sq_conv1x1_gap_s8: 1x1 convolution + clamp summed into acc[out.c]
+ * (sq__conv1x1_gap_s8; p->out only gives cout).
+ */
+SQ_INLINE void sq_conv1x1_gap_s8(const sq_conv_params_s8 *p,
+                                 const int8_t *SQ_RESTRICT in,
+                                 int32_t *SQ_RESTRICT acc, int row0, int row1,
+                                 int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_gap_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, acc,
+                       p->out.c, p->w, p->bias, p->mult, p->shift, p->out_zp,
+                       p->act_min, p->act_max, row0, row1, scratch);
+}
+
+/* sq_maxpool_s8: max pooling (sq__maxpool_s8; in.c channels). */
+SQ_INLINE void sq_maxpool_s8(const sq_pool_params *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__maxpool_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                   out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                   p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                   p->win.pad_l, row0, row1);
+}
+
+/*
+ * sq_maxpool_fold_s8: folds one input row `in` into the output row `acc`
+ * (sq__maxpool_fold_s8; acc has p->out's width and pixel stride).
+ */
+SQ_INLINE void sq_maxpool_fold_s8(const sq_pool_params *p,
+                                  const int8_t *SQ_RESTRICT in,
+                                  int8_t *SQ_RESTRICT acc, int first)
+{
+    sq__maxpool_fold_s8(in, p->in.w, p->in.stride, p->in.c, acc, p->out.w,
+                        p->out.stride, p->win.k_w, p->win.s_w, p->win.pad_l,
+                        first);
+}
+
+/* sq_gap_s8: global average, accumulation step (sq__gap_s8). */
+SQ_INLINE void sq_gap_s8(const sq_dims *in_dims, const int8_t *SQ_RESTRICT in,
+                         int32_t *SQ_RESTRICT acc, int row0, int row1)
+{
+    sq__gap_s8(in, in_dims->w, in_dims->stride, in_dims->ring, in_dims->c,
+               acc, row0, row1);
+}
+
+/* sq_gap_mean_s8: the requantised means of the sums acc (sq_gap_params_s8). */
+SQ_INLINE void sq_gap_mean_s8(const sq_gap_params_s8 *p,
+                              const int32_t *SQ_RESTRICT acc,
+                              int8_t *SQ_RESTRICT out)
+{
+    int i;
+
+    for (i = 0; i < p->c; ++i) {
+        out[i] = sq_requant_s8(acc[i] - p->sum_zp, p->mult, p->shift,
+                               p->out_zp, -128, 127);
+    }
+}
+
+/* sq_add_s8: the bypass add (sq__add_s8); out must not overlap a or b. */
+SQ_INLINE void sq_add_s8(const sq_add_params_s8 *p, const int8_t *a,
+                         const int8_t *b, int8_t *SQ_RESTRICT out, int n)
+{
+    sq__add_s8(a, p->a_zp, p->a_mult, b, p->b_zp, p->b_mult, out, n,
+               p->shift, p->out_zp, p->act_min, p->act_max);
+}
+
+/*
+ * sq_relu_s8: x[i] = max(x[i], zp) for i < n, in place (ReLU on codes of
+ * zero point zp).
+ */
+SQ_INLINE void sq_relu_s8(int8_t *SQ_RESTRICT x, int n, int zp)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        x[i] = (x[i] < zp) ? (int8_t)zp : x[i];
+    }
+}
+
+/*
+ * sq_copy_channels_s8: copies in.c channels of rows [row0, row1) into a
+ * map of the same width (sq__copy_channels_s8).
+ */
+SQ_INLINE void sq_copy_channels_s8(const sq_copy_params *p,
+                                   const int8_t *SQ_RESTRICT in,
+                                   int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__copy_channels_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                         out, p->out.stride, p->out.ring, row0, row1);
 }
 
 #endif /* SQ_KERNELS_S8_H */

@@ -14,6 +14,8 @@ struct ModelEmitter {
     let options: CodegenOptions
     /// Outputs allowed to overlap their input (layer schedule, in place).
     let inPlace: Set<String>
+    /// The kernels of the graph's precision (one parameter table for the whole model).
+    let calls: any KernelLibrary
     private(set) var weightBytes = 0
 
     init(graph: Graph, schedule: ExecutionSchedule, stream: StreamSchedule?, plan: ArenaPlan, options: CodegenOptions,
@@ -24,20 +26,11 @@ struct ModelEmitter {
         self.stream = stream
         self.plan = plan
         self.options = options
+        self.calls = KernelLibraries.library(for: graph)
     }
 
     var prefix: String { options.prefix }
-    var calls: KernelCalls { KernelCalls(graph: graph) }
     var element: String { calls.element }
-
-    /// Names of the int8 kernels' arena scratch buffers (none for fp32).
-    static func int8Scratch(_ graph: Graph) throws(CodegenError) -> [String] {
-        do {
-            return try Int8Scratch.buffers(for: graph).map(\.name)
-        } catch {
-            throw CodegenError(error.message)
-        }
-    }
     var upper: String { prefix.uppercased() }
 
     mutating func emit() throws(CodegenError) -> [GeneratedFile] {
@@ -51,7 +44,7 @@ struct ModelEmitter {
             GeneratedFile(name: "\(prefix)_weights.c", contents: try weightsSource(weights)),
             GeneratedFile(name: "\(prefix)_arena.c", contents: arenaSource()),
         ]
-        if calls.isInt8 {
+        if calls.isQuantized {
             files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
         }
         for name in ["sq_common.h", calls.kernelsHeader] {
@@ -100,13 +93,13 @@ struct ModelEmitter {
     }
 
     func arenaPointer(_ offset: Int) -> String {
-        offset == 0 ? "a" : "a + \(offset / (calls.isInt8 ? 1 : 4))"
+        calls.arenaPointer("a", byteOffset: offset)
     }
 
     // MARK: - <prefix>.h
 
     func header() throws(CodegenError) -> String {
-        let templateName = calls.isInt8 ? "sq_model_s8.h.in" : "sq_model.h.in"
+        let templateName = calls.modelHeaderTemplate
         guard let template = Templates.file(templateName) else { throw CodegenError("template \(templateName) is missing") }
         let input = graph.inputs[0].type.shape
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
@@ -130,7 +123,7 @@ struct ModelEmitter {
         banner.comment(lines)
         var defines = CPrinter()
         let macs = CostModel.totalMACs(graph)
-        let unit = calls.isInt8 ? "int8 codes" : "floats"
+        let unit = calls.elementUnit
         defines.lines([
             "#define \(upper)_INPUT_H \(input.h)",
             "#define \(upper)_INPUT_W \(input.w)",
@@ -143,7 +136,7 @@ struct ModelEmitter {
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
             "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
-            "#define \(upper)_PRECISION \"\(calls.isInt8 ? "int8" : "fp32")\"",
+            "#define \(upper)_PRECISION \"\(calls.precision)\"",
         ])
         if let q = graph.quantization {
             let inQ = try params(q, graph.inputs[0].name)
@@ -225,12 +218,15 @@ struct ModelEmitter {
         for step in schedule.steps {
             for buffer in step.scratch { scratchPointers[buffer.name] = arenaPointer(plan.offsets[buffer.name] ?? 0) }
         }
-        for buffer in try Self.int8Scratch(graph) { scratchPointers[buffer] = arenaPointer(plan.offsets[buffer] ?? 0) }
-        var stepEmitter = StepEmitter(graph: graph, locate: pointer, weights: weights)
+        for request in try calls.scratchRequests(for: graph) { scratchPointers[request.name] = arenaPointer(plan.offsets[request.name] ?? 0) }
+        // Stages, steps and run functions go after the parameter structs they use.
+        var prelude = p
+        p = CPrinter()
+        var stepEmitter = StepEmitter(graph: graph, locate: pointer, weights: weights, calls: self.calls)
         var calls: [(ScheduledStep, StepEmitter.Emitted)] = []
         var streamEmitter: StreamEmitter?
         if let stream {
-            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, weights: weights)
+            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, weights: weights, calls: self.calls)
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
@@ -250,7 +246,8 @@ struct ModelEmitter {
         weights = stepEmitter.weights
         p.line()
         try emitRunFunctions(calls, stream: streamEmitter, &p)
-        return p.text
+        self.calls.parameters.emit(&prelude)
+        return prelude.text + p.text
     }
 
     func stepComment(_ step: ScheduledStep) -> [String] {
@@ -338,7 +335,7 @@ struct ModelEmitter {
     // MARK: - data header, weights, arena
 
     /// Elements of the arena array (floats, or bytes for int8).
-    var arenaElements: Int { max(plan.arenaBytes / (calls.isInt8 ? 1 : 4), 1) }
+    var arenaElements: Int { max(plan.arenaBytes / calls.elementBytes, 1) }
 
     func dataHeader(_ weights: WeightTable) -> String {
         var p = CPrinter()
@@ -347,7 +344,7 @@ struct ModelEmitter {
         p.line("#define \(upper)_DATA_H")
         p.line()
         for array in weights.arrays {
-            p.line("extern const \(array.values.cType) \(array.cName)[\(array.values.count)];")
+            p.line("extern const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)];")
         }
         p.line()
         p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
@@ -359,15 +356,7 @@ struct ModelEmitter {
     func weightsSource(_ weights: WeightTable) throws(CodegenError) -> String {
         var p = CPrinter()
         var lines = banner("\(prefix)_weights.c", "const weights (flash)")
-        if calls.isInt8 {
-            lines += ["", "int8 convolution weights (symmetric per output channel) are packed in pairs of",
-                      "output channels and groups of 4 taps (Int8WeightPacker; see sq_kernels_s8.h);",
-                      "b_: int32 biases corrected for the input zero point, m_/s_: requantisation",
-                      "multipliers and shifts per output channel. Total \(weights.totalBytes) bytes."]
-        } else {
-            lines += ["", "Convolution weights are packed [ceil(cout/4)][kh][kw][cin][4] (4 output channels",
-                      "innermost, tail block zero-padded); biases are [cout]. Total \(weights.totalBytes) bytes."]
-        }
+        lines += [""] + calls.encoding.layoutDescription(totalBytes: weights.totalBytes)
         p.comment(lines)
         p.line()
         p.line("#include \"sq_common.h\"")
@@ -375,12 +364,8 @@ struct ModelEmitter {
         var text = p.text
         for array in weights.arrays {
             text += "\n/* \(CPrinter.safe(array.source)) */\n"
-            text += "const \(array.values.cType) \(array.cName)[\(array.values.count)] SQ_ALIGN(16) = {\n"
-            switch array.values {
-            case .float32(let values): try FloatLiteral.appendArrayBody(values, to: &text)
-            case .int8(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 16, to: &text)
-            case .int32(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 8, to: &text)
-            }
+            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) = {\n"
+            text += array.encoded.body
             text += "};\n"
         }
         return text

@@ -14,7 +14,7 @@ struct StepEmitter {
     let graph: Graph
     let locate: (String) -> String
     var weights: WeightTable
-    var calls: KernelCalls { KernelCalls(graph: graph) }
+    let calls: any KernelLibrary
 
     /// nil when the step needs no code (a view such as flatten of a 1x1 map).
     /// `inPlace`: the output may overlap the input (an overlap allowance), so
@@ -36,16 +36,7 @@ struct StepEmitter {
             parameters.append(("\(element) *SQ_RESTRICT " + Self.scratchParameter(buffer.name), pointer))
         }
         if case .flatten = node.op, try isView(node) { return nil }
-        if calls.isInt8 {
-            if Self.convolves(node) {
-                guard let pointer = scratch[Int8Scratch.im2colName] else { throw CodegenError("the im2col scratch was not placed") }
-                parameters.append(("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))"))
-            }
-            if Self.averagesGlobally(node) {
-                guard let pointer = scratch[Int8Scratch.gapName(node.name)] else { throw CodegenError("the sums of \(node.name) were not placed") }
-                parameters.append(("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))"))
-            }
-        }
+        parameters += try calls.scratchParameters(node, placed: scratch)
 
         let signature = "static void \(function)(" + parameters.map(\.0).joined(separator: ", ") + ")"
         var body = CPrinter()
@@ -96,87 +87,70 @@ struct StepEmitter {
         switch node.op {
         case .conv2d(let a):
             let x = try calls.arrays(&weights, weight: node.parameters[0], bias: a.hasBias ? node.parameters[1] : nil, graph)
-            let q = try calls.convQuant(node.parameters[0])
             let pre = try convShape(input, a)
             switch a.pool {
             case nil:
-                p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), arrays: x,
-                                  rows: ("0", "\(out.h)")))
+                p.line(try calls.conv(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), arrays: x,
+                                      rows: ("0", "\(out.h)")))
             case .max(let pool):
                 let ring = Map(pointer: "prepool_rows", shape: pre, ring: min(pool.kernel.h, pre.h))
                 let calls = self.calls
-                let conv = RowPipeline.Stage(counter: "conv_row", height: pre.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-                    p.line(calls.conv(a, q, source: Map(pointer: "in", shape: input), target: ring, arrays: x, rows: (row, "\(row) + 1")))
-                }
+                let convCall = try calls.conv(a, source: Map(pointer: "in", shape: input), target: ring, arrays: x, rows: ("conv_row", "conv_row + 1"))
+                let conv = RowPipeline.Stage(counter: "conv_row", height: pre.h, kernel: 1, stride: 1, padTop: 0) { p, _ in p.line(convCall) }
                 let poolStage = RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
                                                   padTop: pool.padding.top) { p, row in
-                    p.line(calls.maxPool(pool, source: ring, target: Map(pointer: "out", shape: out), rows: (row, "\(row) + 1")))
+                    p.line(calls.maxPool(pool, layer: node.name, source: ring, target: Map(pointer: "out", shape: out), rows: (row, "\(row) + 1")))
                 }
                 RowPipeline(stages: [conv, poolStage]).emit(&p)
             case .globalAverage:
                 guard a.kernel == .square(1), a.stride == .square(1), a.padding.isZero, a.activation == .relu else {
                     throw CodegenError("global average pool fuses only into a 1x1 convolution with ReLU")
                 }
-                let acc = calls.isInt8 ? "gap_acc" : "out"
+                let acc = calls.stepAccumulator
                 zero(acc, count: a.outChannels, &p)
-                p.line(calls.convGlobalAverage(a, q, source: Map(pointer: "in", shape: input), acc: acc, arrays: x, rows: ("0", "\(input.h)")))
+                p.line(try calls.convGlobalAverage(a, source: Map(pointer: "in", shape: input), acc: acc, arrays: x, rows: ("0", "\(input.h)")))
                 p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
             try emitFire(node, a, input, out, &p)
         case .maxPool(let a):
-            p.line(calls.maxPool(a, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
+            p.line(calls.maxPool(a, layer: node.name, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out), rows: ("0", "\(out.h)")))
         case .globalAvgPool:
-            let acc = calls.isInt8 ? "gap_acc" : "out"
+            let acc = calls.stepAccumulator
             zero(acc, count: input.c, &p)
-            p.line(calls.gap(source: Map(pointer: "in", shape: input), acc: acc, rows: ("0", "\(input.h)")))
+            p.line(calls.gap(layer: node.name, source: Map(pointer: "in", shape: input), acc: acc, rows: ("0", "\(input.h)")))
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
         case .relu:
-            p.line(copyCall(count: out.elementCount))
-            if let q = calls.quantization {
-                let zp = (q.values[node.inputs[0]]?.zeroPoint).map { "\($0)" } ?? "-128"
-                p.line("int i;")
-                p.scope("for (i = 0; i < \(out.elementCount); ++i)") { p in p.line("out[i] = (out[i] < \(zp)) ? (int8_t)(\(zp)) : out[i];") }
-            } else {
-                p.line("sq_relu_f32(out, \(out.elementCount));")
-            }
+            p.line(copyCall(node, count: out.elementCount))
+            p.line(calls.relu("out", count: out.elementCount, value: node.inputs[0]))
         case .dropout:
-            p.line(copyCall(count: out.elementCount))
+            p.line(copyCall(node, count: out.elementCount))
         case .add:
             p.line(try calls.add("in0", "in1", out: "out", count: out.elementCount, node: node.name))
         case .avgPool, .concat, .flatten, .softmax:
-            guard !calls.isInt8 else { throw CodegenError("\(node.op.name) has no int8 kernel") }
             try emitFloatOnly(node, input, out, &p)
         }
     }
 
+    /// Ops only some libraries have (the library throws, naming the layer).
     private func emitFloatOnly(_ node: Node, _ input: TensorShape, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
         switch node.op {
         case .avgPool(let a):
-            p.line("sq_avgpool_f32(in, \(input.h), \(input.w), \(input.c), \(input.h), \(input.c), out, \(out.w), \(out.c), \(out.h), "
-                   + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), "
-                   + "\(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), 0, \(out.h));")
+            p.line(try calls.avgPool(a, layer: node.name, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out),
+                                     rows: ("0", "\(out.h)")))
         case .concat:
             var offset = 0
             for (i, name) in node.inputs.enumerated() {
                 let s = try type(name).shape
-                let target = offset == 0 ? "out" : "out + \(offset)"
-                p.line("sq_copy_channels_f32(in\(i), \(s.w), \(s.c), \(s.h), \(s.c), \(target), \(out.c), \(out.h), 0, \(s.h));")
+                p.line(try calls.concatCopy(layer: node.name, source: Map(pointer: "in\(i)", shape: s),
+                                            target: Map(pointer: "out", shape: out).slice(offset), rows: ("0", "\(s.h)")))
                 offset += s.c
             }
         case .flatten:
-            p.line("sq_flatten_nchw_f32(in, \(input.h), \(input.w), \(input.c), out);")
+            p.line(try calls.flatten(layer: node.name, input: input, source: "in", target: "out"))
         case .softmax:
             let width = out.dims.last ?? 1
-            let rows = out.elementCount / max(width, 1)
-            if rows == 1 {
-                p.line("sq_softmax_f32(in, out, \(width));")
-            } else {
-                p.line("int r;")
-                p.scope("for (r = 0; r < \(rows); ++r)") { p in
-                    p.line("sq_softmax_f32(in + r * \(width), out + r * \(width), \(width));")
-                }
-            }
+            p.lines(try calls.softmax(layer: node.name, rows: out.elementCount / max(width, 1), width: width, source: "in", target: "out"))
         case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout, .add:
             throw CodegenError("\(node.op.name) is not a float-only op")
         }
@@ -189,11 +163,9 @@ struct StepEmitter {
                                    _ p: inout CPrinter) throws(CodegenError) {
         let ranges = a.parameterRanges
         var names: [ConvArrays] = []
-        var quant: [ConvQuantization?] = []
         for (conv, range) in zip(a.convolutions, ranges) {
             let weight = node.parameters[range.lowerBound]
             names.append(try calls.arrays(&weights, weight: weight, bias: conv.hasBias ? node.parameters[range.lowerBound + 1] : nil, graph))
-            quant.append(try calls.convQuant(weight))
         }
         let calls = self.calls
         let squeezed = try convShape(input, a.squeeze)
@@ -210,23 +182,27 @@ struct StepEmitter {
         }
         let offsets = a.channelOffsets
         let source = Map(pointer: "in", shape: input)
-        let squeezeStage = RowPipeline.Stage(counter: "s_row", height: squeezed.h, kernel: 1, stride: 1, padTop: 0) { p, row in
-            p.line(calls.conv(a.squeeze, quant[0], source: source, target: squeezeRing, arrays: names[0], rows: (row, "\(row) + 1")))
+        let squeezeCall = try calls.conv(a.squeeze, source: source, target: squeezeRing, arrays: names[0], rows: ("s_row", "s_row + 1"))
+        let squeezeStage = RowPipeline.Stage(counter: "s_row", height: squeezed.h, kernel: 1, stride: 1, padTop: 0) { p, _ in
+            p.line(squeezeCall)
         }
         let e3 = a.expand3x3
+        let expandCalls = [
+            try calls.conv(a.expand1x1, source: squeezeRing, target: expandTarget.slice(offsets.expand1x1), arrays: names[1],
+                           rows: ("e_row", "e_row + 1")),
+            try calls.conv(a.expand3x3, source: squeezeRing, target: expandTarget.slice(offsets.expand3x3), arrays: names[2],
+                           rows: ("e_row", "e_row + 1")),
+        ]
         let expandStage = RowPipeline.Stage(counter: "e_row", height: expanded.h, kernel: e3.kernel.h, stride: e3.stride.h,
-                                            padTop: e3.padding.top) { p, row in
-            p.line(calls.conv(a.expand1x1, quant[1], source: squeezeRing, target: expandTarget.slice(offsets.expand1x1),
-                              arrays: names[1], rows: (row, "\(row) + 1")))
-            p.line(calls.conv(a.expand3x3, quant[2], source: squeezeRing, target: expandTarget.slice(offsets.expand3x3),
-                              arrays: names[2], rows: (row, "\(row) + 1")))
+                                            padTop: e3.padding.top) { p, _ in
+            p.lines(expandCalls)
         }
         var stages = [squeezeStage, expandStage]
         if let pool {
             let target = Map(pointer: "out", shape: out)
             stages.append(RowPipeline.Stage(counter: "row", height: out.h, kernel: pool.kernel.h, stride: pool.stride.h,
                                             padTop: pool.padding.top) { p, row in
-                p.line(calls.maxPool(pool, source: expandTarget, target: target, rows: (row, "\(row) + 1")))
+                p.line(calls.maxPool(pool, layer: node.name, source: expandTarget, target: target, rows: (row, "\(row) + 1")))
             })
         }
         RowPipeline(stages: stages).emit(&p)
@@ -260,13 +236,16 @@ struct StepEmitter {
         }
     }
 
-    private func copyCall(count: Int) -> String {
-        "sq_copy_channels_\(calls.suffix)(in, \(count), 1, 1, 1, out, 1, 1, 0, 1);"
+    /// Copies `count` values `in` -> `out` (one row of `count` one-channel pixels).
+    private func copyCall(_ node: Node, count: Int) -> String {
+        let row = TensorShape.nhwc(1, 1, count, 1)
+        return calls.copyChannels(layer: node.name, source: Map(pointer: "in", shape: row), target: Map(pointer: "out", shape: row),
+                                  rows: ("0", "1"))
     }
 
     private func zero(_ pointer: String, count: Int, _ p: inout CPrinter) {
         p.line("int i;")
-        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = \(calls.isInt8 ? "0" : "0.0f");") }
+        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = \(calls.accumulatorZero);") }
     }
 
     private func convShape(_ input: TensorShape, _ a: Conv2DAttributes) throws(CodegenError) -> TensorShape {

@@ -14,16 +14,22 @@ struct StreamEmitter {
 
     typealias Map = StepEmitter.Map
 
-    var calls: KernelCalls {
-        var calls = KernelCalls(graph: graph)
-        calls.im2col = "s->im2col"
-        return calls
+    /// The model's kernel library, with the im2col scratch of the streamed state.
+    let calls: any KernelLibrary
+
+    init(graph: Graph, stream: StreamSchedule, plan: ArenaPlan, weights: WeightTable, calls: any KernelLibrary) {
+        self.graph = graph
+        self.stream = stream
+        self.plan = plan
+        self.weights = weights
+        var library = calls
+        library.im2col = "s->im2col"
+        self.calls = library
     }
 
-    /// int8: the int32 sums of an accumulating stage, in the arena.
+    /// The sums of an accumulating stage: its output (fp32) or kernel scratch (int8).
     func gapAccumulator(_ stage: StreamStage) -> String {
-        let offset = plan.offsets[Int8Scratch.gapName(stage.node.name)] ?? 0
-        return "(int32_t *)(void *)(\(pointer(offset)))"
+        calls.streamAccumulator(stage.node, outputBase: base(stage.output), arenaPointer: pointer, plan: plan)
     }
 
     var stageIndex: [String: Int] {
@@ -49,7 +55,7 @@ struct StreamEmitter {
 
     /// `s->a + elements` for a byte offset in the arena.
     func pointer(_ offset: Int) -> String {
-        offset == 0 ? "s->a" : "s->a + \(offset / (calls.isInt8 ? 1 : 4))"
+        calls.arenaPointer("s->a", byteOffset: offset)
     }
 
     func map(_ value: String) -> Map {
@@ -80,7 +86,7 @@ struct StreamEmitter {
             p.line("const \(calls.element) *in;")
             p.line("\(calls.element) *out;")
             p.line("\(calls.element) *a;")
-            if calls.isInt8 { p.line("int16_t *im2col;") }
+            p.lines(calls.streamMembers)
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
@@ -129,7 +135,6 @@ struct StreamEmitter {
         let outShape = stream.shapes[stage.output]!
         // Each convolution's weight (rank 4), then its bias if it has one.
         var arrays: [ConvArrays] = []
-        var quant: [ConvQuantization?] = []
         var i = 0
         while i < stage.parameters.count {
             let parameter = stage.parameters[i]
@@ -138,7 +143,6 @@ struct StreamEmitter {
             let next = i + 1 < stage.parameters.count ? stage.parameters[i + 1] : nil
             let bias = next.flatMap { graph.constants[$0]?.shape.rank == 1 ? $0 : nil }
             arrays.append(try calls.arrays(&weights, weight: parameter, bias: bias, graph))
-            quant.append(try calls.convQuant(parameter))
             i += bias == nil ? 1 : 2
         }
         // The row this stage computes writes here: the output ring, or the
@@ -156,10 +160,10 @@ struct StreamEmitter {
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
         let row = stage.pool == nil ? "r" : "y"
         // int8: the row's kernels in their own function (see SQ_NOINLINE in sq_common.h).
-        let separate = calls.isInt8
+        let separate = calls.computesRowsApart
         if separate {
             try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(CodegenError) in
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, arrays: arrays, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
             p.line()
@@ -169,7 +173,7 @@ struct StreamEmitter {
             if separate {
                 p.line("compute_\(index)(s, \(row));")
             } else {
-                try emitKernels(stage, row, target: target, arrays: arrays, quant: quant, &p)
+                try emitKernels(stage, row, target: target, arrays: arrays, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
         }
@@ -217,7 +221,7 @@ struct StreamEmitter {
     }
 
     /// Computes row `row` into `target` (its inputs already pulled).
-    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays], quant: [ConvQuantization?],
+    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, arrays: [ConvArrays],
                              _ p: inout CPrinter) throws(CodegenError) {
         let calls = self.calls
         let rows = (row, "\(row) + 1")
@@ -225,47 +229,32 @@ struct StreamEmitter {
         func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
         switch stage.kind {
         case .conv(let a):
-            p.line(calls.conv(a, quant[0], source: sources[0], target: target, arrays: arrays[0], rows: rows))
+            p.line(try calls.conv(a, source: sources[0], target: target, arrays: arrays[0], rows: rows))
         case .fireExpand(let a):
             let offsets = a.channelOffsets
-            p.line(calls.conv(a.expand1x1, quant[0], source: sources[0], target: target.slice(offsets.expand1x1), arrays: arrays[0], rows: rows))
-            p.line(calls.conv(a.expand3x3, quant[1], source: sources[0], target: target.slice(offsets.expand3x3), arrays: arrays[1], rows: rows))
+            p.line(try calls.conv(a.expand1x1, source: sources[0], target: target.slice(offsets.expand1x1), arrays: arrays[0], rows: rows))
+            p.line(try calls.conv(a.expand3x3, source: sources[0], target: target.slice(offsets.expand3x3), arrays: arrays[1], rows: rows))
         case .maxPool(let a):
-            p.line(calls.maxPool(a, source: sources[0], target: target, rows: rows))
+            p.line(calls.maxPool(a, layer: stage.name, source: sources[0], target: target, rows: rows))
         case .convGlobalAverage(let a):
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.convGlobalAverage(a, quant[0], source: sources[0], acc: acc, arrays: arrays[0], rows: rows))
+            let acc = gapAccumulator(stage)
+            p.line(try calls.convGlobalAverage(a, source: sources[0], acc: acc, arrays: arrays[0], rows: rows))
         case .globalAverage:
-            let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-            p.line(calls.gap(source: sources[0], acc: acc, rows: rows))
+            let acc = gapAccumulator(stage)
+            p.line(calls.gap(layer: stage.name, source: sources[0], acc: acc, rows: rows))
         case .relu, .copy:
             let s = sources[0]
-            p.line(calls.copyChannels(source: s, target: target.pointer, targetStride: target.stride, targetRing: target.ring, rows: rows))
+            p.line(calls.copyChannels(layer: stage.name, source: s, target: target, rows: rows))
             guard case .relu = stage.kind else { break }
-            if let q = calls.quantization {
-                let zp = q.values[stage.inputs[0].value]?.zeroPoint ?? -128
-                p.scope("") { p in
-                    p.line("\(calls.element) *const o = \(rowPointer(target));")
-                    p.line("int i;")
-                    p.scope("for (i = 0; i < \(target.w * target.c); ++i)") { p in p.line("o[i] = (o[i] < \(zp)) ? (int8_t)(\(zp)) : o[i];") }
-                }
-            } else {
-                p.line("sq_relu_f32(\(rowPointer(target)), \(target.w * target.c));")
-            }
+            p.line(calls.relu(rowPointer(target), count: target.w * target.c, value: stage.inputs[0].value))
         case .concat:
-            guard !calls.isInt8 else { throw CodegenError("a standalone concat has no int8 kernel") }
             var offset = 0
             for s in sources {
-                p.line(calls.copyChannels(source: s, target: target.slice(offset).pointer, targetStride: target.stride, targetRing: target.ring,
-                                          rows: rows))
+                p.line(try calls.concatCopy(layer: stage.name, source: s, target: target.slice(offset), rows: rows))
                 offset += s.c
             }
         case .avgPool(let a):
-            guard !calls.isInt8 else { throw CodegenError("average pooling has no int8 kernel") }
-            let s = sources[0]
-            p.line("sq_avgpool_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(target.w), "
-                   + "\(target.stride), \(target.ring), \(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), "
-                   + "\(a.padding.left), \(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), \(rows.0), \(rows.1));")
+            p.line(try calls.avgPool(a, layer: stage.name, source: sources[0], target: target, rows: rows))
         case .add:
             p.line(try calls.add(rowPointer(sources[0]), rowPointer(sources[1]), out: rowPointer(target), count: target.w * target.c,
                                  node: stage.node.name))
@@ -280,7 +269,7 @@ struct StreamEmitter {
             p.line("int q = y + \(pad - k + 1);")
             p.line("q = (q <= 0) ? 0 : (q + \(st - 1)) / \(st);")
             p.scope("for (; q <= SQ_MIN((y + \(pad)) / \(st), \(stage.rows - 1)); ++q)") { p in
-                p.line(calls.maxPoolFold(pool, source: target, accRow: "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride)", target: out,
+                p.line(calls.maxPoolFold(pool, layer: stage.name, source: target, accRow: "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride)", target: out,
                                          first: "y == SQ_MAX(q * \(st) - \(pad), 0)"))
             }
         }
@@ -295,17 +284,15 @@ struct StreamEmitter {
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
-        if calls.isInt8 {
-            p.line("s->im2col = (int16_t *)(void *)(\(plan.offsets[Int8Scratch.im2colName].map { $0 == 0 ? "a" : "a + \($0)" } ?? "a"));")
-        }
+        p.lines(calls.streamSetup(arenaPointer: { calls.arenaPointer("a", byteOffset: $0) }, plan: plan))
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")
             p.line("s->computed[i] = 0;")
         }
         for stage in stream.stages where stage.accumulates {
             let c = stream.shapes[stage.output]!.c
-            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
-            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(acc))[i] = \(calls.isInt8 ? "0" : "0.0f");") }
+            let acc = gapAccumulator(stage)
+            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(acc))[i] = \(calls.accumulatorZero);") }
         }
         let consumed = Set(stream.stages.flatMap { $0.inputs.map(\.value) })
         for (index, stage) in stream.stages.enumerated() where !consumed.contains(stage.output) {
@@ -313,7 +300,7 @@ struct StreamEmitter {
         }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!
-            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
+            let acc = gapAccumulator(stage)
             p.line(try calls.gapFinish(acc: acc, out: base(stage.output), channels: stream.shapes[stage.output]!.c, pixels: input.h * input.w,
                                        node: stage.node.name))
             p.line("#ifdef SQ_TRACE")
