@@ -2782,6 +2782,26 @@ SQ_INLINE uint32_t sq__min4_s8(uint32_t v, uint32_t m)
 #endif
 
 /*
+ * sq__i2c_group_s8: one group of 4 codes at src (k = 4g .. 4g + 3) into
+ * one pixel's slots of the group at d: halfwords 0, 1 <- k, k + 2 and
+ * 4, 5 <- k + 1, k + 3 (one LDR, two SXTB16, two STR on the DSP path).
+ */
+SQ_INLINE void sq__i2c_group_s8(int16_t *SQ_RESTRICT d,
+                                const int8_t *SQ_RESTRICT src)
+{
+#if SQ_S8_DSP
+    const uint32_t v = sq__ld32_s8(src);
+    sq__st32_s8(d, sq__sxtb16(v));
+    sq__st32_s8(d + 4, sq__sxtb16_ror8(v));
+#else
+    d[0] = src[0];
+    d[1] = src[2];
+    d[4] = src[1];
+    d[5] = src[3];
+#endif
+}
+
+/*
  * sq__i2c_tap_s8: writes n input codes x_k, k in [k0, k0 + n), of pixel p
  * (0 or 1) into the scratch layout (see the top of the file). src == NULL:
  * a padded tap, every x_k = in_zp. With k0 and n multiples of 4 whole
@@ -2805,16 +2825,7 @@ SQ_INLINE void sq__i2c_tap_s8(int16_t *SQ_RESTRICT s, int p, int k0, int n,
             return;
         }
         for (i = 0; i < ng; ++i) {
-#if SQ_S8_DSP
-            const uint32_t v = sq__ld32_s8(src + 4 * i);
-            sq__st32_s8(d + 8 * i, sq__sxtb16(v));
-            sq__st32_s8(d + 8 * i + 4, sq__sxtb16_ror8(v));
-#else
-            d[8 * i + 0] = src[4 * i + 0];
-            d[8 * i + 1] = src[4 * i + 2];
-            d[8 * i + 4] = src[4 * i + 1];
-            d[8 * i + 5] = src[4 * i + 3];
-#endif
+            sq__i2c_group_s8(d + 8 * i, src + 4 * i);
         }
         return;
     }
@@ -2849,16 +2860,7 @@ SQ_INLINE void sq__i2c_words_s8(int16_t *SQ_RESTRICT s, int p,
     int g;
 
     for (g = 0; g < ng; ++g) {
-#if SQ_S8_DSP
-        const uint32_t v = sq__ld32_s8(st + 4 * g);
-        sq__st32_s8(d + 8 * g, sq__sxtb16(v));
-        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(v));
-#else
-        d[8 * g + 0] = st[4 * g + 0];
-        d[8 * g + 1] = st[4 * g + 2];
-        d[8 * g + 4] = st[4 * g + 1];
-        d[8 * g + 5] = st[4 * g + 3];
-#endif
+        sq__i2c_group_s8(d + 8 * g, st + 4 * g);
     }
 }
 
@@ -2910,14 +2912,8 @@ SQ_INLINE void sq__i2c_pair_s8(int16_t *SQ_RESTRICT d,
     }
 #else
     for (; g < ng; ++g) {
-        d[8 * g + 0] = s0[4 * g + 0];
-        d[8 * g + 1] = s0[4 * g + 2];
-        d[8 * g + 2] = s1[4 * g + 0];
-        d[8 * g + 3] = s1[4 * g + 2];
-        d[8 * g + 4] = s0[4 * g + 1];
-        d[8 * g + 5] = s0[4 * g + 3];
-        d[8 * g + 6] = s1[4 * g + 1];
-        d[8 * g + 7] = s1[4 * g + 3];
+        sq__i2c_group_s8(d + 8 * g, s0 + 4 * g);
+        sq__i2c_group_s8(d + 8 * g + 2, s1 + 4 * g);
     }
 #endif
 }
@@ -2973,41 +2969,32 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  * construction.
  */
 #if SQ_S8_DSP
-#define SQ__DOT_STEP_S8                                  \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+/* The asm steps are spelled with these pieces (operands by name):
+ * SQ__LDW_S8(p): w0, w1 <- 8 weight bytes at p, p += 8;
+ * SQ__LDX2_S8: a, b <- one (k, k+2) word of P0 and of P1, xp += 8;
+ * SQ__EXT_S8(w, ror): e = SXTB16(w) (ror ", ror #8": the odd bytes);
+ * SQ__MAC_S8(c, x, acc): c = acc + SMLAD(e, x). */
+#define SQ__LDW_S8(p) "ldrd %[w0], %[w1], [%[" #p "]], #8\n\t"
+#define SQ__LDX2_S8 "ldrd %[a], %[b], [%[xp]], #8\n\t"
+#define SQ__EXT_S8(w, ror) "sxtb16 %[e], %[" #w "]" ror "\n\t"
+#define SQ__MAC_S8(c, x, acc) "smlad %[" #c "], %[e], %[" #x "], %[" #acc "]\n\t"
+
+/* One weight word w of a channel pair, both pixels: c0/c1 (channel 2p,
+ * P0/P1) from its even bytes, c2/c3 (channel 2p+1) from its odd bytes. */
+#define SQ__HALF2_S8(w)                                                  \
+    SQ__EXT_S8(w, "") SQ__MAC_S8(c0, a, c0) SQ__MAC_S8(c1, b, c1)         \
+    SQ__EXT_S8(w, ", ror #8") SQ__MAC_S8(c2, a, c2) SQ__MAC_S8(c3, b, c3)
+
+#define SQ__DOT_STEP_S8                                                  \
+    SQ__LDW_S8(wp) SQ__LDX2_S8 SQ__HALF2_S8(w0) SQ__LDX2_S8 SQ__HALF2_S8(w1)
 
 /* The first step: c1, c3 start from c0, c2 (the pair's biases), so the
  * caller needs no register copies. */
-#define SQ__DOT_FIRST_S8                                 \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c1], %[e], %[b], %[c0]\n\t"                 \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[b], %[c2]\n\t"                 \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+#define SQ__DOT_FIRST_S8                                                 \
+    SQ__LDW_S8(wp) SQ__LDX2_S8                                           \
+    SQ__EXT_S8(w0, "") SQ__MAC_S8(c1, b, c0) SQ__MAC_S8(c0, a, c0)        \
+    SQ__EXT_S8(w0, ", ror #8") SQ__MAC_S8(c3, b, c2) SQ__MAC_S8(c2, a, c2) \
+    SQ__LDX2_S8 SQ__HALF2_S8(w1)
 
 #define SQ__DOT_OPERANDS_S8                                              \
     : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
@@ -3018,33 +3005,48 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  * One pixel (P0 of the scratch: words 0 and 2 of each 16-byte group), two
  * pairs of output channels (weights at wp, wq): 20 instructions for 16
  * MACs. c0, c1: channels 2p, 2p + 1; c2, c3: channels 2p + 2, 2p + 3.
+ * SQ__PAIR1_S8(p, ca, cb): the pair whose weights are at p into ca, cb.
  */
-#define SQ__DOT1_STEP_S8                                 \
-    "ldr %[a], [%[xp]], #8\n\t"                          \
-    "ldr %[b], [%[xp]], #8\n\t"                          \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c1], %[e], %[a], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[b], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "ldrd %[w0], %[w1], [%[wq]], #8\n\t"                 \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[a], %[c3]\n\t"                 \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c2], %[e], %[b], %[c2]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+#define SQ__PAIR1_S8(p, ca, cb)                                          \
+    SQ__LDW_S8(p)                                                        \
+    SQ__EXT_S8(w0, "") SQ__MAC_S8(ca, a, ca)                              \
+    SQ__EXT_S8(w0, ", ror #8") SQ__MAC_S8(cb, a, cb)                      \
+    SQ__EXT_S8(w1, "") SQ__MAC_S8(ca, b, ca)                              \
+    SQ__EXT_S8(w1, ", ror #8") SQ__MAC_S8(cb, b, cb)
+
+#define SQ__DOT1_STEP_S8                                                 \
+    "ldr %[a], [%[xp]], #8\n\t"                                          \
+    "ldr %[b], [%[xp]], #8\n\t"                                          \
+    SQ__PAIR1_S8(wp, c0, c1) SQ__PAIR1_S8(wq, c2, c3)
 
 #define SQ__DOT1_OPERANDS_S8                                             \
     : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
       [wp] "+r"(wp), [wq] "+r"(wq), [xp] "+r"(xp), [w0] "=&r"(w0),       \
       [w1] "=&r"(w1), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
+
+/*
+ * SQ__DOT_RUN_S8: runs the asm STEP n times (n >= 0): a 2-step block if
+ * n & 2, a 1-step block if n & 1, then a loop of 4 steps + CMP + BNE while
+ * xp has not reached end (the groups' end).
+ */
+#define SQ__DOT_RUN_S8(n, end, STEP, OPERANDS)                          \
+    do {                                                                 \
+        if ((n) & 2) {                                                   \
+            __asm__(STEP STEP OPERANDS : : "memory");                    \
+        }                                                                \
+        if ((n) & 1) {                                                   \
+            __asm__(STEP OPERANDS : : "memory");                         \
+        }                                                                \
+        if ((n) >= 4) {                                                  \
+            const int16_t *const sq__xend = (end);                       \
+            __asm__("1:\n\t" STEP STEP STEP STEP                         \
+                    "cmp %[xp], %[xend]\n\t"                             \
+                    "bne 1b\n\t"                                         \
+                    OPERANDS                                             \
+                    : [xend] "r"(sq__xend)                               \
+                    : "cc", "memory");                                   \
+        }                                                                \
+    } while (0)
 #endif
 
 SQ_INLINE const int8_t *sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
@@ -3064,24 +3066,7 @@ SQ_INLINE const int8_t *sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
               [wp] "+r"(wp), [xp] "+r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),
               [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
             : : "memory");
-    if (rest & 2) {
-        __asm__(SQ__DOT_STEP_S8 SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8
-                : : "memory");
-    }
-    if (rest & 1) {
-        __asm__(SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8 : : "memory");
-    }
-    if (rest >= 4) {
-        const int16_t *const xend = x + ng * 8;
-        __asm__("1:\n\t"
-                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
-                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
-                "cmp %[xp], %[xend]\n\t"
-                "bne 1b\n\t"
-                SQ__DOT_OPERANDS_S8
-                : [xend] "r"(xend)
-                : "cc", "memory");
-    }
+    SQ__DOT_RUN_S8(rest, x + ng * 8, SQ__DOT_STEP_S8, SQ__DOT_OPERANDS_S8);
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
     return wp;
 #else
@@ -3153,24 +3138,7 @@ SQ_INLINE void sq__dot4x1_s8(uint32_t *SQ_RESTRICT c,
     const int8_t *wq = w2;
     const int16_t *xp = x;
 
-    if (ng & 2) {
-        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8
-                : : "memory");
-    }
-    if (ng & 1) {
-        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8 : : "memory");
-    }
-    if (ng >= 4) {
-        const int16_t *const xend = x + ng * 8;
-        __asm__("1:\n\t"
-                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
-                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
-                "cmp %[xp], %[xend]\n\t"
-                "bne 1b\n\t"
-                SQ__DOT1_OPERANDS_S8
-                : [xend] "r"(xend)
-                : "cc", "memory");
-    }
+    SQ__DOT_RUN_S8(ng, x + ng * 8, SQ__DOT1_STEP_S8, SQ__DOT1_OPERANDS_S8);
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
 }
 #endif
