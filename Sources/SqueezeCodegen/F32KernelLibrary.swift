@@ -31,6 +31,8 @@ struct F32KernelLibrary: KernelLibrary {
 
     func streamAccumulator(_ node: Node, outputBase: String, arenaPointer: (Int) -> String, plan: ArenaPlan) -> String { outputBase }
 
+    func modelDefines(upper: String, graph: Graph, into p: inout CPrinter) throws(CodegenError) {}
+
     func streamSetup(arenaPointer: (Int) -> String, plan: ArenaPlan) -> [String] { [] }
 
     /// `sq_conv_params_f32` of one convolution call.

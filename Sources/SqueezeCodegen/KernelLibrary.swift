@@ -43,6 +43,8 @@ protocol KernelLibrary {
     /// Members the streamed state struct adds, and their setup in the run function.
     var streamMembers: [String] { get }
     func streamSetup(arenaPointer: (Int) -> String, plan: ArenaPlan) -> [String]
+    /// The generated header's precision-specific macros (int8: the input and output quantisation).
+    func modelDefines(upper: String, graph: Graph, into p: inout CPrinter) throws(CodegenError)
     /// Whether a streamed stage computes its row in its own SQ_NOINLINE function
     /// (int8: keeps the kernels' stack out of the pull recursion).
     var computesRowsApart: Bool { get }

@@ -138,18 +138,7 @@ struct ModelEmitter {
             "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
             "#define \(upper)_PRECISION \"\(calls.precision)\"",
         ])
-        if let q = graph.quantization {
-            let inQ = try params(q, graph.inputs[0].name)
-            let outQ = try params(q, graph.outputs[0])
-            defines.comment(["int8: real = scale * (code - zero_point). The input is quantised with the",
-                             "input parameters; output codes dequantise with the output parameters."])
-            defines.lines([
-                "#define \(upper)_INPUT_SCALE \(try floatLiteral(inQ.scale))",
-                "#define \(upper)_INPUT_ZERO_POINT \(inQ.zeroPoint)",
-                "#define \(upper)_OUTPUT_SCALE \(try floatLiteral(outQ.scale))",
-                "#define \(upper)_OUTPUT_ZERO_POINT \(outQ.zeroPoint)",
-            ])
-        }
+        try calls.modelDefines(upper: upper, graph: graph, into: &defines)
         return try TemplateRenderer.render(template, name: "sq_model.h.in", values: [
             "BANNER": String(banner.text.dropLast()),
             "GUARD": "\(upper)_H",

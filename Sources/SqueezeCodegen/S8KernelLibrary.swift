@@ -91,6 +91,28 @@ struct S8KernelLibrary: KernelLibrary {
         ["s->im2col = (int16_t *)(void *)(\(arenaPointer(plan.offsets[Self.im2colName] ?? 0)));"]
     }
 
+    /// `<PREFIX>_INPUT_SCALE` ... `_OUTPUT_ZERO_POINT`: how the caller quantises and dequantises.
+    func modelDefines(upper: String, graph: Graph, into p: inout CPrinter) throws(CodegenError) {
+        func params(_ value: String) throws(CodegenError) -> QuantParams {
+            guard let q = quantization.values[value] else { throw CodegenError("value '\(value)' has no quantisation parameters") }
+            return q
+        }
+        func literal(_ x: Float) throws(CodegenError) -> String {
+            guard let text = FloatLiteral.c(x) else { throw CodegenError("\(x) is not finite") }
+            return text
+        }
+        let input = try params(graph.inputs[0].name)
+        let output = try params(graph.outputs[0])
+        p.comment(["int8: real = scale * (code - zero_point). The input is quantised with the",
+                   "input parameters; output codes dequantise with the output parameters."])
+        p.lines([
+            "#define \(upper)_INPUT_SCALE \(try literal(input.scale))",
+            "#define \(upper)_INPUT_ZERO_POINT \(input.zeroPoint)",
+            "#define \(upper)_OUTPUT_SCALE \(try literal(output.scale))",
+            "#define \(upper)_OUTPUT_ZERO_POINT \(output.zeroPoint)",
+        ])
+    }
+
     // MARK: - Calls
 
     func convQuantization(_ weight: String) throws(CodegenError) -> ConvQuantization {
