@@ -314,7 +314,16 @@ SQ_INLINE void sq__i2c_tap_s8(int16_t *SQ_RESTRICT s, int p, int k0, int n,
             return;
         }
         for (i = 0; i < ng; ++i) {
-            sq__i2c_group_s8(d + 8 * i, src + 4 * i);
+#if SQ_S8_DSP
+            const uint32_t v = sq__ld32_s8(src + 4 * i);
+            sq__st32_s8(d + 8 * i, sq__sxtb16(v));
+            sq__st32_s8(d + 8 * i + 4, sq__sxtb16_ror8(v));
+#else
+            d[8 * i + 0] = src[4 * i + 0];
+            d[8 * i + 1] = src[4 * i + 2];
+            d[8 * i + 4] = src[4 * i + 1];
+            d[8 * i + 5] = src[4 * i + 3];
+#endif
         }
         return;
     }
@@ -401,8 +410,14 @@ SQ_INLINE void sq__i2c_pair_s8(int16_t *SQ_RESTRICT d,
     }
 #else
     for (; g < ng; ++g) {
-        sq__i2c_group_s8(d + 8 * g, s0 + 4 * g);
-        sq__i2c_group_s8(d + 8 * g + 2, s1 + 4 * g);
+        d[8 * g + 0] = s0[4 * g + 0];
+        d[8 * g + 1] = s0[4 * g + 2];
+        d[8 * g + 2] = s1[4 * g + 0];
+        d[8 * g + 3] = s1[4 * g + 2];
+        d[8 * g + 4] = s0[4 * g + 1];
+        d[8 * g + 5] = s0[4 * g + 3];
+        d[8 * g + 6] = s1[4 * g + 1];
+        d[8 * g + 7] = s1[4 * g + 3];
     }
 #endif
 }
