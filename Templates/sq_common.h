@@ -95,4 +95,53 @@
 #endif
 #endif
 
+/* ==========================================================================
+ * Kernel parameter structs
+ *
+ * Generated code describes every kernel call by a `static const` struct
+ * with a constant initialiser and passes it by pointer. The kernels are
+ * forced inline (SQ_INLINE), so an optimising compiler reads the fields as
+ * constants and specialises each call exactly as if the numbers were
+ * written in the call.
+ * ========================================================================== */
+
+/*
+ * sq_dims: one feature map (NHWC, batch 1) as a kernel call sees it.
+ * Element (row y, column x, channel ch) lives at
+ *
+ *     base[((y % ring) * w + x) * stride + ch]
+ *
+ * so `stride` > `c` addresses a channel slice of a wider map (pass
+ * base + channel offset), and ring < h a ring of the last `ring` rows.
+ */
+typedef struct {
+    int h;      /* rows of the whole map */
+    int w;      /* columns */
+    int c;      /* channels the call reads or writes */
+    int stride; /* elements between consecutive pixels */
+    int ring;   /* rows held in memory (== h: stored whole) */
+} sq_dims;
+
+/* sq_window: a convolution or pooling window. */
+typedef struct {
+    int k_h, k_w;         /* kernel (window) size */
+    int s_h, s_w;         /* strides */
+    int pad_t, pad_l;     /* top / left padding */
+    int pad_b, pad_r;     /* bottom / right padding (average pooling only) */
+} sq_window;
+
+/* sq_pool_params: a max or average pooling call. */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int count_include_pad; /* average pooling: divide by the whole window */
+} sq_pool_params;
+
+/* sq_copy_params: a channel copy between two maps of the same width. */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+} sq_copy_params;
+
 #endif /* SQ_COMMON_H */

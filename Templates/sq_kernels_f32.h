@@ -454,7 +454,7 @@ SQ_INLINE void sq__conv_pixels_f32(const float *SQ_RESTRICT in, int in_row,
  * ========================================================================== */
 
 /*
- * sq_conv_f32: general 2-D convolution (dilation 1, groups 1) + bias
+ * sq__conv_f32: general 2-D convolution (dilation 1, groups 1) + bias
  * (+ ReLU), output rows [row0, row1).
  *
  *   out[r][x][co] = bias[co] + sum_{ky, kx, ci}
@@ -482,14 +482,14 @@ SQ_INLINE void sq__conv_pixels_f32(const float *SQ_RESTRICT in, int in_row,
  * (kernel rows are clipped once per output row); border pixels clip their
  * kernel columns per pixel.
  */
-SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                           int in_stride, int in_ring, int cin,
-                           float *SQ_RESTRICT out, int out_w, int out_stride,
-                           int out_ring, int cout,
-                           const float *SQ_RESTRICT w_packed,
-                           const float *SQ_RESTRICT bias,
-                           int k_h, int k_w, int s_h, int s_w,
-                           int pad_t, int pad_l, int relu, int row0, int row1)
+SQ_INLINE void sq__conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                            int in_stride, int in_ring, int cin,
+                            float *SQ_RESTRICT out, int out_w, int out_stride,
+                            int out_ring, int cout,
+                            const float *SQ_RESTRICT w_packed,
+                            const float *SQ_RESTRICT bias,
+                            int k_h, int k_w, int s_h, int s_w,
+                            int pad_t, int pad_l, int relu, int row0, int row1)
 {
     const int in_row = in_w * in_stride;    /* floats per stored input row */
     const int px_step = s_w * in_stride;    /* input floats between outputs */
@@ -553,7 +553,7 @@ SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_conv1x1_f32: 1x1 convolution, stride 1, no padding, + bias (+ ReLU),
+ * sq__conv1x1_f32: 1x1 convolution, stride 1, no padding, + bias (+ ReLU),
  * rows [row0, row1). Input and output have the same width `w`.
  *
  *   out[y][x][co] = bias[co] + sum_ci w[co][ci] * in[y][x][ci]
@@ -568,13 +568,13 @@ SQ_INLINE void sq_conv_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  * No bounds checks. Rows that are contiguous in both rings are processed
  * as one run of pixels, 4 pixels x 4 output channels at a time.
  */
-SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
-                              int in_stride, int in_ring, int cin,
-                              float *SQ_RESTRICT out, int out_stride,
-                              int out_ring, int cout,
-                              const float *SQ_RESTRICT w_packed,
-                              const float *SQ_RESTRICT bias, int relu,
-                              int row0, int row1)
+SQ_INLINE void sq__conv1x1_f32(const float *SQ_RESTRICT in, int w,
+                               int in_stride, int in_ring, int cin,
+                               float *SQ_RESTRICT out, int out_stride,
+                               int out_ring, int cout,
+                               const float *SQ_RESTRICT w_packed,
+                               const float *SQ_RESTRICT bias, int relu,
+                               int row0, int row1)
 {
     sq__conv1x1_rows_f32(in, w, in_stride, in_ring, cin, out, out_stride,
                          out_ring, cout, w_packed, bias, relu, 0, 0, row0,
@@ -582,7 +582,7 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
 }
 
 /*
- * sq_conv1x1_relu_gap_f32: 1x1 convolution (stride 1, no padding) + bias +
+ * sq__conv1x1_relu_gap_f32: 1x1 convolution (stride 1, no padding) + bias +
  * ReLU, summed over pixels into acc, for rows [row0, row1):
  *
  *   acc[co] += sum_{y in [row0,row1), x} max(0, bias[co] + sum_ci w[co][ci] * in[y][x][ci])
@@ -592,12 +592,12 @@ SQ_INLINE void sq_conv1x1_f32(const float *SQ_RESTRICT in, int w,
  * 1.0f / (H * W)). Arguments as sq_conv1x1_f32; acc must not overlap the
  * other buffers.
  */
-SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
-                                       int in_stride, int in_ring, int cin,
-                                       float *SQ_RESTRICT acc, int cout,
-                                       const float *SQ_RESTRICT w_packed,
-                                       const float *SQ_RESTRICT bias,
-                                       int row0, int row1)
+SQ_INLINE void sq__conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
+                                        int in_stride, int in_ring, int cin,
+                                        float *SQ_RESTRICT acc, int cout,
+                                        const float *SQ_RESTRICT w_packed,
+                                        const float *SQ_RESTRICT bias,
+                                        int row0, int row1)
 {
     /* On the gap path (to_gap = 1, a constant, so the store path folds
      * away: deciding on acc != NULL left GCC a store through NULL to warn
@@ -612,7 +612,7 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
  * ========================================================================== */
 
 /*
- * sq_maxpool_f32: max pooling, output rows [row0, row1).
+ * sq__maxpool_f32: max pooling, output rows [row0, row1).
  *
  *   out[r][x][ch] = max over the window rows r*s_h - pad_t + [0, k_h),
  *                   columns x*s_w - pad_l + [0, k_w), clipped to the input
@@ -625,12 +625,12 @@ SQ_INLINE void sq_conv1x1_relu_gap_f32(const float *SQ_RESTRICT in, int w,
  *   out  out_w x c, pixel stride out_stride, ring of out_ring rows
  *   k_h, k_w window; s_h, s_w strides; pad_t, pad_l top/left padding
  */
-SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                              int in_stride, int in_ring, int c,
-                              float *SQ_RESTRICT out, int out_w,
-                              int out_stride, int out_ring,
-                              int k_h, int k_w, int s_h, int s_w,
-                              int pad_t, int pad_l, int row0, int row1)
+SQ_INLINE void sq__maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                               int in_stride, int in_ring, int c,
+                               float *SQ_RESTRICT out, int out_w,
+                               int out_stride, int out_ring,
+                               int k_h, int k_w, int s_h, int s_w,
+                               int pad_t, int pad_l, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -701,7 +701,7 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_maxpool_fold_f32: streams max pooling one input row at a time. The
+ * sq__maxpool_fold_f32: streams max pooling one input row at a time. The
  * row's horizontal windows (columns x*s_w - pad_l + [0, k_w), clipped to
  * [0, in_w)) are max-reduced into one output row `acc`: stored when
  * first != 0 (the row opens the window of that output row), max-combined
@@ -713,11 +713,11 @@ SQ_INLINE void sq_maxpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  *   acc  one output row: out_w x c, pixel stride acc_stride
  *   k_w, s_w, pad_l  horizontal window, stride and left padding
  */
-SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
-                                   int in_stride, int c,
-                                   float *SQ_RESTRICT acc, int out_w,
-                                   int acc_stride, int k_w, int s_w,
-                                   int pad_l, int first)
+SQ_INLINE void sq__maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
+                                    int in_stride, int c,
+                                    float *SQ_RESTRICT acc, int out_w,
+                                    int acc_stride, int k_w, int s_w,
+                                    int pad_l, int first)
 {
     int x;
 
@@ -746,7 +746,7 @@ SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
 }
 
 /*
- * sq_avgpool_f32: average pooling, output rows [row0, row1).
+ * sq__avgpool_f32: average pooling, output rows [row0, row1).
  *
  *   out[r][x][ch] = (sum of the input elements in the window) / divisor
  *
@@ -763,13 +763,13 @@ SQ_INLINE void sq_maxpool_fold_f32(const float *SQ_RESTRICT in, int in_w,
  *   out  out_w x c, pixel stride out_stride, ring of out_ring rows
  *   pad_t, pad_l, pad_b, pad_r: padding on each side
  */
-SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
-                              int in_stride, int in_ring, int c,
-                              float *SQ_RESTRICT out, int out_w,
-                              int out_stride, int out_ring,
-                              int k_h, int k_w, int s_h, int s_w,
-                              int pad_t, int pad_l, int pad_b, int pad_r,
-                              int count_include_pad, int row0, int row1)
+SQ_INLINE void sq__avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
+                               int in_stride, int in_ring, int c,
+                               float *SQ_RESTRICT out, int out_w,
+                               int out_stride, int out_ring,
+                               int k_h, int k_w, int s_h, int s_w,
+                               int pad_t, int pad_l, int pad_b, int pad_r,
+                               int count_include_pad, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -843,7 +843,7 @@ SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_gap_f32: global average pooling, accumulation step. Adds every pixel
+ * sq__gap_f32: global average pooling, accumulation step. Adds every pixel
  * of rows [row0, row1) to acc:
  *
  *   acc[ch] += sum_{y in [row0,row1), x < w} in[y][x][ch]
@@ -853,9 +853,9 @@ SQ_INLINE void sq_avgpool_f32(const float *SQ_RESTRICT in, int in_h, int in_w,
  *
  *   in  w x c, pixel stride in_stride, ring of in_ring rows
  */
-SQ_INLINE void sq_gap_f32(const float *SQ_RESTRICT in, int w, int in_stride,
-                          int in_ring, int c, float *SQ_RESTRICT acc,
-                          int row0, int row1)
+SQ_INLINE void sq__gap_f32(const float *SQ_RESTRICT in, int w, int in_stride,
+                           int in_ring, int c, float *SQ_RESTRICT acc,
+                           int row0, int row1)
 {
     int y, x, ch;
 
@@ -912,7 +912,7 @@ SQ_INLINE void sq_add_f32(const float *a, const float *b, float *out, int n)
 }
 
 /*
- * sq_copy_channels_f32: copy rows [row0, row1) of a w x c map into another
+ * sq__copy_channels_f32: copy rows [row0, row1) of a w x c map into another
  * map of the same width, e.g. into a channel slice of a concat buffer:
  *
  *   out[y][x][ch] = in[y][x][ch],   ch < c
@@ -921,10 +921,10 @@ SQ_INLINE void sq_add_f32(const float *a, const float *b, float *out, int n)
  *   out  pixel stride out_stride (pass out + channel_offset for a slice),
  *        ring of out_ring rows; other channels of out are not touched
  */
-SQ_INLINE void sq_copy_channels_f32(const float *SQ_RESTRICT in, int w,
-                                    int in_stride, int in_ring, int c,
-                                    float *SQ_RESTRICT out, int out_stride,
-                                    int out_ring, int row0, int row1)
+SQ_INLINE void sq__copy_channels_f32(const float *SQ_RESTRICT in, int w,
+                                     int in_stride, int in_ring, int c,
+                                     float *SQ_RESTRICT out, int out_stride,
+                                     int out_ring, int row0, int row1)
 {
     int y, x, ch;
 
@@ -981,6 +981,124 @@ SQ_INLINE void sq_flatten_nchw_f32(const float *SQ_RESTRICT in, int h, int w,
             out[ch * hw + p] = in[p * c + ch];
         }
     }
+}
+
+/* ==========================================================================
+ * Public API: one parameter struct per call (see sq_common.h)
+ *
+ * Generated code passes a `static const` struct; these wrappers unpack it
+ * into the kernels above (sq__*), which document the arithmetic. Every
+ * call computes output rows [row0, row1).
+ * ========================================================================== */
+
+/*
+ * sq_conv_params_f32: one convolution call.
+ *
+ *   in        input map (in.c = cin)
+ *   out       output map (out.c = cout, out.w the output width; out.h is
+ *             only descriptive)
+ *   win       kernel, strides, top/left padding (bottom/right implied)
+ *   relu      0 or 1
+ *   w         packed weights [ceil(cout/4)][k_h][k_w][cin][4]
+ *   bias      [cout] or NULL
+ */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int relu;
+    const float *w;
+    const float *bias;
+} sq_conv_params_f32;
+
+/* sq_conv_f32: general convolution (sq__conv_f32). */
+SQ_INLINE void sq_conv_f32(const sq_conv_params_f32 *p,
+                           const float *SQ_RESTRICT in,
+                           float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__conv_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                 out, p->out.w, p->out.stride, p->out.ring, p->out.c, p->w,
+                 p->bias, p->win.k_h, p->win.k_w, p->win.s_h, p->win.s_w,
+                 p->win.pad_t, p->win.pad_l, p->relu, row0, row1);
+}
+
+/* sq_conv1x1_f32: 1x1 convolution, stride 1, no padding (sq__conv1x1_f32). */
+SQ_INLINE void sq_conv1x1_f32(const sq_conv_params_f32 *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__conv1x1_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c, out,
+                    p->out.stride, p->out.ring, p->out.c, p->w, p->bias,
+                    p->relu, row0, row1);
+}
+
+/*
+ * sq_conv1x1_relu_gap_f32: 1x1 convolution + ReLU summed into acc[out.c]
+ * (sq__conv1x1_relu_gap_f32; p->out only gives cout).
+ */
+SQ_INLINE void sq_conv1x1_relu_gap_f32(const sq_conv_params_f32 *p,
+                                       const float *SQ_RESTRICT in,
+                                       float *SQ_RESTRICT acc, int row0,
+                                       int row1)
+{
+    sq__conv1x1_relu_gap_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                             acc, p->out.c, p->w, p->bias, row0, row1);
+}
+
+/* sq_maxpool_f32: max pooling (sq__maxpool_f32; in.c channels). */
+SQ_INLINE void sq_maxpool_f32(const sq_pool_params *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__maxpool_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                    out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                    p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                    p->win.pad_l, row0, row1);
+}
+
+/*
+ * sq_maxpool_fold_f32: folds one input row `in` into the output row `acc`
+ * (sq__maxpool_fold_f32; acc has p->out's width and pixel stride).
+ */
+SQ_INLINE void sq_maxpool_fold_f32(const sq_pool_params *p,
+                                   const float *SQ_RESTRICT in,
+                                   float *SQ_RESTRICT acc, int first)
+{
+    sq__maxpool_fold_f32(in, p->in.w, p->in.stride, p->in.c, acc, p->out.w,
+                         p->out.stride, p->win.k_w, p->win.s_w, p->win.pad_l,
+                         first);
+}
+
+/* sq_avgpool_f32: average pooling (sq__avgpool_f32; in.c channels). */
+SQ_INLINE void sq_avgpool_f32(const sq_pool_params *p,
+                              const float *SQ_RESTRICT in,
+                              float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__avgpool_f32(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                    out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                    p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                    p->win.pad_l, p->win.pad_b, p->win.pad_r,
+                    p->count_include_pad, row0, row1);
+}
+
+/* sq_gap_f32: global average, accumulation step (sq__gap_f32). */
+SQ_INLINE void sq_gap_f32(const sq_dims *in_dims, const float *SQ_RESTRICT in,
+                          float *SQ_RESTRICT acc, int row0, int row1)
+{
+    sq__gap_f32(in, in_dims->w, in_dims->stride, in_dims->ring, in_dims->c,
+                acc, row0, row1);
+}
+
+/*
+ * sq_copy_channels_f32: copies in.c channels of rows [row0, row1) into a
+ * map of the same width (sq__copy_channels_f32).
+ */
+SQ_INLINE void sq_copy_channels_f32(const sq_copy_params *p,
+                                    const float *SQ_RESTRICT in,
+                                    float *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__copy_channels_f32(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                          out, p->out.stride, p->out.ring, row0, row1);
 }
 
 #endif /* SQ_KERNELS_F32_H */

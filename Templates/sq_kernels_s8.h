@@ -271,6 +271,26 @@ SQ_INLINE uint32_t sq__min4_s8(uint32_t v, uint32_t m)
 #endif
 
 /*
+ * sq__i2c_group_s8: one group of 4 codes at src (k = 4g .. 4g + 3) into
+ * one pixel's slots of the group at d: halfwords 0, 1 <- k, k + 2 and
+ * 4, 5 <- k + 1, k + 3 (one LDR, two SXTB16, two STR on the DSP path).
+ */
+SQ_INLINE void sq__i2c_group_s8(int16_t *SQ_RESTRICT d,
+                                const int8_t *SQ_RESTRICT src)
+{
+#if SQ_S8_DSP
+    const uint32_t v = sq__ld32_s8(src);
+    sq__st32_s8(d, sq__sxtb16(v));
+    sq__st32_s8(d + 4, sq__sxtb16_ror8(v));
+#else
+    d[0] = src[0];
+    d[1] = src[2];
+    d[4] = src[1];
+    d[5] = src[3];
+#endif
+}
+
+/*
  * sq__i2c_tap_s8: writes n input codes x_k, k in [k0, k0 + n), of pixel p
  * (0 or 1) into the scratch layout (see the top of the file). src == NULL:
  * a padded tap, every x_k = in_zp. With k0 and n multiples of 4 whole
@@ -338,16 +358,7 @@ SQ_INLINE void sq__i2c_words_s8(int16_t *SQ_RESTRICT s, int p,
     int g;
 
     for (g = 0; g < ng; ++g) {
-#if SQ_S8_DSP
-        const uint32_t v = sq__ld32_s8(st + 4 * g);
-        sq__st32_s8(d + 8 * g, sq__sxtb16(v));
-        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(v));
-#else
-        d[8 * g + 0] = st[4 * g + 0];
-        d[8 * g + 1] = st[4 * g + 2];
-        d[8 * g + 4] = st[4 * g + 1];
-        d[8 * g + 5] = st[4 * g + 3];
-#endif
+        sq__i2c_group_s8(d + 8 * g, st + 4 * g);
     }
 }
 
@@ -462,41 +473,32 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  * construction.
  */
 #if SQ_S8_DSP
-#define SQ__DOT_STEP_S8                                  \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+/* The asm steps are spelled with these pieces (operands by name):
+ * SQ__LDW_S8(p): w0, w1 <- 8 weight bytes at p, p += 8;
+ * SQ__LDX2_S8: a, b <- one (k, k+2) word of P0 and of P1, xp += 8;
+ * SQ__EXT_S8(w, ror): e = SXTB16(w) (ror ", ror #8": the odd bytes);
+ * SQ__MAC_S8(c, x, acc): c = acc + SMLAD(e, x). */
+#define SQ__LDW_S8(p) "ldrd %[w0], %[w1], [%[" #p "]], #8\n\t"
+#define SQ__LDX2_S8 "ldrd %[a], %[b], [%[xp]], #8\n\t"
+#define SQ__EXT_S8(w, ror) "sxtb16 %[e], %[" #w "]" ror "\n\t"
+#define SQ__MAC_S8(c, x, acc) "smlad %[" #c "], %[e], %[" #x "], %[" #acc "]\n\t"
+
+/* One weight word w of a channel pair, both pixels: c0/c1 (channel 2p,
+ * P0/P1) from its even bytes, c2/c3 (channel 2p+1) from its odd bytes. */
+#define SQ__HALF2_S8(w)                                                  \
+    SQ__EXT_S8(w, "") SQ__MAC_S8(c0, a, c0) SQ__MAC_S8(c1, b, c1)         \
+    SQ__EXT_S8(w, ", ror #8") SQ__MAC_S8(c2, a, c2) SQ__MAC_S8(c3, b, c3)
+
+#define SQ__DOT_STEP_S8                                                  \
+    SQ__LDW_S8(wp) SQ__LDX2_S8 SQ__HALF2_S8(w0) SQ__LDX2_S8 SQ__HALF2_S8(w1)
 
 /* The first step: c1, c3 start from c0, c2 (the pair's biases), so the
  * caller needs no register copies. */
-#define SQ__DOT_FIRST_S8                                 \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c1], %[e], %[b], %[c0]\n\t"                 \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[b], %[c2]\n\t"                 \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "ldrd %[a], %[b], [%[xp]], #8\n\t"                   \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+#define SQ__DOT_FIRST_S8                                                 \
+    SQ__LDW_S8(wp) SQ__LDX2_S8                                           \
+    SQ__EXT_S8(w0, "") SQ__MAC_S8(c1, b, c0) SQ__MAC_S8(c0, a, c0)        \
+    SQ__EXT_S8(w0, ", ror #8") SQ__MAC_S8(c3, b, c2) SQ__MAC_S8(c2, a, c2) \
+    SQ__LDX2_S8 SQ__HALF2_S8(w1)
 
 #define SQ__DOT_OPERANDS_S8                                              \
     : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
@@ -507,33 +509,48 @@ SQ_INLINE void sq__i2c_1x1_s8(int16_t *SQ_RESTRICT s, int p,
  * One pixel (P0 of the scratch: words 0 and 2 of each 16-byte group), two
  * pairs of output channels (weights at wp, wq): 20 instructions for 16
  * MACs. c0, c1: channels 2p, 2p + 1; c2, c3: channels 2p + 2, 2p + 3.
+ * SQ__PAIR1_S8(p, ca, cb): the pair whose weights are at p into ca, cb.
  */
-#define SQ__DOT1_STEP_S8                                 \
-    "ldr %[a], [%[xp]], #8\n\t"                          \
-    "ldr %[b], [%[xp]], #8\n\t"                          \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                 \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c0], %[e], %[a], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c1], %[e], %[a], %[c1]\n\t"                 \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c0], %[e], %[b], %[c0]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c1], %[e], %[b], %[c1]\n\t"                 \
-    "ldrd %[w0], %[w1], [%[wq]], #8\n\t"                 \
-    "sxtb16 %[e], %[w0]\n\t"                             \
-    "smlad %[c2], %[e], %[a], %[c2]\n\t"                 \
-    "sxtb16 %[e], %[w0], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[a], %[c3]\n\t"                 \
-    "sxtb16 %[e], %[w1]\n\t"                             \
-    "smlad %[c2], %[e], %[b], %[c2]\n\t"                 \
-    "sxtb16 %[e], %[w1], ror #8\n\t"                     \
-    "smlad %[c3], %[e], %[b], %[c3]\n\t"
+#define SQ__PAIR1_S8(p, ca, cb)                                          \
+    SQ__LDW_S8(p)                                                        \
+    SQ__EXT_S8(w0, "") SQ__MAC_S8(ca, a, ca)                              \
+    SQ__EXT_S8(w0, ", ror #8") SQ__MAC_S8(cb, a, cb)                      \
+    SQ__EXT_S8(w1, "") SQ__MAC_S8(ca, b, ca)                              \
+    SQ__EXT_S8(w1, ", ror #8") SQ__MAC_S8(cb, b, cb)
+
+#define SQ__DOT1_STEP_S8                                                 \
+    "ldr %[a], [%[xp]], #8\n\t"                                          \
+    "ldr %[b], [%[xp]], #8\n\t"                                          \
+    SQ__PAIR1_S8(wp, c0, c1) SQ__PAIR1_S8(wq, c2, c3)
 
 #define SQ__DOT1_OPERANDS_S8                                             \
     : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3),        \
       [wp] "+r"(wp), [wq] "+r"(wq), [xp] "+r"(xp), [w0] "=&r"(w0),       \
       [w1] "=&r"(w1), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
+
+/*
+ * SQ__DOT_RUN_S8: runs the asm STEP n times (n >= 0): a 2-step block if
+ * n & 2, a 1-step block if n & 1, then a loop of 4 steps + CMP + BNE while
+ * xp has not reached end (the groups' end).
+ */
+#define SQ__DOT_RUN_S8(n, end, STEP, OPERANDS)                          \
+    do {                                                                 \
+        if ((n) & 2) {                                                   \
+            __asm__(STEP STEP OPERANDS : : "memory");                    \
+        }                                                                \
+        if ((n) & 1) {                                                   \
+            __asm__(STEP OPERANDS : : "memory");                         \
+        }                                                                \
+        if ((n) >= 4) {                                                  \
+            const int16_t *const sq__xend = (end);                       \
+            __asm__("1:\n\t" STEP STEP STEP STEP                         \
+                    "cmp %[xp], %[xend]\n\t"                             \
+                    "bne 1b\n\t"                                         \
+                    OPERANDS                                             \
+                    : [xend] "r"(sq__xend)                               \
+                    : "cc", "memory");                                   \
+        }                                                                \
+    } while (0)
 #endif
 
 SQ_INLINE const int8_t *sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
@@ -553,24 +570,7 @@ SQ_INLINE const int8_t *sq__dot2x2_s8(uint32_t *SQ_RESTRICT c,
               [wp] "+r"(wp), [xp] "+r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),
               [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e)
             : : "memory");
-    if (rest & 2) {
-        __asm__(SQ__DOT_STEP_S8 SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8
-                : : "memory");
-    }
-    if (rest & 1) {
-        __asm__(SQ__DOT_STEP_S8 SQ__DOT_OPERANDS_S8 : : "memory");
-    }
-    if (rest >= 4) {
-        const int16_t *const xend = x + ng * 8;
-        __asm__("1:\n\t"
-                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
-                SQ__DOT_STEP_S8 SQ__DOT_STEP_S8
-                "cmp %[xp], %[xend]\n\t"
-                "bne 1b\n\t"
-                SQ__DOT_OPERANDS_S8
-                : [xend] "r"(xend)
-                : "cc", "memory");
-    }
+    SQ__DOT_RUN_S8(rest, x + ng * 8, SQ__DOT_STEP_S8, SQ__DOT_OPERANDS_S8);
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
     return wp;
 #else
@@ -642,24 +642,7 @@ SQ_INLINE void sq__dot4x1_s8(uint32_t *SQ_RESTRICT c,
     const int8_t *wq = w2;
     const int16_t *xp = x;
 
-    if (ng & 2) {
-        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8
-                : : "memory");
-    }
-    if (ng & 1) {
-        __asm__(SQ__DOT1_STEP_S8 SQ__DOT1_OPERANDS_S8 : : "memory");
-    }
-    if (ng >= 4) {
-        const int16_t *const xend = x + ng * 8;
-        __asm__("1:\n\t"
-                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
-                SQ__DOT1_STEP_S8 SQ__DOT1_STEP_S8
-                "cmp %[xp], %[xend]\n\t"
-                "bne 1b\n\t"
-                SQ__DOT1_OPERANDS_S8
-                : [xend] "r"(xend)
-                : "cc", "memory");
-    }
+    SQ__DOT_RUN_S8(ng, x + ng * 8, SQ__DOT1_STEP_S8, SQ__DOT1_OPERANDS_S8);
     c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3;
 }
 #endif
@@ -1223,7 +1206,7 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * ========================================================================== */
 
 /*
- * sq_conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
+ * sq__conv_s8: general 2-D convolution (dilation 1, groups 1), int8,
  * output rows [row0, row1):
  *
  *   acc = bias[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] *
@@ -1248,18 +1231,18 @@ SQ_INLINE void sq__i2c_px_s8(int16_t *SQ_RESTRICT s, int p,
  * tap inside the map), then every channel pair is computed from there; an
  * odd last pixel is computed alone.
  */
-SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                          int in_stride, int in_ring, int cin, int in_zp,
-                          int8_t *SQ_RESTRICT out, int out_w, int out_stride,
-                          int out_ring, int cout,
-                          const int8_t *SQ_RESTRICT w_packed,
-                          const int32_t *SQ_RESTRICT bias,
-                          const int32_t *SQ_RESTRICT mult,
-                          const int32_t *SQ_RESTRICT shift,
-                          int out_zp, int act_min, int act_max,
-                          int k_h, int k_w, int s_h, int s_w,
-                          int pad_t, int pad_l, int row0, int row1,
-                          int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                           int in_stride, int in_ring, int cin, int in_zp,
+                           int8_t *SQ_RESTRICT out, int out_w, int out_stride,
+                           int out_ring, int cout,
+                           const int8_t *SQ_RESTRICT w_packed,
+                           const int32_t *SQ_RESTRICT bias,
+                           const int32_t *SQ_RESTRICT mult,
+                           const int32_t *SQ_RESTRICT shift,
+                           int out_zp, int act_min, int act_max,
+                           int k_h, int k_w, int s_h, int s_w,
+                           int pad_t, int pad_l, int row0, int row1,
+                           int16_t *SQ_RESTRICT scratch)
 {
     const int K4 = (k_h * k_w * cin + 3) & ~3;
     const int fast = sq__rq_fast_s8(shift, cout);
@@ -1332,7 +1315,7 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
+ * sq__conv1x1_s8: 1x1 convolution, stride 1, no padding, rows [row0, row1).
  *
  *   out[y][x][co] = clamp(requant(bias[co] + sum_ci w[co][ci] *
  *                   q_in[y][x][ci]) + out_zp, act_min, act_max)
@@ -1341,16 +1324,16 @@ SQ_INLINE void sq_conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
  * no padding); scratch: SQ_S8_SCRATCH_BYTES(1, 1, cin) bytes. Rows
  * contiguous in both rings are one run of pixels, taken two at a time.
  */
-SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
-                             int in_stride, int in_ring, int cin,
-                             int8_t *SQ_RESTRICT out, int out_stride,
-                             int out_ring, int cout,
-                             const int8_t *SQ_RESTRICT w_packed,
-                             const int32_t *SQ_RESTRICT bias,
-                             const int32_t *SQ_RESTRICT mult,
-                             const int32_t *SQ_RESTRICT shift,
-                             int out_zp, int act_min, int act_max,
-                             int row0, int row1, int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
+                              int in_stride, int in_ring, int cin,
+                              int8_t *SQ_RESTRICT out, int out_stride,
+                              int out_ring, int cout,
+                              const int8_t *SQ_RESTRICT w_packed,
+                              const int32_t *SQ_RESTRICT bias,
+                              const int32_t *SQ_RESTRICT mult,
+                              const int32_t *SQ_RESTRICT shift,
+                              int out_zp, int act_min, int act_max,
+                              int row0, int row1, int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, out, out_stride,
                         out_ring, cout, w_packed, bias, mult, shift, out_zp,
@@ -1358,7 +1341,7 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
 }
 
 /*
- * sq_conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
+ * sq__conv1x1_gap_s8: 1x1 convolution + requantisation (+ clamp, e.g. ReLU)
  * summed over the pixels of rows [row0, row1) into int32 acc:
  *
  *   acc[co] += sum_{y, x} out_code[y][x][co]     (int8 codes, zp included)
@@ -1368,16 +1351,16 @@ SQ_INLINE void sq_conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
  * out). Arguments as sq_conv1x1_s8. Equals sq_conv1x1_s8 followed by
  * sq_gap_s8 bit for bit.
  */
-SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
-                                 int in_stride, int in_ring, int cin,
-                                 int32_t *SQ_RESTRICT acc, int cout,
-                                 const int8_t *SQ_RESTRICT w_packed,
-                                 const int32_t *SQ_RESTRICT bias,
-                                 const int32_t *SQ_RESTRICT mult,
-                                 const int32_t *SQ_RESTRICT shift,
-                                 int out_zp, int act_min, int act_max,
-                                 int row0, int row1,
-                                 int16_t *SQ_RESTRICT scratch)
+SQ_INLINE void sq__conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
+                                  int in_stride, int in_ring, int cin,
+                                  int32_t *SQ_RESTRICT acc, int cout,
+                                  const int8_t *SQ_RESTRICT w_packed,
+                                  const int32_t *SQ_RESTRICT bias,
+                                  const int32_t *SQ_RESTRICT mult,
+                                  const int32_t *SQ_RESTRICT shift,
+                                  int out_zp, int act_min, int act_max,
+                                  int row0, int row1,
+                                  int16_t *SQ_RESTRICT scratch)
 {
     sq__conv1x1_rows_s8(in, w, in_stride, in_ring, cin, 0, 0, in_ring, cout,
                         w_packed, bias, mult, shift, out_zp, act_min, act_max,
@@ -1389,17 +1372,17 @@ SQ_INLINE void sq_conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
  * ========================================================================== */
 
 /*
- * sq_maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
+ * sq__maxpool_s8: max pooling, output rows [row0, row1); exact on int8 codes
  * (input and output share scale and zero point: no requantisation).
  * Arguments and semantics as sq_maxpool_f32 (padding never wins, windows
  * clipped; an empty window, impossible with PyTorch's size rule, gives 0).
  */
-SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
-                             int in_stride, int in_ring, int c,
-                             int8_t *SQ_RESTRICT out, int out_w,
-                             int out_stride, int out_ring,
-                             int k_h, int k_w, int s_h, int s_w,
-                             int pad_t, int pad_l, int row0, int row1)
+SQ_INLINE void sq__maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
+                              int in_stride, int in_ring, int c,
+                              int8_t *SQ_RESTRICT out, int out_w,
+                              int out_stride, int out_ring,
+                              int k_h, int k_w, int s_h, int s_w,
+                              int pad_t, int pad_l, int row0, int row1)
 {
     const int in_row = in_w * in_stride;
     int r;
@@ -1458,17 +1441,17 @@ SQ_INLINE void sq_maxpool_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
 }
 
 /*
- * sq_maxpool_fold_s8: streaming max pooling, one input row at a time, as
+ * sq__maxpool_fold_s8: streaming max pooling, one input row at a time, as
  * sq_maxpool_fold_f32: the row's horizontal window maxima are stored into
  * the output row acc when first != 0, max-combined with it otherwise.
  * Folding every input row of a window gives sq_maxpool_s8 exactly. DSP
  * path: 4 channels per word, the usual 3-wide window unrolled.
  */
-SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
-                                  int in_stride, int c,
-                                  int8_t *SQ_RESTRICT acc, int out_w,
-                                  int acc_stride, int k_w, int s_w,
-                                  int pad_l, int first)
+SQ_INLINE void sq__maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
+                                   int in_stride, int c,
+                                   int8_t *SQ_RESTRICT acc, int out_w,
+                                   int acc_stride, int k_w, int s_w,
+                                   int pad_l, int first)
 {
     int x;
 
@@ -1530,12 +1513,12 @@ SQ_INLINE void sq_maxpool_fold_s8(const int8_t *SQ_RESTRICT in, int in_w,
 }
 
 /*
- * sq_gap_s8: global average pooling, accumulation: adds the int8 codes of
+ * sq__gap_s8: global average pooling, accumulation: adds the int8 codes of
  * rows [row0, row1) to int32 acc[c] (zeroed by the caller first).
  */
-SQ_INLINE void sq_gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
-                         int in_ring, int c, int32_t *SQ_RESTRICT acc,
-                         int row0, int row1)
+SQ_INLINE void sq__gap_s8(const int8_t *SQ_RESTRICT in, int w, int in_stride,
+                          int in_ring, int c, int32_t *SQ_RESTRICT acc,
+                          int row0, int row1)
 {
     int y, x, ch;
 
@@ -1577,7 +1560,7 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * ========================================================================== */
 
 /*
- * sq_add_s8: element-wise sum of two int8 maps of n values (the bypass),
+ * sq__add_s8: element-wise sum of two int8 maps of n values (the bypass),
  * each rescaled to the output scale in one rounding (64-bit):
  *
  *   out[i] = clamp(((a[i] - a_zp) * a_mult + (b[i] - b_zp) * b_mult
@@ -1587,10 +1570,10 @@ SQ_INLINE void sq_gap_finish_s8(const int32_t *SQ_RESTRICT acc, int c,
  * a and b may be the same buffer; out must not overlap them. Not a hot
  * loop in SqueezeNet (one add per bypass), so portable C on every path.
  */
-SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
-                         const int8_t *b, int b_zp, int32_t b_mult,
-                         int8_t *SQ_RESTRICT out, int n, int32_t shift,
-                         int out_zp, int act_min, int act_max)
+SQ_INLINE void sq__add_s8(const int8_t *a, int a_zp, int32_t a_mult,
+                          const int8_t *b, int b_zp, int32_t b_mult,
+                          int8_t *SQ_RESTRICT out, int n, int32_t shift,
+                          int out_zp, int act_min, int act_max)
 {
     const int64_t round = (int64_t)1 << (shift - 1);
     int i;
@@ -1606,14 +1589,14 @@ SQ_INLINE void sq_add_s8(const int8_t *a, int a_zp, int32_t a_mult,
 }
 
 /*
- * sq_copy_channels_s8: copy rows [row0, row1) of a w x c map into another
+ * sq__copy_channels_s8: copy rows [row0, row1) of a w x c map into another
  * map of the same width (e.g. a channel slice of a concat buffer), as
  * sq_copy_channels_f32. Channels outside [0, c) of out are not touched.
  */
-SQ_INLINE void sq_copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
-                                   int in_stride, int in_ring, int c,
-                                   int8_t *SQ_RESTRICT out, int out_stride,
-                                   int out_ring, int row0, int row1)
+SQ_INLINE void sq__copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
+                                    int in_stride, int in_ring, int c,
+                                    int8_t *SQ_RESTRICT out, int out_stride,
+                                    int out_ring, int row0, int row1)
 {
     int y, x;
 
@@ -1666,6 +1649,182 @@ SQ_INLINE void sq_dequantize_s8_f32(const int8_t *SQ_RESTRICT in,
     for (i = 0; i < n; ++i) {
         out[i] = scale * (float)(in[i] - zp);
     }
+}
+
+/* ==========================================================================
+ * Public API: one parameter struct per call (see sq_common.h)
+ *
+ * Generated code passes a `static const` struct; these wrappers unpack it
+ * into the kernels above (sq__*), which document the arithmetic. Every
+ * call computes output rows [row0, row1); `scratch` is the int16 im2col
+ * buffer of SQ_S8_SCRATCH_BYTES(win.k_h, win.k_w, in.c) bytes.
+ * ========================================================================== */
+
+/*
+ * sq_conv_params_s8: one int8 convolution call.
+ *
+ *   in, out   maps (in.c = cin, out.c = cout, out.w the output width)
+ *   win       kernel, strides, top/left padding (bottom/right implied)
+ *   in_zp     input zero point
+ *   out_zp, act_min, act_max   output zero point and clamp
+ *   w         packed weights (Int8WeightPacker layout, top of this file)
+ *   bias      [cout] int32, corrected for the input zero point
+ *   mult, shift   [cout] requantisation (sq_requant_s8)
+ */
+typedef struct {
+    sq_dims in;
+    sq_dims out;
+    sq_window win;
+    int in_zp;
+    int out_zp;
+    int act_min;
+    int act_max;
+    const int8_t *w;
+    const int32_t *bias;
+    const int32_t *mult;
+    const int32_t *shift;
+} sq_conv_params_s8;
+
+/* sq_add_params_s8: one bypass add (sq__add_s8). */
+typedef struct {
+    int a_zp;
+    int32_t a_mult;
+    int b_zp;
+    int32_t b_mult;
+    int32_t shift;
+    int out_zp;
+    int act_min;
+    int act_max;
+} sq_add_params_s8;
+
+/*
+ * sq_gap_params_s8: the mean of a global average from its int32 sums:
+ * out[ch] = sq_requant_s8(acc[ch] - sum_zp, mult, shift, out_zp, -128, 127)
+ * for ch < c (sum_zp = pixels * input zero point).
+ */
+typedef struct {
+    int c;
+    int32_t sum_zp;
+    int32_t mult;
+    int32_t shift;
+    int out_zp;
+} sq_gap_params_s8;
+
+/* sq_conv_s8: general int8 convolution (sq__conv_s8). */
+SQ_INLINE void sq_conv_s8(const sq_conv_params_s8 *p,
+                          const int8_t *SQ_RESTRICT in,
+                          int8_t *SQ_RESTRICT out, int row0, int row1,
+                          int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                p->in_zp, out, p->out.w, p->out.stride, p->out.ring, p->out.c,
+                p->w, p->bias, p->mult, p->shift, p->out_zp, p->act_min,
+                p->act_max, p->win.k_h, p->win.k_w, p->win.s_h, p->win.s_w,
+                p->win.pad_t, p->win.pad_l, row0, row1, scratch);
+}
+
+/* sq_conv1x1_s8: 1x1 convolution, stride 1, no padding (sq__conv1x1_s8). */
+SQ_INLINE void sq_conv1x1_s8(const sq_conv_params_s8 *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1,
+                             int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, out,
+                   p->out.stride, p->out.ring, p->out.c, p->w, p->bias,
+                   p->mult, p->shift, p->out_zp, p->act_min, p->act_max,
+                   row0, row1, scratch);
+}
+
+/*
+ * sq_conv1x1_gap_s8: 1x1 convolution + clamp summed into acc[out.c]
+ * (sq__conv1x1_gap_s8; p->out only gives cout).
+ */
+SQ_INLINE void sq_conv1x1_gap_s8(const sq_conv_params_s8 *p,
+                                 const int8_t *SQ_RESTRICT in,
+                                 int32_t *SQ_RESTRICT acc, int row0, int row1,
+                                 int16_t *SQ_RESTRICT scratch)
+{
+    sq__conv1x1_gap_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c, acc,
+                       p->out.c, p->w, p->bias, p->mult, p->shift, p->out_zp,
+                       p->act_min, p->act_max, row0, row1, scratch);
+}
+
+/* sq_maxpool_s8: max pooling (sq__maxpool_s8; in.c channels). */
+SQ_INLINE void sq_maxpool_s8(const sq_pool_params *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__maxpool_s8(in, p->in.h, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                   out, p->out.w, p->out.stride, p->out.ring, p->win.k_h,
+                   p->win.k_w, p->win.s_h, p->win.s_w, p->win.pad_t,
+                   p->win.pad_l, row0, row1);
+}
+
+/*
+ * sq_maxpool_fold_s8: folds one input row `in` into the output row `acc`
+ * (sq__maxpool_fold_s8; acc has p->out's width and pixel stride).
+ */
+SQ_INLINE void sq_maxpool_fold_s8(const sq_pool_params *p,
+                                  const int8_t *SQ_RESTRICT in,
+                                  int8_t *SQ_RESTRICT acc, int first)
+{
+    sq__maxpool_fold_s8(in, p->in.w, p->in.stride, p->in.c, acc, p->out.w,
+                        p->out.stride, p->win.k_w, p->win.s_w, p->win.pad_l,
+                        first);
+}
+
+/* sq_gap_s8: global average, accumulation step (sq__gap_s8). */
+SQ_INLINE void sq_gap_s8(const sq_dims *in_dims, const int8_t *SQ_RESTRICT in,
+                         int32_t *SQ_RESTRICT acc, int row0, int row1)
+{
+    sq__gap_s8(in, in_dims->w, in_dims->stride, in_dims->ring, in_dims->c,
+               acc, row0, row1);
+}
+
+/* sq_gap_mean_s8: the requantised means of the sums acc (sq_gap_params_s8). */
+SQ_INLINE void sq_gap_mean_s8(const sq_gap_params_s8 *p,
+                              const int32_t *SQ_RESTRICT acc,
+                              int8_t *SQ_RESTRICT out)
+{
+    int i;
+
+    for (i = 0; i < p->c; ++i) {
+        out[i] = sq_requant_s8(acc[i] - p->sum_zp, p->mult, p->shift,
+                               p->out_zp, -128, 127);
+    }
+}
+
+/* sq_add_s8: the bypass add (sq__add_s8); out must not overlap a or b. */
+SQ_INLINE void sq_add_s8(const sq_add_params_s8 *p, const int8_t *a,
+                         const int8_t *b, int8_t *SQ_RESTRICT out, int n)
+{
+    sq__add_s8(a, p->a_zp, p->a_mult, b, p->b_zp, p->b_mult, out, n,
+               p->shift, p->out_zp, p->act_min, p->act_max);
+}
+
+/*
+ * sq_relu_s8: x[i] = max(x[i], zp) for i < n, in place (ReLU on codes of
+ * zero point zp).
+ */
+SQ_INLINE void sq_relu_s8(int8_t *SQ_RESTRICT x, int n, int zp)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        x[i] = (x[i] < zp) ? (int8_t)zp : x[i];
+    }
+}
+
+/*
+ * sq_copy_channels_s8: copies in.c channels of rows [row0, row1) into a
+ * map of the same width (sq__copy_channels_s8).
+ */
+SQ_INLINE void sq_copy_channels_s8(const sq_copy_params *p,
+                                   const int8_t *SQ_RESTRICT in,
+                                   int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    sq__copy_channels_s8(in, p->in.w, p->in.stride, p->in.ring, p->in.c,
+                         out, p->out.stride, p->out.ring, row0, row1);
 }
 
 #endif /* SQ_KERNELS_S8_H */

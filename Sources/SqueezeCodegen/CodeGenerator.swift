@@ -15,8 +15,8 @@ public enum CodeGenerator {
             let files = try emitter.emit()
             return GeneratedModel(files: files, graph: memory.graph, schedule: memory.schedule, plan: memory.plan,
                                   weightBytes: emitter.weightBytes, prefix: options.prefix)
-        } catch {
-            throw .internal("code generation: \(error.message)")
+        } catch where error.kind == .internal {
+            throw .internal("code generation: \(error.message)", node: error.location.node)
         }
     }
 

@@ -1,3 +1,4 @@
+import SqueezeIR
 /// C literals for float constants: the shortest decimal text that reads back
 /// to the same bits (Swift's `description`), with an `f` suffix.
 public enum FloatLiteral {
@@ -12,22 +13,16 @@ public enum FloatLiteral {
     }
 
     /// Appends `values` as C float literals, `perLine` a line, to `out`.
-    public static func appendArrayBody(_ values: [Float], perLine: Int = 8, indent: String = "    ", to out: inout String) throws(CodegenError) {
+    public static func appendArrayBody(_ values: [Float], perLine: Int = 8, indent: String = "    ", to out: inout String) throws(Diagnostic) {
         for start in stride(from: 0, to: values.count, by: perLine) {
             out += indent
             let end = min(start + perLine, values.count)
             for index in start..<end {
-                guard let literal = c(values[index]) else { throw CodegenError("weight value \(values[index]) is not finite") }
+                guard let literal = c(values[index]) else { throw Diagnostic.internal("weight value \(values[index]) is not finite") }
                 out += literal
                 out += index + 1 < values.count ? (index + 1 < end ? ", " : ",") : ""
             }
             out += "\n"
         }
     }
-}
-
-/// A failure inside code generation that a caller turns into a Diagnostic.
-public struct CodegenError: Error, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
 }

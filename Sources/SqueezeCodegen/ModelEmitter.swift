@@ -15,6 +15,8 @@ struct ModelEmitter {
     let options: CodegenOptions
     /// Buffers allowed to overlap their input (layer schedule, in place).
     let inPlace: Set<BufferID>
+    /// The kernels of the graph's precision (one parameter table for the whole model).
+    let calls: any KernelLibrary
     private(set) var weightBytes = 0
 
     init(memory: PlannedMemory, options: CodegenOptions) {
@@ -24,18 +26,18 @@ struct ModelEmitter {
         self.plan = memory.plan
         self.kernelScratch = memory.kernelScratch
         self.options = options
+        self.calls = KernelLibraries.library(for: graph)
     }
 
     var stream: StreamSchedule? { schedule as? StreamSchedule }
     var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
 
     var prefix: String { options.prefix }
-    var calls: KernelCalls { KernelCalls(graph: graph) }
     var element: String { calls.element }
 
     var upper: String { prefix.uppercased() }
 
-    mutating func emit() throws(CodegenError) -> [GeneratedFile] {
+    mutating func emit() throws(Diagnostic) -> [GeneratedFile] {
         var weights = WeightTable(prefix: prefix)
         let model = try modelSource(&weights)
         weightBytes = weights.totalBytes
@@ -46,11 +48,11 @@ struct ModelEmitter {
             GeneratedFile(name: "\(prefix)_weights.c", contents: try weightsSource(weights)),
             GeneratedFile(name: "\(prefix)_arena.c", contents: arenaSource()),
         ]
-        if calls.isInt8 {
+        if calls.isQuantized {
             files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
         }
         for name in ["sq_common.h", calls.kernelsHeader] {
-            guard let text = Templates.file(name) else { throw CodegenError("template \(name) is missing") }
+            guard let text = Templates.file(name) else { throw Diagnostic.internal("template \(name) is missing") }
             files.append(GeneratedFile(name: name, contents: text))
         }
         return files.sorted { $0.name < $1.name }
@@ -95,14 +97,14 @@ struct ModelEmitter {
     }
 
     func arenaPointer(_ offset: Int) -> String {
-        offset == 0 ? "a" : "a + \(offset / (calls.isInt8 ? 1 : 4))"
+        calls.arenaPointer("a", byteOffset: offset)
     }
 
     // MARK: - <prefix>.h
 
-    func header() throws(CodegenError) -> String {
-        let templateName = calls.isInt8 ? "sq_model_s8.h.in" : "sq_model.h.in"
-        guard let template = Templates.file(templateName) else { throw CodegenError("template \(templateName) is missing") }
+    func header() throws(Diagnostic) -> String {
+        let templateName = calls.modelHeaderTemplate
+        guard let template = Templates.file(templateName) else { throw Diagnostic.internal("template \(templateName) is missing") }
         let input = graph.inputs[0].type.shape
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
@@ -126,7 +128,7 @@ struct ModelEmitter {
         banner.comment(lines)
         var defines = CPrinter()
         let macs = CostModel.totalMACs(graph)
-        let unit = calls.isInt8 ? "int8 codes" : "floats"
+        let unit = calls.elementUnit
         defines.lines([
             "#define \(upper)_INPUT_H \(input.h)",
             "#define \(upper)_INPUT_W \(input.w)",
@@ -139,20 +141,9 @@ struct ModelEmitter {
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
             "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
-            "#define \(upper)_PRECISION \"\(calls.isInt8 ? "int8" : "fp32")\"",
+            "#define \(upper)_PRECISION \"\(calls.precision)\"",
         ])
-        if let q = graph.quantization {
-            let inQ = try params(q, graph.inputs[0].name)
-            let outQ = try params(q, graph.outputs[0])
-            defines.comment(["int8: real = scale * (code - zero_point). The input is quantised with the",
-                             "input parameters; output codes dequantise with the output parameters."])
-            defines.lines([
-                "#define \(upper)_INPUT_SCALE \(try floatLiteral(inQ.scale))",
-                "#define \(upper)_INPUT_ZERO_POINT \(inQ.zeroPoint)",
-                "#define \(upper)_OUTPUT_SCALE \(try floatLiteral(outQ.scale))",
-                "#define \(upper)_OUTPUT_ZERO_POINT \(outQ.zeroPoint)",
-            ])
-        }
+        try calls.modelDefines(upper: upper, graph: graph, into: &defines)
         return try TemplateRenderer.render(template, name: "sq_model.h.in", values: [
             "BANNER": String(banner.text.dropLast()),
             "GUARD": "\(upper)_H",
@@ -162,13 +153,13 @@ struct ModelEmitter {
         ])
     }
 
-    func params(_ q: Quantization, _ value: String) throws(CodegenError) -> QuantParams {
-        guard let p = q.values[value] else { throw CodegenError("value '\(value)' has no quantisation parameters") }
+    func params(_ q: Quantization, _ value: String) throws(Diagnostic) -> QuantParams {
+        guard let p = q.values[value] else { throw Diagnostic.internal("value '\(value)' has no quantisation parameters") }
         return p
     }
 
-    func floatLiteral(_ x: Float) throws(CodegenError) -> String {
-        guard let literal = FloatLiteral.c(x) else { throw CodegenError("\(x) is not finite") }
+    func floatLiteral(_ x: Float) throws(Diagnostic) -> String {
+        guard let literal = FloatLiteral.c(x) else { throw Diagnostic.internal("\(x) is not finite") }
         return literal
     }
 
@@ -195,7 +186,7 @@ struct ModelEmitter {
 
     // MARK: - <prefix>.c
 
-    func modelSource(_ weights: inout WeightTable) throws(CodegenError) -> String {
+    func modelSource(_ weights: inout WeightTable) throws(Diagnostic) -> String {
         var p = CPrinter()
         p.comment(banner("\(prefix).c", "inference code: one function per fused step"))
         p.line()
@@ -221,11 +212,15 @@ struct ModelEmitter {
         for buffer in schedule.buffers + kernelScratch.buffers where plan.offset(of: buffer.id) != nil {
             scratchPointers[buffer.id] = arenaPointer(plan.offset(of: buffer.id) ?? 0)
         }
-        var stepEmitter = StepEmitter(graph: graph, locate: location, weights: weights)
+        // Stages, steps and run functions go after the parameter structs they use.
+        var prelude = p
+        p = CPrinter()
+        var stepEmitter = StepEmitter(graph: graph, locate: location, weights: weights, calls: self.calls)
         var calls: [(ScheduledStep, StepEmitter.Emitted)] = []
         var streamEmitter: StreamEmitter?
         if let stream {
-            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights)
+            var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights,
+                                        calls: self.calls)
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
@@ -246,7 +241,8 @@ struct ModelEmitter {
         weights = stepEmitter.weights
         p.line()
         try emitRunFunctions(calls, stream: streamEmitter, &p)
-        return p.text
+        self.calls.parameters.emit(&prelude)
+        return prelude.text + p.text
     }
 
     func stepComment(_ step: ScheduledStep) -> [String] {
@@ -287,7 +283,7 @@ struct ModelEmitter {
         return lines
     }
 
-    func emitRunFunctions(_ calls: [(ScheduledStep, StepEmitter.Emitted)], stream: StreamEmitter?, _ p: inout CPrinter) throws(CodegenError) {
+    func emitRunFunctions(_ calls: [(ScheduledStep, StepEmitter.Emitted)], stream: StreamEmitter?, _ p: inout CPrinter) throws(Diagnostic) {
         var streamPart = CPrinter()
         try stream?.emitRun(&streamPart)
         let element = self.element
@@ -334,7 +330,7 @@ struct ModelEmitter {
     // MARK: - data header, weights, arena
 
     /// Elements of the arena array (floats, or bytes for int8).
-    var arenaElements: Int { max(plan.arenaBytes / (calls.isInt8 ? 1 : 4), 1) }
+    var arenaElements: Int { max(plan.arenaBytes / calls.elementBytes, 1) }
 
     func dataHeader(_ weights: WeightTable) -> String {
         var p = CPrinter()
@@ -343,7 +339,7 @@ struct ModelEmitter {
         p.line("#define \(upper)_DATA_H")
         p.line()
         for array in weights.arrays {
-            p.line("extern const \(array.values.cType) \(array.cName)[\(array.values.count)];")
+            p.line("extern const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)];")
         }
         p.line()
         p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
@@ -352,18 +348,10 @@ struct ModelEmitter {
         return p.text
     }
 
-    func weightsSource(_ weights: WeightTable) throws(CodegenError) -> String {
+    func weightsSource(_ weights: WeightTable) throws(Diagnostic) -> String {
         var p = CPrinter()
         var lines = banner("\(prefix)_weights.c", "const weights (flash)")
-        if calls.isInt8 {
-            lines += ["", "int8 convolution weights (symmetric per output channel) are packed in pairs of",
-                      "output channels and groups of 4 taps (Int8WeightPacker; see sq_kernels_s8.h);",
-                      "b_: int32 biases corrected for the input zero point, m_/s_: requantisation",
-                      "multipliers and shifts per output channel. Total \(weights.totalBytes) bytes."]
-        } else {
-            lines += ["", "Convolution weights are packed [ceil(cout/4)][kh][kw][cin][4] (4 output channels",
-                      "innermost, tail block zero-padded); biases are [cout]. Total \(weights.totalBytes) bytes."]
-        }
+        lines += [""] + calls.encoding.layoutDescription(totalBytes: weights.totalBytes)
         p.comment(lines)
         p.line()
         p.line("#include \"sq_common.h\"")
@@ -371,12 +359,8 @@ struct ModelEmitter {
         var text = p.text
         for array in weights.arrays {
             text += "\n/* \(CPrinter.safe(array.source)) */\n"
-            text += "const \(array.values.cType) \(array.cName)[\(array.values.count)] SQ_ALIGN(16) = {\n"
-            switch array.values {
-            case .float32(let values): try FloatLiteral.appendArrayBody(values, to: &text)
-            case .int8(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 16, to: &text)
-            case .int32(let values): IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 8, to: &text)
-            }
+            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) = {\n"
+            text += array.encoded.body
             text += "};\n"
         }
         return text

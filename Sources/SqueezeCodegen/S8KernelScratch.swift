@@ -55,7 +55,7 @@ extension KernelScratchProviders {
     /// The scratch provider of the kernel library a graph compiles with:
     /// int8 for a quantised graph, else fp32 (no scratch).
     public static func forGraph(_ graph: Graph) -> any KernelScratchProvider {
-        graph.quantization == nil ? NoKernelScratch() : S8KernelScratch()
+        KernelLibraries.library(for: graph).scratch
     }
 }
 

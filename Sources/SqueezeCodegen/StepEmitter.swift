@@ -25,7 +25,7 @@ struct StepEmitter {
     let graph: Graph
     let locate: (String) -> Location
     var weights: WeightTable
-    var calls: KernelCalls { KernelCalls(graph: graph) }
+    let calls: any KernelLibrary
 
     /// nil when the step needs no code (a view such as flatten of a 1x1 map).
     /// `scratch`: C pointers of the step's rings and kernel scratch;
@@ -34,7 +34,7 @@ struct StepEmitter {
     /// the step's own `in` and `out` are not `restrict` (each kernel call it
     /// makes still touches only one of them).
     mutating func emit(_ step: ScheduledStep, function: String, scratch: [BufferID: String], kernelScratch: [BufferID] = [],
-                       inPlace: Bool = false, into p: inout CPrinter) throws(CodegenError) -> Emitted? {
+                       inPlace: Bool = false, into p: inout CPrinter) throws(Diagnostic) -> Emitted? {
         let node = step.node
         let outType = try type(node.output)
         let restrict = inPlace ? "" : "SQ_RESTRICT "
@@ -50,13 +50,13 @@ struct StepEmitter {
         usesArena = usesArena || output.inArena
         parameters.append(("\(element) *" + restrict + "out", output.pointer))
         for ring in step.rings {
-            guard let pointer = scratch[ring.id] else { throw CodegenError("scratch '\(ring.id)' was not placed") }
+            guard let pointer = scratch[ring.id] else { throw Diagnostic.internal("scratch '\(ring.id)' was not placed") }
             parameters.append(("\(element) *SQ_RESTRICT " + Self.parameterName(ring.id), pointer))
             usesArena = true
         }
         if case .flatten = node.op, try isView(node) { return nil }
         for id in kernelScratch {
-            guard let pointer = scratch[id] else { throw CodegenError("kernel scratch '\(id)' was not placed") }
+            guard let pointer = scratch[id] else { throw Diagnostic.internal("kernel scratch '\(id)' was not placed") }
             parameters.append(try Self.kernelScratchParameter(id, pointer: pointer))
         }
 
@@ -77,8 +77,8 @@ struct StepEmitter {
     }
 
     /// The C parameter (declaration, argument) of a kernel scratch buffer, by its role.
-    static func kernelScratchParameter(_ id: BufferID, pointer: String) throws(CodegenError) -> (String, String) {
-        guard case .kernelScratch(let kind) = id else { throw CodegenError("'\(id)' is not kernel scratch") }
+    static func kernelScratchParameter(_ id: BufferID, pointer: String) throws(Diagnostic) -> (String, String) {
+        guard case .kernelScratch(let kind) = id else { throw Diagnostic.internal("'\(id)' is not kernel scratch") }
         switch kind.role {
         case .im2col: return ("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))")
         case .globalAverageSums: return ("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))")
@@ -89,19 +89,19 @@ struct StepEmitter {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
     }
 
-    private func type(_ value: String) throws(CodegenError) -> TensorType {
-        guard let type = graph.valueTypes[value] else { throw CodegenError("value '\(value)' has no type") }
+    private func type(_ value: String) throws(Diagnostic) -> TensorType {
+        guard let type = graph.valueTypes[value] else { throw Diagnostic.internal("value '\(value)' has no type") }
         return type
     }
 
-    private func isView(_ node: Node) throws(CodegenError) -> Bool {
+    private func isView(_ node: Node) throws(Diagnostic) -> Bool {
         let s = try type(node.inputs[0]).shape
         return !s.isActivation4D || (s.h == 1 && s.w == 1)
     }
 
     // MARK: - Bodies
 
-    private mutating func emitBody(_ step: ScheduledStep, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
+    private mutating func emitBody(_ step: ScheduledStep, _ out: TensorShape, _ p: inout CPrinter) throws(Diagnostic) {
         let node = step.node
         let input = try type(node.inputs[0]).shape
         switch node.op {
@@ -114,75 +114,60 @@ struct StepEmitter {
                 try emitPipeline(step, input, out, &p)
             case .globalAverage:
                 guard a.kernel == .square(1), a.stride == .square(1), a.padding.isZero, a.activation == .relu else {
-                    throw CodegenError("global average pool fuses only into a 1x1 convolution with ReLU")
+                    throw Diagnostic.internal("global average pool fuses only into a 1x1 convolution with ReLU")
                 }
                 let (stage, convolutions) = try onlyStage(step)
                 let pre = try convShape(input, a)
-                let acc = calls.isInt8 ? "gap_acc" : "out"
+                let acc = calls.stepAccumulator
                 zero(acc, count: a.outChannels, &p)
                 try emitWhole(stage, convolutions, input, out, acc: acc, &p)
                 p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
-            guard a.pool == nil || step.ring(.prePool) != nil else { throw CodegenError("a Fire module fuses only a max pool") }
+            guard a.pool == nil || step.ring(.prePool) != nil else { throw Diagnostic.internal("a Fire module fuses only a max pool") }
             try emitPipeline(step, input, out, &p)
         case .maxPool:
             let (stage, convolutions) = try onlyStage(step)
             try emitWhole(stage, convolutions, input, out, acc: "out", &p)
         case .globalAvgPool:
             let (stage, convolutions) = try onlyStage(step)
-            let acc = calls.isInt8 ? "gap_acc" : "out"
+            let acc = calls.stepAccumulator
             zero(acc, count: input.c, &p)
             try emitWhole(stage, convolutions, input, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
         case .relu:
-            p.line(copyCall(count: out.elementCount))
-            if let q = calls.quantization {
-                let zp = (q.values[node.inputs[0]]?.zeroPoint).map { "\($0)" } ?? "-128"
-                p.line("int i;")
-                p.scope("for (i = 0; i < \(out.elementCount); ++i)") { p in p.line("out[i] = (out[i] < \(zp)) ? (int8_t)(\(zp)) : out[i];") }
-            } else {
-                p.line("sq_relu_f32(out, \(out.elementCount));")
-            }
+            p.line(copyCall(node, count: out.elementCount))
+            p.line(calls.relu("out", count: out.elementCount, value: node.inputs[0]))
         case .dropout:
-            p.line(copyCall(count: out.elementCount))
+            p.line(copyCall(node, count: out.elementCount))
         case .add:
             p.line(try calls.add("in0", "in1", out: "out", count: out.elementCount, node: node.name))
         case .avgPool, .concat, .flatten, .softmax:
-            guard !calls.isInt8 else { throw CodegenError("\(node.op.name) has no int8 kernel") }
             try emitFloatOnly(node, input, out, &p)
         }
     }
 
-    private func emitFloatOnly(_ node: Node, _ input: TensorShape, _ out: TensorShape, _ p: inout CPrinter) throws(CodegenError) {
+    /// Ops only some libraries have (the library throws, naming the layer).
+    private func emitFloatOnly(_ node: Node, _ input: TensorShape, _ out: TensorShape, _ p: inout CPrinter) throws(Diagnostic) {
         switch node.op {
         case .avgPool(let a):
-            p.line("sq_avgpool_f32(in, \(input.h), \(input.w), \(input.c), \(input.h), \(input.c), out, \(out.w), \(out.c), \(out.h), "
-                   + "\(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), \(a.padding.left), "
-                   + "\(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), 0, \(out.h));")
+            p.line(try calls.avgPool(a, layer: node.name, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out),
+                                     rows: ("0", "\(out.h)")))
         case .concat:
             var offset = 0
             for (i, name) in node.inputs.enumerated() {
                 let s = try type(name).shape
-                let target = offset == 0 ? "out" : "out + \(offset)"
-                p.line("sq_copy_channels_f32(in\(i), \(s.w), \(s.c), \(s.h), \(s.c), \(target), \(out.c), \(out.h), 0, \(s.h));")
+                p.line(try calls.concatCopy(layer: node.name, source: Map(pointer: "in\(i)", shape: s),
+                                            target: Map(pointer: "out", shape: out).slice(offset), rows: ("0", "\(s.h)")))
                 offset += s.c
             }
         case .flatten:
-            p.line("sq_flatten_nchw_f32(in, \(input.h), \(input.w), \(input.c), out);")
+            p.line(try calls.flatten(layer: node.name, input: input, source: "in", target: "out"))
         case .softmax:
             let width = out.dims.last ?? 1
-            let rows = out.elementCount / max(width, 1)
-            if rows == 1 {
-                p.line("sq_softmax_f32(in, out, \(width));")
-            } else {
-                p.line("int r;")
-                p.scope("for (r = 0; r < \(rows); ++r)") { p in
-                    p.line("sq_softmax_f32(in + r * \(width), out + r * \(width), \(width));")
-                }
-            }
+            p.lines(try calls.softmax(layer: node.name, rows: out.elementCount / max(width, 1), width: width, source: "in", target: "out"))
         case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout, .add:
-            throw CodegenError("\(node.op.name) is not a float-only op")
+            throw Diagnostic.internal("\(node.op.name) is not a float-only op")
         }
     }
 
@@ -191,7 +176,7 @@ struct StepEmitter {
     /// module's squeeze rows), the pre-pool ring when a max pool is folded in
     /// (then a pool stage reduces the ring into `out`), or `out`.
     private mutating func emitPipeline(_ step: ScheduledStep, _ input: TensorShape, _ out: TensorShape,
-                                       _ p: inout CPrinter) throws(CodegenError) {
+                                       _ p: inout CPrinter) throws(Diagnostic) {
         let node = step.node
         var maps = [node.inputs[0]: Map(pointer: "in", shape: input)]
         for ring in step.rings { maps[ring.value] = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows) }
@@ -204,25 +189,26 @@ struct StepEmitter {
         var stages: [RowPipeline.Stage] = []
         for (stage, convs) in zip(step.stages, convolutions) {
             guard let source = stage.inputs.first.flatMap({ maps[$0.value] }) else {
-                throw CodegenError("stage \(stage.name) reads a value the step does not have")
+                throw Diagnostic.internal("stage \(stage.name) reads a value the step does not have")
             }
             var output = maps[stage.output] ?? target
             if stage.pool != nil {
-                guard let ring = step.ring(.prePool) else { throw CodegenError("stage \(stage.name) has no pre-pool ring") }
+                guard let ring = step.ring(.prePool) else { throw Diagnostic.internal("stage \(stage.name) has no pre-pool ring") }
                 output = Map(pointer: Self.parameterName(ring.id), shape: ring.shape, ring: ring.rows)
             }
             let window = stages.isEmpty ? StreamInput(value: "") : stage.inputs[0]
-            guard stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: ("0", "1")) != nil else {
-                throw CodegenError("stage \(stage.name) cannot run in a fused step's row pipeline")
+            // Rendered here (library calls can throw), for the row the stage's counter names.
+            let counter = Self.counter(stage, node)
+            guard let lines = try stageEmitter.kernelLines(stage, convs, layer: node.name, sources: [source], target: output, acc: "",
+                                                           rows: (counter, "\(counter) + 1")) else {
+                throw Diagnostic.internal("stage \(stage.name) cannot run in a fused step's row pipeline")
             }
-            stages.append(RowPipeline.Stage(counter: Self.counter(stage, node), height: stage.computedRows, kernel: window.kernel,
-                                            stride: window.stride, padTop: window.padTop) { p, row in
-                p.lines(stageEmitter.kernelLines(stage, convs, sources: [source], target: output, acc: "", rows: (row, "\(row) + 1")) ?? [])
-            })
+            stages.append(RowPipeline.Stage(counter: counter, height: stage.computedRows, kernel: window.kernel,
+                                            stride: window.stride, padTop: window.padTop) { p, _ in p.lines(lines) })
             if let pool = stage.pool {
                 stages.append(RowPipeline.Stage(counter: "row", height: stage.rows, kernel: pool.kernel.h, stride: pool.stride.h,
                                                 padTop: pool.padding.top) { p, row in
-                    p.line(calls.maxPool(pool, source: output, target: target, rows: (row, "\(row) + 1")))
+                    p.line(calls.maxPool(pool, layer: node.name, source: output, target: target, rows: (row, "\(row) + 1")))
                 })
             }
         }
@@ -239,9 +225,9 @@ struct StepEmitter {
     }
 
     /// The one stage a whole-map step runs, with its convolutions' arrays.
-    private mutating func onlyStage(_ step: ScheduledStep) throws(CodegenError) -> (StreamStage, [StageEmitter.Convolution]) {
+    private mutating func onlyStage(_ step: ScheduledStep) throws(Diagnostic) -> (StreamStage, [StageEmitter.Convolution]) {
         guard step.stages.count == 1, let stage = step.stages.first else {
-            throw CodegenError("step \(step.node.name) lowers to \(step.stages.count) stages, not one")
+            throw Diagnostic.internal("step \(step.node.name) lowers to \(step.stages.count) stages, not one")
         }
         return (stage, try StageEmitter(calls: calls).convolutions(stage, &weights, graph))
     }
@@ -249,11 +235,12 @@ struct StepEmitter {
     /// All rows of a stage at once: from the whole input map into the whole
     /// output map (global averages: into the sums `acc`).
     private func emitWhole(_ stage: StreamStage, _ convolutions: [StageEmitter.Convolution], _ input: TensorShape, _ out: TensorShape,
-                           acc: String, _ p: inout CPrinter) throws(CodegenError) {
-        guard let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: [Map(pointer: "in", shape: input)],
+                           acc: String, _ p: inout CPrinter) throws(Diagnostic) {
+        guard let lines = try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.node.name,
+                                                                     sources: [Map(pointer: "in", shape: input)],
                                                                  target: Map(pointer: "out", shape: out), acc: acc,
                                                                  rows: ("0", "\(stage.rows)")) else {
-            throw CodegenError("stage \(stage.name) has no whole-map kernels")
+            throw Diagnostic.internal("stage \(stage.name) has no whole-map kernels")
         }
         p.lines(lines)
     }
@@ -286,19 +273,22 @@ struct StepEmitter {
         }
     }
 
-    private func copyCall(count: Int) -> String {
-        "sq_copy_channels_\(calls.suffix)(in, \(count), 1, 1, 1, out, 1, 1, 0, 1);"
+    /// Copies `count` values `in` -> `out` (one row of `count` one-channel pixels).
+    private func copyCall(_ node: Node, count: Int) -> String {
+        let row = TensorShape.nhwc(1, 1, count, 1)
+        return calls.copyChannels(layer: node.name, source: Map(pointer: "in", shape: row), target: Map(pointer: "out", shape: row),
+                                  rows: ("0", "1"))
     }
 
     private func zero(_ pointer: String, count: Int, _ p: inout CPrinter) {
         p.line("int i;")
-        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = \(calls.isInt8 ? "0" : "0.0f");") }
+        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("\(pointer)[i] = \(calls.accumulatorZero);") }
     }
 
-    private func convShape(_ input: TensorShape, _ a: Conv2DAttributes) throws(CodegenError) -> TensorShape {
+    private func convShape(_ input: TensorShape, _ a: Conv2DAttributes) throws(Diagnostic) -> TensorShape {
         guard let h = OutputSize.conv(input: input.h, kernel: a.kernel.h, stride: a.stride.h, padBegin: a.padding.top, padEnd: a.padding.bottom),
               let w = OutputSize.conv(input: input.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left, padEnd: a.padding.right)
-        else { throw CodegenError("convolution does not fit its input") }
+        else { throw Diagnostic.internal("convolution does not fit its input") }
         return .nhwc(input.n, h, w, a.outChannels)
     }
 }

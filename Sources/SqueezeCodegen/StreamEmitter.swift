@@ -16,20 +16,28 @@ struct StreamEmitter {
 
     typealias Map = StepEmitter.Map
 
-    var calls: KernelCalls {
-        var calls = KernelCalls(graph: graph)
-        calls.im2col = "s->im2col"
-        return calls
+    /// The model's kernel library, with the im2col scratch of the streamed state.
+    let calls: any KernelLibrary
+
+    init(graph: Graph, stream: StreamSchedule, plan: ArenaPlan, kernelScratch: KernelScratchPlan, weights: WeightTable,
+         calls: any KernelLibrary) {
+        self.graph = graph
+        self.stream = stream
+        self.plan = plan
+        self.kernelScratch = kernelScratch
+        self.weights = weights
+        var library = calls
+        library.im2col = "s->im2col"
+        self.calls = library
     }
 
-    /// int8: the int32 sums of an accumulating stage, in the arena.
+    /// The sums of an accumulating stage: its output (fp32) or kernel scratch (int8).
     func gapAccumulator(_ stage: StreamStage) -> String {
         let sums = kernelScratch.byNode[stage.node.name]?.first { id in
             if case .kernelScratch(let kind) = id, case .globalAverageSums = kind.role { return true }
             return false
         }
-        let offset = sums.flatMap(plan.offset(of:)) ?? 0
-        return "(int32_t *)(void *)(\(pointer(offset)))"
+        return calls.streamAccumulator(outputBase: base(stage.output), sums: pointer(sums.flatMap(plan.offset(of:)) ?? 0))
     }
 
     /// The shared im2col scratch, if the kernels asked for one.
@@ -61,7 +69,7 @@ struct StreamEmitter {
 
     /// `s->a + elements` for a byte offset in the arena.
     func pointer(_ offset: Int) -> String {
-        offset == 0 ? "s->a" : "s->a + \(offset / (calls.isInt8 ? 1 : 4))"
+        calls.arenaPointer("s->a", byteOffset: offset)
     }
 
     func map(_ value: String) -> Map {
@@ -83,7 +91,7 @@ struct StreamEmitter {
     }
 
     /// All stage functions, in stage order (each calls only earlier ones).
-    mutating func emitStages(_ p: inout CPrinter) throws(CodegenError) {
+    mutating func emitStages(_ p: inout CPrinter) throws(Diagnostic) {
         p.line()
         p.comment(["State of one streamed inference: the caller's buffers, the arena,",
                    "and per stage the output rows completed and the rows computed",
@@ -92,7 +100,7 @@ struct StreamEmitter {
             p.line("const \(calls.element) *in;")
             p.line("\(calls.element) *out;")
             p.line("\(calls.element) *a;")
-            if calls.isInt8 { p.line("int16_t *im2col;") }
+            p.lines(calls.streamMembers)
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
@@ -136,7 +144,7 @@ struct StreamEmitter {
         return text
     }
 
-    private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(CodegenError) {
+    private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(Diagnostic) {
         let producers = stageIndex
         let outShape = stream.shapes[stage.output]!
         let convolutions = try StageEmitter(calls: calls).convolutions(stage, &weights, graph)
@@ -145,7 +153,7 @@ struct StreamEmitter {
         var target = map(stage.output)
         if stage.pool != nil {
             guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
-                throw CodegenError("stage \(stage.name) has no pre-pool scratch")
+                throw Diagnostic.internal("stage \(stage.name) has no pre-pool scratch")
             }
             target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
         }
@@ -154,15 +162,15 @@ struct StreamEmitter {
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
         let row = stage.pool == nil ? "r" : "y"
         // int8: the row's kernels in their own function (see SQ_NOINLINE in sq_common.h).
-        let separate = calls.isInt8
+        let separate = calls.computesRowsApart
         if separate {
-            try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(CodegenError) in
+            try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(Diagnostic) in
                 try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
             p.line()
         }
-        func compute(_ p: inout CPrinter) throws(CodegenError) {
+        func compute(_ p: inout CPrinter) throws(Diagnostic) {
             emitPulls(stage, row, producers: producers, &p)
             if separate {
                 p.line("compute_\(index)(s, \(row));")
@@ -171,12 +179,12 @@ struct StreamEmitter {
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
         }
-        try p.scope("static void \(function)(sq_stream *s, int need)") { (p: inout CPrinter) throws(CodegenError) in
-            try p.scope("while (s->done[\(index)] <= need)") { (p: inout CPrinter) throws(CodegenError) in
+        try p.scope("static void \(function)(sq_stream *s, int need)") { (p: inout CPrinter) throws(Diagnostic) in
+            try p.scope("while (s->done[\(index)] <= need)") { (p: inout CPrinter) throws(Diagnostic) in
                 p.line("const int r = s->done[\(index)];")
                 if let pool = stage.pool {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
-                    try p.scope("while (s->computed[\(index)] <= \(last))") { (p: inout CPrinter) throws(CodegenError) in
+                    try p.scope("while (s->computed[\(index)] <= \(last))") { (p: inout CPrinter) throws(Diagnostic) in
                         p.line("const int y = s->computed[\(index)];")
                         try compute(&p)
                         p.line("++s->computed[\(index)];")
@@ -216,47 +224,33 @@ struct StreamEmitter {
 
     /// Computes row `row` into `target` (its inputs already pulled).
     private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, convolutions: [StageEmitter.Convolution],
-                             _ p: inout CPrinter) throws(CodegenError) {
+                             _ p: inout CPrinter) throws(Diagnostic) {
         let calls = self.calls
         let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }
         func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
-        let acc = calls.isInt8 ? gapAccumulator(stage) : target.pointer
-        if let lines = StageEmitter(calls: calls).kernelLines(stage, convolutions, sources: sources, target: target, acc: acc, rows: rows) {
+        let acc = gapAccumulator(stage)
+        if let lines = try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.name, sources: sources, target: target,
+                                                                  acc: acc, rows: rows) {
             p.lines(lines)
             return
         }
         switch stage.kind {
         case .conv, .fireExpand, .maxPool, .convGlobalAverage, .globalAverage:
-            throw CodegenError("stage \(stage.name) has no stage kernels")
+            throw Diagnostic.internal("stage \(stage.name) has no stage kernels")
         case .relu, .copy:
             let s = sources[0]
-            p.line(calls.copyChannels(source: s, target: target.pointer, targetStride: target.stride, targetRing: target.ring, rows: rows))
+            p.line(calls.copyChannels(layer: stage.name, source: s, target: target, rows: rows))
             guard case .relu = stage.kind else { break }
-            if let q = calls.quantization {
-                let zp = q.values[stage.inputs[0].value]?.zeroPoint ?? -128
-                p.scope("") { p in
-                    p.line("\(calls.element) *const o = \(rowPointer(target));")
-                    p.line("int i;")
-                    p.scope("for (i = 0; i < \(target.w * target.c); ++i)") { p in p.line("o[i] = (o[i] < \(zp)) ? (int8_t)(\(zp)) : o[i];") }
-                }
-            } else {
-                p.line("sq_relu_f32(\(rowPointer(target)), \(target.w * target.c));")
-            }
+            p.line(calls.relu(rowPointer(target), count: target.w * target.c, value: stage.inputs[0].value))
         case .concat:
-            guard !calls.isInt8 else { throw CodegenError("a standalone concat has no int8 kernel") }
             var offset = 0
             for s in sources {
-                p.line(calls.copyChannels(source: s, target: target.slice(offset).pointer, targetStride: target.stride, targetRing: target.ring,
-                                          rows: rows))
+                p.line(try calls.concatCopy(layer: stage.name, source: s, target: target.slice(offset), rows: rows))
                 offset += s.c
             }
         case .avgPool(let a):
-            guard !calls.isInt8 else { throw CodegenError("average pooling has no int8 kernel") }
-            let s = sources[0]
-            p.line("sq_avgpool_f32(\(s.pointer), \(s.h), \(s.w), \(s.stride), \(s.ring), \(s.c), \(target.pointer), \(target.w), "
-                   + "\(target.stride), \(target.ring), \(a.kernel.h), \(a.kernel.w), \(a.stride.h), \(a.stride.w), \(a.padding.top), "
-                   + "\(a.padding.left), \(a.padding.bottom), \(a.padding.right), \(a.countIncludePad ? 1 : 0), \(rows.0), \(rows.1));")
+            p.line(try calls.avgPool(a, layer: stage.name, source: sources[0], target: target, rows: rows))
         case .add:
             p.line(try calls.add(rowPointer(sources[0]), rowPointer(sources[1]), out: rowPointer(target), count: target.w * target.c,
                                  node: stage.node.name))
@@ -271,7 +265,7 @@ struct StreamEmitter {
             p.line("int q = y + \(pad - k + 1);")
             p.line("q = (q <= 0) ? 0 : (q + \(st - 1)) / \(st);")
             p.scope("for (; q <= SQ_MIN((y + \(pad)) / \(st), \(stage.rows - 1)); ++q)") { p in
-                p.line(calls.maxPoolFold(pool, source: target, accRow: "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride)", target: out,
+                p.line(calls.maxPoolFold(pool, layer: stage.name, source: target, accRow: "\(out.pointer) + (q % \(out.ring)) * \(out.w * out.stride)", target: out,
                                          first: "y == SQ_MAX(q * \(st) - \(pad), 0)"))
             }
         }
@@ -279,24 +273,22 @@ struct StreamEmitter {
 
     /// The run function's streaming part: zero the global-average sums,
     /// pull every sink's last row, finish the averages.
-    func emitRun(_ p: inout CPrinter) throws(CodegenError) {
+    func emitRun(_ p: inout CPrinter) throws(Diagnostic) {
         p.line("sq_stream st;")
         p.line("sq_stream *const s = &st;")
         p.line("int i;")
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
-        if calls.isInt8 {
-            p.line("s->im2col = (int16_t *)(void *)(\(im2col.flatMap(plan.offset(of:)).map { $0 == 0 ? "a" : "a + \($0)" } ?? "a"));")
-        }
+        p.lines(calls.streamSetup(im2col: calls.arenaPointer("a", byteOffset: im2col.flatMap(plan.offset(of:)) ?? 0)))
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")
             p.line("s->computed[i] = 0;")
         }
         for stage in stream.stages where stage.accumulates {
             let c = stream.shapes[stage.output]!.c
-            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
-            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(acc))[i] = \(calls.isInt8 ? "0" : "0.0f");") }
+            let acc = gapAccumulator(stage)
+            p.scope("for (i = 0; i < \(c); ++i)") { p in p.line("(\(acc))[i] = \(calls.accumulatorZero);") }
         }
         let consumed = Set(stream.stages.flatMap { $0.inputs.map(\.value) })
         for (index, stage) in stream.stages.enumerated() where !consumed.contains(stage.output) {
@@ -304,7 +296,7 @@ struct StreamEmitter {
         }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!
-            let acc = calls.isInt8 ? gapAccumulator(stage) : base(stage.output)
+            let acc = gapAccumulator(stage)
             p.line(try calls.gapFinish(acc: acc, out: base(stage.output), channels: stream.shapes[stage.output]!.c, pixels: input.h * input.w,
                                        node: stage.node.name))
             p.line("#ifdef SQ_TRACE")

@@ -23,6 +23,7 @@
 
 #include "sq_cycles.h"
 #include "sq_kernels_s8.h"
+#include "test_params.h"
 #include "sq_semihost.h"
 
 #define BIG (111 * 111 * 64)
@@ -82,14 +83,14 @@ static uint64_t stop(void)
 #define CONV(fn, H, W, CIN, COUT, K, S, P, OH, OW, OS)                       \
     static NOINLINE void fn(void)                                            \
     {                                                                        \
-        sq_conv_s8(g_in, H, W, CIN, H, CIN, -3, g_out, OW, OS, OH, COUT,     \
+        t_conv_s8(g_in, H, W, CIN, H, CIN, -3, g_out, OW, OS, OH, COUT,     \
                    g_w, g_bias, g_mult, g_shift, -7, -7, 127, K, K, S, S,    \
                    P, P, 0, OH, g_scratch);                                  \
     }
 #define CONV1(fn, H, W, CIN, COUT, OS)                                       \
     static NOINLINE void fn(void)                                            \
     {                                                                        \
-        sq_conv1x1_s8(g_in, W, CIN, H, CIN, g_out, OS, H, COUT, g_w, g_bias, \
+        t_conv1x1_s8(g_in, W, CIN, H, CIN, g_out, OS, H, COUT, g_w, g_bias, \
                       g_mult, g_shift, -7, -7, 127, 0, H, g_scratch);        \
     }
 
@@ -117,7 +118,7 @@ static NOINLINE void conv10_gap(void)
     for (i = 0; i < 1000; ++i) {
         g_acc[i] = 0;
     }
-    sq_conv1x1_gap_s8(g_in, 13, 512, 13, 512, g_acc, 1000, g_w, g_bias,
+    t_conv1x1_gap_s8(g_in, 13, 512, 13, 512, g_acc, 1000, g_w, g_bias,
                       g_mult, g_shift, -7, -7, 127, 0, 13, g_scratch);
     sq_gap_finish_s8(g_acc, 1000, 169, g_avg);
 }
@@ -125,7 +126,7 @@ static NOINLINE void conv10_gap(void)
 #define POOL(fn, H, C, OH)                                                   \
     static NOINLINE void fn(void)                                            \
     {                                                                        \
-        sq_maxpool_s8(g_in, H, H, C, H, C, g_out, OH, C, OH, 3, 3, 2, 2, 0,  \
+        t_maxpool_s8(g_in, H, H, C, H, C, g_out, OH, C, OH, 3, 3, 2, 2, 0,  \
                       0, 0, OH);                                             \
     }
 POOL(pool1, 111, 64, 55)
@@ -140,7 +141,7 @@ POOL(pool5, 27, 256, 13)
     {                                                                        \
         int r;                                                               \
         for (r = 0; r < OH; ++r) {                                           \
-            sq_conv_s8(g_in, H, W, CIN, K, CIN, -3, g_out, OW, OS, 2, COUT,  \
+            t_conv_s8(g_in, H, W, CIN, K, CIN, -3, g_out, OW, OS, 2, COUT,  \
                        g_w, g_bias, g_mult, g_shift, -7, -7, 127, K, K, S,   \
                        S, P, P, r, r + 1, g_scratch);                        \
         }                                                                    \
@@ -151,7 +152,7 @@ POOL(pool5, 27, 256, 13)
     {                                                                        \
         int r;                                                               \
         for (r = 0; r < H; ++r) {                                            \
-            sq_conv1x1_s8(g_in, W, CIN, 2, CIN, g_out, OS, 2, COUT, g_w,     \
+            t_conv1x1_s8(g_in, W, CIN, 2, CIN, g_out, OS, 2, COUT, g_w,     \
                           g_bias, g_mult, g_shift, -7, -7, 127, r, r + 1,    \
                           g_scratch);                                        \
         }                                                                    \
@@ -164,7 +165,7 @@ POOL(pool5, 27, 256, 13)
         int q = (y) - 2;                                                     \
         q = (q <= 0) ? 0 : (q + 1) / 2;                                      \
         for (; q <= SQ_MIN((y) / 2, (OH) - 1); ++q) {                        \
-            sq_maxpool_fold_s8(src, IW, C, C, g_pool + (q % 2) * (OW) * (C), \
+            t_maxpool_fold_s8(src, IW, C, C, g_pool + (q % 2) * (OW) * (C), \
                                OW, C, 3, 2, 0, (y) == SQ_MAX(q * 2, 0));     \
         }                                                                    \
     } while (0)
@@ -174,7 +175,7 @@ static NOINLINE void conv1_pool_rows(void)
 {
     int y;
     for (y = 0; y < 111; ++y) {
-        sq_conv_s8(g_in, 224, 224, 3, 224, 3, -3, g_out, 111, 64, 1, 64, g_w,
+        t_conv_s8(g_in, 224, 224, 3, 224, 3, -3, g_out, 111, 64, 1, 64, g_w,
                    g_bias, g_mult, g_shift, -7, -7, 127, 3, 3, 2, 2, 0, 0, y,
                    y + 1, g_scratch);
         FOLD_ROW(g_out, y, 111, 64, 55, 55);
@@ -217,7 +218,7 @@ static NOINLINE void conv10_gap_r(void)
         g_acc[i] = 0;
     }
     for (r = 0; r < 13; ++r) {
-        sq_conv1x1_gap_s8(g_in, 13, 512, 2, 512, g_acc, 1000, g_w, g_bias,
+        t_conv1x1_gap_s8(g_in, 13, 512, 2, 512, g_acc, 1000, g_w, g_bias,
                           g_mult, g_shift, -7, -7, 127, r, r + 1, g_scratch);
     }
     sq_gap_finish_s8(g_acc, 1000, 169, g_avg);

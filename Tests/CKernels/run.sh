@@ -94,27 +94,62 @@ arm=arm-none-eabi-gcc
 if command -v "$arm" >/dev/null 2>&1; then
     tu="$build/cm4_tu.c"
     cat > "$tu" <<'EOF'
-/* Instantiates every kernel once so the whole header is compiled. */
+/* Instantiates every kernel once, with static const parameter structs as
+ * the generated code passes them, so the whole header is compiled. */
 #include "sq_kernels_f32.h"
 
-void sq_cm4_compile_check(const float *in, float *out, const float *w,
-                          const float *b, float *acc);
-void sq_cm4_compile_check(const float *in, float *out, const float *w,
-                          const float *b, float *acc)
+static const float w[16 * 9 * 64], b[1000];
+
+static const sq_conv_params_f32 conv3 = {
+    .in = { .h = 13, .w = 13, .c = 16, .stride = 16, .ring = 3 },
+    .out = { .h = 13, .w = 13, .c = 64, .stride = 128, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .relu = 1, .w = w, .bias = b
+};
+static const sq_conv_params_f32 conv1 = {
+    .in = { .h = 55, .w = 55, .c = 64, .stride = 64, .ring = 55 },
+    .out = { .h = 55, .w = 55, .c = 16, .stride = 16, .ring = 55 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1, .w = w, .bias = b
+};
+static const sq_conv_params_f32 conv_gap = {
+    .in = { .h = 13, .w = 13, .c = 512, .stride = 512, .ring = 13 },
+    .out = { .h = 13, .w = 13, .c = 1000, .stride = 1000, .ring = 13 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1, .w = w, .bias = b
+};
+static const sq_pool_params maxpool = {
+    .in = { .h = 55, .w = 55, .c = 128, .stride = 128, .ring = 3 },
+    .out = { .h = 27, .w = 27, .c = 128, .stride = 128, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+static const sq_pool_params avgpool = {
+    .in = { .h = 13, .w = 13, .c = 8, .stride = 8, .ring = 13 },
+    .out = { .h = 7, .w = 7, .c = 8, .stride = 8, .ring = 7 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2,
+             .pad_t = 1, .pad_l = 1, .pad_b = 1, .pad_r = 1 },
+    .count_include_pad = 1
+};
+static const sq_dims gap = { .h = 13, .w = 13, .c = 10, .stride = 10, .ring = 13 };
+static const sq_copy_params copy = {
+    .in = { .h = 13, .w = 13, .c = 64, .stride = 64, .ring = 13 },
+    .out = { .h = 13, .w = 13, .c = 64, .stride = 128, .ring = 13 }
+};
+
+void sq_cm4_compile_check(const float *in, float *out, float *acc);
+void sq_cm4_compile_check(const float *in, float *out, float *acc)
 {
-    sq_conv_f32(in, 13, 13, 16, 3, 16, out, 13, 128, 1, 64, w, b,
-                3, 3, 1, 1, 1, 1, 1, 0, 13);
-    sq_conv1x1_f32(in, 55, 64, 55, 64, out, 16, 55, 16, w, b, 1, 0, 55);
-    sq_conv1x1_relu_gap_f32(in, 13, 512, 13, 512, acc, 1000, w, b, 0, 13);
+    sq_conv_f32(&conv3, in, out, 0, 13);
+    sq_conv1x1_f32(&conv1, in, out, 0, 55);
+    sq_conv1x1_relu_gap_f32(&conv_gap, in, acc, 0, 13);
     sq_gap_finish_f32(acc, 1000, 1.0f / 169.0f);
-    sq_maxpool_f32(in, 55, 55, 128, 3, 128, out, 27, 128, 1,
-                   3, 3, 2, 2, 0, 0, 0, 27);
-    sq_avgpool_f32(in, 13, 13, 8, 13, 8, out, 7, 8, 7,
-                   3, 3, 2, 2, 1, 1, 1, 1, 1, 0, 7);
-    sq_gap_f32(in, 13, 10, 13, 10, acc, 0, 13);
+    sq_maxpool_f32(&maxpool, in, out, 0, 27);
+    sq_maxpool_fold_f32(&maxpool, in, out, 1);
+    sq_avgpool_f32(&avgpool, in, out, 0, 7);
+    sq_gap_f32(&gap, in, acc, 0, 13);
     sq_relu_f32(out, 100);
     sq_add_f32(in, out, out, 100);
-    sq_copy_channels_f32(in, 13, 64, 13, 64, out + 64, 128, 13, 0, 13);
+    sq_copy_channels_f32(&copy, in, out + 64, 0, 13);
     sq_softmax_f32(acc, out, 1000);
     sq_flatten_nchw_f32(in, 13, 13, 10, out);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sq_kernels_f32.h"
+#include "test_params.h"
 
 /* ------------------------------------------------------------------------
  * Test bookkeeping
@@ -264,29 +265,29 @@ static void run_layer(const layer_t *L, const float *in, int in_stride,
 {
     switch (L->op) {
     case OP_CONV:
-        sq_conv_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
+        t_conv_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
                     L->out_w, out_stride, out_ring, L->cout, L->w_packed,
                     L->bias, L->kh, L->kw, L->sh, L->sw, L->pt, L->pl,
                     L->relu, row0, row1);
         break;
     case OP_CONV1X1:
-        sq_conv1x1_f32(in, L->in_w, in_stride, in_ring, L->cin, out,
+        t_conv1x1_f32(in, L->in_w, in_stride, in_ring, L->cin, out,
                        out_stride, out_ring, L->cout, L->w_packed, L->bias,
                        L->relu, row0, row1);
         break;
     case OP_MAXPOOL:
-        sq_maxpool_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
+        t_maxpool_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
                        L->out_w, out_stride, out_ring, L->kh, L->kw, L->sh,
                        L->sw, L->pt, L->pl, row0, row1);
         break;
     case OP_AVGPOOL:
-        sq_avgpool_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
+        t_avgpool_f32(in, L->in_h, L->in_w, in_stride, in_ring, L->cin, out,
                        L->out_w, out_stride, out_ring, L->kh, L->kw, L->sh,
                        L->sw, L->pt, L->pl, L->pb, L->pr,
                        L->count_include_pad, row0, row1);
         break;
     default:
-        sq_copy_channels_f32(in, L->in_w, in_stride, in_ring, L->cin, out,
+        t_copy_channels_f32(in, L->in_w, in_stride, in_ring, L->cin, out,
                              out_stride, out_ring, row0, row1);
         break;
     }
@@ -566,11 +567,11 @@ static void test_fire(int h, int w, int cin, int sq, int e1, int e3)
     fill_random(x, npx * cin, 1.0f);
     fill(y, npx * cat, SENTINEL);
 
-    sq_conv1x1_f32(x, w, cin, h, cin, s, sq, h, sq, S.w_packed, S.bias, 1, 0,
+    t_conv1x1_f32(x, w, cin, h, cin, s, sq, h, sq, S.w_packed, S.bias, 1, 0,
                    h);
-    sq_conv1x1_f32(s, w, sq, h, sq, y, cat, h, e1, E1.w_packed, E1.bias, 1, 0,
+    t_conv1x1_f32(s, w, sq, h, sq, y, cat, h, e1, E1.w_packed, E1.bias, 1, 0,
                    h);
-    sq_conv_f32(s, h, w, sq, h, sq, y + e1, w, cat, h, e3, E3.w_packed,
+    t_conv_f32(s, h, w, sq, h, sq, y + e1, w, cat, h, e3, E3.w_packed,
                 E3.bias, 3, 3, 1, 1, 1, 1, 1, 0, h);
 
     ref_conv(&S, x, ref_s);
@@ -630,7 +631,7 @@ static void test_gap(int h, int w, int c)
         ref[ch] = (float)(s / npx);
     }
     fill(acc, c, 0.0f);
-    sq_gap_f32(x, w, c, h, c, acc, 0, h);
+    t_gap_f32(x, w, c, h, c, acc, 0, h);
     sq_gap_finish_f32(acc, c, 1.0f / (float)npx);
     snprintf(what, sizeof what, "gap %dx%dx%d", h, w, c);
     compare_close(what, acc, c, ref, 1, c);
@@ -640,7 +641,7 @@ static void test_gap(int h, int w, int c)
     for (y = 0; y < h; ++y) {
         memcpy(ring + (y % 2) * w * c, x + y * w * c,
                sizeof(float) * (size_t)(w * c));
-        sq_gap_f32(ring, w, c, 2, c, acc2, y, y + 1);
+        t_gap_f32(ring, w, c, 2, c, acc2, y, y + 1);
     }
     sq_gap_finish_f32(acc2, c, 1.0f / (float)npx);
     snprintf(what, sizeof what, "gap %dx%dx%d: ring of 2 rows == whole", h, w,
@@ -690,7 +691,7 @@ static void test_conv_relu_gap(int h, int w, int cin, int cout)
 
     /* Fused, whole map. */
     fill(acc_fused, cout, 0.0f);
-    sq_conv1x1_relu_gap_f32(x, w, cin, h, cin, acc_fused, cout, L.w_packed,
+    t_conv1x1_relu_gap_f32(x, w, cin, h, cin, acc_fused, cout, L.w_packed,
                             L.bias, 0, h);
     sq_gap_finish_f32(acc_fused, cout, 1.0f / (float)npx);
     snprintf(what, sizeof what, "conv1x1_relu_gap %dx%dx%d -> %d", h, w, cin,
@@ -698,10 +699,10 @@ static void test_conv_relu_gap(int h, int w, int cin, int cout)
     compare_close(what, acc_fused, cout, ref, 1, cout);
 
     /* Unfused kernels: conv1x1 (ReLU) then gap: identical sums. */
-    sq_conv1x1_f32(x, w, cin, h, cin, map, cout, h, cout, L.w_packed, L.bias,
+    t_conv1x1_f32(x, w, cin, h, cin, map, cout, h, cout, L.w_packed, L.bias,
                    1, 0, h);
     fill(acc_unfused, cout, 0.0f);
-    sq_gap_f32(map, w, cout, h, cout, acc_unfused, 0, h);
+    t_gap_f32(map, w, cout, h, cout, acc_unfused, 0, h);
     sq_gap_finish_f32(acc_unfused, cout, 1.0f / (float)npx);
     snprintf(what, sizeof what,
              "conv1x1_relu_gap %dx%dx%d -> %d == conv1x1 -> relu -> gap", h,
@@ -712,7 +713,7 @@ static void test_conv_relu_gap(int h, int w, int cin, int cout)
     fill(acc_ring, cout, 0.0f);
     for (y = 0; y < h; ++y) {
         memcpy(ring, x + y * w * cin, sizeof(float) * (size_t)(w * cin));
-        sq_conv1x1_relu_gap_f32(ring, w, cin, 1, cin, acc_ring, cout,
+        t_conv1x1_relu_gap_f32(ring, w, cin, 1, cin, acc_ring, cout,
                                 L.w_packed, L.bias, y, y + 1);
     }
     sq_gap_finish_f32(acc_ring, cout, 1.0f / (float)npx);
@@ -853,14 +854,14 @@ static void test_maxpool_fold(int h, int w, int c, int k, int s, int pad,
     for (i = 0; i < h * w * c; i += 7) {
         x[i] = (i % 2) ? 0.0f : -0.0f;
     }
-    sq_maxpool_f32(x, h, w, c, h, c, ref, out_w, c, out_h, k, k, s, s, pad,
+    t_maxpool_f32(x, h, w, c, h, c, ref, out_w, c, out_h, k, k, s, s, pad,
                    pad, 0, out_h);
     for (y = 0; y < h; ++y) {
         for (r = 0; r < out_h; ++r) {
             const int top = r * s - pad;
             const int first = SQ_MAX(top, 0);
             if (y >= first && y < top + k) {
-                sq_maxpool_fold_f32(x + y * w * c, w, c, c,
+                t_maxpool_fold_f32(x + y * w * c, w, c, c,
                                     got + r * out_w * c, out_w, c, k, s, pad,
                                     y == first);
             }

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "sq_kernels_s8.h"
+#include "test_params.h"
 
 /* ------------------------------------------------------------------------
  * Platform: output, allocation, exit
@@ -605,12 +606,12 @@ static void run_conv(const conv_case_t *C, const conv_data_t *D,
                      int row1, int16_t *scratch)
 {
     if (C->use1x1) {
-        sq_conv1x1_s8(in, C->in_w, in_stride, in_ring, C->cin, out,
+        t_conv1x1_s8(in, C->in_w, in_stride, in_ring, C->cin, out,
                       out_stride, out_ring, C->cout, D->wp, D->bias,
                       D->mult, D->shift, D->out_zp, D->act_min, D->act_max,
                       row0, row1, scratch);
     } else {
-        sq_conv_s8(in, C->in_h, C->in_w, in_stride, in_ring, C->cin,
+        t_conv_s8(in, C->in_h, C->in_w, in_stride, in_ring, C->cin,
                    D->in_zp, out, D->out_w, out_stride, out_ring, C->cout,
                    D->wp, D->bias, D->mult, D->shift, D->out_zp, D->act_min,
                    D->act_max, C->k_h, C->k_w, C->s_h, C->s_w, C->pad_t,
@@ -789,12 +790,12 @@ static void test_gap(int h, int w, int cin, int cout, int in_ring,
         for (yy = y; yy < y1; ++yy) {
             put_row(&C, &D, ring + 1, cin + 3, yy % in_ring, yy);
         }
-        sq_conv1x1_gap_s8(ring + 1, w, cin + 3, in_ring, cin, acc, cout,
+        t_conv1x1_gap_s8(ring + 1, w, cin + 3, in_ring, cin, acc, cout,
                           D.wp, D.bias, D.mult, D.shift, D.out_zp,
                           D.act_min, D.act_max, y, y1, scratch);
     }
     memset(acc2, 0, (size_t)cout * sizeof(int32_t));
-    sq_gap_s8(D.ref, w, cout, h, cout, acc2, 0, h);
+    t_gap_s8(D.ref, w, cout, h, cout, acc2, 0, h);
     for (co = 0; co < cout; ++co) {
         long long s = 0;
         for (p = 0; p < h * w; ++p) {
@@ -1030,9 +1031,9 @@ static void test_maxpool(int in_h, int in_w, int c, int k, int s, int pad,
     /* whole map, output slice at offset 1 of stride c + 2 */
     out = alloc8(out_h * out_w * (c + 2));
     memset(out, 0x77, (size_t)(out_h * out_w * (c + 2)));
-    sq_maxpool_s8(in, in_h, in_w, st, in_h, c, out + 1, out_w, c + 2, out_h,
+    t_maxpool_s8(in, in_h, in_w, st, in_h, c, out + 1, out_w, c + 2, out_h,
                   k, k, s, s, pad, pad, 0, 1);
-    sq_maxpool_s8(in, in_h, in_w, st, in_h, c, out + 1, out_w, c + 2, out_h,
+    t_maxpool_s8(in, in_h, in_w, st, in_h, c, out + 1, out_w, c + 2, out_h,
                   k, k, s, s, pad, pad, 1, out_h);
     compare_map("maxpool_s8 whole", out, c + 2, 1, ref, out_h * out_w, c,
                 0x77);
@@ -1049,7 +1050,7 @@ static void test_maxpool(int in_h, int in_w, int c, int k, int s, int pad,
                        (size_t)(in_w * st));
             }
         }
-        sq_maxpool_s8(ring, in_h, in_w, st, k, c, out + 1, out_w, c + 2,
+        t_maxpool_s8(ring, in_h, in_w, st, k, c, out + 1, out_w, c + 2,
                       out_h, k, k, s, s, pad, pad, r, r + 1);
     }
     compare_map("maxpool_s8 ring", out, c + 2, 1, ref, out_h * out_w, c,
@@ -1060,7 +1061,7 @@ static void test_maxpool(int in_h, int in_w, int c, int k, int s, int pad,
         int first = 1;
         for (y = r * s - pad; y < r * s - pad + k; ++y) {
             if (y >= 0 && y < in_h) {
-                sq_maxpool_fold_s8(in + y * in_w * st, in_w, st, c,
+                t_maxpool_fold_s8(in + y * in_w * st, in_w, st, c,
                                    acc + r * out_w * c, out_w, c, k, s, pad,
                                    first);
                 first = 0;
@@ -1091,7 +1092,7 @@ static void test_copy(int h, int w, int c, int in_extra, int out_extra,
     memset(out, 0x77, (size_t)(h * w * os));
     for (y = 0; y < h; ++y) {
         memcpy(ring + (y % 2) * w * is, in + y * w * is, (size_t)(w * is));
-        sq_copy_channels_s8(ring, w, is, 2, c, out + out_off, os, h, y,
+        t_copy_channels_s8(ring, w, is, 2, c, out + out_off, os, h, y,
                             y + 1);
     }
     compare_map("copy_channels_s8", out, os, out_off, ref, h * w, c, 0x77);
@@ -1116,7 +1117,7 @@ static void test_add(int n, int shift)
         a[i] = r8(1);
         b[i] = r8(1);
     }
-    sq_add_s8(a, a_zp, a_mult, b, b_zp, b_mult, out, n, shift, out_zp, lo, 127);
+    t_add_s8(a, a_zp, a_mult, b, b_zp, b_mult, out, n, shift, out_zp, lo, 127);
     for (i = 0; i < n; ++i) {
         const long long sum = (long long)(a[i] - a_zp) * a_mult +
                               (long long)(b[i] - b_zp) * b_mult +
@@ -1126,7 +1127,7 @@ static void test_add(int n, int shift)
         check(out[i] == v, "add_s8", out[i], v, i);
     }
     /* Both operands the same buffer. */
-    sq_add_s8(a, a_zp, a_mult, a, a_zp, a_mult, out, n, shift, out_zp, -128, 127);
+    t_add_s8(a, a_zp, a_mult, a, a_zp, a_mult, out, n, shift, out_zp, -128, 127);
     for (i = 0; i < n; ++i) {
         const long long sum = 2 * (long long)(a[i] - a_zp) * a_mult + ((long long)1 << (shift - 1));
         long long v = ref_floor_div_pow2(sum, shift) + out_zp;

@@ -48,9 +48,15 @@ import Testing
         let text = try file(try CodeGenerator.generate(graph, options: stream), "tiny.c")
         let q = try #require(graph.quantization)
         let concat = try #require(q.convolutions["fire/expand1x1.weight"]).output
-        // Both expand calls write the concat's zero point, one into channel 0, one into channel 4, and nothing copies.
-        let calls = text.split(separator: "\n").filter { $0.contains("sq_conv") && $0.contains(", \(concat.zeroPoint), ") }
-        #expect(calls.count >= 2)
+        // Both expand calls write the concat's zero point, one into channel 0, one into channel 4 of the
+        // 8-channel pre-pool row, and nothing copies.
+        for name in ["conv_fire_expand1x1", "conv_fire_expand3x3"] {
+            let block = try #require(text.range(of: "static const sq_conv_params_s8 \(name) = {").map { String(text[$0.upperBound...].prefix { $0 != ";" }) })
+            #expect(block.contains(".out_zp = \(concat.zeroPoint)"))
+            #expect(block.contains(".stride = 8"))
+        }
+        #expect(text.contains("sq_conv1x1_s8(&conv_fire_expand1x1, "))
+        #expect(text.contains("sq_conv_s8(&conv_fire_expand3x3, ") && text.contains(" + 4, y, y + 1, s->im2col);"))
         #expect(!text.contains("sq_copy_channels_s8"))
         #expect(text.contains("sq_conv1x1_s8("))
         #expect(text.contains("sq_conv_s8("))
@@ -64,7 +70,7 @@ import Testing
             #expect(model.plan.offset(of: S8KernelScratch.sums("conv10")) != nil)
             let text = try file(model, "tiny.c")
             #expect(text.contains("sq_conv1x1_gap_s8("))
-            #expect(text.contains("sq_requant_s8("))
+            #expect(text.contains("sq_gap_mean_s8(&mean_conv10, "))
             let data = try file(model, "tiny_data.h")
             #expect(data.contains("extern int8_t tiny_arena["))
             #expect(data.contains("extern const int32_t tiny_m_conv10_weight_multiplier[6];"))
@@ -90,8 +96,8 @@ import Testing
     @Test func packingFollowsTheDocumentedLayout() {
         // cout 3 (a zero-padded second pair), K = 1 * 1 * 5 -> K4 8, two groups.
         let ohwi: [Int8] = (0..<15).map { Int8($0 + 1) }  // w[co][k] = co * 5 + k + 1
-        let packed = Int8WeightPacker.pack(ohwi, cout: 3, kh: 1, kw: 1, cin: 5)
-        #expect(packed.count == Int8WeightPacker.packedCount(cout: 3, kh: 1, kw: 1, cin: 5))
+        let packed = PairedInt8WeightEncoding.pack(ohwi, cout: 3, kh: 1, kw: 1, cin: 5)
+        #expect(packed.count == PairedInt8WeightEncoding.packedCount(cout: 3, kh: 1, kw: 1, cin: 5))
         #expect(packed.count == 2 * 8 * 2)
         func w(_ co: Int, _ k: Int) -> Int8 { co < 3 && k < 5 ? Int8(co * 5 + k + 1) : 0 }
         // Pair 0, group 0: w[0][0] w[1][0] w[0][2] w[1][2] | w[0][1] w[1][1] w[0][3] w[1][3]

@@ -1,3 +1,4 @@
+import SqueezeIR
 import Testing
 @testable import SqueezeCodegen
 
@@ -40,20 +41,20 @@ import Testing
 
     @Test func packingPutsFourOutputChannelsInnermost() {
         // cout 5, 1x1, cin 2: OHWI = [[1,2],[3,4],[5,6],[7,8],[9,10]].
-        let packed = WeightPacker.pack([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], cout: 5, kh: 1, kw: 1, cin: 2)
+        let packed = BlockedWeightEncoding.pack([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], cout: 5, kh: 1, kw: 1, cin: 2)
         #expect(packed == [1, 3, 5, 7, 2, 4, 6, 8, 9, 0, 0, 0, 10, 0, 0, 0])
         // 3x3 taps sit between blocks and input channels.
         let w = (0..<(4 * 9 * 1)).map(Float.init)
-        let p = WeightPacker.pack(w, cout: 4, kh: 3, kw: 3, cin: 1)
+        let p = BlockedWeightEncoding.pack(w, cout: 4, kh: 3, kw: 3, cin: 1)
         #expect(Array(p[0..<4]) == [0, 9, 18, 27])
         #expect(Array(p[4..<8]) == [1, 10, 19, 28])
     }
 
     @Test func templatePlaceholdersMustMatch() throws {
         #expect(try TemplateRenderer.render("a {{X}} b", name: "t", values: ["X": "1"]) == "a 1 b")
-        #expect(throws: CodegenError.self) { try TemplateRenderer.render("a {{X}}", name: "t", values: [:]) }
-        #expect(throws: CodegenError.self) { try TemplateRenderer.render("a", name: "t", values: ["X": "1"]) }
-        #expect(throws: CodegenError.self) { try TemplateRenderer.render("a {{X", name: "t", values: ["X": "1"]) }
+        #expect(throws: Diagnostic.self) { try TemplateRenderer.render("a {{X}}", name: "t", values: [:]) }
+        #expect(throws: Diagnostic.self) { try TemplateRenderer.render("a", name: "t", values: ["X": "1"]) }
+        #expect(throws: Diagnostic.self) { try TemplateRenderer.render("a {{X", name: "t", values: ["X": "1"]) }
     }
 
     @Test func rowPipelineProducesEachRowOnceAndInTime() {

@@ -24,6 +24,35 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* conv10: conv 1x1/1 + ReLU, 4x5x8 -> 4x5x6 */
+static const sq_conv_params_s8 conv_conv10 = {
+    .in = { .h = 4, .w = 5, .c = 8, .stride = 8, .ring = 4 },
+    .out = { .h = 4, .w = 5, .c = 6, .stride = 8, .ring = 4 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .in_zp = 0,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_conv10_weight,
+    .bias = tiny_b_conv10_weight_bias,
+    .mult = tiny_m_conv10_weight_multiplier,
+    .shift = tiny_s_conv10_weight_shift
+};
+
+/* conv10: mean of 20 pixels, requantised to scale 0.0038999575 zp -128 */
+static const sq_gap_params_s8 mean_conv10 = {
+    .c = 6,
+    .sum_zp = -2560,
+    .mult = 1926024672,
+    .shift = 33,
+    .out_zp = -128
+};
+
+/*
  * Step 0: conv10 - conv 1x1/1 -> 6 + ReLU + global avgpool
  * source layers: conv10, relu10, pool10
  * input   x 1x4x5x8 input buffer
@@ -38,8 +67,8 @@ static void step_conv10(const int8_t *SQ_RESTRICT in, int8_t *SQ_RESTRICT out, i
     for (i = 0; i < 6; ++i) {
         gap_acc[i] = 0;
     }
-    sq_conv1x1_gap_s8(in, 5, 8, 4, 8, gap_acc, 6, tiny_w_conv10_weight, tiny_b_conv10_weight_bias, tiny_m_conv10_weight_multiplier, tiny_s_conv10_weight_shift, -128, -128, 127, 0, 4, im2col);
-    for (i = 0; i < 6; ++i) (out)[i] = sq_requant_s8((gap_acc)[i] - -2560, 1926024672, 33, -128, -128, 127);
+    sq_conv1x1_gap_s8(&conv_conv10, in, gap_acc, 0, 4, im2col);
+    sq_gap_mean_s8(&mean_conv10, gap_acc, out);
 }
 
 int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {

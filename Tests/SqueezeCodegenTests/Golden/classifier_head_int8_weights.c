@@ -6,7 +6,7 @@
  * Model: classifier_head, input 1x4x5x8 (NHWC), output 1x6
  *
  * int8 convolution weights (symmetric per output channel) are packed in pairs of
- * output channels and groups of 4 taps (Int8WeightPacker; see sq_kernels_s8.h);
+ * output channels and groups of 4 taps (PairedInt8WeightEncoding; see sq_kernels_s8.h);
  * b_: int32 biases corrected for the input zero point, m_/s_: requantisation
  * multipliers and shifts per output channel. Total 120 bytes.
  */

@@ -24,6 +24,33 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* conv1: conv 3x3/2 + ReLU, 15x12x3 -> 7x5x5 */
+static const sq_conv_params_s8 conv_conv1 = {
+    .in = { .h = 15, .w = 12, .c = 3, .stride = 3, .ring = 15 },
+    .out = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 3 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 },
+    .in_zp = 0,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_conv1_weight,
+    .bias = tiny_b_conv1_weight_bias,
+    .mult = tiny_m_conv1_weight_multiplier,
+    .shift = tiny_s_conv1_weight_shift
+};
+
+/* conv1: maxpool 3x3/2, 7x5x5 -> 3x2x5 */
+static const sq_pool_params pool_conv1 = {
+    .in = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 3 },
+    .out = { .h = 3, .w = 2, .c = 5, .stride = 5, .ring = 3 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * Step 0: conv1 - conv 3x3/2 -> 5 + ReLU + maxpool 3/2
  * source layers: conv1, relu1, pool1
  * input   x 1x15x12x3 input buffer
@@ -37,9 +64,9 @@ static void step_conv1(const int8_t *SQ_RESTRICT in, int8_t *SQ_RESTRICT out, in
     int conv_row = 0, row = 0;
     for (; row <= 2; ++row) {
         for (; conv_row <= SQ_MIN(row * 2 + 2, 6); ++conv_row) {
-            sq_conv_s8(in, 15, 12, 3, 15, 3, 0, prepool_rows, 5, 5, 3, 5, tiny_w_conv1_weight, tiny_b_conv1_weight_bias, tiny_m_conv1_weight_multiplier, tiny_s_conv1_weight_shift, -128, -128, 127, 3, 3, 2, 2, 0, 0, conv_row, conv_row + 1, im2col);
+            sq_conv_s8(&conv_conv1, in, prepool_rows, conv_row, conv_row + 1, im2col);
         }
-        sq_maxpool_s8(prepool_rows, 7, 5, 5, 3, 5, out, 2, 5, 3, 3, 3, 2, 2, 0, 0, row, row + 1);
+        sq_maxpool_s8(&pool_conv1, prepool_rows, out, row, row + 1);
     }
 }
 

@@ -24,6 +24,33 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* conv1: conv 3x3/2 + ReLU, 15x12x3 -> 7x5x5 */
+static const sq_conv_params_s8 conv_conv1 = {
+    .in = { .h = 15, .w = 12, .c = 3, .stride = 3, .ring = 15 },
+    .out = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 },
+    .in_zp = 0,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_conv1_weight,
+    .bias = tiny_b_conv1_weight_bias,
+    .mult = tiny_m_conv1_weight_multiplier,
+    .shift = tiny_s_conv1_weight_shift
+};
+
+/* conv1: maxpool 3x3/2, 7x5x5 -> 3x2x5 */
+static const sq_pool_params pool_conv1 = {
+    .in = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 1 },
+    .out = { .h = 3, .w = 2, .c = 5, .stride = 5, .ring = 3 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
  * (pre-pool rows when a max pool is fused).
@@ -47,12 +74,12 @@ typedef struct {
  * int8 conv1.weight: in zp 0, out scale 0.018498184 zp -128, clamp [-128, 127], shifts 39..39
  */
 static SQ_NOINLINE void compute_0(sq_stream *s, const int y) {
-    sq_conv_s8(s->in, 15, 12, 3, 15, 3, 0, s->a + 144, 5, 5, 1, 5, tiny_w_conv1_weight, tiny_b_conv1_weight_bias, tiny_m_conv1_weight_multiplier, tiny_s_conv1_weight_shift, -128, -128, 127, 3, 3, 2, 2, 0, 0, y, y + 1, s->im2col);
+    sq_conv_s8(&conv_conv1, s->in, s->a + 144, y, y + 1, s->im2col);
     {
         int q = y + -2;
         q = (q <= 0) ? 0 : (q + 1) / 2;
         for (; q <= SQ_MIN((y + 0) / 2, 2); ++q) {
-            sq_maxpool_fold_s8(s->a + 144, 5, 5, 5, s->out + (q % 3) * 10, 2, 5, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+            sq_maxpool_fold_s8(&pool_conv1, s->a + 144, s->out + (q % 3) * 10, y == SQ_MAX(q * 2 - 0, 0));
         }
     }
 }

@@ -24,6 +24,28 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* conv1: conv 3x3/2 + ReLU, 15x12x3 -> 7x5x5 */
+static const sq_conv_params_f32 conv_conv1 = {
+    .in = { .h = 15, .w = 12, .c = 3, .stride = 3, .ring = 15 },
+    .out = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 },
+    .relu = 1,
+    .w = tiny_w_conv1_weight,
+    .bias = tiny_w_conv1_bias
+};
+
+/* conv1: maxpool 3x3/2, 7x5x5 -> 3x2x5 */
+static const sq_pool_params pool_conv1 = {
+    .in = { .h = 7, .w = 5, .c = 5, .stride = 5, .ring = 1 },
+    .out = { .h = 3, .w = 2, .c = 5, .stride = 5, .ring = 3 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
  * (pre-pool rows when a max pool is fused).
@@ -48,12 +70,12 @@ static void ensure_0(sq_stream *s, int need) {
         const int r = s->done[0];
         while (s->computed[0] <= SQ_MIN(r * 2 + 2, 6)) {
             const int y = s->computed[0];
-            sq_conv_f32(s->in, 15, 12, 3, 15, 3, s->a, 5, 5, 1, 5, tiny_w_conv1_weight, tiny_w_conv1_bias, 3, 3, 2, 2, 0, 0, 1, y, y + 1);
+            sq_conv_f32(&conv_conv1, s->in, s->a, y, y + 1);
             {
                 int q = y + -2;
                 q = (q <= 0) ? 0 : (q + 1) / 2;
                 for (; q <= SQ_MIN((y + 0) / 2, 2); ++q) {
-                    sq_maxpool_fold_f32(s->a, 5, 5, 5, s->out + (q % 3) * 10, 2, 5, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+                    sq_maxpool_fold_f32(&pool_conv1, s->a, s->out + (q % 3) * 10, y == SQ_MAX(q * 2 - 0, 0));
                 }
             }
             ++s->computed[0];

@@ -24,6 +24,63 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* fire/squeeze1x1: conv 1x1/1 + ReLU, 9x7x6 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_squeeze1x1 = {
+    .in = { .h = 9, .w = 7, .c = 6, .stride = 6, .ring = 9 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .in_zp = 0,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_squeeze1x1_weight,
+    .bias = tiny_b_fire_squeeze1x1_weight_bias,
+    .mult = tiny_m_fire_squeeze1x1_weight_multiplier,
+    .shift = tiny_s_fire_squeeze1x1_weight_shift
+};
+
+/* fire/expand1x1: conv 1x1/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_expand1x1 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .in_zp = -128,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_expand1x1_weight,
+    .bias = tiny_b_fire_expand1x1_weight_bias,
+    .mult = tiny_m_fire_expand1x1_weight_multiplier,
+    .shift = tiny_s_fire_expand1x1_weight_shift
+};
+
+/* fire/expand3x3: conv 3x3/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_expand3x3 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 3 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .in_zp = -128,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_expand3x3_weight,
+    .bias = tiny_b_fire_expand3x3_weight_bias,
+    .mult = tiny_m_fire_expand3x3_weight_multiplier,
+    .shift = tiny_s_fire_expand3x3_weight_shift
+};
+
+/* fire: maxpool 3x3/2, 9x7x8 -> 4x3x8 */
+static const sq_pool_params pool_fire = {
+    .in = { .h = 9, .w = 7, .c = 8, .stride = 8, .ring = 3 },
+    .out = { .h = 4, .w = 3, .c = 8, .stride = 8, .ring = 4 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * Step 0: fire - fire: squeeze 4, expand 4+4 + maxpool 3/2
  * source layers: fire/squeeze1x1, fire/relu_squeeze, fire/expand1x1, fire/relu_e1, fire/expand3x3, fire/relu_e3, fire/concat, pool
  * input   x 1x9x7x6 input buffer
@@ -41,12 +98,12 @@ static void step_fire(const int8_t *SQ_RESTRICT in, int8_t *SQ_RESTRICT out, int
     for (; row <= 3; ++row) {
         for (; e_row <= SQ_MIN(row * 2 + 2, 8); ++e_row) {
             for (; s_row <= SQ_MIN(e_row * 1 + 1, 8); ++s_row) {
-                sq_conv1x1_s8(in, 7, 6, 9, 6, squeeze_rows, 4, 3, 4, tiny_w_fire_squeeze1x1_weight, tiny_b_fire_squeeze1x1_weight_bias, tiny_m_fire_squeeze1x1_weight_multiplier, tiny_s_fire_squeeze1x1_weight_shift, -128, -128, 127, s_row, s_row + 1, im2col);
+                sq_conv1x1_s8(&conv_fire_squeeze1x1, in, squeeze_rows, s_row, s_row + 1, im2col);
             }
-            sq_conv1x1_s8(squeeze_rows, 7, 4, 3, 4, prepool_rows, 8, 3, 4, tiny_w_fire_expand1x1_weight, tiny_b_fire_expand1x1_weight_bias, tiny_m_fire_expand1x1_weight_multiplier, tiny_s_fire_expand1x1_weight_shift, -128, -128, 127, e_row, e_row + 1, im2col);
-            sq_conv_s8(squeeze_rows, 9, 7, 4, 3, 4, -128, prepool_rows + 4, 7, 8, 3, 4, tiny_w_fire_expand3x3_weight, tiny_b_fire_expand3x3_weight_bias, tiny_m_fire_expand3x3_weight_multiplier, tiny_s_fire_expand3x3_weight_shift, -128, -128, 127, 3, 3, 1, 1, 1, 1, e_row, e_row + 1, im2col);
+            sq_conv1x1_s8(&conv_fire_expand1x1, squeeze_rows, prepool_rows, e_row, e_row + 1, im2col);
+            sq_conv_s8(&conv_fire_expand3x3, squeeze_rows, prepool_rows + 4, e_row, e_row + 1, im2col);
         }
-        sq_maxpool_s8(prepool_rows, 9, 7, 8, 3, 8, out, 3, 8, 4, 3, 3, 2, 2, 0, 0, row, row + 1);
+        sq_maxpool_s8(&pool_fire, prepool_rows, out, row, row + 1);
     }
 }
 

@@ -24,6 +24,63 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* fire/squeeze1x1: conv 1x1/1 + ReLU, 9x7x6 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_squeeze1x1 = {
+    .in = { .h = 9, .w = 7, .c = 6, .stride = 6, .ring = 9 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .in_zp = 0,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_squeeze1x1_weight,
+    .bias = tiny_b_fire_squeeze1x1_weight_bias,
+    .mult = tiny_m_fire_squeeze1x1_weight_multiplier,
+    .shift = tiny_s_fire_squeeze1x1_weight_shift
+};
+
+/* fire/expand1x1: conv 1x1/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_expand1x1 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .in_zp = -128,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_expand1x1_weight,
+    .bias = tiny_b_fire_expand1x1_weight_bias,
+    .mult = tiny_m_fire_expand1x1_weight_multiplier,
+    .shift = tiny_s_fire_expand1x1_weight_shift
+};
+
+/* fire/expand3x3: conv 3x3/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_s8 conv_fire_expand3x3 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .in_zp = -128,
+    .out_zp = -128,
+    .act_min = -128,
+    .act_max = 127,
+    .w = tiny_w_fire_expand3x3_weight,
+    .bias = tiny_b_fire_expand3x3_weight_bias,
+    .mult = tiny_m_fire_expand3x3_weight_multiplier,
+    .shift = tiny_s_fire_expand3x3_weight_shift
+};
+
+/* fire.expand: maxpool 3x3/2, 9x7x8 -> 4x3x8 */
+static const sq_pool_params pool_fire_expand = {
+    .in = { .h = 9, .w = 7, .c = 8, .stride = 8, .ring = 1 },
+    .out = { .h = 4, .w = 3, .c = 8, .stride = 8, .ring = 4 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
  * (pre-pool rows when a max pool is fused).
@@ -46,7 +103,7 @@ typedef struct {
  * int8 fire/squeeze1x1.weight: in zp 0, out scale 0.022145025 zp -128, clamp [-128, 127], shifts 38..38
  */
 static SQ_NOINLINE void compute_0(sq_stream *s, const int r) {
-    sq_conv1x1_s8(s->in, 7, 6, 9, 6, s->a + 144, 4, 3, 4, tiny_w_fire_squeeze1x1_weight, tiny_b_fire_squeeze1x1_weight_bias, tiny_m_fire_squeeze1x1_weight_multiplier, tiny_s_fire_squeeze1x1_weight_shift, -128, -128, 127, r, r + 1, s->im2col);
+    sq_conv1x1_s8(&conv_fire_squeeze1x1, s->in, s->a + 144, r, r + 1, s->im2col);
 }
 
 static void ensure_0(sq_stream *s, int need) {
@@ -72,13 +129,13 @@ static void ensure_0(sq_stream *s, int need) {
  * int8 fire/expand3x3.weight: in zp -128, out scale 0.015197569 zp -128, clamp [-128, 127], shifts 38..38
  */
 static SQ_NOINLINE void compute_1(sq_stream *s, const int y) {
-    sq_conv1x1_s8(s->a + 144, 7, 4, 3, 4, s->a + 240, 8, 1, 4, tiny_w_fire_expand1x1_weight, tiny_b_fire_expand1x1_weight_bias, tiny_m_fire_expand1x1_weight_multiplier, tiny_s_fire_expand1x1_weight_shift, -128, -128, 127, y, y + 1, s->im2col);
-    sq_conv_s8(s->a + 144, 9, 7, 4, 3, 4, -128, s->a + 240 + 4, 7, 8, 1, 4, tiny_w_fire_expand3x3_weight, tiny_b_fire_expand3x3_weight_bias, tiny_m_fire_expand3x3_weight_multiplier, tiny_s_fire_expand3x3_weight_shift, -128, -128, 127, 3, 3, 1, 1, 1, 1, y, y + 1, s->im2col);
+    sq_conv1x1_s8(&conv_fire_expand1x1, s->a + 144, s->a + 240, y, y + 1, s->im2col);
+    sq_conv_s8(&conv_fire_expand3x3, s->a + 144, s->a + 240 + 4, y, y + 1, s->im2col);
     {
         int q = y + -2;
         q = (q <= 0) ? 0 : (q + 1) / 2;
         for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
-            sq_maxpool_fold_s8(s->a + 240, 7, 8, 8, s->out + (q % 4) * 24, 3, 8, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+            sq_maxpool_fold_s8(&pool_fire_expand, s->a + 240, s->out + (q % 4) * 24, y == SQ_MAX(q * 2 - 0, 0));
         }
     }
 }

@@ -24,6 +24,48 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* fire/squeeze1x1: conv 1x1/1 + ReLU, 9x7x6 -> 9x7x4 */
+static const sq_conv_params_f32 conv_fire_squeeze1x1 = {
+    .in = { .h = 9, .w = 7, .c = 6, .stride = 6, .ring = 9 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1,
+    .w = tiny_w_fire_squeeze1x1_weight,
+    .bias = tiny_w_fire_squeeze1x1_bias
+};
+
+/* fire/expand1x1: conv 1x1/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_f32 conv_fire_expand1x1 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1,
+    .w = tiny_w_fire_expand1x1_weight,
+    .bias = tiny_w_fire_expand1x1_bias
+};
+
+/* fire/expand3x3: conv 3x3/1 + ReLU, 9x7x4 -> 9x7x4 */
+static const sq_conv_params_f32 conv_fire_expand3x3 = {
+    .in = { .h = 9, .w = 7, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 9, .w = 7, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .relu = 1,
+    .w = tiny_w_fire_expand3x3_weight,
+    .bias = tiny_w_fire_expand3x3_bias
+};
+
+/* fire.expand: maxpool 3x3/2, 9x7x8 -> 4x3x8 */
+static const sq_pool_params pool_fire_expand = {
+    .in = { .h = 9, .w = 7, .c = 8, .stride = 8, .ring = 1 },
+    .out = { .h = 4, .w = 3, .c = 8, .stride = 8, .ring = 4 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
  * (pre-pool rows when a max pool is fused).
@@ -45,7 +87,7 @@ typedef struct {
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
-        sq_conv1x1_f32(s->in, 7, 6, 9, 6, s->a, 4, 3, 4, tiny_w_fire_squeeze1x1_weight, tiny_w_fire_squeeze1x1_bias, 1, r, r + 1);
+        sq_conv1x1_f32(&conv_fire_squeeze1x1, s->in, s->a, r, r + 1);
         ++s->computed[0];
 #ifdef SQ_PROFILE
         sq_profile("fire");
@@ -67,13 +109,13 @@ static void ensure_1(sq_stream *s, int need) {
         while (s->computed[1] <= SQ_MIN(r * 2 + 2, 8)) {
             const int y = s->computed[1];
             ensure_0(s, SQ_MIN(y * 1 + 1, 8));
-            sq_conv1x1_f32(s->a, 7, 4, 3, 4, s->a + 84, 8, 1, 4, tiny_w_fire_expand1x1_weight, tiny_w_fire_expand1x1_bias, 1, y, y + 1);
-            sq_conv_f32(s->a, 9, 7, 4, 3, 4, s->a + 84 + 4, 7, 8, 1, 4, tiny_w_fire_expand3x3_weight, tiny_w_fire_expand3x3_bias, 3, 3, 1, 1, 1, 1, 1, y, y + 1);
+            sq_conv1x1_f32(&conv_fire_expand1x1, s->a, s->a + 84, y, y + 1);
+            sq_conv_f32(&conv_fire_expand3x3, s->a, s->a + 84 + 4, y, y + 1);
             {
                 int q = y + -2;
                 q = (q <= 0) ? 0 : (q + 1) / 2;
                 for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
-                    sq_maxpool_fold_f32(s->a + 84, 7, 8, 8, s->out + (q % 4) * 24, 3, 8, 3, 2, 0, y == SQ_MAX(q * 2 - 0, 0));
+                    sq_maxpool_fold_f32(&pool_fire_expand, s->a + 84, s->out + (q % 4) * 24, y == SQ_MAX(q * 2 - 0, 0));
                 }
             }
             ++s->computed[1];

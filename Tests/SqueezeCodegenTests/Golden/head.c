@@ -24,6 +24,38 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* a: conv 1x1/1, 5x5x4 -> 5x5x4 */
+static const sq_conv_params_f32 conv_a = {
+    .in = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 5 },
+    .out = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 5 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_a_weight,
+    .bias = tiny_w_a_bias
+};
+
+/* avg: avgpool 2x2/1, 5x5x4 -> 6x6x4 */
+static const sq_pool_params pool_avg = {
+    .in = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 5 },
+    .out = { .h = 6, .w = 6, .c = 4, .stride = 4, .ring = 6 },
+    .win = { .k_h = 2, .k_w = 2, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1, .pad_b = 1, .pad_r = 1 },
+    .count_include_pad = 1
+};
+
+/* conv10: conv 1x1/1 + ReLU, 6x6x4 -> 6x6x6 */
+static const sq_conv_params_f32 conv_conv10 = {
+    .in = { .h = 6, .w = 6, .c = 4, .stride = 4, .ring = 6 },
+    .out = { .h = 6, .w = 6, .c = 6, .stride = 4, .ring = 6 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1,
+    .w = tiny_w_conv10_weight,
+    .bias = tiny_w_conv10_bias
+};
+
+/*
  * Step 0: a - conv 1x1/1 -> 4
  * source layers: a
  * input   x 1x5x5x4 input buffer
@@ -31,7 +63,7 @@ void sq_profile(const char *name);
  * MACs 400
  */
 static void step_a(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
-    sq_conv1x1_f32(in, 5, 4, 5, 4, out, 4, 5, 4, tiny_w_a_weight, tiny_w_a_bias, 0, 0, 5);
+    sq_conv1x1_f32(&conv_a, in, out, 0, 5);
 }
 
 /*
@@ -54,7 +86,7 @@ static void step_sum(const float *SQ_RESTRICT in0, const float *SQ_RESTRICT in1,
  * MACs 0
  */
 static void step_avg(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
-    sq_avgpool_f32(in, 5, 5, 4, 5, 4, out, 6, 4, 6, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 6);
+    sq_avgpool_f32(&pool_avg, in, out, 0, 6);
 }
 
 /*
@@ -69,7 +101,7 @@ static void step_conv10(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
     for (i = 0; i < 6; ++i) {
         out[i] = 0.0f;
     }
-    sq_conv1x1_relu_gap_f32(in, 6, 4, 6, 4, out, 6, tiny_w_conv10_weight, tiny_w_conv10_bias, 0, 6);
+    sq_conv1x1_relu_gap_f32(&conv_conv10, in, out, 0, 6);
     sq_gap_finish_f32(out, 6, 0.027777778f);
 }
 

@@ -24,6 +24,38 @@ void sq_profile(const char *name);
 #endif
 
 /*
+ * Kernel parameters, one per call site (sq_common.h and the kernels header
+ * document the fields; sq_dims: rows, columns, channels, pixel stride, ring rows).
+ */
+
+/* a: conv 1x1/1, 5x5x4 -> 5x5x4 */
+static const sq_conv_params_f32 conv_a = {
+    .in = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 5 },
+    .out = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 1 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_a_weight,
+    .bias = tiny_w_a_bias
+};
+
+/* avg: avgpool 2x2/1, 5x5x4 -> 6x6x4 */
+static const sq_pool_params pool_avg = {
+    .in = { .h = 5, .w = 5, .c = 4, .stride = 4, .ring = 2 },
+    .out = { .h = 6, .w = 6, .c = 4, .stride = 4, .ring = 1 },
+    .win = { .k_h = 2, .k_w = 2, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1, .pad_b = 1, .pad_r = 1 },
+    .count_include_pad = 1
+};
+
+/* conv10: conv 1x1/1 + ReLU, 6x6x4 -> 6x6x6 */
+static const sq_conv_params_f32 conv_conv10 = {
+    .in = { .h = 6, .w = 6, .c = 4, .stride = 4, .ring = 1 },
+    .out = { .h = 6, .w = 6, .c = 6, .stride = 4, .ring = 1 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .relu = 1,
+    .w = tiny_w_conv10_weight,
+    .bias = tiny_w_conv10_bias
+};
+
+/*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
  * (pre-pool rows when a max pool is fused).
@@ -45,7 +77,7 @@ typedef struct {
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
-        sq_conv1x1_f32(s->in, 5, 4, 5, 4, s->a + 64, 4, 1, 4, tiny_w_a_weight, tiny_w_a_bias, 0, r, r + 1);
+        sq_conv1x1_f32(&conv_a, s->in, s->a + 64, r, r + 1);
         ++s->computed[0];
 #ifdef SQ_PROFILE
         sq_profile("a");
@@ -90,7 +122,7 @@ static void ensure_2(sq_stream *s, int need) {
     while (s->done[2] <= need) {
         const int r = s->done[2];
         ensure_1(s, SQ_MIN(r * 1 + 0, 4));
-        sq_avgpool_f32(s->a, 5, 5, 4, 2, 4, s->a + 40, 6, 4, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, r, r + 1);
+        sq_avgpool_f32(&pool_avg, s->a, s->a + 40, r, r + 1);
         ++s->computed[2];
 #ifdef SQ_PROFILE
         sq_profile("avg");
@@ -112,7 +144,7 @@ static void ensure_3(sq_stream *s, int need) {
     while (s->done[3] <= need) {
         const int r = s->done[3];
         ensure_2(s, r);
-        sq_conv1x1_relu_gap_f32(s->a + 40, 6, 4, 1, 4, s->a + 84, 6, tiny_w_conv10_weight, tiny_w_conv10_bias, r, r + 1);
+        sq_conv1x1_relu_gap_f32(&conv_conv10, s->a + 40, s->a + 84, r, r + 1);
         ++s->computed[3];
 #ifdef SQ_PROFILE
         sq_profile("conv10");
