@@ -30,9 +30,10 @@ static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT];
 #ifdef SQ_TRACE
 static FILE *sq_trace_file;
 
-void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
-
-void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
+/* One trace record: uint32 name length, the name, int32 row (-1: the whole
+ * value; a streamed value's rows arrive one record each), uint32 count, then
+ * count elements, in the host's byte order. */
+static void sq_trace_record(const char *name, int32_t row, const SQ_ELEM_T *data, int count)
 {
     uint32_t length = (uint32_t)strlen(name);
     uint32_t n = (uint32_t)count;
@@ -41,18 +42,24 @@ void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
     }
     fwrite(&length, sizeof length, 1, sq_trace_file);
     fwrite(name, 1, length, sq_trace_file);
+    fwrite(&row, sizeof row, 1, sq_trace_file);
     fwrite(&n, sizeof n, 1, sq_trace_file);
     fwrite(data, sizeof(SQ_ELEM_T), (size_t)count, sq_trace_file);
 }
 
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
+
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
+{
+    sq_trace_record(name, -1, data, count);
+}
+
 void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count);
 
-/* One row of a streamed value, recorded under the name "<name>@<row>". */
+/* One row of a streamed value. */
 void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 {
-    char label[160];
-    snprintf(label, sizeof label, "%.120s@%d", name, row);
-    sq_trace(label, data, count);
+    sq_trace_record(name, (int32_t)row, data, count);
 }
 #endif
 

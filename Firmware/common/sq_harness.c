@@ -78,9 +78,10 @@ static int sq_done(int status)
 #ifdef SQ_TRACE
 static int32_t sq_trace_handle = -1;
 
-void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
-
-void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
+/* One trace record: uint32 name length, the name, int32 row (-1: the whole
+ * value; a streamed value's rows arrive one record each), uint32 count, then
+ * count elements. Little-endian target: the fields are written as they are. */
+static void sq_trace_record(const char *name, int32_t row, const SQ_ELEM_T *data, int count)
 {
     uint32_t length = 0;
     uint32_t n = (uint32_t)count;
@@ -90,37 +91,26 @@ void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
     while (name[length] != '\0') {
         length++;
     }
-    /* Little-endian target: the uint32 fields are written as they are. */
     (void)sq_sh_write(sq_trace_handle, &length, 4u);
     (void)sq_sh_write(sq_trace_handle, name, length);
+    (void)sq_sh_write(sq_trace_handle, &row, 4u);
     (void)sq_sh_write(sq_trace_handle, &n, 4u);
     (void)sq_sh_write(sq_trace_handle, data, n * (uint32_t)sizeof(SQ_ELEM_T));
 }
 
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count);
+
+void sq_trace(const char *name, const SQ_ELEM_T *data, int count)
+{
+    sq_trace_record(name, -1, data, count);
+}
+
 void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count);
 
-/* One row of a streamed value, recorded under the name "<name>@<row>". */
+/* One row of a streamed value. */
 void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 {
-    char label[128];
-    char digits[12];
-    int length = 0;
-    int d = 0;
-    unsigned int v = (unsigned int)row;
-    while (name[length] != '\0' && length < 100) {
-        label[length] = name[length];
-        length++;
-    }
-    label[length++] = '@';
-    do {
-        digits[d++] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0u);
-    while (d > 0) {
-        label[length++] = digits[--d];
-    }
-    label[length] = '\0';
-    sq_trace(label, data, count);
+    sq_trace_record(name, (int32_t)row, data, count);
 }
 #endif
 

@@ -27,15 +27,15 @@ enum DivergenceSearch {
     }
 
     /// Whole values from trace records; streamed values arrive one row at a
-    /// time as "name@row" and are put back together.
-    static func assemble(_ records: [(name: String, values: [Float])], sizes: [String: Int]) -> [String: [Float]] {
+    /// time (records with a row) and are put back together.
+    static func assemble(_ records: [TraceRecord], sizes: [String: Int]) -> [String: [Float]] {
         var result: [String: [Float]] = [:]
         for record in records {
-            guard let at = record.name.lastIndex(of: "@"), let row = Int(record.name[record.name.index(after: at)...]) else {
+            guard let row = record.row else {
                 result[record.name] = record.values
                 continue
             }
-            let name = String(record.name[..<at])
+            let name = record.name
             guard let size = sizes[name], (row + 1) * record.values.count <= size else { continue }
             var whole = result[name] ?? [Float](repeating: .nan, count: size)
             whole.replaceSubrange((row * record.values.count)..<((row + 1) * record.values.count), with: record.values)

@@ -37,12 +37,26 @@ public enum FloatFile {
     }
 }
 
+/// One record of a trace: a whole value (`row` nil) or one row of a streamed value.
+public struct TraceRecord: Sendable, Hashable {
+    public var name: String
+    public var row: Int?
+    public var values: [Float]
+
+    public init(name: String, row: Int? = nil, values: [Float]) {
+        self.name = name
+        self.row = row
+        self.values = values
+    }
+}
+
 /// The per-layer dump a harness built with -DSQ_TRACE writes: records of
-/// uint32 name length, name, uint32 count, count floats.
+/// uint32 name length, name, int32 row (-1: a whole value), uint32 count,
+/// count elements (float, or int8 codes).
 public enum TraceFile {
-    public static func parse(_ bytes: [UInt8], file: String, int8: Bool = false) throws(Diagnostic) -> [(name: String, values: [Float])] {
+    public static func parse(_ bytes: [UInt8], file: String, int8: Bool = false) throws(Diagnostic) -> [TraceRecord] {
         let size = int8 ? 1 : 4
-        var records: [(String, [Float])] = []
+        var records: [TraceRecord] = []
         var at = 0
         func u32() throws(Diagnostic) -> Int {
             guard at + 4 <= bytes.count else { throw .input("trace is truncated", file: file) }
@@ -54,10 +68,13 @@ public enum TraceFile {
             guard length <= 4096, at + length <= bytes.count else { throw .input("trace record name is corrupt", file: file) }
             let name = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
             at += length
+            let rawRow = try u32()
+            guard rawRow == 0xFFFF_FFFF || rawRow < 1 << 24 else { throw .input("trace record '\(name)' has a corrupt row", file: file) }
             let count = try u32()
             guard at + count * size <= bytes.count else { throw .input("trace record '\(name)' is truncated", file: file) }
             let raw = Array(bytes[at..<(at + count * size)])
-            records.append((name, int8 ? FloatFile.decodeInt8(raw) : FloatFile.decode(raw)))
+            records.append(TraceRecord(name: name, row: rawRow == 0xFFFF_FFFF ? nil : rawRow,
+                                       values: int8 ? FloatFile.decodeInt8(raw) : FloatFile.decode(raw)))
             at += count * size
         }
         return records

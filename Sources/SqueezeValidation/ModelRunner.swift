@@ -6,7 +6,7 @@ import SqueezeIR
 public struct RunResult: Sendable {
     public var output: [Float]
     /// Every traced value (trace builds only).
-    public var trace: [(name: String, values: [Float])] = []
+    public var trace: [TraceRecord] = []
     /// Instructions for one inference (firmware only).
     public var instructions: Int?
     /// Stack high-water mark (firmware only).

@@ -262,14 +262,19 @@ static int cmd_fake_trace(int argc, char **argv)
             rc = 1;
             break;
         }
-        count = get_u32(t + at + 4 + len);
-        if (count != counts[r] || at + 8 + len + 4 * (size_t)count > size) {
+        if (at + 4 + len + 8 > size || get_u32(t + at + 4 + len) != 0xFFFFFFFFu) {
+            printf("trace: record %s is not a whole value (row -1)\n", names[r]);
+            rc = 1;
+            break;
+        }
+        count = get_u32(t + at + 8 + len);
+        if (count != counts[r] || at + 12 + len + 4 * (size_t)count > size) {
             printf("trace: record %s has count %lu, want %lu\n", names[r], (unsigned long)count, (unsigned long)counts[r]);
             rc = 1;
             break;
         }
-        rc = same_floats(names[r], want[r], t + at + 8 + len, count);
-        at += 8 + len + 4 * (size_t)count;
+        rc = same_floats(names[r], want[r], t + at + 12 + len, count);
+        at += 12 + len + 4 * (size_t)count;
     }
     if (rc == 0 && at != size) {
         printf("trace: %lu trailing bytes\n", (unsigned long)(size - at));
@@ -336,21 +341,21 @@ static int cmd_compare_trace(int argc, char **argv)
         uint32_t len;
         uint32_t count;
         char name[128];
-        if (at + 4 > na || (len = get_u32(a + at)) >= sizeof name || at + 8 + len > na) {
+        if (at + 4 > na || (len = get_u32(a + at)) >= sizeof name || at + 12 + len > na) {
             printf("compare-trace: malformed record at byte %lu\n", (unsigned long)at);
             rc = 1;
             break;
         }
-        count = get_u32(a + at + 4 + len);
-        if (memcmp(a + at, b + at, 8 + len) != 0 || at + 8 + len + 4 * (size_t)count > na) {
-            printf("compare-trace: record %d differs in name or count\n", records);
+        count = get_u32(a + at + 8 + len);
+        if (memcmp(a + at, b + at, 12 + len) != 0 || at + 12 + len + 4 * (size_t)count > na) {
+            printf("compare-trace: record %d differs in name, row or count\n", records);
             rc = 1;
             break;
         }
         memcpy(name, a + at + 4, len);
         name[len] = '\0';
-        rc = close_enough(name, a + at + 8 + len, b + at + 8 + len, count, tol);
-        at += 8 + len + 4 * (size_t)count;
+        rc = close_enough(name, a + at + 12 + len, b + at + 12 + len, count, tol);
+        at += 12 + len + 4 * (size_t)count;
         records++;
     }
     free(a);

@@ -64,12 +64,28 @@ struct ScriptedRunner: ModelRunner {
     }
 
     @Test func streamedTraceRowsAreReassembled() {
-        let records: [(name: String, values: [Float])] = [("a@1", [3, 4]), ("a@0", [1, 2]), ("b", [9]), ("c@5", [0, 0]), ("a@2", [5, 6])]
-        let whole = DivergenceSearch.assemble(records, sizes: ["a": 6, "b": 1, "c": 4])
+        let records = [TraceRecord(name: "a", row: 1, values: [3, 4]), TraceRecord(name: "a", row: 0, values: [1, 2]),
+                       TraceRecord(name: "b@7", values: [9]), TraceRecord(name: "c", row: 5, values: [0, 0]),
+                       TraceRecord(name: "a", row: 2, values: [5, 6])]
+        let whole = DivergenceSearch.assemble(records, sizes: ["a": 6, "b@7": 1, "c": 4])
         #expect(whole["a"] == [1, 2, 3, 4, 5, 6])
-        #expect(whole["b"] == [9])
+        // Names are data: an '@' in a layer's name is not a row.
+        #expect(whole["b@7"] == [9])
         // A row past the value's end is dropped.
         #expect(whole["c"] == nil)
+    }
+
+    /// The harnesses' trace format: name, row (-1 for a whole value), count, elements.
+    @Test func traceFileRecordsCarryTheirRow() throws {
+        func u32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+        func record(_ name: String, row: Int32, _ values: [Float]) -> [UInt8] {
+            u32(UInt32(name.utf8.count)) + Array(name.utf8) + u32(UInt32(bitPattern: row)) + u32(UInt32(values.count))
+                + values.flatMap { u32($0.bitPattern) }
+        }
+        let bytes = record("fire2@x", row: -1, [1.5, -2]) + record("conv1", row: 3, [0.25])
+        let records = try TraceFile.parse(bytes, file: "trace.bin")
+        #expect(records == [TraceRecord(name: "fire2@x", values: [1.5, -2]), TraceRecord(name: "conv1", row: 3, values: [0.25])])
+        #expect(throws: Diagnostic.self) { try TraceFile.parse(Array(bytes.dropLast()), file: "trace.bin") }
     }
 
     @Test func performanceFromBuildAndFirstRun() throws {
