@@ -64,7 +64,7 @@ public enum ExecutionOrder {
 }
 
 /// The graph reduced to what the order search needs, by node index.
-private struct MemoryModel {
+struct MemoryModel {
     let nodeCount: Int
     /// Nodes whose outputs each node reads.
     let predecessors: [[Int]]
