@@ -153,16 +153,6 @@ struct ModelEmitter {
         ])
     }
 
-    func params(_ q: Quantization, _ value: String) throws(Diagnostic) -> QuantParams {
-        guard let p = q.values[value] else { throw Diagnostic.internal("value '\(value)' has no quantisation parameters") }
-        return p
-    }
-
-    func floatLiteral(_ x: Float) throws(Diagnostic) -> String {
-        guard let literal = FloatLiteral.c(x) else { throw Diagnostic.internal("\(x) is not finite") }
-        return literal
-    }
-
     func opSummary(_ node: Node) -> String {
         switch node.op {
         case .conv2d(let a):
