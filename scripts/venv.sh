@@ -42,6 +42,19 @@ pins=(
 )
 want="$(printf '%s\n' "${pins[@]}")"
 
+# Test suites run in parallel and may call this at the same moment on a fresh
+# clone: one of them builds the venv, the others wait for it (flock, from
+# util-linux; without it, a mkdir lock).
+mkdir -p "$root/.build"
+lock="$root/.build/venv.lock"
+if command -v flock >/dev/null; then
+  exec 9>"$lock"
+  flock 9
+else
+  until mkdir "$lock.d" 2>/dev/null; do sleep 1; done
+  trap 'rmdir "$lock.d"' EXIT
+fi
+
 if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
    && "$py" -c 'import numpy, onnx, onnxruntime, skimage, sklearn, PIL' 2>/dev/null; then
   echo "$py"

@@ -7,18 +7,30 @@ import Testing
 @Suite(.serialized) struct Int8CommandTests {
     /// The scikit-image / scikit-learn photographs, split into calibration
     /// and held-out evaluation folders (scripts/photo_sets.sh).
-    static let photos: URL? = {
-        guard let dir = try? CLIRunner.temporaryDirectory() else { return nil }
-        let result = try? CLIRunner.run(executable: URL(fileURLWithPath: "/bin/bash"), ["scripts/photo_sets.sh", dir.path])
-        return result?.status == 0 ? dir : nil
+    static let photoSets: Result<URL, PhotoSetsFailed> = {
+        guard let dir = try? CLIRunner.temporaryDirectory() else { return .failure(PhotoSetsFailed(message: "no temporary directory")) }
+        do {
+            let r = try CLIRunner.run(executable: URL(fileURLWithPath: "/bin/bash"), ["scripts/photo_sets.sh", dir.path])
+            return r.status == 0 ? .success(dir) : .failure(PhotoSetsFailed(message: "exit \(r.status): \(r.stderr.suffix(2000))"))
+        } catch {
+            return .failure(PhotoSetsFailed(message: "\(error)"))
+        }
     }()
+
+    struct PhotoSetsFailed: Error, CustomStringConvertible {
+        var message: String
+        var description: String { "scripts/photo_sets.sh failed: \(message)" }
+    }
+
+    /// The photo folders, or the script's own error as the test failure.
+    var photos: URL { get throws { try Self.photoSets.get() } }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
     @Test func fidelityOnRealPhotographsAndBitExactHostCode() throws {
-        let photos = try #require(Self.photos, "scripts/photo_sets.sh failed")
+        let photos = try self.photos
         let r = try CLIRunner.run(["validate", "squeezenet1.1", "--precision", "int8", "--calibrate", photos.appendingPathComponent("calibrate").path,
                                    "--calibration", "mse", "--target", "host", "--input-dir", photos.appendingPathComponent("evaluate").path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -46,7 +58,7 @@ import Testing
     }
 
     @Test func analyzeShowsTheCalibrationResult() throws {
-        let photos = try #require(Self.photos, "scripts/photo_sets.sh failed")
+        let photos = try self.photos
         let r = try CLIRunner.run(["analyze", "squeezenet1.1", "--precision", "int8", "--calibrate", photos.appendingPathComponent("calibrate").path,
                                    "--calibration", "percentile:99.9"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -127,7 +139,7 @@ import Testing
     }
 
     @Test func calibrationIsDeterministic() throws {
-        let photos = try #require(Self.photos, "scripts/photo_sets.sh failed")
+        let photos = try self.photos
         var texts: [String] = []
         // The same output path both times: it is part of the recorded command line.
         let parent = try CLIRunner.temporaryDirectory()
