@@ -38,27 +38,72 @@ struct StageEmitter {
         return zip(stage.convolutions, arrays).map { Convolution(attributes: $0, arrays: $1) }
     }
 
+    /// Which rows of a stage one block of calls computes: one row (a row
+    /// counter's C expression; maps may be rings) or all `count` rows of
+    /// whole maps at once.
+    enum Rows {
+        case one(String)
+        case all(Int)
+
+        /// `[first, end)` as C expressions.
+        var bounds: (String, String) {
+            switch self {
+            case .one(let row): (row, "\(row) + 1")
+            case .all(let count): ("0", "\(count)")
+            }
+        }
+    }
+
+    /// The contiguous values of `rows` of `map` (not a channel slice): the C
+    /// pointer to the first and their count. One row of a ring is found by
+    /// the row modulo the ring's height.
+    static func span(_ map: Map, _ rows: Rows) -> (pointer: String, count: Int) {
+        switch rows {
+        case .one(let row): ("\(map.pointer) + (\(row) % \(map.ring)) * \(map.w * map.stride)", map.w * map.c)
+        case .all(let count): (map.pointer, count * map.w * map.c)
+        }
+    }
+
     /// The calls computing `rows` of the stage from `sources` (its inputs, in
-    /// order) into `target` (global averages: into the sums `acc`), or nil
-    /// for the kinds whose code differs between the schedules. `layer` names
-    /// the parameter structs of calls without weights.
+    /// order) into `target` (global averages: into the sums `acc`). `layer`
+    /// names the parameter structs of calls without weights; `node` is the
+    /// source node (int8 adds are quantised per node).
     func kernelLines(_ stage: StreamStage, _ convolutions: [Convolution], layer: String, sources: [Map], target: Map, acc: String,
-                     rows: (String, String)) throws(Diagnostic) -> [String]? {
+                     rows: Rows) throws(Diagnostic) -> [String] {
+        let bounds = rows.bounds
         switch stage.kind {
         case .conv, .fireExpand:
             var lines: [String] = []
             for (conv, slice) in zip(convolutions, stage.outputSlices) {
-                lines.append(try calls.conv(conv.attributes, source: sources[0], target: target.slice(slice), arrays: conv.arrays, rows: rows))
+                lines.append(try calls.conv(conv.attributes, source: sources[0], target: target.slice(slice), arrays: conv.arrays, rows: bounds))
             }
             return lines
         case .maxPool(let a):
-            return [calls.maxPool(a, layer: layer, source: sources[0], target: target, rows: rows)]
+            return [calls.maxPool(a, layer: layer, source: sources[0], target: target, rows: bounds)]
         case .convGlobalAverage(let a):
-            return [try calls.convGlobalAverage(a, source: sources[0], acc: acc, arrays: convolutions[0].arrays, rows: rows)]
+            return [try calls.convGlobalAverage(a, source: sources[0], acc: acc, arrays: convolutions[0].arrays, rows: bounds)]
         case .globalAverage:
-            return [calls.gap(layer: layer, source: sources[0], acc: acc, rows: rows)]
-        case .avgPool, .add, .relu, .concat, .copy:
-            return nil
+            return [calls.gap(layer: layer, source: sources[0], acc: acc, rows: bounds)]
+        case .avgPool(let a):
+            return [try calls.avgPool(a, layer: layer, source: sources[0], target: target, rows: bounds)]
+        case .copy:
+            return [calls.copyChannels(layer: layer, source: sources[0], target: target, rows: bounds)]
+        case .relu:
+            let out = Self.span(target, rows)
+            return [calls.copyChannels(layer: layer, source: sources[0], target: target, rows: bounds),
+                    calls.relu(out.pointer, count: out.count, value: stage.inputs[0].value)]
+        case .concat:
+            var lines: [String] = []
+            var offset = 0
+            for source in sources {
+                lines.append(try calls.concatCopy(layer: layer, source: source, target: target.slice(offset), rows: bounds))
+                offset += source.c
+            }
+            return lines
+        case .add:
+            guard sources.count == 2 else { throw Diagnostic.internal("add stage \(stage.name) has \(sources.count) inputs") }
+            let (a, b, out) = (Self.span(sources[0], rows), Self.span(sources[1], rows), Self.span(target, rows))
+            return [try calls.add(a.pointer, b.pointer, out: out.pointer, count: out.count, node: stage.node.name)]
         }
     }
 }

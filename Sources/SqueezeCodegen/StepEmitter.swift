@@ -109,7 +109,7 @@ struct StepEmitter {
             switch a.pool {
             case nil:
                 let (stage, convolutions) = try onlyStage(step)
-                try emitWhole(stage, convolutions, input, out, acc: "out", &p)
+                try emitWhole(stage, convolutions, out, acc: "out", &p)
             case .max:
                 try emitPipeline(step, input, out, &p)
             case .globalAverage:
@@ -120,7 +120,7 @@ struct StepEmitter {
                 let pre = try convShape(input, a)
                 let acc = calls.stepAccumulator
                 zero(acc, count: a.outChannels, &p)
-                try emitWhole(stage, convolutions, input, out, acc: acc, &p)
+                try emitWhole(stage, convolutions, out, acc: acc, &p)
                 p.line(try calls.gapFinish(acc: acc, out: "out", channels: a.outChannels, pixels: pre.h * pre.w, node: node.name))
             }
         case .fire(let a):
@@ -128,21 +128,17 @@ struct StepEmitter {
             try emitPipeline(step, input, out, &p)
         case .maxPool:
             let (stage, convolutions) = try onlyStage(step)
-            try emitWhole(stage, convolutions, input, out, acc: "out", &p)
+            try emitWhole(stage, convolutions, out, acc: "out", &p)
         case .globalAvgPool:
             let (stage, convolutions) = try onlyStage(step)
             let acc = calls.stepAccumulator
             zero(acc, count: input.c, &p)
-            try emitWhole(stage, convolutions, input, out, acc: acc, &p)
+            try emitWhole(stage, convolutions, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
-        case .relu:
-            p.line(copyCall(node, count: out.elementCount))
-            p.line(calls.relu("out", count: out.elementCount, value: node.inputs[0]))
-        case .dropout:
-            p.line(copyCall(node, count: out.elementCount))
-        case .add:
-            p.line(try calls.add("in0", "in1", out: "out", count: out.elementCount, node: node.name))
-        case .avgPool, .concat, .flatten, .softmax:
+        case .relu, .dropout, .add, .avgPool, .concat:
+            let (stage, convolutions) = try onlyStage(step)
+            try emitWhole(stage, convolutions, out, acc: "out", &p)
+        case .flatten, .softmax:
             try emitFloatOnly(node, input, out, &p)
         }
     }
@@ -150,23 +146,12 @@ struct StepEmitter {
     /// Ops only some libraries have (the library throws, naming the layer).
     private func emitFloatOnly(_ node: Node, _ input: TensorShape, _ out: TensorShape, _ p: inout CPrinter) throws(Diagnostic) {
         switch node.op {
-        case .avgPool(let a):
-            p.line(try calls.avgPool(a, layer: node.name, source: Map(pointer: "in", shape: input), target: Map(pointer: "out", shape: out),
-                                     rows: ("0", "\(out.h)")))
-        case .concat:
-            var offset = 0
-            for (i, name) in node.inputs.enumerated() {
-                let s = try type(name).shape
-                p.line(try calls.concatCopy(layer: node.name, source: Map(pointer: "in\(i)", shape: s),
-                                            target: Map(pointer: "out", shape: out).slice(offset), rows: ("0", "\(s.h)")))
-                offset += s.c
-            }
         case .flatten:
             p.line(try calls.flatten(layer: node.name, input: input, source: "in", target: "out"))
         case .softmax:
             let width = out.dims.last ?? 1
             p.lines(try calls.softmax(layer: node.name, rows: out.elementCount / max(width, 1), width: width, source: "in", target: "out"))
-        case .conv2d, .fire, .maxPool, .globalAvgPool, .relu, .dropout, .add:
+        case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .relu, .dropout, .add, .concat:
             throw Diagnostic.internal("\(node.op.name) is not a float-only op")
         }
     }
@@ -199,10 +184,8 @@ struct StepEmitter {
             let window = stages.isEmpty ? StreamInput(value: "") : stage.inputs[0]
             // Rendered here (library calls can throw), for the row the stage's counter names.
             let counter = Self.counter(stage, node)
-            guard let lines = try stageEmitter.kernelLines(stage, convs, layer: node.name, sources: [source], target: output, acc: "",
-                                                           rows: (counter, "\(counter) + 1")) else {
-                throw Diagnostic.internal("stage \(stage.name) cannot run in a fused step's row pipeline")
-            }
+            let lines = try stageEmitter.kernelLines(stage, convs, layer: node.name, sources: [source], target: output, acc: "",
+                                                     rows: .one(counter))
             stages.append(RowPipeline.Stage(counter: counter, height: stage.computedRows, kernel: window.kernel,
                                             stride: window.stride, padTop: window.padTop) { p, _ in p.lines(lines) })
             if let pool = stage.pool {
@@ -232,17 +215,18 @@ struct StepEmitter {
         return (stage, try StageEmitter(calls: calls).convolutions(stage, &weights, graph))
     }
 
-    /// All rows of a stage at once: from the whole input map into the whole
-    /// output map (global averages: into the sums `acc`).
-    private func emitWhole(_ stage: StreamStage, _ convolutions: [StageEmitter.Convolution], _ input: TensorShape, _ out: TensorShape,
+    /// All rows of a stage at once: from the whole input maps (`in`, or
+    /// `in0`, `in1`, ... for several) into the whole output map (global
+    /// averages: into the sums `acc`).
+    private func emitWhole(_ stage: StreamStage, _ convolutions: [StageEmitter.Convolution], _ out: TensorShape,
                            acc: String, _ p: inout CPrinter) throws(Diagnostic) {
-        guard let lines = try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.node.name,
-                                                                     sources: [Map(pointer: "in", shape: input)],
-                                                                 target: Map(pointer: "out", shape: out), acc: acc,
-                                                                 rows: ("0", "\(stage.rows)")) else {
-            throw Diagnostic.internal("stage \(stage.name) has no whole-map kernels")
+        let node = stage.node
+        var sources: [Map] = []
+        for (i, name) in node.inputs.enumerated() {
+            sources.append(Map(pointer: node.inputs.count == 1 ? "in" : "in\(i)", shape: try type(name).shape))
         }
-        p.lines(lines)
+        p.lines(try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: node.name, sources: sources,
+                                                           target: Map(pointer: "out", shape: out), acc: acc, rows: .all(stage.rows)))
     }
 
     // MARK: - Calls
@@ -271,13 +255,6 @@ struct StepEmitter {
             copy.pointer = offset == 0 ? pointer : "\(pointer) + \(offset)"
             return copy
         }
-    }
-
-    /// Copies `count` values `in` -> `out` (one row of `count` one-channel pixels).
-    private func copyCall(_ node: Node, count: Int) -> String {
-        let row = TensorShape.nhwc(1, 1, count, 1)
-        return calls.copyChannels(layer: node.name, source: Map(pointer: "in", shape: row), target: Map(pointer: "out", shape: row),
-                                  rows: ("0", "1"))
     }
 
     private func zero(_ pointer: String, count: Int, _ p: inout CPrinter) {

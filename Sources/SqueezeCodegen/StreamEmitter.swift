@@ -225,36 +225,9 @@ struct StreamEmitter {
     /// Computes row `row` into `target` (its inputs already pulled).
     private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, convolutions: [StageEmitter.Convolution],
                              _ p: inout CPrinter) throws(Diagnostic) {
-        let calls = self.calls
-        let rows = (row, "\(row) + 1")
         let sources = stage.inputs.map { map($0.value) }
-        func rowPointer(_ m: Map) -> String { "\(m.pointer) + (\(row) % \(m.ring)) * \(m.w * m.stride)" }
-        let acc = gapAccumulator(stage)
-        if let lines = try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.name, sources: sources, target: target,
-                                                                  acc: acc, rows: rows) {
-            p.lines(lines)
-            return
-        }
-        switch stage.kind {
-        case .conv, .fireExpand, .maxPool, .convGlobalAverage, .globalAverage:
-            throw Diagnostic.internal("stage \(stage.name) has no stage kernels")
-        case .relu, .copy:
-            let s = sources[0]
-            p.line(calls.copyChannels(layer: stage.name, source: s, target: target, rows: rows))
-            guard case .relu = stage.kind else { break }
-            p.line(calls.relu(rowPointer(target), count: target.w * target.c, value: stage.inputs[0].value))
-        case .concat:
-            var offset = 0
-            for s in sources {
-                p.line(try calls.concatCopy(layer: stage.name, source: s, target: target.slice(offset), rows: rows))
-                offset += s.c
-            }
-        case .avgPool(let a):
-            p.line(try calls.avgPool(a, layer: stage.name, source: sources[0], target: target, rows: rows))
-        case .add:
-            p.line(try calls.add(rowPointer(sources[0]), rowPointer(sources[1]), out: rowPointer(target), count: target.w * target.c,
-                                 node: stage.node.name))
-        }
+        p.lines(try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.name, sources: sources, target: target,
+                                                           acc: gapAccumulator(stage), rows: .one(row)))
     }
 
     /// Folds pre-pool row y (in the scratch) into every pooled row whose window holds it.

@@ -12,11 +12,12 @@ import Testing
         try #require(model.files.first { $0.name == name }).contents
     }
 
-    @Test(arguments: ["fire_pool", "conv_pool", "head"])
+    @Test(arguments: ["fire_pool", "conv_pool", "head", "elementwise"])
     func goldenSources(name: String) throws {
         let graph = switch name {
         case "fire_pool": try TinyModels.firePool()
         case "conv_pool": try TinyModels.convPool()
+        case "elementwise": try TinyModels.elementwise()
         default: try TinyModels.head()
         }
         let model = try CodeGenerator.generate(graph, options: options)

@@ -76,3 +76,19 @@ extension TinyModels {
         return try graph("classifier_head", h: 4, w: 5, c: 8, nodes: nodes, constants: k)
     }
 }
+
+extension TinyModels {
+    /// The element-wise stages unfused: conv, bypass add, a standalone ReLU,
+    /// a concat of two plain values (not a Fire module) and a conv after it.
+    static func elementwise() throws -> Graph {
+        var k: [String: Tensor] = [:]
+        let nodes = [
+            conv("a", "x", inC: 4, out: 4, kernel: 3, pad: 1, constants: &k),
+            Node(name: "sum", op: .add, inputs: ["a", "x"], output: "sum"),
+            relu("r", "sum"),
+            Node(name: "cat", op: .concat, inputs: ["r", "x"], output: "cat"),
+            conv("out", "cat", inC: 8, out: 3, kernel: 1, constants: &k),
+        ]
+        return try graph("elementwise", h: 6, w: 5, c: 4, nodes: nodes, constants: k)
+    }
+}

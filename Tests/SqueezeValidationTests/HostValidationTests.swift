@@ -50,6 +50,38 @@ import Testing
         #expect(report.passed)
     }
 
+    /// The element-wise stages outside SqueezeNet's usual fusions (bypass
+    /// add, a standalone ReLU, a concat of two plain values), rendered by the
+    /// one stage emitter for both schedules, under the sanitizers.
+    @Test(arguments: [ScheduleKind.layer, .stream])
+    func unfusedElementwiseStagesMatchTheReference(schedule: ScheduleKind) throws {
+        var constants: [String: Tensor] = [:]
+        let initializer = WeightInitializer(seed: 5)
+        func conv(_ name: String, _ input: String, inC: Int, out: Int, kernel: Int) -> Node {
+            constants[name + ".weight"] = initializer.convWeight(name: name + ".weight", outChannels: out, kernel: .square(kernel), inChannels: inC)
+            constants[name + ".bias"] = initializer.bias(name: name + ".bias", count: out)
+            let a = Conv2DAttributes(outChannels: out, kernel: .square(kernel), stride: .square(1), padding: .uniform(kernel / 2))
+            return Node(name: name, op: .conv2d(a), inputs: [input], parameters: [name + ".weight", name + ".bias"], output: name)
+        }
+        let nodes = [
+            conv("a", "x", inC: 4, out: 4, kernel: 3),
+            Node(name: "sum", op: .add, inputs: ["a", "x"], output: "sum"),
+            Node(name: "r", op: .relu, inputs: ["sum"], output: "r"),
+            Node(name: "cat", op: .concat, inputs: ["r", "x"], output: "cat"),
+            conv("out", "cat", inC: 8, out: 3, kernel: 1),
+        ]
+        let graph = try ShapeInference.run(Graph(name: "elementwise", inputs: [ValueInfo(name: "x", type: TensorType(.float32, .nhwc(1, 9, 7, 4)))],
+                                                 outputs: ["out"], nodes: nodes, constants: constants))
+        let runner = HostRunner(compiler: "clang", extraFlags: ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"])
+        var validator = Validator(runner: runner)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let report = try validator.validate(graph, inputs: Self.inputs(graph, count: 2),
+                                            options: CodegenOptions(prefix: "model", schedule: schedule), workDirectory: work).report
+        #expect(report.passed, "relative error \(report.maxRelativeError)")
+        #expect(report.maxRelativeError < 1e-5)
+    }
+
     @Test func clangBuildsItWarningFree() throws {
         let report = try Self.validate(SqueezeNetConfig(version: .v1_0, inputSize: 99, bypass: .simple), runner: HostRunner(compiler: "clang"))
         #expect(report.passed)
