@@ -140,6 +140,26 @@ for model in squeezenet1.1 squeezenet1.0; do
 done
 
 echo
+echo "## Instruction counts before and after issue 11's restructuring (mps2-an386, 224x224)"
+echo
+base_rev=6a01811
+echo "Before: squeezec at commit $base_rev (the last results before the pipeline, lowering, kernel-library and parameter-struct"
+echo "work), built by scripts/bench_baseline.sh and run with the same commands on this machine. Int8 calibrated as above."
+echo
+echo "| model | precision | schedule | before | now | change |"
+echo "|---|---|---|---|---|---|"
+baseline=$(scripts/bench_baseline.sh "$base_rev" 2> "$work/baseline.log")
+for precision in fp32 int8; do
+  for schedule in stream layer; do
+    args=(squeezenet1.1 --schedule "$schedule" --target mps2-an386 --json)
+    [ "$precision" = int8 ] && args+=("${calib[@]}")
+    "$baseline" validate "${args[@]}" > "$work/before.json" 2>/dev/null
+    "$squeezec" validate "${args[@]}" > "$work/now.json" 2>/dev/null
+    before=$(key instructions "$work/before.json"); now=$(key instructions "$work/now.json")
+    echo "| squeezenet1.1 | $precision | $schedule | $before | $now | $(awk -v b="$before" -v n="$now" 'BEGIN {printf "%+.4f%%", (n - b) * 100 / b}') |"
+  done
+done
+echo
 echo "## int8 per layer: squeezenet1.1, 224x224, stream, mps2-an386 (Cortex-M4), DSP and portable kernels"
 echo
 "$squeezec" validate squeezenet1.1 "${calib[@]}" --target mps2-an386 --json > "$work/dsp.json" 2>/dev/null
