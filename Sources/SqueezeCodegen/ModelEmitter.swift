@@ -109,6 +109,11 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
+        if let preprocessing = graph.preprocessing {
+            // What the caller must put in the input buffer (docs/preprocessing.md).
+            lines += ["", "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved), from an image:"]
+            lines += preprocessing.steps(height: input.h, width: input.w).map { "  " + $0 }
+        }
         if let stream {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]

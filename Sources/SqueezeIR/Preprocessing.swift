@@ -139,6 +139,31 @@ public struct Preprocessing: Sendable, Hashable, CustomStringConvertible {
         (scale.apply(v) - mean[channel]) / std[channel]
     }
 
+    /// Length of the shorter side after a `crop` resize for a model input
+    /// of `size` x `size`: `round(size * 256 / 224)` (256 for 224).
+    public static func resizeSize(for size: Int) -> Int { (size * 256 + 112) / 224 }
+
+    /// What an image goes through to become a `height` x `width` input, in
+    /// a few lines (the generated header, `analyze`).
+    public func steps(height: Int, width: Int) -> [String] {
+        let geometry: String
+        switch resize {
+        case .crop:
+            geometry = height == width
+                ? "resize crop: shorter side resized to \(Self.resizeSize(for: height)) pixels (bilinear), centre \(width)x\(height) cropped"
+                : "resize crop (needs a square input)"
+        case .none:
+            geometry = "resize none: the image must be exactly \(width)x\(height) pixels"
+        }
+        let order: String
+        switch channels {
+        case .rgb: order = "channels rgb: channel 0 red, 1 green, 2 blue"
+        case .bgr: order = "channels bgr: channel 0 blue, 1 green, 2 red"
+        case .grey: order = "channels grey: every channel the luma 0.299 R + 0.587 G + 0.114 B (a grey image: its value)"
+        }
+        return [geometry, order, formula, "mean = \(Self.format(mean)), std = \(Self.format(std))"]
+    }
+
     /// `x[c] = (v[c] * 1/255 - mean[c]) / std[c]` with the numbers, for
     /// documentation (the generated header, `analyze`).
     public var formula: String {

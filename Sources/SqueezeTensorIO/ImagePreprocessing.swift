@@ -72,7 +72,7 @@ public struct ImagePreprocessing: Sendable, Hashable {
     public let preprocessing: Preprocessing
 
     /// Length of the shorter side after resizing: `round(size * 256 / 224)`.
-    public var resizeSize: Int { (size * 256 + 112) / 224 }
+    public var resizeSize: Int { Preprocessing.resizeSize(for: size) }
 
     /// Preprocessing for a model whose input is `size` x `size` x
     /// `channels`. Throws unless `size` is in 1...`maximumSize` and
