@@ -151,7 +151,7 @@ public struct Preprocessing: Sendable, Hashable, CustomStringConvertible {
         case .crop:
             geometry = height == width
                 ? "resize crop: shorter side resized to \(Self.resizeSize(for: height)) pixels (bilinear), centre \(width)x\(height) cropped"
-                : "resize crop (needs a square input)"
+                : "resize crop: needs a square input, this one is \(width)x\(height)"
         case .none:
             geometry = "resize none: the image must be exactly \(width)x\(height) pixels"
         }

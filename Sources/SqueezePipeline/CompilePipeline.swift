@@ -157,6 +157,9 @@ extension CompilePipeline {
     public static func generate(_ graph: Graph, options codegen: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
         let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule,
                                                                 planner: codegen.planner))
+        // As `load` would: the graph's own preprocessing, else the standard one.
+        var graph = graph
+        graph.preprocessing = try pipeline.preprocessing(of: graph)
         let lowered: LoweredStage
         if graph.quantization != nil {
             // A quantised graph was fused before calibration (its quantisation points name fused nodes).
