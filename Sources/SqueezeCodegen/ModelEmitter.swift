@@ -109,6 +109,15 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
+        if let preprocessing = graph.preprocessing {
+            // What the caller must put in the input buffer (docs/preprocessing.md).
+            let layout = "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved)"
+            if input.h == input.w {
+                lines += ["", layout + ", from an image:"] + preprocessing.steps(height: input.h, width: input.w).map { "  " + $0 }
+            } else {
+                lines += ["", layout + ": already preprocessed values (squeezec preprocesses images for square inputs only)"]
+            }
+        }
         if let stream {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]

@@ -9,14 +9,21 @@ public enum InputFiles {
     /// normalised: `ImagePreprocessing`).
     public static let imageExtensions = ImageInput.fileExtensions
 
-    /// Any supported input file: tensors (`.npy`, `.pb`) or images.
-    public static func readInput(_ path: String, for input: ValueInfo) throws(Diagnostic) -> [Float] {
+    /// Any supported input file: tensors (`.npy`, `.pb`, taken as they are)
+    /// or images, turned into the model's input by `preprocessing` (the
+    /// model's: `Graph.preprocessing` once the compile pipeline loaded it;
+    /// nil: `Preprocessing.standard` for the input's channels). Every
+    /// command reads its inputs through here (`run`, `validate`,
+    /// calibration folders, `eval`).
+    public static func readInput(_ path: String, for input: ValueInfo,
+                                 preprocessing: Preprocessing? = nil) throws(Diagnostic) -> [Float] {
         guard ImageInput.isImagePath(path) else { return try readImage(path, for: input) }
         let s = input.type.shape
-        guard s.c == 3, s.h == s.w else {
-            throw .unsupported("images need a square 3-channel input; the model takes \(s) (use a .npy)", file: path)
+        guard s.isActivation4D, s.n == 1, s.c == 1 || s.c == 3, s.h == s.w,
+              let preprocessing = preprocessing ?? Preprocessing.standard(channels: s.c) else {
+            throw .unsupported("images need a square 1- or 3-channel input; the model takes \(s) (use a .npy)", file: path)
         }
-        let tensor = try ImageInput.loadTensor(path: path, size: s.h)
+        let tensor = try ImageInput.loadTensor(path: path, size: s.h, channels: s.c, preprocessing: preprocessing)
         guard let values = tensor.floats, values.count == s.elementCount else { throw .internal("image preprocessing gave the wrong size") }
         return values
     }

@@ -24,8 +24,10 @@ public enum InputFolder {
         return tensorExtensions.contains(ext) || InputFiles.imageExtensions.contains(ext)
     }
 
-    /// Every input file of `directory`, read for `input`.
-    public static func read(_ directory: String, for input: ValueInfo) throws(Diagnostic) -> [NamedInput] {
+    /// Every input file of `directory`, read for `input` by
+    /// `InputFiles.readInput` (images with `preprocessing`).
+    public static func read(_ directory: String, for input: ValueInfo,
+                            preprocessing: Preprocessing? = nil) throws(Diagnostic) -> [NamedInput] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .input("--calibrate needs a folder of inputs", file: directory)
@@ -39,7 +41,7 @@ public enum InputFolder {
         var inputs: [NamedInput] = []
         for name in names where isInputFile(name) {
             let path = (directory as NSString).appendingPathComponent(name)
-            inputs.append(NamedInput(name: name, values: try InputFiles.readInput(path, for: input)))
+            inputs.append(NamedInput(name: name, values: try InputFiles.readInput(path, for: input, preprocessing: preprocessing)))
         }
         guard !inputs.isEmpty else {
             throw .input("no calibration inputs (.npy, .pb, " + InputFiles.imageExtensions.map { "." + $0 }.joined(separator: ", ") + ") in the folder",

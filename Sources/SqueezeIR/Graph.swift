@@ -22,6 +22,13 @@ public struct Graph: Sendable, Hashable {
     /// Set on int8 graphs (`SqueezeQuant.Quantizer`): activations are int8
     /// codes, weights int8, biases int32; nil for fp32 graphs.
     public var quantization: Quantization?
+    /// How images become this model's input: from the ONNX file's
+    /// `squeezec.*` metadata when it has any, then as the compile pipeline
+    /// resolved it (defaults and command-line options); nil before that for
+    /// models that say nothing.
+    public var preprocessing: Preprocessing?
+    /// The ONNX file's `metadata_props`, as read (empty for built-in models).
+    public var metadata: [String: String] = [:]
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

@@ -28,8 +28,40 @@ public struct CompilePipeline {
 
     // MARK: stages
 
+    /// The model, its `preprocessing` resolved: the command line's options
+    /// over the model's own (ONNX metadata) or the standard one for its
+    /// input channels; nil only when images cannot feed it and no option
+    /// was given.
     public func load() throws(Diagnostic) -> LoadedStage {
-        LoadedStage(graph: try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights))
+        var graph = try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights)
+        graph.preprocessing = try preprocessing(of: graph)
+        return LoadedStage(graph: graph)
+    }
+
+    /// The options' preprocessing overrides over the graph's declared
+    /// preprocessing (or the standard one), checked against its input;
+    /// errors name the option (usage errors) or the model file.
+    public func preprocessing(of graph: Graph) throws(Diagnostic) -> Preprocessing? {
+        let overrides = options.preprocessing
+        let shape = graph.inputs.first?.type.shape
+        let channels = shape.map { $0.isActivation4D ? $0.c : 0 } ?? 0
+        guard !overrides.isEmpty else { return graph.preprocessing ?? Preprocessing.standard(channels: channels) }
+        guard let result = Preprocessing.resolved(overrides, over: graph.preprocessing, channels: channels) else {
+            let option = overrides.fields.map(\.option).sorted().joined(separator: ", ")
+            throw .usage("\(option): images need a model with 1 or 3 input channels; this one takes \(shape.map { "\($0)" } ?? "no input")")
+        }
+        let declared = graph.preprocessing != nil
+        var blamesOption = false
+        do {
+            try result.check(channels: channels) { field in
+                if overrides.fields.contains(field) { blamesOption = true; return field.option }
+                return declared ? "metadata \(field.metadataKey)" : "the default \(field.rawValue)"
+            }
+        } catch {
+            // A bad option is a usage error; the model's own numbers an input error.
+            throw blamesOption ? .usage(error.message) : error.inFile(options.source.name)
+        }
+        return result
     }
 
     public func fuse(_ loaded: LoadedStage) throws(Diagnostic) -> FusedStage {
@@ -100,7 +132,7 @@ public struct CompilePipeline {
         guard let method = CalibrationMethod(parsing: options.calibration.method) else {
             throw .usage("--calibration '\(options.calibration.method)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
         }
-        let inputs = try calibrationInputs(for: fused.inputs[0])
+        let inputs = try calibrationInputs(for: fused.inputs[0], preprocessing: fused.preprocessing)
         let calibrator = Calibrator(method: method, progress: progress)
         let ranges = try calibrator.ranges(fused, inputs: inputs)
         let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
@@ -108,13 +140,13 @@ public struct CompilePipeline {
     }
 
     /// The calibration folder's inputs, or seeded noise (with a note).
-    func calibrationInputs(for input: ValueInfo) throws(Diagnostic) -> [Calibrator.Input] {
+    func calibrationInputs(for input: ValueInfo, preprocessing: Preprocessing?) throws(Diagnostic) -> [Calibrator.Input] {
         guard let folder = options.calibration.folder else {
             let count = CalibrationOptions.noiseCount
             progress("note: no --calibrate folder: calibrating on \(count) seeded noise inputs; pass representative images for real scales")
             return (0..<count).map { Calibrator.Input(name: "noise\($0)", values: InputFiles.seeded(UInt64(1000 + $0), for: input)) }
         }
-        return try InputFolder.read(folder, for: input).map { Calibrator.Input(name: $0.name, values: $0.values) }
+        return try InputFolder.read(folder, for: input, preprocessing: preprocessing).map { Calibrator.Input(name: $0.name, values: $0.values) }
     }
 }
 
@@ -125,6 +157,9 @@ extension CompilePipeline {
     public static func generate(_ graph: Graph, options codegen: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
         let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule,
                                                                 planner: codegen.planner))
+        // As `load` would: the graph's own preprocessing, else the standard one.
+        var graph = graph
+        graph.preprocessing = try pipeline.preprocessing(of: graph)
         let lowered: LoweredStage
         if graph.quantization != nil {
             // A quantised graph was fused before calibration (its quantisation points name fused nodes).

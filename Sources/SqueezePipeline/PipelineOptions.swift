@@ -1,3 +1,4 @@
+import SqueezeIR
 import SqueezeMemory
 import SqueezePasses
 
@@ -7,12 +8,17 @@ public struct PipelineOptions: Sendable {
     public var precision: Precision
     public var calibration: CalibrationOptions
     public var schedule: ScheduleKind
+    /// Command-line preprocessing options, over the model's own (its ONNX
+    /// metadata) or the standard one (`Preprocessing.standard`).
+    public var preprocessing: PreprocessingOverrides
     public var planner: any ArenaPlanner
     /// The fusion passes (run once, by `CompilePipeline.fuse`).
     public var passes: PassPipeline
 
     public init(source: ModelSource, precision: Precision = .fp32, calibration: CalibrationOptions = CalibrationOptions(),
-                schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner(), passes: PassPipeline = PassPipeline()) {
+                schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner(), passes: PassPipeline = PassPipeline(),
+                preprocessing: PreprocessingOverrides = PreprocessingOverrides()) {
+        self.preprocessing = preprocessing
         self.source = source
         self.precision = precision
         self.calibration = calibration

@@ -29,16 +29,18 @@ public enum ImageInput {
     }
 
     /// The model input for an image file: decoded by its extension and
-    /// preprocessed by `ImagePreprocessing(size: size)`, float32 NHWC
-    /// `[1, size, size, 3]`.
-    public static func loadTensor(path: String, size: Int) throws(Diagnostic) -> NpyArray {
-        let preprocessing: ImagePreprocessing
+    /// preprocessed by `ImagePreprocessing(size:channels:preprocessing:)`,
+    /// float32 NHWC `[1, size, size, channels]`. Errors name the file.
+    public static func loadTensor(path: String, size: Int, channels: Int = 3,
+                                  preprocessing: Preprocessing = .imageNet) throws(Diagnostic) -> NpyArray {
         do {
-            preprocessing = try ImagePreprocessing(size: size)
+            let transform = try ImagePreprocessing(size: size, channels: channels, preprocessing: preprocessing)
+            let image = try readImage(path: path)
+            try transform.checkSize(of: image)
+            return transform.tensor(from: image)
         } catch {
             throw error.inFile(path)
         }
-        return preprocessing.tensor(from: try readImage(path: path))
     }
 
     private static func fileExtension(of path: String) -> String {

@@ -1,12 +1,15 @@
 import SqueezeIR
 
-/// Turns an image into the input tensor of an ImageNet classifier such as
-/// SqueezeNet: torchvision's standard evaluation transform
+/// Turns an image into a model's input tensor as its `Preprocessing` says.
+/// The default (`Preprocessing.imageNet`) is that of an ImageNet classifier
+/// such as SqueezeNet: torchvision's standard evaluation transform
 /// `Resize(256), CenterCrop(224), ToTensor(), Normalize(mean, std)`,
 /// generalised to any input size, with its own resize filter, and laid out
 /// NHWC as squeezec's models take it.
 ///
-/// For an input size `size` (224 for the standard models):
+/// For an input size `size` (224 for the standard models), with resize
+/// `crop` (with `none` steps 1 and 2 are skipped: the image must already be
+/// `size` x `size`, `checkSize`):
 ///
 /// 1. **Resize** so the shorter side becomes `resizeSize` =
 ///    `round(size * 256 / 224)` pixels (256 for 224) and the longer side
@@ -34,10 +37,14 @@ import SqueezeIR
 /// 2. **Centre-crop** `size` x `size` pixels: the crop starts at
 ///    `(resized - size) / 2` rounded half to even on each axis (as
 ///    torchvision's `round`).
-/// 3. **Scale** to [0, 1] (`v / 255`) and **normalise** per channel with the
-///    ImageNet mean (0.485, 0.456, 0.406) and standard deviation
-///    (0.229, 0.224, 0.225): `(v / 255 - mean[c]) / std[c]`.
-/// 4. **Output**: float32 NHWC, shape `[1, size, size, 3]`, row-major, RGB.
+/// 3. **Channels**: `rgb` takes red, green, blue; `bgr` blue, green, red;
+///    `grey` gives every model channel (1 or 3 of them) the luma
+///    `0.299 R + 0.587 G + 0.114 B`, or the value itself where the three
+///    are equal (a grey image).
+/// 4. **Scale** and **normalise** per model channel:
+///    `(v * scale - mean[c]) / std[c]`; for ImageNet `v / 255` with mean
+///    (0.485, 0.456, 0.406) and standard deviation (0.229, 0.224, 0.225).
+/// 5. **Output**: float32 NHWC, shape `[1, size, size, channels]`, row-major.
 ///
 /// The image is taken as it was decoded: grey images have three equal
 /// channels, alpha was dropped, and there is no gamma or colour-profile
@@ -51,25 +58,40 @@ import SqueezeIR
 /// (`scripts/sample_photos.py --npy` does exactly that).
 public struct ImagePreprocessing: Sendable, Hashable {
     /// ImageNet per-channel mean, RGB.
-    public static let mean: [Double] = [0.485, 0.456, 0.406]
+    public static let mean: [Double] = Preprocessing.imageNet.mean
     /// ImageNet per-channel standard deviation, RGB.
-    public static let standardDeviation: [Double] = [0.229, 0.224, 0.225]
+    public static let standardDeviation: [Double] = Preprocessing.imageNet.std
     /// Largest input size accepted.
     public static let maximumSize = 4096
 
     /// Height and width of the model input.
     public let size: Int
+    /// Channels of the model input: 3, or 1 for a grey model.
+    public let channels: Int
+    /// Channel order, scale, normalisation and resize mode.
+    public let preprocessing: Preprocessing
 
     /// Length of the shorter side after resizing: `round(size * 256 / 224)`.
-    public var resizeSize: Int { (size * 256 + 112) / 224 }
+    public var resizeSize: Int { Preprocessing.resizeSize(for: size) }
 
-    /// Preprocessing for a model whose input is `size` x `size` x 3.
-    /// Throws unless `size` is in 1...`maximumSize`.
-    public init(size: Int = 224) throws(Diagnostic) {
+    /// Preprocessing for a model whose input is `size` x `size` x
+    /// `channels`. Throws unless `size` is in 1...`maximumSize` and
+    /// `preprocessing` fits `channels` (`Preprocessing.check`).
+    public init(size: Int = 224, channels: Int = 3, preprocessing: Preprocessing = .imageNet) throws(Diagnostic) {
         guard (1...Self.maximumSize).contains(size) else {
             throw .input("image input size \(size) is not in 1...\(Self.maximumSize)")
         }
+        try preprocessing.check(channels: channels) { $0.rawValue }
         self.size = size
+        self.channels = channels
+        self.preprocessing = preprocessing
+    }
+
+    /// Throws unless `values(from:)` can take the image: with resize `none`
+    /// it must be exactly `size` x `size`.
+    public func checkSize(of image: RGBImage) throws(Diagnostic) {
+        guard preprocessing.resize == .none, image.width != size || image.height != size else { return }
+        throw .input("image is \(image.width)x\(image.height) pixels; with resize none the model needs exactly \(size)x\(size) (or use resize crop)")
     }
 
     /// Size of the image after resizing (before the crop), width then height.
@@ -80,15 +102,20 @@ public struct ImagePreprocessing: Sendable, Hashable {
         return width <= height ? (resizeSize, resizedLong) : (resizedLong, resizeSize)
     }
 
-    /// The model input for an image: float32, shape `[1, size, size, 3]`.
+    /// The model input for an image: float32, shape `[1, size, size, channels]`.
     public func tensor(from image: RGBImage) -> NpyArray {
-        NpyArray(shape: [1, size, size, 3], floats: values(from: image))
+        NpyArray(shape: [1, size, size, channels], floats: values(from: image))
     }
 
-    /// The preprocessed values, NHWC, `size * size * 3` of them.
+    /// The preprocessed values, NHWC, `size * size * channels` of them.
+    /// With resize `none` the image must pass `checkSize` (a wrong size
+    /// stops the program).
     public func values(from image: RGBImage) -> [Float] {
-        let resized = resizedSize(width: image.width, height: image.height)
-        let block = max(1, min(image.width, image.height) / resizeSize)
+        let crop = preprocessing.resize == .crop
+        precondition(crop || (image.width == size && image.height == size), "ImagePreprocessing: unchecked image size")
+        // Resize none is the identity resize: taps at pixel centres, weight 0.
+        let resized = crop ? resizedSize(width: image.width, height: image.height) : (width: size, height: size)
+        let block = crop ? max(1, min(image.width, image.height) / resizeSize) : 1
         let top = Int((Double(resized.height - size) / 2).rounded(.toNearestOrEven))
         let left = Int((Double(resized.width - size) / 2).rounded(.toNearestOrEven))
 
@@ -102,7 +129,8 @@ public struct ImagePreprocessing: Sendable, Hashable {
         var cachedRows: [Int: [Double]] = [:]
 
         var result: [Float] = []
-        result.reserveCapacity(size * size * 3)
+        result.reserveCapacity(size * size * channels)
+        var pixel = [0.0, 0.0, 0.0]
         for row in rows {
             cachedRows = cachedRows.filter { $0.key >= row.low }
             for needed in [row.low, row.high] where cachedRows[needed] == nil {
@@ -118,13 +146,26 @@ public struct ImagePreprocessing: Sendable, Hashable {
                     let d = lowerRow[slots.1 * 3 + channel]
                     let upper = a * (1 - column.weight) + b * column.weight
                     let lower = c * (1 - column.weight) + d * column.weight
-                    let value = upper * (1 - row.weight) + lower * row.weight
-                    let normalised = (value / 255 - Self.mean[channel]) / Self.standardDeviation[channel]
-                    result.append(Float(normalised))
+                    pixel[channel] = upper * (1 - row.weight) + lower * row.weight
+                }
+                for channel in 0..<channels {
+                    let value: Double
+                    switch preprocessing.channels {
+                    case .rgb: value = pixel[channel]
+                    case .bgr: value = pixel[2 - channel]
+                    case .grey: value = Self.luma(pixel)
+                    }
+                    result.append(Float(preprocessing.normalise(value, channel: channel)))
                 }
             }
         }
         return result
+    }
+
+    /// `0.299 R + 0.587 G + 0.114 B` (ITU-R BT.601), or the value itself
+    /// when the three are equal (so a grey image keeps its values exactly).
+    static func luma(_ rgb: [Double]) -> Double {
+        rgb[0] == rgb[1] && rgb[1] == rgb[2] ? rgb[0] : 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
     }
 
     /// Where one output column (or row) samples the block-averaged image.

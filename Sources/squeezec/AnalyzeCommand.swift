@@ -14,7 +14,7 @@ struct AnalyzeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let pipeline = model.pipeline(quiet: json)
+        let pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
         let graph = lowered.reference.graph
         // The plan generate emits, and the other schedule's beside it.
@@ -23,6 +23,15 @@ struct AnalyzeCommand: ParsableCommand {
         let report = try ModelAnalyzer.analyze(graph, memory: planned.memory, comparison: comparison.memory)
         if json {
             var text = try ReportFormatter.json(report)
+            if let preprocessing = graph.preprocessing {
+                let object: [String: Any] = ["mean": preprocessing.mean, "std": preprocessing.std, "scale": preprocessing.scale.value,
+                                             "scale_text": preprocessing.scale.description, "channels": preprocessing.channels.rawValue,
+                                             "resize": preprocessing.resize.rawValue, "formula": preprocessing.formula]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                if let close = text.lastIndex(of: "}") {
+                    text.replaceSubrange(close...close, with: ",\n  \"preprocessing\" : " + String(decoding: data, as: UTF8.self) + "\n}")
+                }
+            }
             if graph.quantization != nil {
                 // One more key: the calibration result.
                 let rows = try JSONSerialization.data(withJSONObject: QuantizationTable.json(graph), options: [.sortedKeys])
@@ -32,7 +41,14 @@ struct AnalyzeCommand: ParsableCommand {
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
-            print(ReportFormatter.text(report) + QuantizationTable.text(graph), terminator: "")
+            var text = ReportFormatter.text(report)
+            if let preprocessing = graph.preprocessing, let end = text.firstIndex(of: "\n") {
+                // Right under the model line: what an image goes through.
+                let shape = graph.inputs[0].type.shape
+                let lines = preprocessing.steps(height: shape.h, width: shape.w).map { "  " + $0 + "\n" }.joined()
+                text.insert(contentsOf: "\nimage preprocessing (docs/preprocessing.md):\n" + lines.dropLast(), at: end)
+            }
+            print(text + QuantizationTable.text(graph), terminator: "")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SqueezeFrontend
+import SqueezeIR
 import SqueezeMemory
 import SqueezePipeline
 
@@ -47,11 +48,36 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 
-    @Option(help: "int8: folder of representative inputs for calibration (.npy or .pb tensors [1,3,H,W] float32 normalised, or .png/.ppm/.pgm/.pnm images, resized and normalised as docs/int8.md says). Without it, seeded noise is used.")
+    @Option(help: "int8: folder of representative inputs for calibration (.npy or .pb tensors [1,3,H,W] float32 normalised, or .png/.ppm/.pgm/.pnm images, preprocessed as the model says: docs/preprocessing.md). Without it, seeded noise is used.")
     var calibrate: String?
 
     @Option(name: .customLong("calibration"), help: "int8: how activation ranges are chosen: minmax, percentile[:P] (default P 99.99) or mse.")
     var calibrationMethod: String = "minmax"
+
+    @Option(help: ArgumentHelp("Image preprocessing: per-channel mean subtracted after scaling, e.g. 0.485,0.456,0.406 (default: the model's metadata, else ImageNet's; see docs/preprocessing.md).", valueName: "a,b,c"))
+    var mean: String?
+
+    @Option(help: ArgumentHelp("Image preprocessing: per-channel standard deviation divided by, e.g. 0.229,0.224,0.225.", valueName: "a,b,c"))
+    var std: String?
+
+    @Option(help: ArgumentHelp("Image preprocessing: factor for the 0-255 pixel values, e.g. 1/255.", valueName: "x"))
+    var scale: String?
+
+    @Option(help: ArgumentHelp("Image preprocessing: channel order of the model input: rgb, bgr or grey (luma to every channel).", valueName: "order"))
+    var channels: String?
+
+    @Option(help: ArgumentHelp("Image preprocessing: crop (shorter side resized, centre crop) or none (the image must already be the model's size).", valueName: "mode"))
+    var resize: String?
+
+    /// The preprocessing options given; bad values are usage errors naming the option.
+    func preprocessingOverrides() throws(Diagnostic) -> PreprocessingOverrides {
+        let texts: [PreprocessingOverrides.Field: String?] = [.mean: mean, .std: std, .scale: scale, .channels: channels, .resize: resize]
+        do {
+            return try PreprocessingOverrides(parsing: texts.compactMapValues { $0 }) { $0.option }
+        } catch {
+            throw .usage(error.message)
+        }
+    }
 
     func config() -> SqueezeNetConfig {
         SqueezeNetConfig(version: .v1_1, inputSize: inputSize, classes: classes, baseE: baseE, incrE: incrE,
@@ -60,15 +86,16 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// The options as pipeline options.
-    func pipelineOptions() -> PipelineOptions {
+    func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
         PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
-                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod), schedule: schedule)
+                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod), schedule: schedule,
+                        preprocessing: try preprocessingOverrides())
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or
     /// calibration progress (JSON output); otherwise they go to stderr.
-    func pipeline(quiet: Bool = false) -> CompilePipeline {
-        CompilePipeline(options: pipelineOptions()) { line in if !quiet { Console.note(line) } }
+    func pipeline(quiet: Bool = false) throws(Diagnostic) -> CompilePipeline {
+        CompilePipeline(options: try pipelineOptions()) { line in if !quiet { Console.note(line) } }
     }
 }
 

@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = model.pipeline()
+        let pipeline = try model.pipeline()
         let memory = try pipeline.plan(try pipeline.lowered(), planner: planner.planner).memory
         let graph = memory.graph
         let (buffers, stepNames, scheduleName, plan) = (memory.buffers, memory.stepNames, model.schedule.rawValue, memory.plan)

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; resized, cropped and normalised as docs/cli.md says).")
+    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; preprocessed as the model says: docs/preprocessing.md).")
     var input: String?
 
     @Option(help: "Without --input: seed of a deterministic random input.")
@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         guard let inputInfo = graph.inputs.first, graph.inputs.count == 1, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("run needs a model with one input and one output")
         }
-        let data = try input.map { (path: String) throws(Diagnostic) in try InputFiles.readInput(path, for: inputInfo) }
+        let data = try input.map { (path: String) throws(Diagnostic) in try InputFiles.readInput(path, for: inputInfo, preprocessing: graph.preprocessing) }
             ?? InputFiles.seeded(inputSeed, for: inputInfo)
         let start = DispatchTime.now()
         // The fp32 or int8 reference, real values in and out.

@@ -34,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Number of seeded random inputs (ignored with --input).")
     var inputs: Int = 1
 
-    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; resized, cropped and normalised as docs/cli.md says).")
+    @Option(help: "Input: a float32 tensor (.npy or ONNX TensorProto .pb, [1,3,H,W] NCHW, already normalised) or an image (.png, .ppm, .pgm, .pnm; preprocessed as the model says: docs/preprocessing.md).")
     var input: String?
 
     @Option(help: "Write the generated code's output for the (first) input as .npy.")
@@ -61,7 +61,7 @@ struct ValidateCommand: ParsableCommand {
     var inputDir: String?
 
     func run() throws {
-        let pipeline = model.pipeline(quiet: json)
+        let pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
         let graph = lowered.reference.graph
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
@@ -69,9 +69,9 @@ struct ValidateCommand: ParsableCommand {
         }
         let cases: [ValidationInput]
         if let inputDir {
-            cases = try InputFolder.read(inputDir, for: info).map { .init(name: $0.name, values: $0.values) }
+            cases = try InputFolder.read(inputDir, for: info, preprocessing: graph.preprocessing).map { .init(name: $0.name, values: $0.values) }
         } else if let input {
-            cases = [.init(name: input, values: try InputFiles.readInput(input, for: info))]
+            cases = [.init(name: input, values: try InputFiles.readInput(input, for: info, preprocessing: graph.preprocessing))]
         } else {
             cases = (1...inputs).map { .init(name: "seed \($0)", values: InputFiles.seeded(UInt64($0), for: info)) }
         }

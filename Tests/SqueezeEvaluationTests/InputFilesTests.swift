@@ -72,4 +72,42 @@ import Testing
             ($0 as? Diagnostic)?.kind == .input
         }
     }
+
+    /// A binary PGM (grey) image file.
+    static func writePGM(_ url: URL, width: Int, height: Int, _ levels: [UInt8]) throws {
+        try Data(Array("P5\n\(width) \(height)\n255\n".utf8) + levels).write(to: url)
+    }
+
+    @Test func imagesFollowThePreprocessingGiven() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("g.pgm")
+        try Self.writePGM(file, width: 2, height: 2, [0, 51, 102, 255])
+        // A 1-channel model without a preprocessing: grey, v / 255, mean 0, std 1.
+        let grey = ValueInfo(name: "data", type: TensorType(.float32, .nhwc(1, 2, 2, 1)))
+        let none = Preprocessing(mean: [0], std: [1], channels: .grey, resize: .none)
+        #expect(try InputFiles.readInput(file.path, for: grey, preprocessing: none) == [0, 0.2, 0.4, 1])
+        // Three channels, grey replicated, mean 0.5 std 0.5: 2 v / 255 - 1.
+        let three = Preprocessing(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], channels: .grey, resize: .none)
+        let values = try InputFiles.readInput(file.path, for: Self.info, preprocessing: three)
+        #expect(values == [-1, -1, -1, -0.6, -0.6, -0.6, -0.2, -0.2, -0.2, 1, 1, 1])
+        // The default for 3 channels is ImageNet's (crop): (0 / 255 - 0.485) / 0.229 at a black corner.
+        let imageNet = try InputFiles.readInput(file.path, for: Self.info)
+        #expect(abs(imageNet[0] - Float((0.0 - 0.485) / 0.229)) < 0.3)
+    }
+
+    @Test func imageErrorsNameTheFile() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("g.pgm")
+        try Self.writePGM(file, width: 3, height: 2, [0, 1, 2, 3, 4, 5])
+        let none = Preprocessing(mean: [0, 0, 0], std: [1, 1, 1], resize: .none)
+        #expect { try InputFiles.readInput(file.path, for: Self.info, preprocessing: none) } throws: {
+            ($0 as? Diagnostic)?.description == "\(file.path): image is 3x2 pixels; with resize none the model needs exactly 2x2 (or use resize crop)"
+        }
+        let twoChannels = ValueInfo(name: "data", type: TensorType(.float32, .nhwc(1, 2, 2, 2)))
+        #expect { try InputFiles.readInput(file.path, for: twoChannels) } throws: {
+            ($0 as? Diagnostic)?.description == "\(file.path): images need a square 1- or 3-channel input; the model takes 1x2x2x2 (use a .npy)"
+        }
+    }
 }

@@ -54,10 +54,19 @@ import Testing
         let graph = try ONNXImporter.load(path: Self.directory.appendingPathComponent(model + ".onnx").path)
         #expect(graph.inputs[0].type.shape == .nhwc(1, 32, 32, 3))
         let interpreter = try ReferenceInterpreter(graph: graph)
+        let preprocessing = try #require(graph.preprocessing)
         var correct = 0
         var disagreements: [String] = []
-        for row in rows {
-            let output = try interpreter.run(try Self.input(row.path, mean: log.mean, std: log.std))
+        for (index, row) in rows.enumerated() {
+            // The model's own preprocessing (its metadata), as `run` and `eval` apply it.
+            let path = Self.directory.appendingPathComponent(row.path).path
+            let input = try #require(try ImageInput.loadTensor(path: path, size: 32, channels: 3, preprocessing: preprocessing).floats)
+            if index % 40 == 0 {
+                // ... is the training script's, by hand.
+                let byHand = try Self.input(row.path, mean: log.mean, std: log.std)
+                #expect(zip(input, byHand).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(row.path)")
+            }
+            let output = try interpreter.run(input)
             #expect(output.count == 10)
             let top1 = output.indices.max { output[$0] < output[$1] } ?? -1
             if top1 != row.top1[column] { disagreements.append("\(row.path): \(top1) vs \(row.top1[column])") }

@@ -108,6 +108,8 @@ struct ONNXModelBuilder {
     var outputs: [ValueInfoSpec] = []
     /// Raw bytes appended to the GraphProto (for hostile cases).
     var extraGraphBytes: [UInt8] = []
+    /// ModelProto metadata_props (key, value), in order.
+    var metadata: [(key: String, value: String)] = []
 
     init(input: String = "x", dims: [DimSpec] = [1, 3, 8, 8]) {
         inputs = [ValueInfoSpec(name: input, dims: dims)]
@@ -183,6 +185,12 @@ struct ONNXModelBuilder {
                 }
             }
             m.bytes(7, graph)
+            for entry in metadata {
+                m.message(14) { e in
+                    e.string(1, entry.key)
+                    e.string(2, entry.value)
+                }
+            }
         }
     }
 }

@@ -198,3 +198,65 @@ import Testing
         return values
     }
 }
+
+/// The model's own preprocessing: channel order, grey, scale, mean and std,
+/// resize none (`Preprocessing`).
+extension ImagePreprocessingTests {
+    @Test func bgrReversesTheChannelsBeforeNormalising() throws {
+        let p = Preprocessing(mean: [0.1, 0.2, 0.3], std: [0.5, 0.25, 2], channels: .bgr, resize: .none)
+        let image = Self.image(width: 2, height: 2) { x, _ in x == 0 ? [255, 0, 51] : [102, 204, 0] }
+        let values = try ImagePreprocessing(size: 2, channels: 3, preprocessing: p).values(from: image)
+        // Pixel 0: blue 51 -> (0.2 - 0.1) / 0.5 = 0.2; green 0 -> -0.2 / 0.25 = -0.8; red 255 -> (1 - 0.3) / 2 = 0.35.
+        // Pixel 1: blue 0 -> -0.2; green 204 -> (0.8 - 0.2) / 0.25 = 2.4; red 102 -> (0.4 - 0.3) / 2 = 0.05.
+        Self.expectClose(values, [0.2, -0.8, 0.35, -0.2, 2.4, 0.05, 0.2, -0.8, 0.35, -0.2, 2.4, 0.05])
+    }
+
+    @Test func greyGivesTheLumaToEveryChannel() throws {
+        let p = Preprocessing(mean: [0, 0, 0], std: [1, 1, 1], scale: .init(1), channels: .grey, resize: .none)
+        let image = Self.image(width: 2, height: 2) { x, _ in x == 0 ? [100, 50, 200] : [77, 77, 77] }
+        let values = try ImagePreprocessing(size: 2, channels: 3, preprocessing: p).values(from: image)
+        // 0.299 * 100 + 0.587 * 50 + 0.114 * 200 = 29.9 + 29.35 + 22.8 = 82.05; a grey pixel keeps its value.
+        Self.expectClose(values, [82.05, 82.05, 82.05, 77, 77, 77, 82.05, 82.05, 82.05, 77, 77, 77], tolerance: 1e-5)
+        #expect(Array(values.suffix(3)) == [77, 77, 77])
+    }
+
+    @Test func greyIntoOneChannel() throws {
+        let p = Preprocessing(mean: [0.3055], std: [0.3239], channels: .grey, resize: .none)
+        let image = Self.image(width: 3, height: 3) { x, _ in [UInt8(x * 100), UInt8(x * 100), UInt8(x * 100)] }
+        let tensor = try ImagePreprocessing(size: 3, channels: 1, preprocessing: p).tensor(from: image)
+        #expect(tensor.shape == [1, 3, 3, 1])
+        // (0 - 0.3055) / 0.3239 = -0.9431923; (100/255 - 0.3055) / 0.3239 = 0.2675420; (200/255 - 0.3055) / 0.3239 = 1.4782764.
+        Self.expectClose(tensor.floats ?? [], (0..<3).flatMap { _ in [-0.9431923, 0.2675420, 1.4782764] as [Float] })
+    }
+
+    @Test func resizeNoneTakesThePixelsAsTheyAre() throws {
+        let p = Preprocessing(mean: [0, 0, 0], std: [1, 1, 1], scale: .init(1), resize: .none)
+        let image = Self.image(width: 5, height: 5, Self.pattern)
+        let values = try ImagePreprocessing(size: 5, preprocessing: p).values(from: image)
+        #expect(values == image.pixels.map(Float.init))
+        // Crop would resize 5 -> 6 and crop: not the same.
+        let cropped = try ImagePreprocessing(size: 5, preprocessing: Preprocessing(mean: [0, 0, 0], std: [1, 1, 1], scale: .init(1)))
+        #expect(cropped.values(from: image) != values)
+    }
+
+    @Test func resizeNoneRejectsAnotherSize() throws {
+        let p = Preprocessing(mean: [0], std: [1], channels: .grey, resize: .none)
+        let transform = try ImagePreprocessing(size: 32, channels: 1, preprocessing: p)
+        let error = TestSupport.error { try transform.checkSize(of: Self.image(width: 32, height: 31) { _, _ in [0, 0, 0] }) }
+        #expect(error?.message == "image is 32x31 pixels; with resize none the model needs exactly 32x32 (or use resize crop)")
+        #expect(TestSupport.error { try transform.checkSize(of: Self.image(width: 32, height: 32) { _, _ in [0, 0, 0] }) } == nil)
+    }
+
+    @Test func scaleAndMeanByHand() throws {
+        // scale 2 (0..510), mean 100, std 10: v = 60 -> (120 - 100) / 10 = 2.
+        let p = Preprocessing(mean: [100, 100, 100], std: [10, 10, 10], scale: .init(2), resize: .none)
+        let values = try ImagePreprocessing(size: 1, preprocessing: p).values(from: Self.image(width: 1, height: 1) { _, _ in [60, 50, 40] })
+        #expect(values == [2, 0, -2])
+    }
+
+    @Test func imageNetIsTheDefault() throws {
+        #expect(try ImagePreprocessing(size: 8).preprocessing == .imageNet)
+        let mismatch = TestSupport.error { _ = try ImagePreprocessing(size: 8, channels: 1) }
+        #expect(mismatch?.message == "channels rgb needs a 3-channel model; this one has 1 channel (use grey)")
+    }
+}

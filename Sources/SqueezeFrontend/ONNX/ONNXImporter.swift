@@ -41,7 +41,32 @@ public enum ONNXImporter {
         }
         let opset = try defaultOpset(model, file: file)
         var converter = try ONNXGraphConverter(graph: graph, opset: opset, file: file)
-        return try converter.run()
+        var imported = try converter.run()
+        for entry in model.metadataProps { imported.metadata[entry.key] = entry.value }
+        imported.preprocessing = try preprocessing(imported, file: file)
+        return imported
+    }
+
+    /// The preprocessing the model's `squeezec.*` metadata_props declare
+    /// (docs/preprocessing.md), over the standard one for its input
+    /// channels; nil when it declares none. Bad values are errors naming the
+    /// file and the key.
+    static func preprocessing(_ graph: SqueezeIR.Graph, file: String) throws(Diagnostic) -> Preprocessing? {
+        var texts: [PreprocessingOverrides.Field: String] = [:]
+        for field in PreprocessingOverrides.Field.allCases {
+            texts[field] = graph.metadata[field.metadataKey]
+        }
+        guard !texts.isEmpty else { return nil }
+        let declared: PreprocessingOverrides
+        let channels = graph.inputs.first.map { $0.type.shape.isActivation4D ? $0.type.shape.c : 0 } ?? 0
+        do {
+            declared = try PreprocessingOverrides(parsing: texts) { "metadata \($0.metadataKey)" }
+            let result = Preprocessing.resolved(declared, over: nil, channels: channels) ?? declared.applied(to: .imageNet)
+            try result.check(channels: channels) { "metadata \($0.metadataKey)" }
+            return result
+        } catch {
+            throw error.inFile(file)
+        }
     }
 
     /// The version of the default operator set the model imports, checked.

@@ -11,11 +11,13 @@ enum ONNXProto {
         var version: Int64 = 0
     }
 
-    /// `ModelProto`: ir_version 1, graph 7, opset_import 8.
+    /// `ModelProto`: ir_version 1, graph 7, opset_import 8, metadata_props 14.
     struct Model: Sendable {
         var irVersion: Int64 = 0
         var opsetImports: [OperatorSetID] = []
         var graph: Graph?
+        /// `metadata_props` (field 14), in file order.
+        var metadataProps: [(key: String, value: String)] = []
     }
 
     /// `GraphProto`: node 1, name 2, initializer 5, input 11, output 12,
@@ -151,10 +153,24 @@ extension ONNXProto {
             case 1: m.irVersion = try r.int64(field)
             case 7: m.graph = try r.message(field, "GraphProto", graph)
             case 8: m.opsetImports.append(try r.message(field, "OperatorSetIdProto", operatorSetID))
+            case 14: m.metadataProps.append(try r.message(field, "StringStringEntryProto", stringEntry))
             default: try r.skip(field)
             }
         }
         return m
+    }
+
+    /// `StringStringEntryProto`: key 1, value 2.
+    static func stringEntry(_ r: inout ProtoReader) throws(Diagnostic) -> (key: String, value: String) {
+        var entry = (key: "", value: "")
+        while let field = try r.nextField() {
+            switch field.number {
+            case 1: entry.key = try r.string(field)
+            case 2: entry.value = try r.string(field)
+            default: try r.skip(field)
+            }
+        }
+        return entry
     }
 
     static func operatorSetID(_ r: inout ProtoReader) throws(Diagnostic) -> OperatorSetID {

@@ -5,6 +5,8 @@
  * Command: squeezec generate --precision int8 (test)
  * Model: conv_pool, input 1x15x12x3 (NHWC), output 1x3x2x5
  *
+ * Input 15x12x3, NHWC (row by row, channels interleaved): already preprocessed values (squeezec preprocesses images for square inputs only)
+ *
  * Fused schedule (arena planner search: 224 bytes, lower bound 224):
  *   0. conv1 (conv 3x3/2 -> 5 + ReLU + maxpool 3/2) -> pool1 1x3x2x5
  */

@@ -5,6 +5,8 @@
  * Command: squeezec generate (test)
  * Model: conv_pool, input 1x15x12x3 (NHWC), output 1x3x2x5
  *
+ * Input 15x12x3, NHWC (row by row, channels interleaved): already preprocessed values (squeezec preprocesses images for square inputs only)
+ *
  * Streaming schedule (arena 112 bytes, planner search): every stage computes rows
  * on demand; values live in rings of a few rows or in shared one-row hand-off buffers:
  *   0. conv1 -> pool1 1x3x2x5 (caller's buffer)
