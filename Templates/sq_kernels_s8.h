@@ -271,26 +271,6 @@ SQ_INLINE uint32_t sq__min4_s8(uint32_t v, uint32_t m)
 #endif
 
 /*
- * sq__i2c_group_s8: one group of 4 codes at src (k = 4g .. 4g + 3) into
- * one pixel's slots of the group at d: halfwords 0, 1 <- k, k + 2 and
- * 4, 5 <- k + 1, k + 3 (one LDR, two SXTB16, two STR on the DSP path).
- */
-SQ_INLINE void sq__i2c_group_s8(int16_t *SQ_RESTRICT d,
-                                const int8_t *SQ_RESTRICT src)
-{
-#if SQ_S8_DSP
-    const uint32_t v = sq__ld32_s8(src);
-    sq__st32_s8(d, sq__sxtb16(v));
-    sq__st32_s8(d + 4, sq__sxtb16_ror8(v));
-#else
-    d[0] = src[0];
-    d[1] = src[2];
-    d[4] = src[1];
-    d[5] = src[3];
-#endif
-}
-
-/*
  * sq__i2c_tap_s8: writes n input codes x_k, k in [k0, k0 + n), of pixel p
  * (0 or 1) into the scratch layout (see the top of the file). src == NULL:
  * a padded tap, every x_k = in_zp. With k0 and n multiples of 4 whole
@@ -357,8 +337,20 @@ SQ_INLINE void sq__i2c_words_s8(int16_t *SQ_RESTRICT s, int p,
     int16_t *SQ_RESTRICT d = s + p * 2;
     int g;
 
+    /* The group written out here, not through a helper: a helper's own
+     * restrict parameters changed GCC's register allocation of the whole
+     * inlined conv1 stage (+1.5% instructions on the layer schedule). */
     for (g = 0; g < ng; ++g) {
-        sq__i2c_group_s8(d + 8 * g, st + 4 * g);
+#if SQ_S8_DSP
+        const uint32_t v = sq__ld32_s8(st + 4 * g);
+        sq__st32_s8(d + 8 * g, sq__sxtb16(v));
+        sq__st32_s8(d + 8 * g + 4, sq__sxtb16_ror8(v));
+#else
+        d[8 * g + 0] = st[4 * g + 0];
+        d[8 * g + 1] = st[4 * g + 2];
+        d[8 * g + 4] = st[4 * g + 1];
+        d[8 * g + 5] = st[4 * g + 3];
+#endif
     }
 }
 
