@@ -124,7 +124,7 @@ struct EvalCommand: ParsableCommand {
         if json {
             print(try Self.encode(report))
         } else {
-            print(Self.text(report, name: graph.name))
+            print(Self.text(report, name: Self.displayName(report)))
         }
     }
 
@@ -161,6 +161,12 @@ struct EvalCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    /// The model's file name without .onnx (ONNX graph names are often generic), or the built-in name.
+    static func displayName(_ r: AccuracyReport) -> String {
+        let file = r.settings["model"] ?? "model"
+        return file.lowercased().hasSuffix(".onnx") ? String(file.dropLast(5)) : file
     }
 
     /// The human-readable report.
@@ -222,7 +228,7 @@ struct EvalMergeCommand: ParsableCommand {
         if json {
             print(try EvalCommand.encode(merged))
         } else {
-            print(EvalCommand.text(merged, name: merged.settings["graph"] ?? "model"))
+            print(EvalCommand.text(merged, name: EvalCommand.displayName(merged)))
         }
     }
 

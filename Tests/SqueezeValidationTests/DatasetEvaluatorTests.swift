@@ -61,6 +61,15 @@ import Testing
         var report = AccuracyReport(settings: [:], classes: set.classes, datasetSize: 40, shard: .whole, int8: false)
         DatasetEvaluator.record(hostOne, into: &report)
         #expect(report.images == 40 && report.top1Correct >= 38)
+        // A batch file shorter than its count is an error, not a half-read output.
+        let url = try host.batchInput(in: work, slot: 9)
+        try FloatFile.write([Float](repeating: 0, count: model.inputCount * 2), to: url)
+        do {
+            _ = try host.runBatch(count: 3, model: model, in: work, slot: 9)
+            Issue.record("a short batch was accepted")
+        } catch {
+            #expect(error.message.contains("must hold exactly 3 x \(model.inputCount) values"), "\(error)")
+        }
     }
 
     @Test func firmwareOneQEMUStartPerBatch() throws {

@@ -68,16 +68,16 @@ import Testing
         #expect(r.stdout.contains("(\(correct)/40)"))
     }
 
-    @Test func shardsMergeToTheSameCountsAsOneRunOnHost() throws {
+    @Test func shardsMergeToTheSameCountsAsOneRunAndHostCountsTheSame() throws {
         let data = try Self.digits(perClass: 3)
         let dir = data.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let whole = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--target", "host", "--json", "--jobs", "2"])
+        let whole = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--json"])
         #expect(whole.status == 0, "\(whole.stderr)")
         #expect(whole.stderr.isEmpty, "--json is quiet: \(whole.stderr)")
         var paths: [String] = []
         for k in 0..<3 {
-            let r = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--target", "host", "--json", "--shard", "\(k)/3"])
+            let r = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--json", "--shard", "\(k)/3"])
             #expect(r.status == 0, "\(r.stderr)")
             let path = dir.appendingPathComponent("shard\(k).json").path
             try Data(r.stdout.utf8).write(to: URL(fileURLWithPath: path))
@@ -91,16 +91,21 @@ import Testing
         #expect(Self.counts(m) == Self.counts(w))
         #expect(m["complete"] as? Bool == true && m["shards"] as? [Int] == [0, 1, 2])
         let text = try CLIRunner.run(["eval", "--merge", paths[0], paths[1]])
-        #expect(text.status == 0 && text.stdout.contains("20 of 30 images, shards 0,1 of 3"), "\(text.stdout)")
+        #expect(text.status == 0 && text.stdout.contains("squeezenet1_1_digits32 (fp32) on reference: 20 of 30 images, shards 0,1 of 3"),
+                "\(text.stdout)")
+
+        // The host C (one build, two worker processes) counts exactly what the reference counts.
+        let host = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--target", "host", "--jobs", "2", "--json"])
+        #expect(host.status == 0, "\(host.stderr)")
+        #expect(Self.counts(try Self.json(host.stdout)) == Self.counts(w))
 
         // Overlapping shards and different settings are refused.
         let twice = try CLIRunner.run(["eval", "--merge", paths[0], paths[0]])
         #expect(twice.status == 1 && twice.stderr.contains("shard 0/3 is in both"), "\(twice.stderr)")
-        let reference = try CLIRunner.run(["eval", Self.model, "--data", data.path, "--json", "--shard", "1/3"])
-        let other = dir.appendingPathComponent("reference.json").path
-        try Data(reference.stdout.utf8).write(to: URL(fileURLWithPath: other))
-        let mixed = try CLIRunner.run(["eval", "--merge", paths[0], other])
-        #expect(mixed.status == 1 && mixed.stderr.contains("target") && mixed.stderr.contains("reference.json"), "\(mixed.stderr)")
+        let other = dir.appendingPathComponent("host.json").path
+        try Data(host.stdout.utf8).write(to: URL(fileURLWithPath: other))
+        let mixed = try CLIRunner.run(["eval", "--merge", paths[1], other])
+        #expect(mixed.status == 1 && mixed.stderr.contains("target") && mixed.stderr.contains("host.json"), "\(mixed.stderr)")
         #expect(try CLIRunner.run(["eval", "--merge", Self.model]).status == 1)
     }
 
