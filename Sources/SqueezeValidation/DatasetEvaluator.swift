@@ -51,20 +51,30 @@ public struct DatasetEvaluator: Sendable {
         if runner != nil, model == nil || directory == nil { throw .internal("a batch runner needs the generated model and its build folder") }
         let state = SharedState(count: items.count)
         let workers = min(jobs, max(items.count, 1))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let slice = Array(stride(from: worker, to: items.count, by: workers))
-            var start = 0
-            while start < slice.count, !state.failed {
-                let batch = Array(slice[start..<min(start + batchSize, slice.count)])
-                start += batch.count
-                do {
-                    let results = try run(batch.map { items[$0] }, runner: runner, model: model, directory: directory, slot: worker)
-                    state.store(zip(batch, results).map { ($0, $1) }, progress: progress)
-                } catch {
-                    state.fail(error)
+        // One thread per worker (not concurrentPerform, which runs at most
+        // one per core): each mostly waits on its own process or QEMU.
+        let group = DispatchGroup()
+        for worker in 0..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                let slice = Array(stride(from: worker, to: items.count, by: workers))
+                var start = 0
+                while start < slice.count, !state.failed {
+                    let batch = Array(slice[start..<min(start + batchSize, slice.count)])
+                    start += batch.count
+                    do {
+                        let results = try run(batch.map { items[$0] }, runner: runner, model: model, directory: directory, slot: worker)
+                        state.store(zip(batch, results).map { ($0, $1) }, progress: progress)
+                    } catch {
+                        state.fail(error)
+                    }
                 }
             }
+            thread.stackSize = 16 << 20
+            thread.start()
         }
+        group.wait()
         if let error = state.error { throw error }
         return state.predictions.map { $0! }
     }
