@@ -52,7 +52,7 @@ let package = Package(
                                                              "SqueezePipeline"],
                     exclude: ["Golden"]),
         .testTarget(name: "SqueezeValidationTests", dependencies: ["SqueezeValidation", "SqueezeFrontend", "SqueezeQuant", "SqueezePasses",
-                                                                "SqueezePipeline", "SqueezeEvaluation"]),
+                                                                "SqueezePipeline", "SqueezeEvaluation", "SqueezeTensorIO"]),
         .testTarget(name: "SqueezeReferenceTests", dependencies: ["SqueezeReference", "SqueezeFrontend", "SqueezePasses", "SqueezeQuant"]),
         .testTarget(name: "SqueezeQuantTests", dependencies: ["SqueezeQuant", "SqueezeReference", "SqueezePasses", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeAnalysisTests", dependencies: ["SqueezeAnalysis", "SqueezeFrontend", "SqueezePipeline"]),

@@ -2,11 +2,13 @@
  * Host test harness for generated models (used by `squeezec validate --target host`).
  *
  *   harness INPUT.bin OUTPUT.bin [TRACE.bin]
+ *   harness -n N INPUTS.bin OUTPUTS.bin      (batch: `squeezec eval --target host`)
  *
  * INPUT.bin holds SQ_INPUT_COUNT little-endian values (NHWC; float, or int8
  * codes with -DSQ_ELEM_T=int8_t); OUTPUT.bin gets SQ_OUTPUT_COUNT values. Built with -DSQ_TRACE, every layer's output is
  * appended to TRACE.bin as: uint32 name length, name bytes, uint32 count,
- * count values. Compile with:
+ * count values. In batch mode INPUTS.bin holds N inputs one after the other and
+ * OUTPUTS.bin gets the N outputs in the same order, from one process. Compile with:
  *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
  *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
  * Exit status: 0 success, 2 usage or file error, 3 the model returned an error.
@@ -82,12 +84,75 @@ static int read_values(const char *path, SQ_ELEM_T *data, size_t count)
     return 0;
 }
 
+/* Batch mode: `count` inputs from `in_path`, one run each, outputs appended to `out_path`. */
+static int run_batch(const char *count_text, const char *in_path, const char *out_path)
+{
+    char *end = NULL;
+    long count = strtol(count_text, &end, 10);
+    long i;
+    int extra;
+    FILE *in;
+    FILE *out;
+    if (end == count_text || *end != '\0' || count < 1) {
+        fprintf(stderr, "harness: -n needs a positive count, not %s\n", count_text);
+        return 2;
+    }
+    in = fopen(in_path, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "harness: cannot open %s\n", in_path);
+        return 2;
+    }
+    out = fopen(out_path, "wb");
+    if (out == NULL) {
+        fclose(in);
+        fprintf(stderr, "harness: cannot create %s\n", out_path);
+        return 2;
+    }
+    for (i = 0; i < count; i++) {
+        int status;
+        if (fread(sq_input, sizeof(SQ_ELEM_T), SQ_INPUT_COUNT, in) != SQ_INPUT_COUNT) {
+            fprintf(stderr, "harness: %s must hold exactly %ld x %lu values\n", in_path, count, (unsigned long)SQ_INPUT_COUNT);
+            fclose(in);
+            fclose(out);
+            return 2;
+        }
+        status = SQ_RUN(sq_input, sq_output);
+        if (status != 0) {
+            fprintf(stderr, "harness: model returned %d on input %ld\n", status, i);
+            fclose(in);
+            fclose(out);
+            return 3;
+        }
+        if (fwrite(sq_output, sizeof(SQ_ELEM_T), SQ_OUTPUT_COUNT, out) != SQ_OUTPUT_COUNT) {
+            fprintf(stderr, "harness: cannot write %s\n", out_path);
+            fclose(in);
+            fclose(out);
+            return 2;
+        }
+    }
+    extra = fgetc(in);
+    fclose(in);
+    if (extra != EOF) {
+        fclose(out);
+        fprintf(stderr, "harness: %s must hold exactly %ld x %lu values\n", in_path, count, (unsigned long)SQ_INPUT_COUNT);
+        return 2;
+    }
+    if (fclose(out) != 0) {
+        fprintf(stderr, "harness: cannot write %s\n", out_path);
+        return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     FILE *out;
     int status;
+    if (argc == 5 && strcmp(argv[1], "-n") == 0) {
+        return run_batch(argv[2], argv[3], argv[4]);
+    }
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: %s INPUT.bin OUTPUT.bin [TRACE.bin]\n", argv[0]);
+        fprintf(stderr, "usage: %s INPUT.bin OUTPUT.bin [TRACE.bin] | -n N INPUTS.bin OUTPUTS.bin\n", argv[0]);
         return 2;
     }
     if (read_values(argv[1], sq_input, SQ_INPUT_COUNT) != 0) {

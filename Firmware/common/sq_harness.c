@@ -3,12 +3,14 @@
  *
  * The firmware counterpart of Templates/sq_host_main.c. Through semihosting
  * (host files relative to QEMU's current directory) it reads input.bin
- * (exactly SQ_INPUT_COUNT little-endian values: floats, or int8 codes with
- * -DSQ_ELEM_T=int8_t), runs the model once while
- * counting instructions, writes output.bin (SQ_OUTPUT_COUNT values) and
- * prints, one per line on the semihosting console:
- *   SQ_LAYER <name> <instructions>     per step, only with -DSQ_PROFILE
- *   SQ_INSTRUCTIONS <n>                the whole SQ_RUN call
+ * (one or more inputs of SQ_INPUT_COUNT little-endian values each: floats,
+ * or int8 codes with -DSQ_ELEM_T=int8_t), runs the model on each in turn
+ * (a batch: `squeezec eval` starts one QEMU per batch), counting the
+ * instructions of the first run, writes output.bin (SQ_OUTPUT_COUNT values
+ * per input, in order) and prints, one per line on the semihosting console:
+ *   SQ_LAYER <name> <instructions>     per step of the first run, only with -DSQ_PROFILE
+ *   SQ_INSTRUCTIONS <n>                the first SQ_RUN call
+ *   SQ_RUNS <n>                        inputs run
  *   SQ_STACK <bytes>                   stack high-water mark
  *   SQ_DONE <status>
  * then exits with <status>: 0 success, 2 input/output file error,
@@ -21,7 +23,7 @@
  *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
  *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
  * and optionally -DSQ_PROFILE, -DSQ_TRACE (also for the model sources):
- * with SQ_TRACE every step's output is appended to trace.bin as uint32
+ * with SQ_TRACE every step's output (first input only) is appended to trace.bin as uint32
  * name length, name bytes, uint32 count, count values.
  * -DSQ_FAULT_TEST=1 (bad load) or =2 (branch to an ARM-state address)
  * faults on purpose before the model runs, to test the fault path.
@@ -120,6 +122,8 @@ static const char *sq_profile_names[SQ_PROFILE_MAX];
 static uint64_t sq_profile_ticks[SQ_PROFILE_MAX];
 static int sq_profile_count;
 static uint64_t sq_profile_last;
+/* Only the first input of a batch is profiled. */
+static int sq_profile_on = 1;
 
 void sq_profile(const char *name);
 
@@ -142,8 +146,12 @@ static int sq_same_name(const char *a, const char *b)
  * are kept per name, in the order names first appear. */
 void sq_profile(const char *name)
 {
-    uint64_t now = sq_cycles_ticks();
+    uint64_t now;
     int i;
+    if (!sq_profile_on) {
+        return;
+    }
+    now = sq_cycles_ticks();
     for (i = sq_profile_count - 1; i >= 0; i--) {
         if (sq_same_name(sq_profile_names[i], name)) {
             break;
@@ -161,50 +169,76 @@ void sq_profile(const char *name)
 }
 #endif
 
-static int sq_read_input(void)
+static int32_t sq_input_handle = -1;
+static int32_t sq_output_handle = -1;
+
+static void sq_print_size_error(const char *path)
 {
-    const char *path = "input.bin";
-    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
-    unsigned char extra;
-    uint32_t missing;
-    uint32_t beyond;
-    int32_t h = sq_sh_open(path, SQ_OPEN_READ_BINARY);
-    if (h < 0) {
-        sq_print_line("harness: cannot open ", path);
+    char text[112];
+    char *end = text + sizeof text;
+    char *p = sq_fmt_str(text, end, path);
+    p = sq_fmt_str(p, end, " must hold a whole number of inputs of ");
+    p = sq_fmt_u64(p, end, (uint64_t)SQ_INPUT_COUNT);
+    (void)sq_fmt_str(p, end, " values");
+    sq_print_line("harness: ", text);
+}
+
+static int sq_open_files(void)
+{
+    sq_input_handle = sq_sh_open("input.bin", SQ_OPEN_READ_BINARY);
+    if (sq_input_handle < 0) {
+        sq_print_line("harness: cannot open ", "input.bin");
         return -1;
     }
-    missing = sq_sh_read(h, sq_input, bytes);
-    beyond = sq_sh_read(h, &extra, 1u); /* 1 = nothing left, as required */
-    (void)sq_sh_close(h);
-    if (missing != 0u || beyond != 1u) {
-        char text[96];
-        char *end = text + sizeof text;
-        char *p = sq_fmt_str(text, end, path);
-        p = sq_fmt_str(p, end, " must hold exactly ");
-        p = sq_fmt_u64(p, end, (uint64_t)SQ_INPUT_COUNT);
-        (void)sq_fmt_str(p, end, " values");
-        sq_print_line("harness: ", text);
+    sq_output_handle = sq_sh_open("output.bin", SQ_OPEN_WRITE_BINARY);
+    if (sq_output_handle < 0) {
+        sq_print_line("harness: cannot create ", "output.bin");
         return -1;
     }
     return 0;
 }
 
-static int sq_write_output(void)
+/* The next input of input.bin: 1 read, 0 end of file (after at least one
+ * input), -1 error (no input at all, or a partial one). */
+static int sq_read_input(int first)
 {
-    const char *path = "output.bin";
-    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
-    uint32_t missing;
-    int32_t h = sq_sh_open(path, SQ_OPEN_WRITE_BINARY);
-    if (h < 0) {
-        sq_print_line("harness: cannot create ", path);
+    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
+    uint32_t missing = sq_sh_read(sq_input_handle, sq_input, bytes);
+    if (missing == bytes && !first) {
+        return 0;
+    }
+    if (missing != 0u) {
+        sq_print_size_error("input.bin");
         return -1;
     }
-    missing = sq_sh_write(h, sq_output, bytes);
-    if (sq_sh_close(h) != 0 || missing != 0u) {
-        sq_print_line("harness: cannot write ", path);
+    return 1;
+}
+
+static int sq_write_output(void)
+{
+    const uint32_t bytes = (uint32_t)SQ_OUTPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
+    if (sq_sh_write(sq_output_handle, sq_output, bytes) != 0u) {
+        sq_print_line("harness: cannot write ", "output.bin");
         return -1;
     }
     return 0;
+}
+
+static int sq_close_files(void)
+{
+    int status = 0;
+    if (sq_input_handle >= 0) {
+        (void)sq_sh_close(sq_input_handle);
+        sq_input_handle = -1;
+    }
+    if (sq_output_handle >= 0) {
+        if (sq_sh_close(sq_output_handle) != 0) {
+            sq_print_line("harness: cannot write ", "output.bin");
+            status = -1;
+        }
+        sq_output_handle = -1;
+    }
+    return status;
 }
 
 #ifdef SQ_FAULT_TEST
@@ -224,19 +258,28 @@ static void sq_fault_on_purpose(void)
 
 int main(void)
 {
-    uint64_t start;
-    uint64_t stop;
+    uint64_t start = 0;
+    uint64_t stop = 0;
     uint32_t stack;
-    int status;
+    uint64_t runs = 0;
+    int status = 0;
+    int more;
     int exit_status = SQ_EXIT_OK;
 
-    if (sq_read_input() != 0) {
+    if (sq_open_files() != 0) {
+        (void)sq_close_files();
+        return sq_done(SQ_EXIT_IO);
+    }
+    more = sq_read_input(1);
+    if (more < 0) {
+        (void)sq_close_files();
         return sq_done(SQ_EXIT_IO);
     }
 #ifdef SQ_TRACE
     sq_trace_handle = sq_sh_open("trace.bin", SQ_OPEN_WRITE_BINARY);
     if (sq_trace_handle < 0) {
         sq_print_line("harness: cannot create ", "trace.bin");
+        (void)sq_close_files();
         return sq_done(SQ_EXIT_IO);
     }
 #endif
@@ -245,17 +288,42 @@ int main(void)
 #endif
 
     sq_cycles_start();
-    start = sq_cycles_ticks();
+    /* Every input of input.bin (a batch: `squeezec eval`); the first one is
+     * counted, profiled and traced. */
+    while (more > 0) {
+        uint64_t begin = sq_cycles_ticks();
 #ifdef SQ_PROFILE
-    sq_profile_last = start;
+        sq_profile_last = begin;
 #endif
-    status = SQ_RUN(sq_input, sq_output);
-    stop = sq_cycles_ticks();
-
+        status = SQ_RUN(sq_input, sq_output);
+        if (runs == 0u) {
+            start = begin;
+            stop = sq_cycles_ticks();
+#ifdef SQ_PROFILE
+            sq_profile_on = 0;
+#endif
 #ifdef SQ_TRACE
-    (void)sq_sh_close(sq_trace_handle);
-    sq_trace_handle = -1;
+            (void)sq_sh_close(sq_trace_handle);
+            sq_trace_handle = -1;
 #endif
+        }
+        runs++;
+        if (status != 0) {
+            break;
+        }
+        if (sq_write_output() != 0) {
+            exit_status = SQ_EXIT_IO;
+            break;
+        }
+        more = sq_read_input(0);
+        if (more < 0) {
+            exit_status = SQ_EXIT_IO;
+        }
+    }
+    if (sq_close_files() != 0 && exit_status == SQ_EXIT_OK) {
+        exit_status = SQ_EXIT_IO;
+    }
+
     if (status != 0) {
         char number[24];
         char *p = number;
@@ -267,8 +335,6 @@ int main(void)
         (void)sq_fmt_u64(p, number + sizeof number, (uint64_t)magnitude);
         sq_print_line("harness: model returned ", number);
         exit_status = SQ_EXIT_MODEL;
-    } else if (sq_write_output() != 0) {
-        exit_status = SQ_EXIT_IO;
     }
 
 #ifdef SQ_PROFILE
@@ -287,6 +353,7 @@ int main(void)
     }
 #endif
     sq_print_u64("SQ_INSTRUCTIONS ", sq_cycles_to_instructions(stop - start));
+    sq_print_u64("SQ_RUNS ", runs);
     stack = sq_stack_high_water();
     sq_print_u64("SQ_STACK ", (uint64_t)stack);
     if (stack >= sq_stack_region_bytes()) {

@@ -101,9 +101,7 @@ public struct FirmwareRunner: ModelRunner {
         try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
         try? FileManager.default.removeItem(at: outputFile)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("trace.bin"))
-        let arguments = ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
-                         "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0",
-                         "-kernel", elfName(traced)]
+        let arguments = qemuArguments(kernel: elfName(traced))
         let process = try ProcessRunner.run(qemu, arguments, directory: directory, timeout: timeout)
         let lines = process.stdout.split(separator: "\n").map(String.init)
         if process.timedOut {
@@ -138,5 +136,50 @@ public struct FirmwareRunner: ModelRunner {
             throw .internal("the firmware printed no SQ_INSTRUCTIONS line on \(board.name)")
         }
         return result
+    }
+}
+
+extension FirmwareRunner: BatchRunner {
+    /// QEMU's command line for one firmware image (semihosting on the console, -icount).
+    func qemuArguments(kernel: String) -> [String] {
+        ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
+         "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0", "-kernel", kernel]
+    }
+
+    public func batchInput(in directory: URL, slot: Int) throws(Diagnostic) -> URL {
+        let folder = directory.appendingPathComponent("batch-\(slot)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .input("cannot create a folder: \(error.localizedDescription)", file: folder.path)
+        }
+        return folder.appendingPathComponent("input.bin")
+    }
+
+    /// One QEMU start for the whole batch: the harness reads every input of
+    /// input.bin and writes every output to output.bin, in the slot's own
+    /// folder (semihosting files are relative to QEMU's directory).
+    public func runBatch(count: Int, model: GeneratedModel, in directory: URL, slot: Int) throws(Diagnostic) -> [[Float]] {
+        let folder = try batchInput(in: directory, slot: slot).deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputFile = folder.appendingPathComponent("output.bin")
+        let elf = directory.appendingPathComponent(elfName(false)).path
+        let process = try ProcessRunner.run(qemu, qemuArguments(kernel: elf), directory: folder, timeout: timeout * Double(count))
+        let lines = process.stdout.split(separator: "\n").map(String.init)
+        if process.timedOut {
+            throw .input("the firmware did not finish a batch of \(count) inputs in time on \(board.name)")
+        }
+        if let fault = lines.first(where: { $0.hasPrefix("SQ_FAULT") }) {
+            throw .input("the firmware crashed on \(board.name): \(fault)")
+        }
+        guard process.status == 0 else {
+            let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
+        }
+        guard lines.contains("SQ_RUNS \(count)") else {
+            throw .internal("the firmware did not report \(count) runs on \(board.name)")
+        }
+        let values = try FloatFile.read(outputFile, count: model.outputCount * count, int8: model.isInt8)
+        return Self.split(values, count: count, each: model.outputCount)
     }
 }

@@ -5,17 +5,23 @@ import SqueezeIR
 /// (`int8: true`; the codes travel in Swift as exact Float values).
 public enum FloatFile {
     public static func write(_ values: [Float], to url: URL, int8: Bool = false) throws(Diagnostic) {
+        let data = encode(values, int8: int8)
+        do {
+            try data.write(to: url)
+        } catch {
+            throw .input("cannot write: \(error.localizedDescription)", file: url.path)
+        }
+    }
+
+    /// The file's bytes for `values`.
+    public static func encode(_ values: [Float], int8: Bool = false) -> Data {
         var data = Data(capacity: values.count * 4)
         if int8 {
             data.append(contentsOf: values.map { UInt8(bitPattern: Int8(clamping: Int($0))) })
         } else {
             for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         }
-        do {
-            try data.write(to: url)
-        } catch {
-            throw .input("cannot write: \(error.localizedDescription)", file: url.path)
-        }
+        return data
     }
 
     public static func read(_ url: URL, count: Int, int8: Bool = false) throws(Diagnostic) -> [Float] {

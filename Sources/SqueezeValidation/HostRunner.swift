@@ -64,3 +64,28 @@ public struct HostRunner: ModelRunner {
         return result
     }
 }
+
+extension HostRunner: BatchRunner {
+    public func batchInput(in directory: URL, slot: Int) throws(Diagnostic) -> URL {
+        directory.appendingPathComponent("batch-\(slot)-input.bin")
+    }
+
+    /// `harness -n N inputs.bin outputs.bin`: the whole batch in one process.
+    public func runBatch(count: Int, model: GeneratedModel, in directory: URL, slot: Int) throws(Diagnostic) -> [[Float]] {
+        let inputFile = try batchInput(in: directory, slot: slot)
+        let outputFile = directory.appendingPathComponent("batch-\(slot)-output.bin")
+        defer {
+            try? FileManager.default.removeItem(at: inputFile)
+            try? FileManager.default.removeItem(at: outputFile)
+        }
+        let executable = directory.appendingPathComponent(executableName(false)).path
+        let process = try ProcessRunner.run(executable, ["-n", String(count), inputFile.path, outputFile.path],
+                                            directory: directory, timeout: timeout * Double(count / 100 + 1))
+        guard !process.timedOut else { throw .input("the generated code did not finish a batch of \(count) inputs in time") }
+        guard process.status == 0 else {
+            throw .input("the generated code failed (exit status \(process.status)): \(process.stderr.split(separator: "\n").first ?? "")")
+        }
+        let values = try FloatFile.read(outputFile, count: model.outputCount * count, int8: model.isInt8)
+        return Self.split(values, count: count, each: model.outputCount)
+    }
+}

@@ -48,7 +48,7 @@ extension GeneratedModel {
     var outputCount: Int { graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0 }
 
     /// Writes the generated files into `directory`.
-    func write(to directory: URL) throws(Diagnostic) {
+    public func write(to directory: URL) throws(Diagnostic) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             for file in files {

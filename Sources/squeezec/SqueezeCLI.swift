@@ -11,14 +11,17 @@ struct SqueezeC: ParsableCommand {
         commandName: "squeezec",
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
-        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self])
+        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self, EvalCommand.self])
 }
 
 enum SqueezeCLI {
     static func main() {
         let code: Int32
         do {
-            var command = try SqueezeC.parseAsRoot()
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            // `eval --merge` takes no MODEL: parsed on its own.
+            var command: any ParsableCommand = EvalMergeCommand.isMerge(arguments)
+                ? try EvalMergeCommand.parseAsRoot(Array(arguments.dropFirst())) : try SqueezeC.parseAsRoot()
             try command.run()
             code = 0
         } catch let diagnostic as Diagnostic {

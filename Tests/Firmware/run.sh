@@ -6,8 +6,8 @@
 #   - a hand-written fake model (fake_model.h/.c, fake_weights.c,
 #     fake_arena.c: 12 inputs -> 5 outputs, exact arithmetic): linker
 #     placement, bit-exact output.bin and trace.bin, SQ_LAYER lines,
-#     identical SQ_INSTRUCTIONS on two runs, exit statuses 2 (missing or
-#     short input.bin) and 4 (model error), stack high-water mark, stack
+#     identical SQ_INSTRUCTIONS on two runs, a batch of two inputs in one
+#     start, exit statuses 2 (missing or short input.bin) and 4 (model error), stack high-water mark, stack
 #     overflow, an oversized arena (link error on mps3-an547);
 #   - the instruction counter's calibration (sq_calibrate.c spin loops);
 #   - deliberate faults (bad load, bad branch): SQ_FAULT and exit 3;
@@ -246,10 +246,22 @@ fake_tests() {
     head -c 44 "$dir/full.bin" > "$dir/input.bin"
     run_fw "$board" "$dir/fw.elf" "$dir" 60
     r1=$rc
-    cat "$dir/full.bin" "$dir/full.bin" > "$dir/input.bin"
+    { cat "$dir/full.bin" "$dir/full.bin"; head -c 44 "$dir/full.bin"; } > "$dir/input.bin"
     run_fw "$board" "$dir/fw.elf" "$dir" 60
     [ "$r1" -eq 2 ] && [ "$rc" -eq 2 ] && grep -qx "SQ_DONE 2" "$log"
-    check $? "$board fake: short / long input.bin -> exit 2 (status $r1, $rc)"
+    check $? "$board fake: short input.bin / partial last input -> exit 2 (status $r1, $rc)"
+
+    # A batch (squeezec eval): two inputs, one start, both outputs in order;
+    # the first run is the one counted.
+    cp "$dir/full.bin" "$dir/input.bin"
+    run_fw "$board" "$dir/fw.elf" "$dir" 60
+    cp "$dir/output.bin" "$dir/single.bin"
+    single=$(value SQ_INSTRUCTIONS "$log")
+    cat "$dir/full.bin" "$dir/full.bin" > "$dir/input.bin"
+    run_fw "$board" "$dir/fw.elf" "$dir" 60
+    [ "$rc" -eq 0 ] && grep -qx "SQ_RUNS 2" "$log" && cat "$dir/single.bin" "$dir/single.bin" | cmp -s - "$dir/output.bin" &&
+        [ "$(value SQ_INSTRUCTIONS "$log")" = "$single" ]
+    check $? "$board fake: batch of two inputs -> two outputs, SQ_RUNS 2, first run counted (status $rc)"
 
     "$check_tool" fake-fail-input "$dir/input.bin"
     run_fw "$board" "$dir/fw.elf" "$dir" 60
