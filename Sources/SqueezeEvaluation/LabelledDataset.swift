@@ -116,7 +116,9 @@ public struct LabelledDataset: Sendable, Equatable {
     }
 
     /// The model input for one item: the single place a data set is read.
-    public static func load(_ item: Item, for input: ValueInfo) throws(Diagnostic) -> [Float] {
-        try InputFiles.readInput(item.path, for: input)
+    /// Images are preprocessed with `preprocessing` (nil: the standard one
+    /// for the input's channels), as `run` and `validate` read them.
+    public static func load(_ item: Item, for input: ValueInfo, preprocessing: Preprocessing? = nil) throws(Diagnostic) -> [Float] {
+        try InputFiles.readInput(item.path, for: input, preprocessing: preprocessing)
     }
 }

@@ -31,14 +31,18 @@ public struct DatasetEvaluator: Sendable {
     /// int8: the fp32 reference of the graph it was quantised from.
     public var float: (any ModelInterpreter)?
     public var input: ValueInfo
+    /// How image files become inputs (the model's; nil: the standard one).
+    public var preprocessing: Preprocessing?
     public var jobs: Int
     /// Inputs per process / QEMU start.
     public var batchSize: Int
 
-    public init(reference: any ModelInterpreter, float: (any ModelInterpreter)?, input: ValueInfo, jobs: Int = 1, batchSize: Int = 100) {
+    public init(reference: any ModelInterpreter, float: (any ModelInterpreter)?, input: ValueInfo, preprocessing: Preprocessing? = nil,
+                jobs: Int = 1, batchSize: Int = 100) {
         self.reference = reference
         self.float = float
         self.input = input
+        self.preprocessing = preprocessing
         self.jobs = max(1, jobs)
         self.batchSize = max(1, batchSize)
     }
@@ -95,7 +99,7 @@ public struct DatasetEvaluator: Sendable {
         defer { try? handle?.close() }
         let int8 = reference.elementType == .int8
         for item in batch {
-            let values = try LabelledDataset.load(item, for: input)
+            let values = try LabelledDataset.load(item, for: input, preprocessing: preprocessing)
             floatTop1.append(try float.map { (f: any ModelInterpreter) throws(Diagnostic) -> Int in TopK.argmax(try f.infer(values)) })
             let encoded = try reference.encode(values)
             if let handle {

@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let dataset = try LabelledDataset(directory: data)
         let shard = try shard.map { (text: String) throws(Diagnostic) in try Shard(parsing: text) } ?? .whole
-        let pipeline = model.pipeline(quiet: json)
+        let pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
         let graph = lowered.graph
         guard let info = graph.inputs.first, graph.inputs.count == 1, let outputName = graph.outputs.first, graph.outputs.count == 1 else {
@@ -88,7 +88,7 @@ struct EvalCommand: ParsableCommand {
             }
         }
 
-        var evaluator = DatasetEvaluator(reference: reference, float: float, input: info, jobs: jobs, batchSize: batch ?? 100)
+        var evaluator = DatasetEvaluator(reference: reference, float: float, input: info, preprocessing: graph.preprocessing, jobs: jobs, batchSize: batch ?? 100)
         let results: [DatasetEvaluator.Prediction]
         if target == .reference {
             results = try evaluator.predict(items, progress: progress)

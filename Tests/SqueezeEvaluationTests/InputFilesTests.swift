@@ -60,6 +60,23 @@ import Testing
         #expect(InputFolder.isInputFile("cat.PNG") && InputFolder.isInputFile("x.pb") && !InputFolder.isInputFile("x.txt"))
     }
 
+    @Test func subFoldersAreReadInPathOrderSoALabelledSetCalibrates() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (folder, offset) in [("1", Float(10)), ("0", 0)] {
+            let sub = dir.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            try Self.writeNCHW(sub.appendingPathComponent("b.npy"), offset: offset + 1)
+            try Self.writeNCHW(sub.appendingPathComponent("a.npy"), offset: offset)
+        }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".hidden"), withIntermediateDirectories: true)
+        try Self.writeNCHW(dir.appendingPathComponent(".hidden/x.npy"))
+        try Self.writeNCHW(dir.appendingPathComponent("top.npy"), offset: 50)
+        let inputs = try InputFolder.read(dir.path, for: Self.info)
+        #expect(inputs.map(\.name) == ["0/a.npy", "0/b.npy", "1/a.npy", "1/b.npy", "top.npy"])
+        #expect(inputs.map { $0.values[0] } == [0, 1, 10, 11, 50])
+    }
+
     @Test func anEmptyFolderOrAFileIsAnInputError() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
