@@ -138,6 +138,7 @@ struct EvalCommand: ParsableCommand {
                 + "base-e \(m.baseE) incr-e \(m.incrE) freq \(m.freq) bypass \(m.bypass) softmax \(m.softmax) seed \(m.seed)"
         }
         if let weights = m.weights { s["weights"] = (weights as NSString).lastPathComponent }
+        if let preprocessing = graph.preprocessing { s["preprocessing"] = preprocessing.description }
         if m.precision == .int8 {
             s["calibration"] = m.calibrationMethod
             s["calibrate"] = m.calibrate.map { ($0 as NSString).lastPathComponent } ?? "seeded noise"
