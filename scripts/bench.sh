@@ -230,3 +230,34 @@ for model in squeezenet1.1 squeezenet1.0; do
     echo "| $model | ${size}x${size} | $a_stream | $a_layer |"
   done
 done
+
+echo
+echo "## Accuracy on the trained digits fixtures (squeezec eval)"
+echo
+echo "SqueezeNet v1.1 topology trained here on scikit-learn's handwritten digits (scripts/train_digits.py), 32x32 grey"
+echo "input, 10 classes; plain and with the simple bypass. The 360 held-out test images (Tests/Fixtures/digits/test)"
+echo "are PNGs, preprocessed as the ONNX metadata says. int8 is calibrated on the 40 training images of"
+echo "Tests/Fixtures/digits/calibrate. onnxruntime gives 97.50% (plain) and 98.06% (bypass) on the same images"
+echo "(Tests/Fixtures/digits/predictions.tsv). Agreement: the int8 top-1 equals the fp32 reference's top-1."
+echo
+echo "| model | precision | calibration | target | top-1 | top-5 | agreement with fp32 |"
+echo "|---|---|---|---|---|---|---|"
+digits=Tests/Fixtures/digits
+for fixture in squeezenet1_1_digits32 squeezenet1_1_digits32_bypass; do
+  runs=("fp32 - reference" "fp32 - host" "fp32 - mps2-an386"
+        "int8 minmax host" "int8 percentile host" "int8 mse host" "int8 mse mps2-an386")
+  for run in "${runs[@]}"; do
+    read -r precision method target <<< "$run"
+    args=("$digits/$fixture.onnx" --data "$digits/test" --target "$target" --json)
+    [ "$precision" = int8 ] && args+=(--precision int8 --calibrate "$digits/calibrate" --calibration "$method")
+    if "$squeezec" eval "${args[@]}" > "$work/eval.json" 2> "$work/eval.err"; then
+      top1=$(key top1_correct "$work/eval.json"); top5=$(key top5_correct "$work/eval.json"); n=$(key images "$work/eval.json")
+      same=$(nested top1_same "$work/eval.json"); compared=$(nested compared "$work/eval.json")
+      agreement=$([ -n "$same" ] && awk -v s="$same" -v c="$compared" 'BEGIN {printf "%.2f%% (%d/%d)", 100 * s / c, s, c}' || echo "-")
+      echo "| $fixture | $precision | $method | $target | $(awk -v c="$top1" -v n="$n" 'BEGIN {printf "%.2f%% (%d/%d)", 100 * c / n, c, n}') |" \
+           "$(awk -v c="$top5" -v n="$n" 'BEGIN {printf "%.2f%%", 100 * c / n}') | $agreement |"
+    else
+      echo "| $fixture | $precision | $method | $target | $(grep 'error' "$work/eval.err" | sed 's/^squeezec: error: //' | tr '|' '/') | | |"
+    fi
+  done
+done
