@@ -147,8 +147,12 @@
  *   v = (int32_t)(((int64_t)acc * mult + 2^(shift-1)) >> shift)
  *   clamp(v + out_zp, act_min, act_max)
  *
- * 0 <= mult < 2^31, 32 <= shift <= 62: the 64-bit sum cannot overflow
- * (|acc * mult| < 2^62) and v fits in int32 (|v| <= 2^30).
+ * 0 <= mult < 2^31 and 1 <= shift <= 62: the 64-bit sum cannot overflow
+ * (|acc * mult| < 2^62, the rounding term <= 2^61). Convolutions have
+ * 32 <= shift <= 62, so v fits in int32 (|v| <= 2^30); a global average's
+ * mean (sq_gap_mean_s8) may have a shift below 32 (rescale factor 0.5 or
+ * more, e.g. over 1 or 2 pixels), and the generator keeps its
+ * |acc| * mult * 2^-shift below 2^30 instead.
  */
 SQ_INLINE int8_t sq_requant_s8(int32_t acc, int32_t mult, int32_t shift,
                                int out_zp, int act_min, int act_max)
@@ -1692,7 +1696,9 @@ typedef struct {
 /*
  * sq_gap_params_s8: the mean of a global average from its int32 sums:
  * out[ch] = sq_requant_s8(acc[ch] - sum_zp, mult, shift, out_zp, -128, 127)
- * for ch < c (sum_zp = pixels * input zero point).
+ * for ch < c (sum_zp = pixels * input zero point). mult and shift encode
+ * input scale / (pixels * output scale) for any pixel count: 1 <= shift
+ * <= 62 (below 32 when the factor is 0.5 or more).
  */
 typedef struct {
     int c;

@@ -87,7 +87,10 @@ public struct ConvQuantization: Sendable, Hashable {
 ///
 ///     out = clamp(requant(sum - count * input.zeroPoint) + output.zeroPoint, -128, 127)
 ///
-/// with `M = input.scale / (count * output.scale)` as multiplier and shift.
+/// with `M = input.scale / (count * output.scale)` as multiplier and shift,
+/// for any pixel count: multiplier in [2^30, 2^31), shift in [1, 62] (below
+/// 32, unlike a convolution's, when M >= 0.5, e.g. over 1 or 2 pixels; the
+/// quantizer keeps `255 * count * M < 2^30`, so the value fits in int32).
 public struct AverageQuantization: Sendable, Hashable {
     public var input: QuantParams
     public var output: QuantParams

@@ -128,15 +128,39 @@ public struct CompilePipeline {
 
     // MARK: int8
 
+    /// The int8 graph: the quantizer over the calibration result (loaded or measured).
     func quantize(_ fused: Graph) throws(Diagnostic) -> Graph {
+        let (ranges, summary) = try calibration(fused)
+        return try Quantizer(ranges: ranges, calibration: summary).run(fused)
+    }
+
+    /// The calibrated ranges of the fused graph's quantisation points: from
+    /// the options' quantisation file (checked against the graph), else
+    /// measured on the calibration inputs.
+    public func calibration(_ fused: Graph) throws(Diagnostic) -> (ranges: [String: ClosedRange<Float>], summary: CalibrationSummary) {
+        if let path = options.calibration.file {
+            guard options.calibration.folder == nil else {
+                throw .usage("--quantization loads a calibration result: drop --calibrate (or drop --quantization to calibrate again)")
+            }
+            let file = try QuantizationFile.read(path)
+            return (try file.ranges(for: fused, path: path), file.summary)
+        }
         guard let method = CalibrationMethod(parsing: options.calibration.method) else {
             throw .usage("--calibration '\(options.calibration.method)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
         }
         let inputs = try calibrationInputs(for: fused.inputs[0], preprocessing: fused.preprocessing)
         let calibrator = Calibrator(method: method, progress: progress)
         let ranges = try calibrator.ranges(fused, inputs: inputs)
-        let summary = CalibrationSummary(method: method.description, inputs: inputs.map(\.name))
-        return try Quantizer(ranges: ranges, calibration: summary).run(fused)
+        return (ranges, CalibrationSummary(method: method.description, inputs: inputs.map(\.name)))
+    }
+
+    /// The calibration result of the fused stage as a file (`squeezec
+    /// calibrate`). The graph is quantised once, so a result the quantizer
+    /// rejects is never written.
+    public func quantizationFile(_ fused: FusedStage) throws(Diagnostic) -> QuantizationFile {
+        let (ranges, summary) = try calibration(fused.graph)
+        _ = try Quantizer(ranges: ranges, calibration: summary).run(fused.graph)
+        return try QuantizationFile(graph: fused.graph, ranges: ranges, calibration: summary)
     }
 
     /// The calibration folder's inputs, or seeded noise (with a note).

@@ -75,7 +75,7 @@ public struct Quantizer {
                     let columns = OutputSize.conv(input: input.w, kernel: a.kernel.w, stride: a.stride.w, padBegin: a.padding.left,
                                                   padEnd: a.padding.right) ?? 0
                     let average = try Self.average(input: out, output: try params(node.output, node: node.name), count: rows * columns,
-                                                   node: node.name)
+                                                   node: node.name, fused: true)
                     averages[node.name] = average
                     values[node.output] = average.output
                 }
@@ -133,12 +133,21 @@ public struct Quantizer {
         return AddQuantization(a: a, b: b, output: output, multiplierA: multiplier(ma), multiplierB: multiplier(mb), shift: Int32(shift))
     }
 
-    /// A global average's requantisation to its own calibrated scale.
-    static func average(input: QuantParams, output: QuantParams, count: Int, node: String) throws(Diagnostic) -> AverageQuantization {
+    /// A global average's requantisation to its own calibrated scale, for
+    /// any pixel count: `M = input.scale / (count * output.scale)` as a
+    /// general multiplier and shift (shift in [1, 62], so M may be 0.5 or
+    /// more, as it is over 1 or 2 pixels). The mean of codes `sum - count *
+    /// zp` is at most `255 * count` in magnitude, so the requantised value
+    /// stays inside int32 whenever `255 * count * M < 2^30`.
+    static func average(input: QuantParams, output: QuantParams, count: Int, node: String,
+                        fused: Bool = false) throws(Diagnostic) -> AverageQuantization {
+        let pool = fused ? "the int8 global average pool fused into this convolution" : "the int8 global average pool"
+        guard count > 0 else { throw .unsupported("\(pool) has no pixels to average", node: node) }
         let m = Double(input.scale) / (Double(count) * Double(output.scale))
-        guard count > 0, let (multiplier, shift) = RequantMultiplier.make(m) else {
-            throw .unsupported("the int8 global average over \(count) pixels needs a rescale factor \(m) below 0.5 "
-                               + "(average at least 3 pixels, or calibrate a wider output range)", node: node)
+        guard 255 * Double(count) * m < 1_073_741_824, let (multiplier, shift) = RequantMultiplier.general(m) else {
+            throw .unsupported("\(pool) over \(count) pixels has a rescale factor \(m) too large for int32 "
+                               + "(its calibrated output range is \(output.scale * 255) wide for inputs of scale \(input.scale))",
+                               node: node)
         }
         return AverageQuantization(input: input, output: output, count: Int32(count), multiplier: multiplier, shift: shift)
     }

@@ -51,8 +51,20 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "int8: folder of representative inputs for calibration (.npy or .pb tensors [1,3,H,W] float32 normalised, or .png/.ppm/.pgm/.pnm images, preprocessed as the model says: docs/preprocessing.md). Without it, seeded noise is used.")
     var calibrate: String?
 
-    @Option(name: .customLong("calibration"), help: "int8: how activation ranges are chosen: minmax, percentile[:P] (default P 99.99) or mse.")
-    var calibrationMethod: String = "minmax"
+    @Option(name: .customLong("calibration"), help: "int8: how activation ranges are chosen: minmax (default), percentile[:P] (default P 99.99) or mse.")
+    var calibrationMethod: String?
+
+    @Option(help: "int8: load a calibration result written by 'squeezec calibrate' instead of calibrating (checked against the model; replaces --calibrate and --calibration).")
+    var quantization: String?
+
+    func validate() throws {
+        if quantization != nil {
+            guard precision == .int8 else { throw ValidationError("--quantization needs --precision int8") }
+            guard calibrate == nil, calibrationMethod == nil else {
+                throw ValidationError("--quantization loads a calibration result: drop --calibrate and --calibration")
+            }
+        }
+    }
 
     @Option(help: ArgumentHelp("Image preprocessing: per-channel mean subtracted after scaling, e.g. 0.485,0.456,0.406 (default: the model's metadata, else ImageNet's; see docs/preprocessing.md).", valueName: "a,b,c"))
     var mean: String?
@@ -88,8 +100,8 @@ struct ModelOptions: ParsableArguments {
     /// The options as pipeline options.
     func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
         PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
-                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod), schedule: schedule,
-                        preprocessing: try preprocessingOverrides())
+                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
+                        schedule: schedule, preprocessing: try preprocessingOverrides())
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or

@@ -11,7 +11,8 @@ struct SqueezeC: ParsableCommand {
         commandName: "squeezec",
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
-        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self, EvalCommand.self])
+        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self,
+                      CalibrateCommand.self, EvalCommand.self])
 }
 
 enum SqueezeCLI {

@@ -1211,11 +1211,55 @@ static void random_case(conv_case_t *c, int idx)
     }
 }
 
+/* The mean of a global average (sq_gap_mean_s8) at every shift 1 .. 62:
+ * below 32 the factor is 0.5 or more (an average over 1 or 2 pixels). Sums
+ * as the generator allows them: |acc - sum_zp| * mult * 2^-shift < 2^30. */
+static void test_gap_mean(void)
+{
+    enum { C = 16 };
+    int32_t acc[C];
+    int8_t out[C];
+    sq_gap_params_s8 p;
+    int s, ch, bad = 0;
+    long long at = 0, got = 0, want = 0;
+
+    for (s = 1; s <= 62; ++s) {
+        const int32_t mult = (int32_t)(0x40000000u | (rnd() & 0x3FFFFFFFu));
+        /* largest |acc| with |acc| * mult < 2^(shift + 30), below 2^30 */
+        const long long lim = (s >= 31) ? (1LL << 30)
+                                        : ((1LL << (s + 30)) / mult);
+        p.c = C;
+        p.sum_zp = (int32_t)(rnd() % 255u) - 127;
+        p.mult = mult;
+        p.shift = s;
+        p.out_zp = (int)(rnd() % 256u) - 128;
+        for (ch = 0; ch < C; ++ch) {
+            const long long span = lim < 1000 ? lim : 1000;
+            long long d = (ch < 4) ? ((ch & 1) ? lim - 1 : -(lim - 1))
+                                   : (long long)(rnd() % (2 * span + 1)) - span;
+            acc[ch] = (int32_t)(d + p.sum_zp);
+        }
+        sq_gap_mean_s8(&p, acc, out);
+        for (ch = 0; ch < C; ++ch) {
+            const int r = ref_out(acc[ch] - p.sum_zp, mult, s, p.out_zp,
+                                  -128, 127);
+            if (out[ch] != r && !bad) {
+                bad = 1;
+                got = out[ch];
+                want = r;
+                at = s * 100 + ch;
+            }
+        }
+    }
+    check(!bad, "gap mean x all shifts 1..62", got, want, at);
+}
+
 int main(void)
 {
     int i, rep;
 
     test_requant();
+    test_gap_mean();
     for (rep = 0; rep < 2; ++rep) {
         for (i = 0; i < (int)(sizeof g_cases / sizeof g_cases[0]); ++i) {
             conv_case_t c = g_cases[i];

@@ -142,6 +142,35 @@ struct CountingPlanner: ArenaPlanner {
         #expect { try c.pipeline.lowered() } throws: { ($0 as? Diagnostic)?.kind == .usage }
     }
 
+    /// `squeezec calibrate` then `--quantization FILE`: the same int8 graph
+    /// and the same generated C as calibrating directly, without calibrating.
+    @Test(arguments: ["minmax", "mse"])
+    func aLoadedCalibrationGivesTheSameCAsCalibrating(method: String) throws {
+        var direct = Self.counted(.int8)
+        direct.pipeline.options.calibration.method = method
+        let file = try direct.pipeline.quantizationFile(try direct.pipeline.fused())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-q-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try file.write(to: path)
+        let codegen = CodegenOptions(prefix: "net")
+        let calibrated = try direct.pipeline.generated(codegen: codegen)
+
+        var loaded = Self.counted(.int8)
+        loaded.pipeline.options.calibration.file = path
+        let generated = try loaded.pipeline.generated(codegen: codegen)
+        #expect(!loaded.notes.contains { $0.hasPrefix("calibrating") || $0.hasPrefix("note: no --calibrate") })
+        #expect(generated.model.graph.quantization == calibrated.model.graph.quantization)
+        #expect(generated.model.files == calibrated.model.files)
+        #expect(generated.model.graph.quantization?.calibration.method == file.calibration.method)
+    }
+
+    @Test func aQuantizationFileWithACalibrationFolderIsAUsageError() throws {
+        var c = Self.counted(.int8)
+        c.pipeline.options.calibration.file = "q.json"
+        c.pipeline.options.calibration.folder = "Samples"
+        #expect { try c.pipeline.lowered() } throws: { ($0 as? Diagnostic)?.kind == .usage }
+    }
+
     @Test func interpretingAnFP32ModelStopsAfterLoading() throws {
         let c = Self.counted()
         let model = try c.pipeline.interpreted()

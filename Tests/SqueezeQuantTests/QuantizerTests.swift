@@ -70,6 +70,32 @@ import SqueezeReference
         }
     }
 
+    /// A global average quantises over any pixel count: over 1 and 2 pixels
+    /// its factor (input scale / (count * output scale)) is 0.5 or more.
+    @Test(arguments: [1, 2, 3, 4, 9, 169])
+    func averagesQuantiseOverAnyPixelCount(count: Int) throws {
+        let p = QuantParams(scale: 0.05, zeroPoint: -128)
+        let a = try Quantizer.average(input: p, output: p, count: count, node: "pool10")
+        #expect(a.count == Int32(count))
+        let back = Double(a.multiplier) / Double(sign: .plus, exponent: Int(a.shift), significand: 1)
+        #expect(abs(back * Double(count) - 1) < 1e-9)
+        #expect((a.shift < ConvQuantization.minimumShift) == (count < 3))
+        // The mean of `count` equal codes is that code.
+        for code: Int32 in [-128, -1, 0, 57, 127] {
+            #expect(a.finish(code * Int32(count)) == Int8(code))
+        }
+    }
+
+    @Test func anAverageWhoseValueCannotFitNamesThePool() throws {
+        #expect {
+            _ = try Quantizer.average(input: QuantParams(scale: 1, zeroPoint: 0), output: QuantParams(scale: 1e-7, zeroPoint: 0), count: 1,
+                                      node: "conv10", fused: true)
+        } throws: { error in
+            let d = error as? Diagnostic
+            return d?.location.node == "conv10" && d?.message.contains("global average pool fused into this convolution") == true
+        }
+    }
+
     @Test func int8ReferenceTracksFloat() throws {
         let fused = try fusedSqueezeNet(.v1_1, size: 64, classes: 100)
         let calibration = noiseInputs(count: 4, size: 64, seed: 3)

@@ -17,6 +17,28 @@ import SqueezeIR
         #expect(RequantMultiplier.make(3) == nil)
     }
 
+    /// The general form (global averages) has no lower bound on the shift:
+    /// factors of 0.5 and more, up to 2^30, and the same result as `make` below 0.5.
+    @Test(arguments: [0.5, 1.0, 1.7, 3, 255.5, 1e6, 0.49999, 0.1, 6e-9])
+    func generalReconstructsAnyFactor(_ m: Double) throws {
+        let (multiplier, shift) = try #require(RequantMultiplier.general(m))
+        #expect(shift >= 1 && shift <= 62)
+        #expect(multiplier >= 1 << 30)
+        let back = Double(multiplier) / Double(sign: .plus, exponent: Int(shift), significand: 1)
+        #expect(abs(back - m) / m < 1e-9)
+        if m < 0.5 {
+            let conv = try #require(RequantMultiplier.make(m))
+            #expect(conv == (multiplier, shift))
+        } else {
+            #expect(shift < ConvQuantization.minimumShift)
+        }
+    }
+
+    @Test func generalRejectsFactorsFrom2To30Up() {
+        #expect(RequantMultiplier.general(1_073_741_824) == nil)
+        #expect(RequantMultiplier.general(1_073_741_823) != nil)
+    }
+
     @Test func tinyFactorsLosePrecisionNotRange() throws {
         let (multiplier, shift) = try #require(RequantMultiplier.make(1e-13))
         #expect(shift == 62)
