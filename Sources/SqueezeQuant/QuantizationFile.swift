@@ -23,6 +23,10 @@ public struct QuantizationFile: Sendable, Equatable, Codable {
     public struct Calibration: Sendable, Equatable, Codable {
         public var method: String
         public var inputs: [String]
+        /// How image inputs were preprocessed (`Preprocessing.description`;
+        /// absent when the graph declares none). Checked on loading: ranges
+        /// calibrated on differently normalised images would be wrong.
+        public var preprocessing: String?
     }
 
     public struct TensorEntry: Sendable, Equatable, Codable {
@@ -86,7 +90,8 @@ public struct QuantizationFile: Sendable, Equatable, Codable {
         guard let first = graph.inputs.first else { throw .unsupported("int8 needs a graph with one input") }
         let s = first.type.shape
         input = Input(name: first.name, shape: [s.n, s.h, s.w, s.c])
-        self.calibration = Calibration(method: calibration.method, inputs: calibration.inputs)
+        self.calibration = Calibration(method: calibration.method, inputs: calibration.inputs,
+                                       preprocessing: graph.preprocessing?.description)
         var tensors: [TensorEntry] = []
         for point in Calibrator.points(of: graph) {
             guard let range = ranges[point] else { throw .internal("no calibrated range for '\(point)'") }
@@ -108,6 +113,9 @@ public struct QuantizationFile: Sendable, Equatable, Codable {
         guard input.shape == [s.n, s.h, s.w, s.c] else {
             throw .input("tensor '\(input.name)': calibrated for input shape \(input.shape), the model's is \([s.n, s.h, s.w, s.c]) "
                          + "(NHWC)", file: path)
+        }
+        if let stored = calibration.preprocessing, let current = graph.preprocessing?.description, stored != current {
+            throw .input("calibrated on images preprocessed as '\(stored)', the model's preprocessing is '\(current)'", file: path)
         }
         let points = Calibrator.points(of: graph)
         let known = Set(points)

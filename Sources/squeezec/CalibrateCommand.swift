@@ -21,7 +21,7 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = model.pipelineOptions()
+        var options = try model.pipelineOptions()
         options.precision = .int8
         let pipeline = CompilePipeline(options: options) { line in Console.note(line) }
         let file = try pipeline.quantizationFile(try pipeline.fused())

@@ -90,6 +90,26 @@ import Testing
         #expect(message(file, for: fused) == nil)
     }
 
+    /// Ranges calibrated on differently normalised images do not load.
+    @Test func aFileCalibratedWithOtherPreprocessingIsRejected() throws {
+        var (fused, _, _) = try Self.calibrated()
+        fused.preprocessing = try #require(Preprocessing.standard(channels: 3))
+        let inputs = noiseInputs(count: 2, size: 33, seed: 7)
+        let ranges = try Calibrator(method: .minMax).ranges(fused, inputs: inputs)
+        let file = try QuantizationFile(graph: fused, ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: []))
+        #expect(file.calibration.preprocessing == fused.preprocessing?.description)
+        #expect(try file.ranges(for: fused, path: "q.json").count == ranges.count)
+        var bgr = fused
+        bgr.preprocessing = try #require(Preprocessing.standard(channels: 3, order: .bgr))
+        do {
+            _ = try file.ranges(for: bgr, path: "q.json")
+            Issue.record("a file calibrated with other preprocessing loaded")
+        } catch {
+            #expect(error.message.contains("preprocessed as"))
+            #expect(error.location.file == "q.json")
+        }
+    }
+
     @Test func otherFormatsAndVersionsAreRejected() throws {
         let (_, file, _) = try Self.calibrated()
         var future = file
