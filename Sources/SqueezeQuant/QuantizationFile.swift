@@ -154,7 +154,7 @@ public struct QuantizationFile: Sendable, Equatable, Codable {
 
     public func json() throws(Diagnostic) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
             return try encoder.encode(self)
         } catch {

@@ -26,7 +26,7 @@ struct CalibrateCommand: ParsableCommand {
         let pipeline = CompilePipeline(options: options) { line in Console.note(line) }
         let file = try pipeline.quantizationFile(try pipeline.fused())
         try file.write(to: output)
-        print("wrote \(output): \(file.tensors.count) tensors of \(file.model) (input \(file.input.shape.map(String.init).joined(separator: "x"))), "
+        print("wrote \(output): \(file.tensors.count) tensors of \((model.model as NSString).lastPathComponent) (input \(file.input.shape.map(String.init).joined(separator: "x"))), "
               + "calibration \(file.calibration.method) on \(file.calibration.inputs.count) inputs")
     }
 }

@@ -140,8 +140,12 @@ struct EvalCommand: ParsableCommand {
         if let weights = m.weights { s["weights"] = (weights as NSString).lastPathComponent }
         if let preprocessing = graph.preprocessing { s["preprocessing"] = preprocessing.description }
         if m.precision == .int8 {
-            s["calibration"] = m.calibrationMethod
-            s["calibrate"] = m.calibrate.map { ($0 as NSString).lastPathComponent } ?? "seeded noise"
+            if let file = m.quantization {
+                s["quantization"] = (file as NSString).lastPathComponent
+            } else {
+                s["calibration"] = m.calibrationMethod ?? "minmax"
+                s["calibrate"] = m.calibrate.map { ($0 as NSString).lastPathComponent } ?? "seeded noise"
+            }
         }
         return s
     }
