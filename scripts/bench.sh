@@ -148,8 +148,13 @@ echo "work), built by scripts/bench_baseline.sh and run with the same commands o
 echo
 echo "| model | precision | schedule | before | now | change |"
 echo "|---|---|---|---|---|---|"
-baseline=$(scripts/bench_baseline.sh "$base_rev" 2> "$work/baseline.log")
-for precision in fp32 int8; do
+if ! baseline=$(scripts/bench_baseline.sh "$base_rev" 2> "$work/baseline.log"); then
+  echo "| squeezenet1.1 | | | commit $base_rev could not be built (a shallow clone?): $(tail -n1 "$work/baseline.log" | tr '|' '/') | | |"
+  precisions=()
+else
+  precisions=(fp32 int8)
+fi
+for precision in "${precisions[@]}"; do
   for schedule in stream layer; do
     args=(squeezenet1.1 --schedule "$schedule" --target mps2-an386 --json)
     [ "$precision" = int8 ] && args+=("${calib[@]}")
