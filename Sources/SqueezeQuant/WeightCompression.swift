@@ -3,21 +3,30 @@
 /// earlier candidate; dense first).
 ///
 /// Tables, per layer or per output channel: both are candidates and the
-/// size decides, and the evidence on squeezenet1.1 (`--codebook 4`,
-/// docs/compression.md) is that fp32 layers pick one table per layer
-/// (a 16-entry fp32 table is 64 bytes: per channel it would cost 64 bytes
-/// for every 64..576 weights), while int8 layers need per-channel tables
-/// when the float weights were shared per layer: per-channel scales map a
-/// layer's 16 float values to different codes in every channel (up to 16
-/// per channel but far more than 16 per layer), and 16 one-byte entries
-/// per channel are cheap.
+/// size decides. Evidence on squeezenet1.1 with `--codebook 4`
+/// (docs/compression.md): fp32 picks one table per layer in all 26
+/// layers (a 16-entry fp32 table is 64 bytes; per channel it would cost
+/// 64 bytes for every 27..576 weights, +50..240%). int8 picks per-layer
+/// tables too: the per-channel scale is max|w| / 127 and in most channels
+/// the largest |w| is the same extreme shared value, so the 16 float
+/// values become the same 16 codes in every channel; only layers with few
+/// weights per channel (expand1x1, conv1: 16..64 weights) reach 17..63
+/// distinct codes, and there a 5..6-bit per-layer table (32..64 bytes)
+/// is still smaller than 16 bytes for every channel of 16..64 weights.
+/// Per-channel tables win when channels really differ (a model shared
+/// per channel, `WeightEncoderTests`), so they stay a candidate.
 ///
 /// Zeros: the bitmask layout (one bit per weight) is the only sparse
-/// candidate by default. Measured on squeezenet1.1 pruned to 2/3 zeros
-/// the bitmask costs 1 bit per weight, Deep Compression's relative
-/// indices at their best gap width about 4/3 bits (4-bit gaps on a third
-/// of the weights plus fillers), and the bitmask decodes without a serial
-/// dependency on the previous entry.
+/// candidate by default. Measured on squeezenet1.1 (seeded, 10 classes)
+/// pruned to 2/3 zeros and shared to 16 values per layer: bitmask + 4-bit
+/// indices 221,359 bytes; Deep Compression's relative indices with the
+/// same indices 230,908 at their best gap width (3 bits; 234,664 at 2,
+/// 254,278 at 4, more at others: short gaps need fillers, long ones cost
+/// bits on every entry). At a third of the weights kept a mask bit per
+/// weight is 3 bits per kept entry, less than a gap field plus fillers,
+/// and the bitmask decodes without a serial dependency on the previous
+/// entry. The relative layout stays encodable (`zeroLayouts`) for much
+/// sparser layers. (`WeightCompressionPassTests` checks this.)
 public enum WeightCompression {
     /// The candidate formats for `values` (OHWI, `channels` runs).
     public static func candidates<V: WeightValue>(_ values: [V], channels: Int,

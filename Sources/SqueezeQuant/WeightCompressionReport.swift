@@ -5,8 +5,11 @@ import SqueezeIR
 /// (loaded or lowered) graph, the lossless format `WeightCompression`
 /// picks, its bits per weight and bytes dense vs compressed, and the
 /// totals. fp32 weights are compared by their bits, int8 weights by their
-/// per-channel codes. Biases (and int8 requantisation tables) stay dense:
-/// `otherBytes` counts the graph's other parameter constants.
+/// per-channel codes. Biases and int8 requantisation tables stay dense:
+/// `otherBytes` counts them (fp32: the bias constants; int8: an int32 bias,
+/// multiplier and shift per output channel, as the generated C stores
+/// them). Dense bytes are the weights' own; the int8 C's paired layout
+/// may pad a few more (conv1: 64 bytes).
 public struct WeightCompressionReport: Sendable, Codable, Hashable {
     public struct Layer: Sendable, Codable, Hashable {
         public var name: String
@@ -49,8 +52,11 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
         for node in graph.nodes {
             for name in node.parameters where seen.insert(name).inserted {
                 guard let tensor = graph.constants[name] else { continue }
-                guard tensor.shape.rank == 4 else { other += tensor.type.byteCount; continue }
+                let int8 = graph.quantization != nil
+                // int8: the float bias is folded into the int32 bias, multiplier and shift of each output channel.
+                guard tensor.shape.rank == 4 else { if !int8 { other += tensor.type.byteCount }; continue }
                 let channels = tensor.shape.dims[0]
+                if int8 { other += 12 * channels }
                 switch tensor.storage {
                 case .float32(let v):
                     layers.append(Self.layer(name, v.map(\.bitPattern), channels: channels))
@@ -93,7 +99,7 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
         }
         lines.append("  " + line(header))
         lines += rows.map { "  " + line($0) }
-        lines.append("  other parameters (biases, dense): \(otherBytes) bytes; conv weights + other: \(denseBytes + otherBytes) dense, \(compressedBytes + otherBytes) compressed")
+        lines.append("  other parameters (biases\(precision == "int8" ? ", requantisation" : ""), dense): \(otherBytes) bytes; conv weights + other: \(denseBytes + otherBytes) dense, \(compressedBytes + otherBytes) compressed")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -228,10 +228,10 @@ struct CountingPlanner: ArenaPlanner {
         #expect(report.precision == "int8")
         #expect(report.layers.count == 26)
         for layer in report.layers {
-            // Per-channel scales: 16 float values become at most 16 codes in each channel.
-            #expect(layer.compressedBytes <= layer.denseBytes, "\(layer.name) \(layer.format)")
+            // No zeros: a codebook of the layer's codes (per-channel scales make them more than 16 in some layers).
+            #expect(layer.format.hasPrefix("codebook"), "\(layer.name) \(layer.format)")
+            #expect(layer.compressedBytes < layer.denseBytes, "\(layer.name) \(layer.format)")
         }
-        #expect(report.layers.filter { $0.format == "codebook4/channel" }.count >= 20)
         let dense = WeightCompressionReport(try Self.pipeline(.int8, CompressionOptions()).lowered().graph)
         #expect(dense.compressedBytes <= dense.denseBytes)
         #expect(report.compressedBytes * 4 < dense.denseBytes * 3)

@@ -124,6 +124,16 @@ import SqueezeIR
         #expect(WeightCompression.best(plain, channels: 2, forced: .codebook(bits: 4, perChannel: false)) == nil)
     }
 
+    @Test func perChannelTablesWinWhenEveryChannelHasItsOwnValues() throws {
+        // 8 channels of 256 weights, 16 values each, different in every channel (as per-channel scales make them).
+        var rng = SeededRandom(seed: 9, stream: "channels")
+        let values: [Int8] = (0..<8).flatMap { c in (0..<256).map { _ in Int8(c * 16 + rng.next(below: 16) - 64) } }
+        let best = try #require(WeightCompression.best(values, channels: 8))
+        #expect(best.format == .codebook(bits: 4, perChannel: true))
+        #expect(best.byteCount == 8 * 16 + 8 * 256 / 2)
+        #expect(WeightEncoder.decode(best) == values)
+    }
+
     @Test func indexWidths() {
         #expect(WeightCompression.bits(for: 1) == 2)
         #expect(WeightCompression.bits(for: 4) == 2)
