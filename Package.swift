@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SqueezeReferenceTests", dependencies: ["SqueezeReference", "SqueezeFrontend", "SqueezePasses", "SqueezeQuant"]),
         .testTarget(name: "SqueezeQuantTests", dependencies: ["SqueezeQuant", "SqueezeReference", "SqueezePasses", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeAnalysisTests", dependencies: ["SqueezeAnalysis", "SqueezeFrontend", "SqueezePipeline"]),
-        .testTarget(name: "SqueezePipelineTests", dependencies: ["SqueezePipeline", "SqueezeAnalysis", "SqueezeFrontend", "SqueezePasses"]),
+        .testTarget(name: "SqueezePipelineTests", dependencies: ["SqueezePipeline", "SqueezeAnalysis", "SqueezeFrontend", "SqueezePasses", "SqueezeQuant"]),
         .testTarget(name: "SqueezeEvaluationTests", dependencies: ["SqueezeEvaluation", "SqueezeIR", "SqueezeTensorIO"]),
         .testTarget(name: "SqueezecCLITests", dependencies: ["SqueezeTensorIO", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeONNXTests", dependencies: ["SqueezeFrontend", "SqueezeReference", "SqueezeTensorIO", "SqueezePasses"]),

@@ -1,6 +1,7 @@
 import SqueezeIR
 import SqueezeMemory
 import SqueezePasses
+import SqueezeQuant
 
 /// Everything the compile pipeline needs besides the code generator's options.
 public struct PipelineOptions: Sendable {
@@ -14,10 +15,15 @@ public struct PipelineOptions: Sendable {
     public var planner: any ArenaPlanner
     /// The fusion passes (run once, by `CompilePipeline.fuse`).
     public var passes: PassPipeline
+    /// Post-training pruning and weight sharing (`--prune`, `--codebook`),
+    /// applied to the loaded weights so the reference, calibration and
+    /// the generated C all run the modified weights.
+    public var compression: CompressionOptions
 
     public init(source: ModelSource, precision: Precision = .fp32, calibration: CalibrationOptions = CalibrationOptions(),
                 schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner(), passes: PassPipeline = PassPipeline(),
-                preprocessing: PreprocessingOverrides = PreprocessingOverrides()) {
+                preprocessing: PreprocessingOverrides = PreprocessingOverrides(), compression: CompressionOptions = CompressionOptions()) {
+        self.compression = compression
         self.preprocessing = preprocessing
         self.source = source
         self.precision = precision

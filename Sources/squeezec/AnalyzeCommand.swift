@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SqueezeAnalysis
 import SqueezePipeline
+import SqueezeQuant
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,8 @@ struct AnalyzeCommand: ParsableCommand {
         let planned = try pipeline.plan(lowered)
         let comparison = try pipeline.plan(lowered, schedule: planned.schedule == .stream ? .layer : .stream)
         let report = try ModelAnalyzer.analyze(graph, memory: planned.memory, comparison: comparison.memory)
+        // The weights as they would be stored compressed (docs/compression.md).
+        let compression = WeightCompressionReport(lowered.graph)
         if json {
             var text = try ReportFormatter.json(report)
             if let preprocessing = graph.preprocessing {
@@ -39,6 +42,12 @@ struct AnalyzeCommand: ParsableCommand {
                     text.replaceSubrange(close...close, with: ",\n  \"quantization\" : " + String(decoding: rows, as: UTF8.self) + "\n}")
                 }
             }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            if let close = text.lastIndex(of: "}") {
+                let weights = String(decoding: try encoder.encode(compression), as: UTF8.self)
+                text.replaceSubrange(close...close, with: ",\n  \"weight_compression\" : " + weights + "\n}")
+            }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             var text = ReportFormatter.text(report)
@@ -48,7 +57,7 @@ struct AnalyzeCommand: ParsableCommand {
                 let lines = preprocessing.steps(height: shape.h, width: shape.w).map { "  " + $0 + "\n" }.joined()
                 text.insert(contentsOf: "\nimage preprocessing (docs/preprocessing.md):\n" + lines.dropLast(), at: end)
             }
-            print(text + QuantizationTable.text(graph), terminator: "")
+            print(text + QuantizationTable.text(graph) + "\n" + compression.text, terminator: "")
         }
     }
 }

@@ -3,6 +3,7 @@ import SqueezeFrontend
 import SqueezeIR
 import SqueezeMemory
 import SqueezePipeline
+import SqueezeQuant
 
 /// MODEL and the options every model-reading subcommand shares.
 struct ModelOptions: ParsableArguments {
@@ -57,7 +58,20 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "int8: load a calibration result written by 'squeezec calibrate' instead of calibrating (checked against the model; replaces --calibrate and --calibration).")
     var quantization: String?
 
+    @Option(help: ArgumentHelp("Post-training magnitude pruning: zero this fraction of each conv layer's weights (smallest |w| first), in [0, 1); see docs/compression.md.", valueName: "sparsity"))
+    var prune: Double?
+
+    @Option(help: ArgumentHelp("Post-training weight sharing: each conv layer's weights become 2^BITS shared values (seeded k-means), BITS 2...8; see docs/compression.md.", valueName: "bits"))
+    var codebook: Int?
+
+    var compression: CompressionOptions { CompressionOptions(sparsity: prune, codebookBits: codebook) }
+
     func validate() throws {
+        do {
+            try compression.check()
+        } catch {
+            throw ValidationError(error.message)
+        }
         if quantization != nil {
             guard precision == .int8 else { throw ValidationError("--quantization needs --precision int8") }
             guard calibrate == nil, calibrationMethod == nil else {
@@ -101,7 +115,7 @@ struct ModelOptions: ParsableArguments {
     func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
         PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
                         calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
-                        schedule: schedule, preprocessing: try preprocessingOverrides())
+                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: compression)
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or

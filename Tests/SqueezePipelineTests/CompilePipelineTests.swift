@@ -6,6 +6,7 @@ import SqueezeIR
 import SqueezeMemory
 import SqueezePasses
 import SqueezePipeline
+import SqueezeQuant
 import Testing
 
 /// Counts how often the fusion passes and the planner run.
@@ -196,5 +197,49 @@ struct CountingPlanner: ArenaPlanner {
         let int8 = try Self.counted(.int8).pipeline.lowered().graph
         let quantised = try CompilePipeline.generate(int8, options: CodegenOptions(prefix: "net", schedule: .layer))
         #expect(quantised.graph.quantization != nil && quantised.scheduleKind == .layer)
+    }
+}
+
+/// `--prune` and `--codebook` reach every stage through the loaded graph.
+@Suite struct CompressionPipelineTests {
+    static let config = SqueezeNetConfig(version: .v1_1, inputSize: 32, classes: 10)
+
+    static func pipeline(_ precision: Precision, _ compression: CompressionOptions) -> CompilePipeline {
+        CompilePipeline(options: PipelineOptions(source: ModelSource(name: "squeezenet1.1", config: config), precision: precision,
+                                                 compression: compression))
+    }
+
+    @Test func theLoadedWeightsArePrunedAndShared() throws {
+        let dense = try Self.pipeline(.fp32, CompressionOptions()).loaded().graph
+        let compressed = try Self.pipeline(.fp32, CompressionOptions(sparsity: 0.66, codebookBits: 4)).loaded().graph
+        let weight = try #require(compressed.constants["fire2/squeeze1x1.weight"] ?? compressed.constants.first { $0.value.shape.rank == 4 }?.value)
+        let values = try #require(weight.floats)
+        #expect(Set(values.filter { $0 != 0 }).count <= 16)
+        #expect(values.count { $0 == 0 } == MagnitudePruning.prunedCount(values.count, sparsity: 0.66))
+        #expect(dense.constants != compressed.constants)
+        // The reference runs them too.
+        #expect(try Self.pipeline(.fp32, CompressionOptions(codebookBits: 3)).interpreted().graph.constants
+            == (try Self.pipeline(.fp32, CompressionOptions(codebookBits: 3)).loaded().graph.constants))
+    }
+
+    @Test func int8WeightsKeepTheSharingPerChannel() throws {
+        let lowered = try Self.pipeline(.int8, CompressionOptions(codebookBits: 4)).lowered().graph
+        let report = WeightCompressionReport(lowered)
+        #expect(report.precision == "int8")
+        #expect(report.layers.count == 26)
+        for layer in report.layers {
+            // No zeros: a codebook of the layer's codes (per-channel scales make them more than 16 in some layers).
+            #expect(layer.format.hasPrefix("codebook"), "\(layer.name) \(layer.format)")
+            #expect(layer.compressedBytes < layer.denseBytes, "\(layer.name) \(layer.format)")
+        }
+        let dense = WeightCompressionReport(try Self.pipeline(.int8, CompressionOptions()).lowered().graph)
+        #expect(dense.compressedBytes <= dense.denseBytes)
+        #expect(report.compressedBytes * 4 < dense.denseBytes * 3)
+        #expect(report.denseBytes == dense.denseBytes)
+    }
+
+    @Test func badOptionsAreUsageErrors() {
+        #expect(throws: Diagnostic.self) { try Self.pipeline(.fp32, CompressionOptions(sparsity: 1)).loaded() }
+        #expect(throws: Diagnostic.self) { try Self.pipeline(.fp32, CompressionOptions(codebookBits: 9)).loaded() }
     }
 }

@@ -59,3 +59,48 @@ import Testing
         }
     }
 }
+
+/// `analyze` with `--prune` / `--codebook`: the weight compression table.
+@Suite struct AnalyzeCompressionTests {
+    static func weights(_ arguments: [String]) throws -> [String: Any] {
+        let r = try CLIRunner.run(["analyze", "squeezenet1.1", "--input-size", "64", "--classes", "10", "--json"] + arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try #require(object["weight_compression"] as? [String: Any])
+    }
+
+    @Test func denseWeightsStayDenseAndSharedOnesShrink() throws {
+        let dense = try Self.weights([])
+        let denseBytes = try #require(dense["dense_bytes"] as? Int)
+        #expect(dense["compressed_bytes"] as? Int == denseBytes)
+        #expect((dense["layers"] as? [[String: Any]])?.count == 26)
+        // fp32, 16 shared values per layer: 4-bit indices and one 64-byte table per layer.
+        let shared = try Self.weights(["--codebook", "4"])
+        let layers = try #require(shared["layers"] as? [[String: Any]])
+        #expect(layers.allSatisfy { $0["format"] as? String == "codebook4/layer" })
+        let weights = layers.reduce(0) { $0 + ($1["weights"] as? Int ?? 0) }
+        #expect(shared["compressed_bytes"] as? Int == layers.count * 64 + layers.reduce(0) { $0 + (($1["weights"] as? Int ?? 0) * 4 + 7) / 8 })
+        #expect(weights * 4 == denseBytes)
+        // Pruned too: a bitmask and 4-bit indices of the kept third.
+        let pruned = try Self.weights(["--prune", "0.66", "--codebook", "4"])
+        #expect((pruned["layers"] as? [[String: Any]])?.allSatisfy { ($0["format"] as? String)?.hasPrefix("sparse-mask+codebook") == true } == true)
+        #expect(try #require(pruned["compressed_bytes"] as? Int) < (shared["compressed_bytes"] as? Int ?? 0))
+    }
+
+    @Test func textTableAndInt8() throws {
+        let r = try CLIRunner.run(["analyze", "squeezenet1.1", "--input-size", "64", "--classes", "10", "--codebook", "4",
+                                   "--precision", "int8"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("weights (int8, lossless formats"))
+        #expect(r.stdout.contains("codebook4/layer"))
+        #expect(r.stdout.contains("other parameters (biases, requantisation, dense)"))
+    }
+
+    @Test(arguments: [["--prune", "1"], ["--prune", "-0.5"], ["--codebook", "1"], ["--codebook", "9"]])
+    func outOfRangeOptionsAreUsageErrors(arguments: [String]) throws {
+        let r = try CLIRunner.run(["analyze", "squeezenet1.1"] + arguments)
+        #expect(r.status == 64 || r.status == 2)
+        #expect(r.stderr.contains(arguments[0]))
+        #expect(r.stdout.isEmpty)
+    }
+}
