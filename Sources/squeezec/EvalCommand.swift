@@ -18,22 +18,14 @@ struct EvalCommand: ParsableCommand {
             the --json reports of the shards exactly (see docs/eval.md).
             """)
 
-    enum Target: String, ExpressibleByArgument, CaseIterable {
-        case reference
-        case host
-        case an386 = "mps2-an386"
-        case an500 = "mps2-an500"
-        case an547 = "mps3-an547"
-        case an547dtcm128 = "mps3-an547-dtcm128"
-    }
-
     @OptionGroup var model: ModelOptions
 
     @Option(help: "Labelled data: a folder with one sub-folder of inputs per class.")
     var data: String
 
-    @Option(help: "What computes the outputs: reference (the Swift interpreter), host (the generated C, built once, one process per batch) or a QEMU board: mps2-an386, mps2-an500, mps3-an547, mps3-an547-dtcm128 (one firmware start per batch).")
-    var target: Target = .reference
+    @Option(help: ArgumentHelp("What computes the outputs: reference (the Swift interpreter), host (the generated C, built once, one process per "
+                               + "batch) or a QEMU board: \(RunTarget.boardList) (one firmware start per batch)."))
+    var target: RunTarget = .reference
 
     @Option(help: "Evaluate only the first N inputs of the set (the set interleaves the classes, so any N covers them evenly).")
     var limit: Int?
@@ -101,14 +93,16 @@ struct EvalCommand: ParsableCommand {
             let generated = try pipeline.generated(from: lowered, codegen: options).model
             try generated.write(to: work)
             let runner: any BatchRunner
-            if target == .host {
+            switch target {
+            case .reference:
+                throw Diagnostic.internal("the reference target needs no generated code")
+            case .host:
                 var host = HostRunner()
                 _ = try host.build(generated, in: work, trace: false)
                 runner = host
                 // One process per worker unless --batch says otherwise.
                 evaluator.batchSize = batch ?? max(1, (items.count + jobs - 1) / jobs)
-            } else {
-                guard let board = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
+            case .board(let board):
                 var firmware = FirmwareRunner(board: board)
                 if !quiet { Console.note("[eval] building firmware for \(board.name)") }
                 _ = try firmware.build(generated, in: work, trace: false)
@@ -132,7 +126,7 @@ struct EvalCommand: ParsableCommand {
     func settings(graph: Graph, limit: Int) -> [String: String] {
         let m = model
         var s = ["model": (m.model as NSString).lastPathComponent, "graph": graph.name, "precision": m.precision.rawValue,
-                 "target": target.rawValue, "schedule": "\(m.schedule)", "limit": String(limit)]
+                 "target": target.description, "schedule": "\(m.schedule)", "limit": String(limit)]
         if !m.model.lowercased().hasSuffix(".onnx") {
             s["model_options"] = "input-size \(m.inputSize) classes \(m.classes) squeeze-ratio \(m.squeezeRatio) pct3x3 \(m.pct3x3) "
                 + "base-e \(m.baseE) incr-e \(m.incrE) freq \(m.freq) bypass \(m.bypass) softmax \(m.softmax) seed \(m.seed)"

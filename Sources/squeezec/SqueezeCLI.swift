@@ -35,8 +35,7 @@ enum SqueezeCLI {
                 print(SqueezeC.fullMessage(for: error))
                 code = 0
             } else {
-                let message = SqueezeC.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-                Console.error("\(message) (see 'squeezec --help')")
+                Console.error("\(Console.oneLine(SqueezeC.message(for: error), or: "\(error)")) (see 'squeezec --help')")
                 code = 2
             }
         }
@@ -59,5 +58,14 @@ enum Console {
 
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    /// A usage error on one line: its first line, then any list that
+    /// follows it ("- a", "- b") as "a, b".
+    static func oneLine(_ message: String, or fallback: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return fallback }
+        let items = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
+        return items.isEmpty ? first : first + " " + items.joined(separator: ", ")
     }
 }

@@ -18,18 +18,11 @@ struct ValidateCommand: ParsableCommand {
             differs is named. Exit status 0 only when it matches.
             """)
 
-    enum Target: String, ExpressibleByArgument, CaseIterable {
-        case host
-        case an386 = "mps2-an386"
-        case an500 = "mps2-an500"
-        case an547 = "mps3-an547"
-        case an547dtcm128 = "mps3-an547-dtcm128"
-    }
-
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Where to run: host (the host C compiler, $CC or cc), or a QEMU board: mps2-an386, mps2-an500, mps3-an547, mps3-an547-dtcm128 (DTCM budget 128 KiB).")
-    var target: Target = .host
+    @Option(help: ArgumentHelp("Where to run: host (the host C compiler, $CC or cc), or a QEMU board: \(RunTarget.boardList) "
+                               + "(mps3-an547-dtcm128: DTCM budget 128 KiB)."))
+    var target: RunTarget = .host
 
     @Option(help: "Number of seeded random inputs (ignored with --input).")
     var inputs: Int = 1
@@ -52,6 +45,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         guard inputs >= 1, inputs <= 1000 else { throw ValidationError("--inputs must be between 1 and 1000") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
+        guard target != .reference else { throw ValidationError("validate compares generated code with the reference: --target host or a board") }
     }
 
     @Option(name: .customLong("define"), help: "Extra C preprocessor definition for the generated code and harness, e.g. SQ_S8_NO_DSP (portable int8 kernels); repeatable.")
@@ -85,10 +79,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         var board: Board?
-        if target != .host {
-            guard let named = Board.named(target.rawValue) else { throw Diagnostic.internal("unknown board \(target.rawValue)") }
-            board = named
-        }
+        if case .board(let named) = target { board = named }
         progress("generating C for \(graph.name)")
         let generated = try pipeline.generated(from: lowered, codegen: options).model
         let reference = try ModelInterpreters.make(graph)

@@ -32,7 +32,13 @@ import Testing
     }
 
     @Test func badArgumentsAreUsageErrors() throws {
-        #expect(try CLIRunner.run(["validate", "squeezenet1.1", "--target", "nowhere"]).status == 2)
+        let nowhere = try CLIRunner.run(["validate", "squeezenet1.1", "--target", "nowhere"])
+        #expect(nowhere.status == 2)
+        // One line that lists every board (from Board.all).
+        #expect(nowhere.stderr.split(separator: "\n").count == 1)
+        #expect(["host", "mps2-an386", "mps2-an500", "mps3-an547", "mps3-an547-dtcm128"].allSatisfy { nowhere.stderr.contains($0) }, "\(nowhere.stderr)")
+        let reference = try CLIRunner.run(["validate", "squeezenet1.1", "--target", "reference"])
+        #expect(reference.status == 2 && reference.stderr.contains("--target host or a board"), "\(reference.stderr)")
         #expect(try CLIRunner.run(["validate", "squeezenet1.1", "--inputs", "0"]).status == 2)
     }
 }
