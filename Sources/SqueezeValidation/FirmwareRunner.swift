@@ -101,19 +101,8 @@ public struct FirmwareRunner: ModelRunner {
         try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
         try? FileManager.default.removeItem(at: outputFile)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("trace.bin"))
-        let arguments = qemuArguments(kernel: elfName(traced))
-        let process = try ProcessRunner.run(qemu, arguments, directory: directory, timeout: timeout)
-        let lines = process.stdout.split(separator: "\n").map(String.init)
-        if process.timedOut {
-            throw .input("the firmware did not finish within \(Int(timeout)) s on \(board.name)")
-        }
-        if let fault = lines.first(where: { $0.hasPrefix("SQ_FAULT") }) {
-            throw .input("the firmware crashed on \(board.name): \(fault)")
-        }
-        guard process.status == 0 else {
-            let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
-            throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
-        }
+        let lines = try runQEMU(kernel: elfName(traced), in: directory, timeout: timeout,
+                                timedOut: "the firmware did not finish within \(Int(timeout)) s on \(board.name)")
         var result = RunResult(output: try FloatFile.read(outputFile, count: model.outputCount, int8: model.isInt8))
         var perLayer: [String: Int] = [:]
         var order: [String] = []
@@ -146,6 +135,22 @@ extension FirmwareRunner: BatchRunner {
          "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0", "-kernel", kernel]
     }
 
+    /// Runs one firmware image under QEMU in `directory` and returns its
+    /// console lines; a timeout, a fault or a non-zero exit is an error.
+    func runQEMU(kernel: String, in directory: URL, timeout: Double, timedOut: String) throws(Diagnostic) -> [String] {
+        let process = try ProcessRunner.run(qemu, qemuArguments(kernel: kernel), directory: directory, timeout: timeout)
+        let lines = process.stdout.split(separator: "\n").map(String.init)
+        if process.timedOut { throw .input(timedOut) }
+        if let fault = lines.first(where: { $0.hasPrefix("SQ_FAULT") }) {
+            throw .input("the firmware crashed on \(board.name): \(fault)")
+        }
+        guard process.status == 0 else {
+            let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
+        }
+        return lines
+    }
+
     public func batchInput(in directory: URL, slot: Int) throws(Diagnostic) -> URL {
         let folder = directory.appendingPathComponent("batch-\(slot)")
         do {
@@ -164,18 +169,8 @@ extension FirmwareRunner: BatchRunner {
         defer { try? FileManager.default.removeItem(at: folder) }
         let outputFile = folder.appendingPathComponent("output.bin")
         let elf = directory.appendingPathComponent(elfName(false)).path
-        let process = try ProcessRunner.run(qemu, qemuArguments(kernel: elf), directory: folder, timeout: timeout * Double(count))
-        let lines = process.stdout.split(separator: "\n").map(String.init)
-        if process.timedOut {
-            throw .input("the firmware did not finish a batch of \(count) inputs in time on \(board.name)")
-        }
-        if let fault = lines.first(where: { $0.hasPrefix("SQ_FAULT") }) {
-            throw .input("the firmware crashed on \(board.name): \(fault)")
-        }
-        guard process.status == 0 else {
-            let last = lines.last ?? process.stderr.split(separator: "\n").first.map(String.init) ?? ""
-            throw .input("the firmware failed on \(board.name) (exit status \(process.status)): \(last)")
-        }
+        let lines = try runQEMU(kernel: elf, in: folder, timeout: timeout * Double(count),
+                                timedOut: "the firmware did not finish a batch of \(count) inputs in time on \(board.name)")
         guard lines.contains("SQ_RUNS \(count)") else {
             throw .internal("the firmware did not report \(count) runs on \(board.name)")
         }
