@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "SqueezeFrontend", dependencies: ["SqueezeIR", "SqueezeTensorIO"]),
         .target(name: "SqueezePasses", dependencies: ["SqueezeIR"]),
         .target(name: "SqueezeMemory", dependencies: ["SqueezeIR"]),
-        .target(name: "SqueezeCodegen", dependencies: ["SqueezeIR", "SqueezeMemory"],
+        .target(name: "SqueezeCodegen", dependencies: ["SqueezeIR", "SqueezeMemory", "SqueezeQuant"],
                 plugins: ["EmbedFilesPlugin"]),
         .target(name: "SqueezeReference", dependencies: ["SqueezeIR"]),
         .target(name: "SqueezeQuant", dependencies: ["SqueezeIR", "SqueezeReference"]),

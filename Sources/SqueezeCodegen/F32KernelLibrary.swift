@@ -2,14 +2,18 @@ import SqueezeIR
 import SqueezeMemory
 
 /// The fp32 kernels (Templates/sq_kernels_f32.h) with the blocked weight
-/// layout (`BlockedWeightEncoding`). They need no arena scratch: a global
-/// average sums straight into its output.
+/// layout (`BlockedWeightEncoding`), or compressed layers decoded block by
+/// block (Templates/sq_decode.h). Only decoding needs arena scratch
+/// (`F32KernelScratch`): a global average sums straight into its output.
 struct F32KernelLibrary: KernelLibrary {
     let parameters: KernelParameterTable
+    let storage: WeightStoragePlan
     var im2col = ""
+    var decodeScratch = "wdec"
 
-    init(parameters: KernelParameterTable = KernelParameterTable()) {
+    init(parameters: KernelParameterTable = KernelParameterTable(), storage: WeightStoragePlan = WeightStoragePlan()) {
         self.parameters = parameters
+        self.storage = storage
     }
 
     var precision: String { "fp32" }
@@ -19,13 +23,13 @@ struct F32KernelLibrary: KernelLibrary {
     var elementUnit: String { "floats" }
     var kernelsHeader: String { "sq_kernels_f32.h" }
     var modelHeaderTemplate: String { "sq_model.h.in" }
-    var encoding: any WeightEncoding { BlockedWeightEncoding() }
+    var encoding: any WeightEncoding { CompressedWeightEncoding(dense: BlockedWeightEncoding(), plan: storage, quantized: false) }
     var stepAccumulator: String { "out" }
     var accumulatorZero: String { "0.0f" }
     var streamMembers: [String] { [] }
     var computesRowsApart: Bool { false }
 
-    var scratch: any KernelScratchProvider { NoKernelScratch() }
+    var scratch: any KernelScratchProvider { F32KernelScratch(storage: storage) }
 
     func streamAccumulator(outputBase: String, sums: String) -> String { outputBase }
 
@@ -47,12 +51,19 @@ struct F32KernelLibrary: KernelLibrary {
 
     func conv(_ a: Conv2DAttributes, source s: Map, target t: Map, arrays x: ConvArrays, rows: (String, String)) throws(Diagnostic) -> String {
         let name = convParameters(a, source: s, target: t, arrays: x)
-        return "sq_\(isPointwise(a) ? "conv1x1" : "conv")_f32(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));"
+        let kernel = isPointwise(a) ? "conv1x1" : "conv"
+        if let cw = compressedWeights(x) {
+            return "sq_\(kernel)_cw_f32(&\(name), &\(cw), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(decodeScratch));"
+        }
+        return "sq_\(kernel)_f32(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));"
     }
 
     func convGlobalAverage(_ a: Conv2DAttributes, source s: Map, acc: String, arrays x: ConvArrays,
                            rows: (String, String)) throws(Diagnostic) -> String {
         let name = convParameters(a, source: s, target: s, arrays: x)
+        if let cw = compressedWeights(x) {
+            return "sq_conv1x1_relu_gap_cw_f32(&\(name), &\(cw), \(s.pointer), \(acc), \(rows.0), \(rows.1), \(decodeScratch));"
+        }
         return "sq_conv1x1_relu_gap_f32(&\(name), \(s.pointer), \(acc), \(rows.0), \(rows.1));"
     }
 

@@ -23,7 +23,12 @@ protocol KernelLibrary {
     var elementUnit: String { get }
     var kernelsHeader: String { get }
     var modelHeaderTemplate: String { get }
+    /// How weights are encoded: the dense layout, with the compressed layers of `storage`.
     var encoding: any WeightEncoding { get }
+    /// The layers stored compressed (Templates/sq_decode.h).
+    var storage: WeightStoragePlan { get }
+    /// C expression of the decode scratch in the current function (`void *`).
+    var decodeScratch: String { get set }
     /// Where the call sites' parameter structs go (shared by all emitters of one model).
     var parameters: KernelParameterTable { get }
     /// C expression of the int16 im2col scratch in the current function (int8).
@@ -77,8 +82,11 @@ typealias Map = StepEmitter.Map
 enum KernelLibraries {
     /// The library of a graph: int8 when it is quantised, fp32 otherwise.
     static func library(for graph: Graph, parameters: KernelParameterTable = KernelParameterTable()) -> any KernelLibrary {
-        if let quantization = graph.quantization { return S8KernelLibrary(quantization: quantization, parameters: parameters) }
-        return F32KernelLibrary(parameters: parameters)
+        let storage = WeightStoragePlan(graph: graph)
+        if let quantization = graph.quantization {
+            return S8KernelLibrary(quantization: quantization, parameters: parameters, storage: storage)
+        }
+        return F32KernelLibrary(parameters: parameters, storage: storage)
     }
 }
 
@@ -93,6 +101,24 @@ extension KernelLibrary {
     /// The arrays of a convolution, encoded into the weight table on first use.
     func arrays(_ weights: inout WeightTable, weight: String, bias: String?, _ graph: Graph) throws(Diagnostic) -> ConvArrays {
         try weights.convolution(weight: weight, bias: bias, in: graph, encoding: encoding)
+    }
+
+    /// The `sq_cw_<suffix>` struct of a compressed convolution (nil: dense),
+    /// named after its layer.
+    func compressedWeights(_ x: ConvArrays) -> String? {
+        guard let layout = storage.layers[x.weight] else { return nil }
+        var fields = [".format = \(layout.format.cName)"]
+        if let bits = layout.format.bits { fields.append(".bits = \(bits)") }
+        fields += [".block = \(layout.block)", ".block_len = \(layout.blockLength)", ".len = \(layout.length)"]
+        for (field, role) in [("table", "table"), ("idx", "indices"), ("mask", "mask"), ("values", "values"), ("first", "first")]
+        where x.names[role] != nil {
+            fields.append(".\(field) = \(x[role])")
+        }
+        let layer = convLayer(x)
+        return parameters.add(kind: "cw", layer: layer, type: "sq_cw_\(suffix)",
+                              comment: "\(layer): \(layout.format.weightFormat), \(layout.block) output channels per decoded block, "
+                                  + "\(layout.bytes) bytes (dense \(layout.denseBytes))",
+                              fields: fields)
     }
 
     func isPointwise(_ a: Conv2DAttributes) -> Bool {

@@ -51,7 +51,8 @@ struct ModelEmitter {
         if calls.isQuantized {
             files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
         }
-        for name in ["sq_common.h", calls.kernelsHeader] {
+        let decoders = calls.storage.isEmpty ? [] : ["sq_decode.h", "sq_decode_body.h"]
+        for name in ["sq_common.h", calls.kernelsHeader] + decoders {
             guard let text = Templates.file(name) else { throw Diagnostic.internal("template \(name) is missing") }
             files.append(GeneratedFile(name: name, contents: text))
         }
@@ -195,6 +196,7 @@ struct ModelEmitter {
         p.line("#include \"\(prefix).h\"")
         p.line("#include \"\(prefix)_data.h\"")
         p.line("#include \"\(calls.kernelsHeader)\"")
+        if !calls.storage.isEmpty { p.line("#include \"sq_decode.h\"") }
         p.line()
         p.line("#ifdef SQ_TRACE")
         p.comment(["Debug builds (-DSQ_TRACE) report every step's output (streamed values: every row) to hooks the harness defines."])

@@ -9,11 +9,15 @@ import SqueezeMemory
 struct S8KernelLibrary: KernelLibrary {
     let quantization: Quantization
     let parameters: KernelParameterTable
+    let storage: WeightStoragePlan
     var im2col = "im2col"
+    var decodeScratch = "wdec"
 
-    init(quantization: Quantization, parameters: KernelParameterTable = KernelParameterTable()) {
+    init(quantization: Quantization, parameters: KernelParameterTable = KernelParameterTable(),
+         storage: WeightStoragePlan = WeightStoragePlan()) {
         self.quantization = quantization
         self.parameters = parameters
+        self.storage = storage
     }
 
     var precision: String { "int8" }
@@ -23,7 +27,9 @@ struct S8KernelLibrary: KernelLibrary {
     var elementUnit: String { "int8 codes" }
     var kernelsHeader: String { "sq_kernels_s8.h" }
     var modelHeaderTemplate: String { "sq_model_s8.h.in" }
-    var encoding: any WeightEncoding { PairedInt8WeightEncoding(quantization: quantization) }
+    var encoding: any WeightEncoding {
+        CompressedWeightEncoding(dense: PairedInt8WeightEncoding(quantization: quantization), plan: storage, quantized: true)
+    }
     var stepAccumulator: String { "gap_acc" }
     var accumulatorZero: String { "0" }
     var streamMembers: [String] { ["int16_t *im2col;"] }
@@ -32,7 +38,7 @@ struct S8KernelLibrary: KernelLibrary {
     // MARK: - Scratch
 
     /// The im2col and global-average sums (`S8KernelScratch`, with the formula).
-    var scratch: any KernelScratchProvider { S8KernelScratch() }
+    var scratch: any KernelScratchProvider { S8KernelScratch(storage: storage) }
 
     func streamAccumulator(outputBase: String, sums: String) -> String { "(int32_t *)(void *)(\(sums))" }
 
@@ -83,12 +89,19 @@ struct S8KernelLibrary: KernelLibrary {
 
     func conv(_ a: Conv2DAttributes, source s: Map, target t: Map, arrays x: ConvArrays, rows: (String, String)) throws(Diagnostic) -> String {
         let name = try convParameters(a, source: s, target: t, arrays: x)
-        return "sq_\(isPointwise(a) ? "conv1x1" : "conv")_s8(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(im2col));"
+        let kernel = isPointwise(a) ? "conv1x1" : "conv"
+        if let cw = compressedWeights(x) {
+            return "sq_\(kernel)_cw_s8(&\(name), &\(cw), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(im2col), \(decodeScratch));"
+        }
+        return "sq_\(kernel)_s8(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(im2col));"
     }
 
     func convGlobalAverage(_ a: Conv2DAttributes, source s: Map, acc: String, arrays x: ConvArrays,
                            rows: (String, String)) throws(Diagnostic) -> String {
         let name = try convParameters(a, source: s, target: s, arrays: x)
+        if let cw = compressedWeights(x) {
+            return "sq_conv1x1_gap_cw_s8(&\(name), &\(cw), \(s.pointer), \(acc), \(rows.0), \(rows.1), \(im2col), \(decodeScratch));"
+        }
         return "sq_conv1x1_gap_s8(&\(name), \(s.pointer), \(acc), \(rows.0), \(rows.1), \(im2col));"
     }
 

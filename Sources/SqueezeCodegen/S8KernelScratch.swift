@@ -8,7 +8,9 @@ import SqueezeMemory
 ///   sized for the largest;
 /// - `int8.gap.<node>`: the int32 sums of a global average pool (fused or
 ///   not), 4 bytes per channel.
-/// Both are live for the whole inference.
+/// - `int8.wdec`: one decoded block of compressed weights
+///   (`WeightStoragePlan.decodeScratch`), when a layer is stored compressed.
+/// All are live for the whole inference.
 public struct S8KernelScratch: KernelScratchProvider {
     public static let library = "int8"
     public static let im2col = BufferID.kernelScratch(KernelScratchKind(library: library, role: .im2col))
@@ -17,7 +19,12 @@ public struct S8KernelScratch: KernelScratchProvider {
         .kernelScratch(KernelScratchKind(library: library, role: .globalAverageSums(node: node)))
     }
 
-    public init() {}
+    /// The model's compressed layers (their decode scratch).
+    public let storage: WeightStoragePlan
+
+    public init(storage: WeightStoragePlan = WeightStoragePlan()) {
+        self.storage = storage
+    }
 
     /// Bytes of the im2col scratch for one convolution: `SQ_S8_SCRATCH_BYTES`,
     /// two pixels of K4 int16 values, plus K4 bytes of staging when cin is
@@ -36,13 +43,19 @@ public struct S8KernelScratch: KernelScratchProvider {
             ScratchRequest(id: Self.sums(stage.node.name), bytes: 4 * channels, alignment: 4, lifetime: .inference)
         }
         guard let input = inputShapes.first else { throw .internal("stage \(stage.name) has no input shape", node: stage.node.name) }
+        let decode = storage.decodeScratch(for: stage, library: Self.library).map { [$0] } ?? []
+        return try kernels(stage, input: input, im2col: im2col, sums: sums) + decode
+    }
+
+    private func kernels(_ stage: StreamStage, input: TensorShape, im2col: (Conv2DAttributes, Int) -> ScratchRequest,
+                         sums: (Int) -> ScratchRequest) throws(Diagnostic) -> [ScratchRequest] {
         switch stage.kind {
         case .conv(let a):
-            return [im2col(a, channels: input.c)]
+            return [im2col(a, input.c)]
         case .fireExpand(let a):
-            return [im2col(a.expand1x1, channels: input.c), im2col(a.expand3x3, channels: input.c)]
+            return [im2col(a.expand1x1, input.c), im2col(a.expand3x3, input.c)]
         case .convGlobalAverage(let a):
-            return [im2col(a, channels: input.c), sums(a.outChannels)]
+            return [im2col(a, input.c), sums(a.outChannels)]
         case .globalAverage:
             return [sums(input.c)]
         case .maxPool, .avgPool, .add, .relu, .concat, .copy:
@@ -53,7 +66,7 @@ public struct S8KernelScratch: KernelScratchProvider {
 
 extension KernelScratchProviders {
     /// The scratch provider of the kernel library a graph compiles with:
-    /// int8 for a quantised graph, else fp32 (no scratch).
+    /// int8 for a quantised graph, else fp32 (decode scratch only).
     public static func forGraph(_ graph: Graph) -> any KernelScratchProvider {
         KernelLibraries.library(for: graph).scratch
     }

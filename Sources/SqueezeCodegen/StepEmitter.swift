@@ -82,6 +82,7 @@ struct StepEmitter {
         switch kind.role {
         case .im2col: return ("int16_t *SQ_RESTRICT im2col", "(int16_t *)(void *)(\(pointer))")
         case .globalAverageSums: return ("int32_t *SQ_RESTRICT gap_acc", "(int32_t *)(void *)(\(pointer))")
+        case .decodedWeights: return ("void *SQ_RESTRICT wdec", "(void *)(\(pointer))")
         }
     }
 

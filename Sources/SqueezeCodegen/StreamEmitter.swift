@@ -28,6 +28,7 @@ struct StreamEmitter {
         self.weights = weights
         var library = calls
         library.im2col = "s->im2col"
+        library.decodeScratch = "s->wdec"
         self.calls = library
     }
 
@@ -44,6 +45,14 @@ struct StreamEmitter {
     var im2col: BufferID? {
         kernelScratch.buffers.map(\.id).first { id in
             if case .kernelScratch(let kind) = id, kind.role == .im2col { return true }
+            return false
+        }
+    }
+
+    /// The shared decode scratch of compressed weights, if any layer is compressed.
+    var decodeScratch: BufferID? {
+        kernelScratch.buffers.map(\.id).first { id in
+            if case .kernelScratch(let kind) = id, kind.role == .decodedWeights { return true }
             return false
         }
     }
@@ -101,6 +110,7 @@ struct StreamEmitter {
             p.line("\(calls.element) *out;")
             p.line("\(calls.element) *a;")
             p.lines(calls.streamMembers)
+            if decodeScratch != nil { p.line("void *wdec;") }
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
@@ -254,6 +264,9 @@ struct StreamEmitter {
         p.line("s->out = output;")
         p.line("s->a = a;")
         p.lines(calls.streamSetup(im2col: calls.arenaPointer("a", byteOffset: im2col.flatMap(plan.offset(of:)) ?? 0)))
+        if let decode = decodeScratch {
+            p.line("s->wdec = (void *)(\(calls.arenaPointer("a", byteOffset: plan.offset(of: decode) ?? 0)));")
+        }
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")
             p.line("s->computed[i] = 0;")

@@ -29,6 +29,9 @@ public struct Graph: Sendable, Hashable {
     public var preprocessing: Preprocessing?
     /// The ONNX file's `metadata_props`, as read (empty for built-in models).
     public var metadata: [String: String] = [:]
+    /// How the generated C stores convolution weights: dense, or
+    /// compressed where that pays (`WeightStoragePolicy.auto`).
+    public var weightStorage: WeightStoragePolicy = .auto
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

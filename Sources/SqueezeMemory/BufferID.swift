@@ -59,6 +59,8 @@ public struct KernelScratchKind: Sendable, Hashable, CustomStringConvertible {
         case im2col
         /// The running sums of one node's global average.
         case globalAverageSums(node: String)
+        /// One decoded block of compressed convolution weights, shared by all.
+        case decodedWeights
     }
 
     /// The kernel library that asks for it (`int8`): part of the name.
@@ -74,6 +76,7 @@ public struct KernelScratchKind: Sendable, Hashable, CustomStringConvertible {
         switch role {
         case .im2col: library + ".im2col"
         case .globalAverageSums(let node): library + ".gap." + node
+        case .decodedWeights: library + ".wdec"
         }
     }
 }

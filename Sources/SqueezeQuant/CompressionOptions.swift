@@ -7,12 +7,16 @@ public struct CompressionOptions: Sendable, Hashable {
     public var sparsity: Double?
     /// Shared values per layer: 2^bits, bits in 2...8.
     public var codebookBits: Int?
+    /// How the generated C stores the weights (`--weight-format`).
+    public var storage: WeightStoragePolicy
 
-    public init(sparsity: Double? = nil, codebookBits: Int? = nil) {
+    public init(sparsity: Double? = nil, codebookBits: Int? = nil, storage: WeightStoragePolicy = .auto) {
         self.sparsity = sparsity
         self.codebookBits = codebookBits
+        self.storage = storage
     }
 
+    /// No pruning and no sharing (the storage policy changes no weight).
     public var isEmpty: Bool { sparsity == nil && codebookBits == nil }
 
     public static let bitRange = 2...8

@@ -13,8 +13,9 @@ public struct WeightCompressionPass: Sendable {
 
     public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
         try options.check()
-        guard !options.isEmpty else { return graph }
         var graph = graph
+        graph.weightStorage = options.storage
+        guard !options.isEmpty else { return graph }
         for name in Set(graph.nodes.flatMap(\.parameters)).sorted() {
             guard let tensor = graph.constants[name], tensor.shape.rank == 4, var weights = tensor.floats else { continue }
             if let sparsity = options.sparsity { weights = MagnitudePruning.prune(weights, sparsity: sparsity) }

@@ -64,7 +64,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Post-training weight sharing: each conv layer's weights become 2^BITS shared values (seeded k-means), BITS 2...8; see docs/compression.md.", valueName: "bits"))
     var codebook: Int?
 
-    var compression: CompressionOptions { CompressionOptions(sparsity: prune, codebookBits: codebook) }
+    @Option(name: .customLong("weight-format"),
+            help: ArgumentHelp("How the C stores conv weights: auto (per layer the smallest exact format the kernels decode, when it saves a quarter or more; default) or dense; see docs/compression.md.",
+                               valueName: "auto|dense"))
+    var weightFormat: WeightStoragePolicy = .auto
+
+    var compression: CompressionOptions { CompressionOptions(sparsity: prune, codebookBits: codebook, storage: weightFormat) }
 
     func validate() throws {
         do {
@@ -128,3 +133,4 @@ struct ModelOptions: ParsableArguments {
 extension Precision: ExpressibleByArgument {}
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
+extension WeightStoragePolicy: ExpressibleByArgument {}

@@ -1,0 +1,109 @@
+import SqueezeIR
+import SqueezeMemory
+import SqueezeQuant
+
+/// The weight storage of a generated model: which convolutions are stored
+/// compressed and how (`CompressedLayout`), decided from the weight values
+/// alone (lossless: the kernels decode exactly the dense layout's values).
+///
+/// Per layer the candidates are the formats the kernels decode: a codebook
+/// of the layer's distinct values (one table per layer: per-channel tables
+/// are not decoded, see `WeightCompression` for the evidence), a bitmask of
+/// the zeros with the others raw, or both. The smallest wins if it takes at
+/// most 3/4 of the dense bytes (`savingLimit`); otherwise, and always under
+/// `WeightStoragePolicy.dense`, the layer stays dense.
+///
+/// Blocks: as many output channels as fit in the decode budget (int8 8 KiB,
+/// fp32 16 KiB, including the decoders' 1,536 bytes of tables), at least
+/// one pair (int8) or block of four (fp32), all of them when they fit.
+public struct WeightStoragePlan: Sendable {
+    public private(set) var layers: [String: CompressedLayout] = [:]
+
+    public static let savingLimit = 0.75
+    /// The decoders' tables ahead of the decoded block (`SQ_CW_WORK_BYTES`).
+    public static let workBytes = 1536
+    public static let int8DecodeBudget = 8192
+    public static let fp32DecodeBudget = 16384
+
+    public var isEmpty: Bool { layers.isEmpty }
+
+    /// No layer compressed.
+    public init() {}
+
+    /// The plan of a lowered graph (fp32, or int8 codes when quantised).
+    public init(graph: Graph) {
+        guard graph.weightStorage == .auto else { return }
+        var seen = Set<String>()
+        for node in graph.nodes {
+            for name in node.parameters where !seen.contains(name) {
+                seen.insert(name)
+                guard let tensor = graph.constants[name], tensor.shape.rank == 4 else { continue }
+                if let layout = Self.layout(tensor, quantized: graph.quantization != nil, name: name) {
+                    layers[name] = layout
+                }
+            }
+        }
+    }
+
+    /// The compressed layout of one OHWI weight tensor, or nil (dense).
+    /// (A tensor of the wrong element type stays dense: the dense encoding reports it.)
+    static func layout(_ tensor: Tensor, quantized: Bool, name: String) -> CompressedLayout? {
+        let d = tensor.shape.dims
+        let (cout, k) = (d[0], d[1] * d[2] * d[3])
+        guard cout > 0, k > 0 else { return nil }
+        let elementBytes: Int
+        let block: Int, blockLength: Int, length: Int
+        let distinct: Int, zeros: Int
+        if quantized {
+            guard case .int8(let codes) = tensor.storage else { return nil }
+            elementBytes = 1
+            let k4 = PairedInt8WeightEncoding.paddedK(kh: d[1], kw: d[2], cin: d[3])
+            let channels = (cout + 1) / 2 * 2
+            block = min(channels, max(2, (Self.int8DecodeBudget - Self.workBytes) / k4 / 2 * 2))
+            blockLength = block * k4
+            length = PairedInt8WeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
+            distinct = Set(codes).count
+            zeros = codes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        } else {
+            guard let values = tensor.floats else { return nil }
+            elementBytes = 4
+            let channels = (cout + 3) / 4 * 4
+            block = min(channels, max(4, (Self.fp32DecodeBudget - Self.workBytes) / (4 * k) / 4 * 4))
+            blockLength = block * k
+            length = BlockedWeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
+            distinct = Set(values.map(\.bitPattern)).count
+            zeros = values.reduce(0) { $0 + ($1.bitPattern == 0 ? 1 : 0) }
+        }
+        // Bit offsets of the decoders are 32-bit.
+        guard length <= Int(Int32.max) / 8 else { return nil }
+        let dense = length * elementBytes
+        let blocks = (length + blockLength - 1) / blockLength
+        let stored = cout * k - zeros
+        let mask = (length + 7) / 8
+        var candidates: [(CompressedLayout.Format, Int)] = []
+        if let bits = WeightCompression.bits(for: distinct) {
+            candidates.append((.codebook(bits: bits), (1 << bits) * elementBytes + (length * bits + 7) / 8))
+        }
+        if zeros > 0 {
+            candidates.append((.sparse(bits: nil), mask + stored * elementBytes + 4 * blocks))
+            if stored > 0, let bits = WeightCompression.bits(for: distinct - 1) {
+                candidates.append((.sparse(bits: bits), mask + (1 << bits) * elementBytes + (stored * bits + 7) / 8 + 4 + 4 * blocks))
+            }
+        }
+        guard let best = candidates.min(by: { $0.1 < $1.1 }), Double(best.1) <= savingLimit * Double(dense) else { return nil }
+        return CompressedLayout(format: best.0, block: block, blockLength: blockLength, length: length,
+                                decodedBytes: Self.workBytes + blockLength * elementBytes, bytes: best.1, denseBytes: dense)
+    }
+}
+
+extension WeightStoragePlan {
+    /// The decode scratch of a stage's compressed convolutions (one buffer
+    /// of `library`'s kernels, shared by all stages and live for the whole
+    /// inference, as large as the largest block), or nil.
+    public func decodeScratch(for stage: StreamStage, library: String) -> ScratchRequest? {
+        let bytes = stage.parameters.compactMap { layers[$0]?.decodedBytes }.max()
+        guard let bytes else { return nil }
+        return ScratchRequest(id: .kernelScratch(KernelScratchKind(library: library, role: .decodedWeights)), bytes: bytes,
+                              alignment: 8, lifetime: .inference)
+    }
+}
