@@ -1,6 +1,7 @@
 import Foundation
 import SqueezeFrontend
 import SqueezeIR
+import SqueezeQuant
 import Testing
 @testable import SqueezeCodegen
 
@@ -12,10 +13,12 @@ import Testing
         try #require(model.files.first { $0.name == name }).contents
     }
 
-    @Test(arguments: ["fire_pool", "conv_pool", "head", "elementwise"])
+    @Test(arguments: ["fire_pool", "conv_pool", "head", "elementwise", "compressed"])
     func goldenSources(name: String) throws {
         let graph = switch name {
         case "fire_pool": try TinyModels.firePool()
+        // Pruned and shared: every conv stored compressed (Templates/sq_decode.h).
+        case "compressed": try WeightCompressionPass(options: CompressionOptions(sparsity: 0.5, codebookBits: 2)).run(TinyModels.firePool())
         case "conv_pool": try TinyModels.convPool()
         case "elementwise": try TinyModels.elementwise()
         default: try TinyModels.head()

@@ -98,13 +98,16 @@ import Testing
     }
 
     /// Planning asks the model's library for its kernels' scratch: the int8
-    /// library requests im2col and sums (`S8KernelScratch`), fp32 nothing.
+    /// library requests im2col and sums (`S8KernelScratch`), fp32 nothing
+    /// for dense weights (`F32KernelScratch` asks only to decode compressed ones).
     @Test func librariesRequestTheirScratchForPlanning() throws {
         for float in [try TinyModels.firePool(), try TinyModels.convPool(), try TinyModels.classifierHead()] {
             let graph = try Int8CodegenTests.int8(float)
             #expect(KernelLibraries.library(for: graph).scratch is S8KernelScratch)
             #expect(KernelScratchProviders.forGraph(graph) is S8KernelScratch)
-            #expect(KernelLibraries.library(for: float).scratch is NoKernelScratch)
+            #expect(KernelLibraries.library(for: float).scratch is F32KernelScratch)
+            let dense = try PlannedMemory(fused: float, kind: .stream, scratch: KernelLibraries.library(for: float).scratch)
+            #expect(dense.kernelScratch.buffers.isEmpty)
             let memory = try PlannedMemory(fused: graph, kind: .stream, scratch: KernelLibraries.library(for: graph).scratch)
             #expect(memory.kernelScratch.buffers.contains { $0.id == S8KernelScratch.im2col })
         }

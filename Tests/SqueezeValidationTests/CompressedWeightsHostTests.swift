@@ -56,8 +56,8 @@ import Testing
     }
 
     /// x 9x7x5 -> a 3x3 (2-bit codebook, K = 45) -> b 1x1 (sparse + 4-bit
-    /// codebook, 7 channels) -> c 3x3/2 (sparse, raw) -> d 1x1 + ReLU
-    /// (5-bit codebook, 32 channels) -> global average.
+    /// codebook, 23 channels) -> c 3x3/2 (sparse, raw) -> d 1x1 + ReLU
+    /// (5-bit codebook) -> global average.
     static func graph(storage: WeightStoragePolicy) throws -> Graph {
         var constants: [String: Tensor] = [:]
         var nodes: [Node] = []
@@ -74,9 +74,9 @@ import Testing
             nodes.append(Node(name: name, op: .conv2d(a), inputs: [input], parameters: [name + ".weight", name + ".bias"], output: name))
         }
         conv("a", "x", inC: 5, out: 6, kernel: 3, .shared(3, zeros: 0))
-        conv("b", "a", inC: 6, out: 7, kernel: 1, .shared(16, zeros: 0.66))
-        conv("c", "b", inC: 7, out: 9, kernel: 3, stride: 2, .sparseRaw(zeros: 0.85))
-        conv("d", "c", inC: 9, out: 32, kernel: 1, relu: true, .shared(20, zeros: 0))
+        conv("b", "a", inC: 6, out: 23, kernel: 1, .shared(16, zeros: 0.66))
+        conv("c", "b", inC: 23, out: 12, kernel: 3, stride: 2, .sparseRaw(zeros: 0.85))
+        conv("d", "c", inC: 12, out: 32, kernel: 1, relu: true, .shared(20, zeros: 0))
         nodes.append(Node(name: "gap", op: .globalAvgPool, inputs: ["d"], output: "gap"))
         var graph = try ShapeInference.run(Graph(name: "compressed", inputs: [ValueInfo(name: "x", type: TensorType(.float32, .nhwc(1, 9, 7, 5)))],
                                                  outputs: ["gap"], nodes: nodes, constants: constants))
