@@ -107,5 +107,14 @@ import Testing
         #expect(Int(built.1)! <= need + 4096)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("firmware.elf").path))
         #expect(try CLIRunner.run(small + ["--flash-size", "0", "-o", out.path]).status == 2)
+
+        // validate on a board checks the same before linking; on the host there is no flash to check.
+        var validate = small
+        validate[0] = "validate"
+        let refused = try CLIRunner.run(validate + ["--target", "mps2-an386", "--flash-size", "65536"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("squeezec: error: squeezenet1.1 does not fit mps2-an386: flash needs \(need) bytes"), "\(refused.stderr)")
+        let host = try CLIRunner.run(validate + ["--flash-size", "65536"])
+        #expect(host.status == 2 && host.stderr.contains("--flash-size needs --target BOARD"), "\(host.stderr)")
     }
 }
