@@ -85,8 +85,8 @@ public struct Board: Sendable, Hashable {
     /// This board as a part with `bytes` of flash (replacing an earlier
     /// budget): code, weights and other const data together must fit in
     /// them (checked before linking, from the compiled objects, and again on
-    /// the linked image). The QEMU board
-    /// itself is unchanged: the budget is a check, not a layout.
+    /// the linked image). The QEMU board itself is unchanged: the budget is
+    /// a check, not a layout.
     public func withFlashBudget(_ bytes: Int) -> Board {
         var board = self
         board.regions.removeAll { $0.name == "flash" }
