@@ -54,11 +54,26 @@ public struct FirmwareRunner: ModelRunner {
             try compile(board.cpuFlags + Self.compileFlags + extraFlags + defines + ["-c", source, "-o", object], in: directory)
             objects.append(object)
         }
-        guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
+        // Before linking: the objects' sections against every region (and
+        // the flash budget), so a model that cannot fit stops here with the
+        // numbers. The link adds about 2 KB of library code (memcpy, memset,
+        // expf) and drops unused sections: the image is checked again below.
         let elf = elfName(trace)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(elf))
+        let unlinked = try FirmwareSizes.measure(objects.map { directory.appendingPathComponent($0) })
+        if let problem = board.misfit(unlinked) {
+            throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
+        }
+        guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
         try compile(board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
                     + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
-        return try sizes(directory.appendingPathComponent(elf))
+        let linked = try FirmwareSizes.measure([directory.appendingPathComponent(elf)])
+        if let problem = board.misfit(linked) {
+            // Only a budget the linker script does not know can get here.
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(elf))
+            throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
+        }
+        return BuildInfo(sizes: linked)
     }
 
     func elfName(_ trace: Bool) -> String { trace ? "firmware_trace.elf" : "firmware.elf" }
@@ -72,27 +87,6 @@ public struct FirmwareRunner: ModelRunner {
             }
             throw .internal("\(compiler) failed (\(directory.path)): \(lines.prefix(3).joined(separator: " | "))")
         }
-    }
-
-    /// Flash: code, vectors, const data and the .data load image; RAM: .data,
-    /// .bss and the arena (the stack is measured by the harness).
-    func sizes(_ elf: URL) throws(Diagnostic) -> BuildInfo {
-        let result = try ProcessRunner.run("arm-none-eabi-size", ["-A", elf.path], timeout: 60)
-        guard result.status == 0 else { throw .internal("arm-none-eabi-size failed: \(result.stderr)") }
-        var flash = 0
-        var ram = 0
-        for line in result.stdout.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 3, let size = Int(fields[1]) else { continue }
-            switch fields[0] {
-            case ".vectors", ".text", ".rodata", ".weights", ".ARM.exidx": flash += size
-            case ".data": flash += size; ram += size
-            case ".bss", ".arena": ram += size
-            // .sq_io: the harness's input/output images (the caller's buffers) on boards that separate them.
-            default: break
-            }
-        }
-        return BuildInfo(flashBytes: flash, ramBytes: ram)
     }
 
     public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {

@@ -25,6 +25,18 @@ public struct BuildInfo: Sendable, Codable, Equatable {
     public var flashBytes: Int
     /// .data + .bss + arena (the stack is measured at run time).
     public var ramBytes: Int
+    /// Flash and RAM by part (code, weights, other; data, bss, arena).
+    public var sizes: FirmwareSizes?
+
+    public init(flashBytes: Int, ramBytes: Int) {
+        self.flashBytes = flashBytes
+        self.ramBytes = ramBytes
+    }
+
+    public init(sizes: FirmwareSizes) {
+        self.init(flashBytes: sizes.flash, ramBytes: sizes.ram)
+        self.sizes = sizes
+    }
 }
 
 /// Builds generated C for one target and runs it on inputs. The host runner

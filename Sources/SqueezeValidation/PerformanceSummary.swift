@@ -10,6 +10,9 @@ struct PerformanceSummary {
     func apply(to report: inout ValidationReport, graph: Graph) {
         if let build {
             report.flashBytes = build.flashBytes
+            report.flashCodeBytes = build.sizes?.code
+            report.flashWeightsBytes = build.sizes?.weights
+            report.flashOtherBytes = build.sizes?.otherFlash
             report.ramBytes = build.ramBytes + (run?.stackBytes ?? 0)
         }
         guard let run, let instructions = run.instructions else { return }

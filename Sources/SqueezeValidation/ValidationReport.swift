@@ -58,6 +58,11 @@ public struct ValidationReport: Sendable, Codable {
     /// + measured stack), stack high-water mark, instructions per inference
     /// (deterministic, QEMU -icount) and per step, and per MAC.
     public var flashBytes: Int?
+    /// The flash figure by part: code (`.text`), weights (the weight
+    /// arrays), other (vectors, other const data, the `.data` load image).
+    public var flashCodeBytes: Int?
+    public var flashWeightsBytes: Int?
+    public var flashOtherBytes: Int?
     public var ramBytes: Int?
     public var stackBytes: Int?
     public var instructions: Int?
@@ -74,6 +79,9 @@ public struct ValidationReport: Sendable, Codable {
         case weightBytes = "weight_bytes"
         case firstDivergence = "first_divergence"
         case flashBytes = "flash_bytes"
+        case flashCodeBytes = "flash_code_bytes"
+        case flashWeightsBytes = "flash_weights_bytes"
+        case flashOtherBytes = "flash_other_bytes"
         case ramBytes = "ram_bytes"
         case stackBytes = "stack_bytes"
         case instructions, macs, layers

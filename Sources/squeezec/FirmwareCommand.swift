@@ -20,19 +20,39 @@ struct FirmwareCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder (created if needed).")
     var output: String
 
+    @Option(help: ArgumentHelp("The part's flash in bytes (e.g. 524288 for 512 KiB): code + weights + other const data must fit, checked before linking.", valueName: "bytes"))
+    var flashSize: Int?
+
+    func validate() throws {
+        if let flashSize, flashSize <= 0 { throw ValidationError("--flash-size must be positive") }
+    }
+
     func run() throws {
-        guard let board = Board.named(board) else {
+        guard var board = Board.named(board) else {
             throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
         }
+        if let flashSize { board = board.withFlashBudget(flashSize) }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model
         let graph = generated.graph
-        try OutputDirectory.write(generated.files, to: output)
-        var runner = FirmwareRunner(board: board)
-        guard let info = try runner.build(generated, in: URL(fileURLWithPath: output), trace: false) else {
-            throw Diagnostic.internal("the firmware build reported no sizes")
+        // Built next to the output folder, which it replaces only once the
+        // build succeeded: a model that does not fit leaves nothing behind.
+        let staging = try StagingFolder(for: output)
+        let info: BuildInfo
+        do {
+            try generated.write(to: staging.url)
+            var runner = FirmwareRunner(board: board)
+            guard let built = try runner.build(generated, in: staging.url, trace: false) else {
+                throw Diagnostic.internal("the firmware build reported no sizes")
+            }
+            info = built
+            try staging.publish()
+        } catch {
+            staging.discard()
+            throw error
         }
-        print("built \(output)/firmware.elf for \(board.name): flash \(info.flashBytes) bytes (code + weights), "
+        let flash = info.sizes?.flashSummary ?? "flash \(info.flashBytes) bytes"
+        print("built \(output)/firmware.elf for \(board.name): \(flash), "
               + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
         print("run it: qemu-system-arm -M \(board.qemuMachine) -nographic -monitor none -serial null -icount shift=0 "
               + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "

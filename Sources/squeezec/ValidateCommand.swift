@@ -42,7 +42,14 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object; no progress output.")
     var json = false
 
+    @Option(help: ArgumentHelp("With a board: the part's flash in bytes (e.g. 524288 for 512 KiB). Code + weights + other const data must fit, checked before linking.", valueName: "bytes"))
+    var flashSize: Int?
+
     func validate() throws {
+        if let flashSize {
+            guard flashSize > 0 else { throw ValidationError("--flash-size must be positive") }
+            guard case .board = target else { throw ValidationError("--flash-size needs --target BOARD") }
+        }
         guard inputs >= 1, inputs <= 1000 else { throw ValidationError("--inputs must be between 1 and 1000") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
         guard target != .reference else { throw ValidationError("validate compares generated code with the reference: --target host or a board") }
@@ -79,7 +86,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         var board: Board?
-        if case .board(let named) = target { board = named }
+        if case .board(let named) = target { board = flashSize.map(named.withFlashBudget) ?? named }
         progress("generating C for \(graph.name)")
         let generated = try pipeline.generated(from: lowered, codegen: options).model
         let reference = try ModelInterpreters.make(graph)
@@ -123,6 +130,15 @@ struct ValidateCommand: ParsableCommand {
         }
     }
 
+    /// "flash N bytes (code a, weights b, other c)".
+    func flashText(_ report: ValidationReport) -> String {
+        var text = "flash \(report.flashBytes ?? 0) bytes"
+        if let code = report.flashCodeBytes, let weights = report.flashWeightsBytes, let other = report.flashOtherBytes {
+            text += " (code \(code), weights \(weights), other \(other))"
+        }
+        return text
+    }
+
     func printText(_ report: ValidationReport) {
         print("\(report.model) on \(report.target): arena \(report.arenaBytes) bytes, weights \(report.weightBytes) bytes")
         for input in report.inputs {
@@ -132,7 +148,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if let instructions = report.instructions {
             print("  instructions per inference \(instructions) (\(String(format: "%.2f", report.instructionsPerMAC ?? 0)) per MAC), "
-                  + "flash \(report.flashBytes ?? 0) bytes, RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")
+                  + "\(flashText(report)), RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")
             for layer in report.layers ?? [] {
                 let perMAC = layer.instructionsPerMAC.map { String(format: " (%.2f per MAC)", $0) } ?? ""
                 print("    " + layer.name.padding(toLength: max(10, layer.name.count), withPad: " ", startingAt: 0)

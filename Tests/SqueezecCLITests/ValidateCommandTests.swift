@@ -52,6 +52,13 @@ import Testing
         for key in ["instructions", "flash_bytes", "ram_bytes", "stack_bytes", "layers", "instructions_per_mac"] {
             #expect(object[key] != nil, "missing \(key)")
         }
+        // The flash figure by part, and the parts add up to it.
+        let parts = try ["flash_code_bytes", "flash_weights_bytes", "flash_other_bytes"].map { key in
+            try #require(object[key] as? Int, "missing \(key)")
+        }
+        #expect(parts.allSatisfy { $0 > 0 })
+        #expect(parts.reduce(0, +) == object["flash_bytes"] as? Int)
+        #expect(parts[1] >= object["weight_bytes"] as? Int ?? .max, "the weights section holds every weight array")
         let layers = try #require(object["layers"] as? [[String: Any]])
         #expect(layers.first?["name"] as? String == "conv1")
         #expect((layers.first?["instructions"] as? Int ?? 0) > 0)
@@ -64,11 +71,50 @@ import Testing
         let r = try CLIRunner.run(["firmware", "squeezenet1.1", "--input-size", "64", "--board", "mps2-an500", "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("firmware.elf").path))
-        #expect(r.stdout.contains("flash"))
+        // "flash N bytes (code a, weights b, other c)": the parts add up.
+        let figures = try #require(r.stdout.firstMatch(of: /flash (\d+) bytes \(code (\d+), weights (\d+), other (\d+)\)/), "\(r.stdout)")
+        let (flash, code, weights, other) = (Int(figures.1)!, Int(figures.2)!, Int(figures.3)!, Int(figures.4)!)
+        #expect(code > 0 && weights > 0 && other > 0)
+        #expect(code + weights + other == flash)
         let bad = try CLIRunner.run(["firmware", "squeezenet1.1", "--board", "stm32", "-o", out.path])
         #expect(bad.status == 2)
         let tooBig = try CLIRunner.run(["firmware", "squeezenet1.0", "--schedule", "layer", "--board", "mps3-an547", "-o", out.path])
         #expect(tooBig.status == 1)
         #expect(tooBig.stderr.contains("DTCM needs"))
+    }
+
+    @Test func aFirmwareOverTheFlashSizeStopsBeforeLinkingWithTheNumbers() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("fw")
+        let small = ["firmware", "squeezenet1.1", "--input-size", "48", "--classes", "10", "--base-e", "32", "--incr-e", "32"]
+        let r = try CLIRunner.run(small + ["--flash-size", "65536", "-o", out.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "one line: \(r.stderr)")
+        let pattern = /does not fit mps2-an386: flash needs (\d+) bytes \(code (\d+) \+ weights (\d+) \+ other (\d+)\) but has 65536 \((\d+) over\)/
+        let numbers = try #require(r.stderr.firstMatch(of: pattern), "\(r.stderr)")
+        let (need, code, weights, other, over) = (Int(numbers.1)!, Int(numbers.2)!, Int(numbers.3)!, Int(numbers.4)!, Int(numbers.5)!)
+        #expect(code + weights + other == need)
+        #expect(need - 65536 == over)
+        // Nothing half-written: no output folder, no staging folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+
+        // With room for it, the same model builds, and its linked flash fits too.
+        let fits = try CLIRunner.run(small + ["--flash-size", "\(need + 4096)", "-o", out.path])
+        #expect(fits.status == 0, "\(fits.stderr)")
+        let built = try #require(fits.stdout.firstMatch(of: /flash (\d+) bytes/), "\(fits.stdout)")
+        #expect(Int(built.1)! <= need + 4096)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("firmware.elf").path))
+        #expect(try CLIRunner.run(small + ["--flash-size", "0", "-o", out.path]).status == 2)
+
+        // validate on a board checks the same before linking; on the host there is no flash to check.
+        var validate = small
+        validate[0] = "validate"
+        let refused = try CLIRunner.run(validate + ["--target", "mps2-an386", "--flash-size", "65536"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("squeezec: error: squeezenet1.1 does not fit mps2-an386: flash needs \(need) bytes"), "\(refused.stderr)")
+        let host = try CLIRunner.run(validate + ["--flash-size", "65536"])
+        #expect(host.status == 2 && host.stderr.contains("--flash-size needs --target BOARD"), "\(host.stderr)")
     }
 }
