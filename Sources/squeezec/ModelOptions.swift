@@ -64,11 +64,23 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Post-training weight sharing: each conv layer's weights become 2^BITS shared values (seeded k-means), BITS 2...8; see docs/compression.md.", valueName: "bits"))
     var codebook: Int?
 
-    var compression: CompressionOptions { CompressionOptions(sparsity: prune, codebookBits: codebook) }
+    @Option(name: .customLong("prune-layer"), help: ArgumentHelp("Per-layer pruning, over --prune (repeatable): NAME a conv layer as 'analyze' prints it (conv1, fire9/expand3x3) or its weight; 0 leaves it dense.", valueName: "name=sparsity"))
+    var pruneLayers: [String] = []
+
+    @Option(name: .customLong("codebook-layer"), help: ArgumentHelp("Per-layer weight sharing, over --codebook (repeatable): BITS 2...8, or none to leave the layer unshared.", valueName: "name=bits"))
+    var codebookLayers: [String] = []
+
+    /// The compression options; malformed overrides are usage errors (names are checked against the model when it loads).
+    func compression() throws(Diagnostic) -> CompressionOptions {
+        var options = CompressionOptions(sparsity: prune, codebookBits: codebook)
+        for text in pruneLayers { try options.addPruneOverride(text) }
+        for text in codebookLayers { try options.addCodebookOverride(text) }
+        return options
+    }
 
     func validate() throws {
         do {
-            try compression.check()
+            try compression().check()
         } catch {
             throw ValidationError(error.message)
         }
@@ -115,7 +127,7 @@ struct ModelOptions: ParsableArguments {
     func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
         PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
                         calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
-                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: compression)
+                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or
