@@ -37,15 +37,17 @@ public struct WeightCompressionPass: Sendable {
     }
 
     /// The names a layer override may use, in node order: each conv node's
-    /// name (and the names it was fused from) and each weight's own name,
-    /// mapped to the weight.
+    /// name (and the names it was fused from), each weight's own name and
+    /// that name without `.weight` (ONNX exports: `fire2.squeeze` for node
+    /// `/fire2/squeeze/Conv`), mapped to the weight.
     public static func layerNames(of graph: Graph) -> [(name: String, weight: String)] {
         let weights = Set(convWeights(of: graph))
         var result: [(name: String, weight: String)] = []
         var seen = Set<String>()
         for node in graph.nodes {
             for weight in node.parameters where weights.contains(weight) {
-                for name in node.sourceNames + [node.name, weight] where seen.insert(name).inserted {
+                let stem = weight.hasSuffix(".weight") ? [String(weight.dropLast(7))] : []
+                for name in node.sourceNames + [node.name, weight] + stem where seen.insert(name).inserted {
                     result.append((name, weight))
                 }
             }

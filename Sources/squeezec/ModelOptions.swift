@@ -64,7 +64,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Post-training weight sharing: each conv layer's weights become 2^BITS shared values (seeded k-means), BITS 2...8; see docs/compression.md.", valueName: "bits"))
     var codebook: Int?
 
-    @Option(name: .customLong("prune-layer"), help: ArgumentHelp("Per-layer pruning, over --prune (repeatable): NAME a conv layer as 'analyze' prints it (conv1, fire9/expand3x3) or its weight; 0 leaves it dense.", valueName: "name=sparsity"))
+    @Option(name: .customLong("prune-layer"), help: ArgumentHelp("Per-layer pruning, over --prune (repeatable): NAME a conv layer as 'analyze' prints it (conv1, fire9/expand3x3) or its weight (conv1.weight, or conv1 for an ONNX export's conv1.weight); 0 leaves it dense.", valueName: "name=sparsity"))
     var pruneLayers: [String] = []
 
     @Option(name: .customLong("codebook-layer"), help: ArgumentHelp("Per-layer weight sharing, over --codebook (repeatable): BITS 2...8, or none to leave the layer unshared.", valueName: "name=bits"))

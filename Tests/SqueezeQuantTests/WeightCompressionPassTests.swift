@@ -131,6 +131,14 @@ import SqueezeIR
         #expect(names.contains { $0.name == "conv1" && $0.weight == "conv1.weight" })
         #expect(names.contains { $0.name == "conv1.weight" && $0.weight == "conv1.weight" })
         #expect(names.contains { $0.name == "fire9/expand3x3" && $0.weight == "fire9/expand3x3.weight" })
+        // Node names as ONNX exports write them: the weight's stem names the layer too.
+        var graph = try Self.graph()
+        let index = try #require(graph.nodes.firstIndex { $0.parameters.contains("conv1.weight") })
+        graph.nodes[index].name = "/conv1/Conv"
+        let renamed = WeightCompressionPass.layerNames(of: graph)
+        #expect(renamed.filter { $0.weight == "conv1.weight" }.map(\.name) == ["/conv1/Conv", "conv1.weight", "conv1"])
+        let pruned = try WeightCompressionPass(options: CompressionOptions(layerSparsity: ["conv1": 0.5])).run(graph)
+        #expect(Self.zeros(pruned.constants["conv1.weight"]) == 864)
     }
 
     @Test func overridesReplaceTheGlobalSettingForTheirLayer() throws {
