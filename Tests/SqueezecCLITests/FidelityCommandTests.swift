@@ -65,6 +65,23 @@ import Testing
         #expect(lines[2].hasPrefix("  fp32 ") && lines[2].contains(" dB"))
     }
 
+    @Test func int8FromOneQuantisationFile() throws {
+        let folder = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("q.json").path
+        let model = ["squeezenet1.1", "--input-size", "32", "--classes", "10"]
+        let calibrated = try CLIRunner.run(["calibrate"] + model + ["-o", file])
+        #expect(calibrated.status == 0, "\(calibrated.stderr)")
+        let r = try CLIRunner.run(["fidelity"] + model + ["--codebook", "5", "--inputs", "2", "--precision", "int8", "--quantization", file, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["inputs"] as? String == "seeded noise, int8 from q.json")
+        let rows = try Self.rows(object)
+        #expect(Set(rows.keys) == ["fp32", "int8"] && object["labelled"] as? Bool == false && rows["int8"]?["dense"] == nil)
+        let sqnr = try #require(try Self.fidelity(rows["int8"])["min_sqnr_db"] as? Double)
+        #expect(sqnr > 0 && sqnr < 99)
+    }
+
     @Test func withoutCompressionItIsAUsageError() throws {
         let r = try CLIRunner.run(["fidelity", "squeezenet1.1", "--input-size", "32", "--classes", "10"])
         #expect(r.status == 2 && r.stdout.isEmpty)
