@@ -1,26 +1,29 @@
 import Foundation
 
-/// How close the int8 model's outputs (dequantised) are to the fp32
-/// reference's, over a set of inputs.
+/// How close a model's outputs are to a reference model's on the same
+/// inputs: the int8 model (dequantised) against its fp32 graph (`validate`,
+/// `run`), or a compressed model against the uncompressed one (`fidelity`).
 ///
-/// - SQNR: 10 log10(sum fp32^2 / sum (fp32 - int8)^2) over the logits of one
+/// - SQNR: 10 log10(sum ref^2 / sum (ref - x)^2) over the logits of one
 ///   input, in dB (higher is better; 99 means identical);
 /// - top-1 agreement: the share of inputs whose arg max is the same;
-/// - top-5 agreement: the share of inputs whose fp32 top-1 class is among
-///   the int8 model's five largest outputs.
+/// - top-5 agreement: the share of inputs whose reference top-1 class is
+///   among the compared model's five largest outputs.
 /// Classes are ranked by `TopK` (ties to the lower class index).
 public struct Fidelity: Sendable, Codable, Equatable {
     public struct PerInput: Sendable, Codable, Equatable {
         public var name: String
         public var sqnrDB: Double
-        public var floatTop1: Int
-        public var int8Top5: [Int]
+        /// The reference model's top-1 class.
+        public var referenceTop1: Int
+        /// The compared model's five best classes.
+        public var top5: [Int]
 
         enum CodingKeys: String, CodingKey {
             case name
             case sqnrDB = "sqnr_db"
-            case floatTop1 = "fp32_top1"
-            case int8Top5 = "int8_top5"
+            case referenceTop1 = "reference_top1"
+            case top5
         }
     }
 
@@ -38,16 +41,17 @@ public struct Fidelity: Sendable, Codable, Equatable {
         case top5Agreement = "top5_agreement"
     }
 
-    public init(names: [String], float: [[Float]], int8: [[Float]]) {
-        precondition(names.count == float.count && float.count == int8.count, "fidelity: one output per input")
-        inputs = zip(names, zip(float, int8)).map { name, pair in
-            PerInput(name: name, sqnrDB: Self.sqnr(pair.0, pair.1), floatTop1: TopK.argmax(pair.0), int8Top5: TopK.indices(pair.1, 5))
+    /// `reference[i]` and `compared[i]`: the two models' outputs (real values) for input `names[i]`.
+    public init(names: [String], reference: [[Float]], compared: [[Float]]) {
+        precondition(names.count == reference.count && reference.count == compared.count, "fidelity: one output per input")
+        inputs = zip(names, zip(reference, compared)).map { name, pair in
+            PerInput(name: name, sqnrDB: Self.sqnr(pair.0, pair.1), referenceTop1: TopK.argmax(pair.0), top5: TopK.indices(pair.1, 5))
         }
         let count = Double(max(inputs.count, 1))
         meanSQNR = inputs.map(\.sqnrDB).reduce(0, +) / count
         minSQNR = inputs.map(\.sqnrDB).min() ?? 0
-        top1Agreement = Double(inputs.filter { $0.int8Top5.first == $0.floatTop1 }.count) / count
-        top5Agreement = Double(inputs.filter { $0.int8Top5.contains($0.floatTop1) }.count) / count
+        top1Agreement = Double(inputs.filter { $0.top5.first == $0.referenceTop1 }.count) / count
+        top5Agreement = Double(inputs.filter { $0.top5.contains($0.referenceTop1) }.count) / count
     }
 
     /// Signal-to-quantisation-noise ratio of `x` against `reference`, in dB (99 when identical).

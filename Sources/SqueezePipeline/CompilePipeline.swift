@@ -157,12 +157,15 @@ public struct CompilePipeline {
     }
 
     /// The calibration result of the fused stage as a file (`squeezec
-    /// calibrate`). The graph is quantised once, so a result the quantizer
+    /// calibrate`), recording the compression options the weights went
+    /// through. The graph is quantised once, so a result the quantizer
     /// rejects is never written.
     public func quantizationFile(_ fused: FusedStage) throws(Diagnostic) -> QuantizationFile {
         let (ranges, summary) = try calibration(fused.graph)
         _ = try Quantizer(ranges: ranges, calibration: summary).run(fused.graph)
-        return try QuantizationFile(graph: fused.graph, ranges: ranges, calibration: summary)
+        var file = try QuantizationFile(graph: fused.graph, ranges: ranges, calibration: summary)
+        if !options.compression.isEmpty { file.calibration.compression = options.compression.summary }
+        return file
     }
 
     /// The calibration folder's inputs, or seeded noise (with a note).

@@ -11,7 +11,7 @@ import SqueezeIR
 ///
 ///     {"format": "squeezec-quantization", "version": 1, "model": "squeezenet1.1",
 ///      "input": {"name": "input", "shape": [1, 224, 224, 3]},
-///      "calibration": {"method": "minmax", "inputs": ["a.png"]},
+///      "calibration": {"method": "minmax", "inputs": ["a.png"], "compression": "codebook 4"},
 ///      "tensors": [{"name": "input", "min": -2.1, "max": 2.6, "scale": 0.0184, "zero_point": -14}, ...]}
 public struct QuantizationFile: Sendable, Equatable, Codable {
     public struct Input: Sendable, Equatable, Codable {
@@ -27,6 +27,11 @@ public struct QuantizationFile: Sendable, Equatable, Codable {
         /// absent when the graph declares none). Checked on loading: ranges
         /// calibrated on differently normalised images would be wrong.
         public var preprocessing: String?
+        /// The post-training compression the calibrated weights went
+        /// through (`CompressionOptions.summary`; absent when none).
+        /// Informative only, not checked on loading: `squeezec fidelity`
+        /// quantises the compressed and the uncompressed model with one file.
+        public var compression: String?
     }
 
     public struct TensorEntry: Sendable, Equatable, Codable {

@@ -13,6 +13,6 @@ enum FidelityCheck {
             reference.append(try float.infer(input.values))
             decoded.append(try int8.decode(output))
         }
-        return Fidelity(names: inputs.map(\.name), float: reference, int8: decoded)
+        return Fidelity(names: inputs.map(\.name), reference: reference, compared: decoded)
     }
 }

@@ -42,6 +42,12 @@ struct AnalyzeCommand: ParsableCommand {
                     text.replaceSubrange(close...close, with: ",\n  \"quantization\" : " + String(decoding: rows, as: UTF8.self) + "\n}")
                 }
             }
+            let options = pipeline.options.compression
+            if !options.isEmpty, let close = text.lastIndex(of: "}") {
+                // The post-training options the weights went through.
+                let object = try JSONSerialization.data(withJSONObject: options.jsonObject, options: [.sortedKeys])
+                text.replaceSubrange(close...close, with: ",\n  \"compression\" : " + String(decoding: object, as: UTF8.self) + "\n}")
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             if let close = text.lastIndex(of: "}") {
@@ -57,7 +63,9 @@ struct AnalyzeCommand: ParsableCommand {
                 let lines = preprocessing.steps(height: shape.h, width: shape.w).map { "  " + $0 + "\n" }.joined()
                 text.insert(contentsOf: "\nimage preprocessing (docs/preprocessing.md):\n" + lines.dropLast(), at: end)
             }
-            print(text + QuantizationTable.text(graph) + "\n" + compression.text, terminator: "")
+            let options = pipeline.options.compression
+            let applied = options.isEmpty ? "" : "post-training compression: \(options.summary) (docs/compression.md)\n"
+            print(text + QuantizationTable.text(graph) + "\n" + applied + compression.text, terminator: "")
         }
     }
 }

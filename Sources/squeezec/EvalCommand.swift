@@ -132,6 +132,7 @@ struct EvalCommand: ParsableCommand {
                 + "base-e \(m.baseE) incr-e \(m.incrE) freq \(m.freq) bypass \(m.bypass) softmax \(m.softmax) seed \(m.seed)"
         }
         if let weights = m.weights { s["weights"] = (weights as NSString).lastPathComponent }
+        if let compression = try? m.compression(), !compression.isEmpty { s["compression"] = compression.summary }
         if let preprocessing = graph.preprocessing { s["preprocessing"] = preprocessing.description }
         if m.precision == .int8 {
             if let file = m.quantization {

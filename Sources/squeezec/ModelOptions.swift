@@ -69,11 +69,23 @@ struct ModelOptions: ParsableArguments {
                                valueName: "auto|dense"))
     var weightFormat: WeightStoragePolicy = .auto
 
-    var compression: CompressionOptions { CompressionOptions(sparsity: prune, codebookBits: codebook, storage: weightFormat) }
+    @Option(name: .customLong("prune-layer"), help: ArgumentHelp("Per-layer pruning, over --prune (repeatable): NAME a conv layer as 'analyze' prints it (conv1, fire9/expand3x3) or its weight (conv1.weight, or conv1 for an ONNX export's conv1.weight); 0 leaves it dense.", valueName: "name=sparsity"))
+    var pruneLayers: [String] = []
+
+    @Option(name: .customLong("codebook-layer"), help: ArgumentHelp("Per-layer weight sharing, over --codebook (repeatable): BITS 2...8, or none to leave the layer unshared.", valueName: "name=bits"))
+    var codebookLayers: [String] = []
+
+    /// The compression options; malformed overrides are usage errors (names are checked against the model when it loads).
+    func compression() throws(Diagnostic) -> CompressionOptions {
+        var options = CompressionOptions(sparsity: prune, codebookBits: codebook, storage: weightFormat)
+        for text in pruneLayers { try options.addPruneOverride(text) }
+        for text in codebookLayers { try options.addCodebookOverride(text) }
+        return options
+    }
 
     func validate() throws {
         do {
-            try compression.check()
+            try compression().check()
         } catch {
             throw ValidationError(error.message)
         }
@@ -120,7 +132,7 @@ struct ModelOptions: ParsableArguments {
     func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
         PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
                         calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
-                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: compression)
+                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or

@@ -39,8 +39,8 @@ struct RunCommand: ParsableCommand {
         var note = ""
         if interpreted.isInt8 {
             let float = try ReferenceInterpreter(graph: interpreted.float).infer(data)
-            let fidelity = Fidelity(names: ["input"], float: [float], int8: [result])
-            note = String(format: ", int8 vs fp32: SQNR %.1f dB, fp32 top-1 %d", fidelity.minSQNR, fidelity.inputs[0].floatTop1)
+            let fidelity = Fidelity(names: ["input"], reference: [float], compared: [result])
+            note = String(format: ", int8 vs fp32: SQNR %.1f dB, fp32 top-1 %d", fidelity.minSQNR, fidelity.inputs[0].referenceTop1)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         if let output {

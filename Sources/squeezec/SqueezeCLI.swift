@@ -12,7 +12,7 @@ struct SqueezeC: ParsableCommand {
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
         subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self,
-                      CalibrateCommand.self, EvalCommand.self])
+                      CalibrateCommand.self, EvalCommand.self, FidelityCommand.self])
 }
 
 enum SqueezeCLI {

@@ -162,8 +162,8 @@ struct ValidateCommand: ParsableCommand {
             print(String(format: "  int8 vs fp32 over %d inputs: SQNR mean %.1f dB, min %.1f dB; top-1 agreement %.0f%%, top-5 agreement %.0f%%",
                          f.inputs.count, f.meanSQNR, f.minSQNR, f.top1Agreement * 100, f.top5Agreement * 100))
             for input in f.inputs {
-                print(String(format: "    %@: SQNR %.1f dB, fp32 top-1 %d, int8 top-5 %@", input.name, input.sqnrDB, input.floatTop1,
-                             input.int8Top5.map(String.init).joined(separator: " ")))
+                print(String(format: "    %@: SQNR %.1f dB, fp32 top-1 %d, int8 top-5 %@", input.name, input.sqnrDB, input.referenceTop1,
+                             input.top5.map(String.init).joined(separator: " ")))
             }
         }
         if report.differingBytes != nil {

@@ -17,19 +17,19 @@ import Testing
         let float: [[Float]] = [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]]
         // Input a: same ranking. Input b: fp32 top-1 (class 0) is int8's 6th.
         let int8: [[Float]] = [[0, 1, 2, 3, 4, 5], [0, 4, 3, 2, 1, 5]]
-        let f = Fidelity(names: ["a", "b"], float: float, int8: int8)
+        let f = Fidelity(names: ["a", "b"], reference: float, compared: int8)
         #expect(f.inputs.map(\.name) == ["a", "b"])
-        #expect(f.inputs[0].floatTop1 == 5 && f.inputs[0].int8Top5 == [5, 4, 3, 2, 1])
-        #expect(f.inputs[1].floatTop1 == 0 && f.inputs[1].int8Top5 == [5, 1, 2, 3, 4])
+        #expect(f.inputs[0].referenceTop1 == 5 && f.inputs[0].top5 == [5, 4, 3, 2, 1])
+        #expect(f.inputs[1].referenceTop1 == 0 && f.inputs[1].top5 == [5, 1, 2, 3, 4])
         #expect(f.top1Agreement == 0.5 && f.top5Agreement == 0.5)
         #expect(f.inputs[0].sqnrDB == 99 && f.minSQNR == f.inputs[1].sqnrDB)
         #expect(abs(f.meanSQNR - (99 + f.inputs[1].sqnrDB) / 2) < 1e-9)
     }
 
     @Test func jsonKeys() throws {
-        let f = Fidelity(names: ["x"], float: [[1, 2]], int8: [[1, 2]])
+        let f = Fidelity(names: ["x"], reference: [[1, 2]], compared: [[1, 2]])
         let text = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
-        for key in ["mean_sqnr_db", "min_sqnr_db", "top1_agreement", "top5_agreement", "fp32_top1", "int8_top5", "sqnr_db"] {
+        for key in ["mean_sqnr_db", "min_sqnr_db", "top1_agreement", "top5_agreement", "reference_top1", "top5", "sqnr_db"] {
             #expect(text.contains("\"\(key)\""), "\(key)")
         }
     }

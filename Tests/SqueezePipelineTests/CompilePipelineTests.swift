@@ -238,6 +238,19 @@ struct CountingPlanner: ArenaPlanner {
         #expect(report.denseBytes == dense.denseBytes)
     }
 
+    @Test func theQuantisationFileRecordsTheCompression() throws {
+        let options = CompressionOptions(codebookBits: 4, layerSparsity: ["conv1": 0.5])
+        let compressed = Self.pipeline(.int8, options)
+        let file = try compressed.quantizationFile(try compressed.fused())
+        #expect(file.calibration.compression == "codebook 4, prune-layer conv1=0.5")
+        let text = String(decoding: try file.json(), as: UTF8.self)
+        #expect(text.contains("\"compression\" : \"codebook 4, prune-layer conv1=0.5\""))
+        let dense = Self.pipeline(.int8, CompressionOptions())
+        let plain = try dense.quantizationFile(try dense.fused())
+        let plainText = String(decoding: try plain.json(), as: UTF8.self)
+        #expect(plain.calibration.compression == nil && !plainText.contains("compression"))
+    }
+
     @Test func badOptionsAreUsageErrors() {
         #expect(throws: Diagnostic.self) { try Self.pipeline(.fp32, CompressionOptions(sparsity: 1)).loaded() }
         #expect(throws: Diagnostic.self) { try Self.pipeline(.fp32, CompressionOptions(codebookBits: 9)).loaded() }

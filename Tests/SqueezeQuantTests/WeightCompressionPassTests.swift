@@ -115,3 +115,85 @@ import SqueezeIR
         #expect(throws: Never.self) { try CompressionOptions(sparsity: 0.99, codebookBits: 8).check() }
     }
 }
+
+/// `--prune-layer` / `--codebook-layer` on a graph: resolution by layer or weight name, and the errors.
+@Suite struct WeightCompressionOverrideTests {
+    static func graph() throws -> Graph {
+        try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1, inputSize: 32, classes: 10, seed: 3)).graph
+    }
+
+    static func zeros(_ tensor: Tensor?) -> Int { tensor?.floats?.count { $0 == 0 } ?? -1 }
+    static func distinct(_ tensor: Tensor?) -> Int { Set(tensor?.floats?.filter { $0 != 0 } ?? []).count }
+
+    @Test func layerNamesAreNodeAndWeightNames() throws {
+        let names = WeightCompressionPass.layerNames(of: try Self.graph())
+        #expect(names.count == 52)
+        #expect(names.contains { $0.name == "conv1" && $0.weight == "conv1.weight" })
+        #expect(names.contains { $0.name == "conv1.weight" && $0.weight == "conv1.weight" })
+        #expect(names.contains { $0.name == "fire9/expand3x3" && $0.weight == "fire9/expand3x3.weight" })
+        // Node names as ONNX exports write them: the weight's stem names the layer too.
+        var graph = try Self.graph()
+        let index = try #require(graph.nodes.firstIndex { $0.parameters.contains("conv1.weight") })
+        graph.nodes[index].name = "/conv1/Conv"
+        let renamed = WeightCompressionPass.layerNames(of: graph)
+        #expect(renamed.filter { $0.weight == "conv1.weight" }.map(\.name) == ["/conv1/Conv", "conv1.weight", "conv1"])
+        let pruned = try WeightCompressionPass(options: CompressionOptions(layerSparsity: ["conv1": 0.5])).run(graph)
+        #expect(Self.zeros(pruned.constants["conv1.weight"]) == 864)
+    }
+
+    @Test func overridesReplaceTheGlobalSettingForTheirLayer() throws {
+        let graph = try Self.graph()
+        let options = CompressionOptions(codebookBits: 4, layerSparsity: ["fire9/expand3x3": 0.5],
+                                         layerCodebookBits: ["conv10": nil, "conv1.weight": 3])
+        let result = try WeightCompressionPass(options: options).run(graph)
+        let expand = result.constants["fire9/expand3x3.weight"]
+        #expect(Self.zeros(expand) == MagnitudePruning.prunedCount(expand?.floats?.count ?? 0, sparsity: 0.5))
+        #expect(Self.distinct(expand) <= 16 && Self.distinct(expand) > 8)
+        // none: untouched; 3 bits: at most 8 values.
+        #expect(result.constants["conv10.weight"] == graph.constants["conv10.weight"])
+        #expect(Self.distinct(result.constants["conv1.weight"]) <= 8)
+        // Every other layer: the global setting (shared, not pruned).
+        for name in WeightCompressionPass.convWeights(of: graph) where !["fire9/expand3x3.weight", "conv10.weight", "conv1.weight"].contains(name) {
+            #expect(Self.distinct(result.constants[name]) <= 16, "\(name)")
+            #expect(Self.distinct(result.constants[name]) > 8, "\(name)")
+            #expect(Self.zeros(result.constants[name]) == Self.zeros(graph.constants[name]), "\(name)")
+        }
+        // Biases untouched.
+        for (name, tensor) in graph.constants where tensor.shape.rank != 4 { #expect(result.constants[name] == tensor) }
+    }
+
+    @Test func overridesApplyWithoutTheGlobalOption() throws {
+        let graph = try Self.graph()
+        let result = try WeightCompressionPass(options: CompressionOptions(layerSparsity: ["fire2/squeeze1x1": 0.66])).run(graph)
+        let changed = graph.constants.keys.filter { result.constants[$0] != graph.constants[$0] }
+        #expect(changed == ["fire2/squeeze1x1.weight"])
+        // A zero sparsity or 'none' everywhere changes nothing.
+        let none = CompressionOptions(layerSparsity: ["conv1": 0], layerCodebookBits: ["conv10": nil])
+        #expect(try WeightCompressionPass(options: none).run(graph).constants == graph.constants)
+    }
+
+    @Test func unknownLayersAreOneLineUsageErrorsListingValidNames() throws {
+        let graph = try Self.graph()
+        let error = #expect(throws: Diagnostic.self) {
+            try WeightCompressionPass(options: CompressionOptions(codebookBits: 4, layerCodebookBits: ["fire99/expand3x3": 3])).run(graph)
+        }
+        #expect(error?.kind == .usage)
+        let message = error?.message ?? ""
+        #expect(message.hasPrefix("--codebook-layer fire99/expand3x3: no conv layer 'fire99/expand3x3'"), "\(message)")
+        #expect(message.contains("conv1, fire2/squeeze1x1") && message.contains("conv10 (26 in all)"), "\(message)")
+        #expect(!message.contains("\n"))
+        #expect(throws: Diagnostic.self) { try WeightCompressionPass(options: CompressionOptions(layerSparsity: ["relu1": 0.5])).run(graph) }
+    }
+
+    @Test func oneLayerNamedTwiceIsAUsageError() throws {
+        let graph = try Self.graph()
+        let error = #expect(throws: Diagnostic.self) {
+            try WeightCompressionPass(options: CompressionOptions(layerSparsity: ["conv1": 0.5, "conv1.weight": 0.25])).run(graph)
+        }
+        #expect(error?.kind == .usage && error?.message.contains("same layer") == true)
+        // The same layer by different names in the two options is fine.
+        let mixed = CompressionOptions(layerSparsity: ["conv1": 0.5], layerCodebookBits: ["conv1.weight": 2])
+        let conv1 = try WeightCompressionPass(options: mixed).run(graph).constants["conv1.weight"]
+        #expect(Self.distinct(conv1) <= 4 && Self.zeros(conv1) > 0)
+    }
+}
