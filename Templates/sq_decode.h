@@ -32,9 +32,9 @@
  * Index arrays of SQ_CW_SPARSE_CODEBOOK carry 4 bytes of zero padding (a
  * decoder loads 32 bits at a time).
  *
- * sq_cw_prepare_<s8|f32>(cw, wdec) builds the tables of the work area at
- * the start of the decode scratch (below); sq_decode_<s8|f32>(cw, b, wdec)
- * then writes the elements of block b after it and returns their number.
+ * sq_cw_prepare_<s8|f32>(cw, wdec) builds the per-layer table of the work
+ * area (below); sq_decode_<s8|f32>(cw, b, wdec) then writes the elements of
+ * block b at byte cw->data of wdec and returns their number.
  *
  * ---------------------------------------------------------------------------
  * Convolutions
@@ -42,8 +42,8 @@
  * sq_conv_cw_<s8|f32>, sq_conv1x1_cw_<..>, sq_conv1x1_gap_cw_s8 and
  * sq_conv1x1_relu_gap_cw_f32 take the dense call's parameter struct (its
  * `w` unused) and the layer's sq_cw_<..>, and for each block of output
- * channels decode it into `wdec` (SQ_CW_WORK_BYTES of tables, then
- * block_len elements; 8-byte aligned, from the arena plan) and run the dense kernel on that channel slice, for the
+ * channels decode it into `wdec` (the work area, then block_len elements
+ * from byte `data`; 8-byte aligned, from the arena plan) and run the dense kernel on that channel slice, for the
  * same rows. Every output channel is computed exactly as by the dense call:
  * outputs are bit-identical.
  */
@@ -75,6 +75,8 @@ typedef struct {
     int block;              /* output channels per block (even) */
     int block_len;          /* elements per block: block * K4 */
     int len;                /* elements in all */
+    int pairs;              /* 4-bit codebooks: byte offset of the pair table */
+    int data;               /* byte offset of the decoded block in wdec */
     const int8_t *table;    /* codebook formats: 2^bits values */
     const uint8_t *idx;     /* codebook formats: packed indices */
     const uint8_t *mask;    /* sparse formats: one bit per element */
@@ -89,6 +91,8 @@ typedef struct {
     int block;
     int block_len;          /* block * k_h * k_w * cin */
     int len;
+    int pairs;              /* unused (int8 only) */
+    int data;
     const float *table;
     const uint8_t *idx;
     const uint8_t *mask;
@@ -170,17 +174,16 @@ SQ_INLINE uint32_t sq__le32(uint32_t w)
 }
 
 /*
- * The work area at the start of the decode scratch (SQ_CW_WORK_BYTES,
- * built once per convolution call by sq_cw_prepare_<s8|f32>):
- *   [0, 1024)     uint32_t positions[256]: the set bits of a mask byte,
- *                 lowest first, 3 bits each, their count in bits 24..27
- *   [1024, 1536)  uint16_t pairs[256] (int8 4-bit codebooks): the codes of
- *                 the two indices of a byte, low nibble in the low byte
- * The decoded block follows it.
+ * The work area at the start of the decode scratch `wdec`, ahead of the
+ * decoded block (at byte `data` of every layer of a model):
+ *   [0, 1024)       uint32_t positions[256] when a layer is sparse: the set
+ *                   bits of a mask byte, lowest first, 3 bits each, their
+ *                   count in bits 24..27; built once per inference by
+ *                   sq_cw_positions (the run function calls it)
+ *   [pairs, +512)   uint16_t pairs[256] (int8 4-bit codebooks): the codes of
+ *                   the two indices of a byte, low nibble in the low byte;
+ *                   built per convolution call by sq_cw_prepare_s8
  */
-#define SQ_CW_WORK_BYTES 1536
-#define SQ_CW_PAIRS_OFFSET 1024
-
 /* sq__cw_positions: the position table of the work area. */
 SQ_INLINE void sq__cw_positions(uint32_t *SQ_RESTRICT pos)
 {
@@ -192,6 +195,23 @@ SQ_INLINE void sq__cw_positions(uint32_t *SQ_RESTRICT pos)
         pos[m] = (((rest & 0xFFFFFFu) << 3) | (uint32_t)sq__ctz8(m)) +
                  (((rest >> 24) + 1u) << 24);
     }
+}
+
+/*
+ * SQ__DEC_PUT: stores the next stored entry (index in the low bits of w) at
+ * the next set-bit position of pos, and advances both.
+ */
+#define SQ__DEC_PUT(d, pos, table, w, imask, bits)                          \
+    do {                                                                   \
+        (d)[(pos) & 7u] = (table)[(w) & (imask)];                          \
+        (w) >>= (bits);                                                    \
+        (pos) >>= 3;                                                       \
+    } while (0)
+
+/* sq_cw_positions: builds the position table at the start of wdec. */
+SQ_INLINE void sq_cw_positions(void *SQ_RESTRICT wdec)
+{
+    sq__cw_positions((uint32_t *)wdec);
 }
 
 /* The two decoders, one per element type (sq_decode_body.h). */
@@ -236,7 +256,7 @@ SQ_INLINE void sq_conv_cw_s8(const sq_conv_params_s8 *p, const sq_cw_s8 *cw,
                              void *SQ_RESTRICT wdec)
 {
     int8_t *SQ_RESTRICT w =
-        (int8_t *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (int8_t *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_s8(cw, wdec);
@@ -261,7 +281,7 @@ SQ_INLINE void sq_conv1x1_cw_s8(const sq_conv_params_s8 *p,
                                 void *SQ_RESTRICT wdec)
 {
     int8_t *SQ_RESTRICT w =
-        (int8_t *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (int8_t *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_s8(cw, wdec);
@@ -284,7 +304,7 @@ SQ_INLINE void sq_conv1x1_gap_cw_s8(const sq_conv_params_s8 *p,
                                     void *SQ_RESTRICT wdec)
 {
     int8_t *SQ_RESTRICT w =
-        (int8_t *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (int8_t *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_s8(cw, wdec);
@@ -313,7 +333,7 @@ SQ_INLINE void sq_conv_cw_f32(const sq_conv_params_f32 *p,
                               void *SQ_RESTRICT wdec)
 {
     float *SQ_RESTRICT w =
-        (float *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (float *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_f32(cw, wdec);
@@ -336,7 +356,7 @@ SQ_INLINE void sq_conv1x1_cw_f32(const sq_conv_params_f32 *p,
                                  void *SQ_RESTRICT wdec)
 {
     float *SQ_RESTRICT w =
-        (float *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (float *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_f32(cw, wdec);
@@ -358,7 +378,7 @@ SQ_INLINE void sq_conv1x1_relu_gap_cw_f32(const sq_conv_params_f32 *p,
                                           int row1, void *SQ_RESTRICT wdec)
 {
     float *SQ_RESTRICT w =
-        (float *)(void *)((uint8_t *)wdec + SQ_CW_WORK_BYTES);
+        (float *)(void *)((uint8_t *)wdec + cw->data);
     int b = 0, co;
 
     sq_cw_prepare_f32(cw, wdec);

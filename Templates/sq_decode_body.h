@@ -8,21 +8,19 @@
  */
 
 /*
- * SQ__DEC_PREPARE(cw, work): builds the tables the decoder of cw's layer
- * reads from the work area (SQ_CW_WORK_BYTES at the start of the decode
- * scratch): for sparse formats the positions of the set bits of every mask
- * byte, for 4-bit int8 codebooks the two codes of every index byte. Once
- * per convolution call; the blocks share them.
+ * SQ__DEC_PREPARE(cw, work): builds the per-layer table the decoder of cw's
+ * layer reads from the work area: for 4-bit int8 codebooks the two codes of
+ * every index byte. Once per convolution call; the blocks share it. (The
+ * position table of sparse layers is built once per inference.)
  */
 SQ_DECODER void SQ__DEC_PREPARE(const SQ__DEC_CW *cw, void *SQ_RESTRICT work)
 {
-    if (cw->format != SQ_CW_CODEBOOK) {
-        sq__cw_positions((uint32_t *)work);
-    }
+    (void)cw;
+    (void)work;
 #if SQ__DEC_PAIRS
     if (cw->format == SQ_CW_CODEBOOK && cw->bits == 4) {
         uint16_t *SQ_RESTRICT pairs =
-            (uint16_t *)(void *)((uint8_t *)work + SQ_CW_PAIRS_OFFSET);
+            (uint16_t *)(void *)((uint8_t *)work + cw->pairs);
         int v;
         for (v = 0; v < 256; ++v) {
             pairs[v] = (uint16_t)((uint8_t)cw->table[v & 15] |
@@ -59,14 +57,36 @@ SQ_INLINE uint32_t SQ__DEC_GROUPS(const uint8_t *SQ_RESTRICT mp, int groups,
         }
         bit = e * (uint32_t)bits;
         if (c * (uint32_t)bits <= 25u) {
+            /* unrolled by the count (at most 25 / 2 = 12 > 8 entries) */
             memcpy(&w, idx + (bit >> 3), 4);
             w = sq__le32(w) >> (bit & 7u);
             e += c;
-            do {
+            switch (c) {
+            case 8:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 7:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 6:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 5:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 4:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 3:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            case 2:
+                SQ__DEC_PUT(d, pos, table, w, imask, bits);
+                /* fall through */
+            default:
                 d[pos & 7u] = table[w & imask];
-                w >>= bits;
-                pos >>= 3;
-            } while (--c != 0u);
+                break;
+            }
             continue;
         }
         do {
@@ -89,7 +109,7 @@ SQ_INLINE uint32_t SQ__DEC_GROUPS(const uint8_t *SQ_RESTRICT mp, int groups,
 SQ_DECODER int SQ__DEC_NAME(const SQ__DEC_CW *cw, int b, void *SQ_RESTRICT work)
 {
     SQ__DEC_T *SQ_RESTRICT dst =
-        (SQ__DEC_T *)(void *)((uint8_t *)work + SQ_CW_WORK_BYTES);
+        (SQ__DEC_T *)(void *)((uint8_t *)work + cw->data);
     const int32_t start = (int32_t)b * cw->block_len;
     const int n = SQ_MIN(cw->block_len, cw->len - start);
     const SQ__DEC_T *SQ_RESTRICT table = cw->table;
@@ -106,7 +126,7 @@ SQ_DECODER int SQ__DEC_NAME(const SQ__DEC_CW *cw, int b, void *SQ_RESTRICT work)
             /* 8 codes per 32-bit load of indices: 4 pair-table lookups */
             const uint16_t *SQ_RESTRICT pairs =
                 (const uint16_t *)(const void *)((const uint8_t *)work +
-                                                 SQ_CW_PAIRS_OFFSET);
+                                                 cw->pairs);
             for (; i + 8 <= n; i += 8) {
                 uint32_t w, lo, hi;
                 memcpy(&w, p, 4);

@@ -110,6 +110,8 @@ extension KernelLibrary {
         var fields = [".format = \(layout.format.cName)"]
         if let bits = layout.format.bits { fields.append(".bits = \(bits)") }
         fields += [".block = \(layout.block)", ".block_len = \(layout.blockLength)", ".len = \(layout.length)"]
+        if isQuantized && layout.format == .codebook(bits: 4) { fields.append(".pairs = \(storage.pairsOffset)") }
+        fields.append(".data = \(storage.dataOffset)")
         for (field, role) in [("table", "table"), ("idx", "indices"), ("mask", "mask"), ("values", "values"), ("first", "first")]
         where x.names[role] != nil {
             fields.append(".\(field) = \(x[role])")

@@ -292,6 +292,10 @@ struct ModelEmitter {
             p.line("\(element) *const a = (\(element) *)arena;")
             p.scope("if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
+            if self.calls.storage.needsPositions, let decode = decodeScratchOffset {
+                p.comment(["The decoders' table of set-bit positions (sq_decode.h), once per inference."])
+                p.line("sq_cw_positions((void *)(\(arenaPointer(decode))));")
+            }
             if stream != nil {
                 p.append(streamPart)
             } else if !calls.contains(where: { $0.1.usesArena }) {
@@ -313,6 +317,14 @@ struct ModelEmitter {
         p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
         }
+    }
+
+    /// Arena offset of the decode scratch of compressed weights, if planned.
+    var decodeScratchOffset: Int? {
+        kernelScratch.buffers.first { buffer in
+            if case .kernelScratch(let kind) = buffer.id, kind.role == .decodedWeights { return true }
+            return false
+        }.flatMap { plan.offset(of: $0.id) }
     }
 
     static func cString(_ text: String) -> String {

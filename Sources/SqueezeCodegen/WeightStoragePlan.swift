@@ -14,14 +14,26 @@ import SqueezeQuant
 /// `WeightStoragePolicy.dense`, the layer stays dense.
 ///
 /// Blocks: as many output channels as fit in the decode budget (int8 8 KiB,
-/// fp32 16 KiB, including the decoders' 1,536 bytes of tables), at least
+/// fp32 16 KiB, including the decoders' tables of up to 1,536 bytes), at least
 /// one pair (int8) or block of four (fp32), all of them when they fit.
 public struct WeightStoragePlan: Sendable {
     public private(set) var layers: [String: CompressedLayout] = [:]
 
     public static let savingLimit = 0.75
-    /// The decoders' tables ahead of the decoded block (`SQ_CW_WORK_BYTES`).
-    public static let workBytes = 1536
+    /// The decoders' tables ahead of the decoded block (sq_decode.h): the
+    /// set-bit positions of every mask byte (built once per inference, when
+    /// a layer is sparse) and the code pairs of an int8 4-bit codebook
+    /// (built per call).
+    public static let positionBytes = 1024
+    public static let pairBytes = 512
+
+    /// Byte offsets in the decode scratch: the pair table and the decoded block.
+    public private(set) var pairsOffset = 0
+    public private(set) var dataOffset = 0
+    /// Whether a layer is sparse (the run function builds the position table).
+    public var needsPositions: Bool {
+        layers.values.contains { if case .sparse = $0.format { true } else { false } }
+    }
     public static let int8DecodeBudget = 8192
     public static let fp32DecodeBudget = 16384
 
@@ -33,21 +45,34 @@ public struct WeightStoragePlan: Sendable {
     /// The plan of a lowered graph (fp32, or int8 codes when quantised).
     public init(graph: Graph) {
         guard graph.weightStorage == .auto else { return }
+        let quantized = graph.quantization != nil
+        var weights: [(String, Tensor)] = []
         var seen = Set<String>()
         for node in graph.nodes {
             for name in node.parameters where !seen.contains(name) {
                 seen.insert(name)
                 guard let tensor = graph.constants[name], tensor.shape.rank == 4 else { continue }
-                if let layout = Self.layout(tensor, quantized: graph.quantization != nil, name: name) {
-                    layers[name] = layout
-                }
+                weights.append((name, tensor))
             }
+        }
+        // The formats first (with the largest work area), then the work area
+        // they need, then the blocks that fit beside it.
+        for (name, tensor) in weights {
+            if let layout = Self.layout(tensor, quantized: quantized, name: name, workBytes: Self.positionBytes + Self.pairBytes) {
+                layers[name] = layout
+            }
+        }
+        let pairs = quantized && layers.values.contains { $0.format == .codebook(bits: 4) }
+        pairsOffset = needsPositions ? Self.positionBytes : 0
+        dataOffset = pairsOffset + (pairs ? Self.pairBytes : 0)
+        for (name, tensor) in weights where layers[name] != nil {
+            layers[name] = Self.layout(tensor, quantized: quantized, name: name, workBytes: dataOffset)
         }
     }
 
     /// The compressed layout of one OHWI weight tensor, or nil (dense).
     /// (A tensor of the wrong element type stays dense: the dense encoding reports it.)
-    static func layout(_ tensor: Tensor, quantized: Bool, name: String) -> CompressedLayout? {
+    static func layout(_ tensor: Tensor, quantized: Bool, name: String, workBytes: Int) -> CompressedLayout? {
         let d = tensor.shape.dims
         let (cout, k) = (d[0], d[1] * d[2] * d[3])
         guard cout > 0, k > 0 else { return nil }
@@ -59,7 +84,7 @@ public struct WeightStoragePlan: Sendable {
             elementBytes = 1
             let k4 = PairedInt8WeightEncoding.paddedK(kh: d[1], kw: d[2], cin: d[3])
             let channels = (cout + 1) / 2 * 2
-            block = min(channels, max(2, (Self.int8DecodeBudget - Self.workBytes) / k4 / 2 * 2))
+            block = min(channels, max(2, (Self.int8DecodeBudget - workBytes) / k4 / 2 * 2))
             blockLength = block * k4
             length = PairedInt8WeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
             distinct = Set(codes).count
@@ -68,7 +93,7 @@ public struct WeightStoragePlan: Sendable {
             guard let values = tensor.floats else { return nil }
             elementBytes = 4
             let channels = (cout + 3) / 4 * 4
-            block = min(channels, max(4, (Self.fp32DecodeBudget - Self.workBytes) / (4 * k) / 4 * 4))
+            block = min(channels, max(4, (Self.fp32DecodeBudget - workBytes) / (4 * k) / 4 * 4))
             blockLength = block * k
             length = BlockedWeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
             distinct = Set(values.map(\.bitPattern)).count
@@ -92,7 +117,7 @@ public struct WeightStoragePlan: Sendable {
         }
         guard let best = candidates.min(by: { $0.1 < $1.1 }), Double(best.1) <= savingLimit * Double(dense) else { return nil }
         return CompressedLayout(format: best.0, block: block, blockLength: blockLength, length: length,
-                                decodedBytes: Self.workBytes + blockLength * elementBytes, bytes: best.1, denseBytes: dense)
+                                decodedBytes: workBytes + blockLength * elementBytes, bytes: best.1, denseBytes: dense)
     }
 }
 

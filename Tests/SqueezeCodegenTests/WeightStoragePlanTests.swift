@@ -42,10 +42,13 @@ import Testing
         let graph = try Int8CodegenTests.int8(try Self.squeezenet(CompressionOptions(sparsity: 0.66, codebookBits: 4)))
         let plan = WeightStoragePlan(graph: graph)
         #expect(plan.layers.count >= 20)
+        // Sparse layers only: the position table, no pair table.
+        #expect(plan.needsPositions && plan.pairsOffset == WeightStoragePlan.positionBytes)
+        #expect(plan.dataOffset == WeightStoragePlan.positionBytes)
         for (name, layout) in plan.layers {
             #expect(layout.block % 2 == 0, "\(name)")
             #expect(layout.decodedBytes <= WeightStoragePlan.int8DecodeBudget, "\(name)")
-            #expect(layout.decodedBytes == WeightStoragePlan.workBytes + layout.blockLength)
+            #expect(layout.decodedBytes == plan.dataOffset + layout.blockLength)
         }
     }
 
@@ -53,7 +56,7 @@ import Testing
         // 8 x 1x1x8 fp32, 4 distinct values, no zeros: a 2-bit codebook of
         // 64 packed elements: 16 table bytes + 16 index bytes.
         let values = (0..<64).map { Float($0 % 4 + 1) }
-        let layout = WeightStoragePlan.layout(Tensor(shape: TensorShape([8, 1, 1, 8]), floats: values), quantized: false, name: "w")
+        let layout = WeightStoragePlan.layout(Tensor(shape: TensorShape([8, 1, 1, 8]), floats: values), quantized: false, name: "w", workBytes: 0)
         #expect(layout?.format == .codebook(bits: 2))
         #expect(layout?.bytes == 16 + 16)
         #expect(layout?.denseBytes == 256)

@@ -90,9 +90,10 @@ import Testing
         return try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: calibration.map(\.name))).run(fused)
     }
 
-    /// The generated C's outputs on two inputs, and the model.
-    static func run(_ graph: Graph, schedule: ScheduleKind) throws -> (outputs: [[Float]], model: GeneratedModel) {
-        let runner = HostRunner(compiler: "clang", extraFlags: ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"])
+    static let sanitized = HostRunner(compiler: "clang", extraFlags: ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"])
+
+    /// The generated C's outputs on two inputs (validated against the reference), and the model.
+    static func run<R: ModelRunner>(_ graph: Graph, schedule: ScheduleKind, runner: R) throws -> (outputs: [[Float]], model: GeneratedModel) {
         var validator = Validator(runner: runner)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -121,14 +122,30 @@ import Testing
         #expect(plan.layers["d.weight"]?.format == .codebook(bits: 5))
         #expect(WeightStoragePlan(graph: dense).isEmpty)
 
-        let (denseOut, denseModel) = try Self.run(dense, schedule: schedule)
-        let (autoOut, autoModel) = try Self.run(auto, schedule: schedule)
+        let (denseOut, denseModel) = try Self.run(dense, schedule: schedule, runner: Self.sanitized)
+        let (autoOut, autoModel) = try Self.run(auto, schedule: schedule, runner: Self.sanitized)
         #expect(autoModel.weightBytes < denseModel.weightBytes)
         #expect(autoModel.files.contains { $0.name == "sq_decode.h" })
         #expect(!denseModel.files.contains { $0.name == "sq_decode.h" })
         #expect(denseOut.count == 2 && autoOut.count == 2)
         for (d, a) in zip(denseOut, autoOut) {
             #expect(d.map(\.bitPattern) == a.map(\.bitPattern))
+        }
+    }
+
+    /// The same under QEMU on every board (fp32 and int8, streamed).
+    @Test(arguments: Board.all)
+    func compressedFirmwareIsBitIdenticalToDense(board: Board) throws {
+        for quantized in [false, true] {
+            var dense = try Self.graph(storage: .dense)
+            var auto = try Self.graph(storage: .auto)
+            if quantized {
+                dense = try Self.int8(dense)
+                auto = try Self.int8(auto)
+            }
+            let (denseOut, _) = try Self.run(dense, schedule: .stream, runner: FirmwareRunner(board: board))
+            let (autoOut, _) = try Self.run(auto, schedule: .stream, runner: FirmwareRunner(board: board))
+            #expect(denseOut.map { $0.map(\.bitPattern) } == autoOut.map { $0.map(\.bitPattern) }, "\(board.name) int8: \(quantized)")
         }
     }
 }

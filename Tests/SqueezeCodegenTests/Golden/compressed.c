@@ -46,6 +46,7 @@ static const sq_cw_f32 cw_fire_squeeze1x1 = {
     .block = 4,
     .block_len = 24,
     .len = 24,
+    .data = 1024,
     .table = tiny_t_fire_squeeze1x1_weight_table,
     .idx = tiny_i_fire_squeeze1x1_weight_indices,
     .mask = tiny_k_fire_squeeze1x1_weight_mask,
@@ -69,6 +70,7 @@ static const sq_cw_f32 cw_fire_expand1x1 = {
     .block = 4,
     .block_len = 16,
     .len = 16,
+    .data = 1024,
     .table = tiny_t_fire_expand1x1_weight_table,
     .idx = tiny_i_fire_expand1x1_weight_indices,
     .mask = tiny_k_fire_expand1x1_weight_mask,
@@ -92,6 +94,7 @@ static const sq_cw_f32 cw_fire_expand3x3 = {
     .block = 4,
     .block_len = 144,
     .len = 144,
+    .data = 1024,
     .table = tiny_t_fire_expand3x3_weight_table,
     .idx = tiny_i_fire_expand3x3_weight_indices,
     .mask = tiny_k_fire_expand3x3_weight_mask,
@@ -110,8 +113,8 @@ static const sq_pool_params pool_fire = {
  * source layers: fire/squeeze1x1, fire/relu_squeeze, fire/expand1x1, fire/relu_e1, fire/expand3x3, fire/relu_e3, fire/concat, pool
  * input   x 1x9x7x6 input buffer
  * output  pool 1x4x3x8 output buffer
- * scratch fire.squeeze_rows 336 bytes arena[2784, 3120)
- * scratch fire.prepool_rows 672 bytes arena[2112, 2784)
+ * scratch fire.squeeze_rows 336 bytes arena[2272, 2608)
+ * scratch fire.prepool_rows 672 bytes arena[1600, 2272)
  * MACs 11592
  */
 static void step_fire(const float *SQ_RESTRICT in, float *SQ_RESTRICT out, float *SQ_RESTRICT squeeze_rows, float *SQ_RESTRICT prepool_rows, void *SQ_RESTRICT wdec) {
@@ -136,7 +139,9 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     if (((uintptr_t)arena % 16u) != 0u) {
         return -2;
     }
-    step_fire(input, output, a + 696, a + 528, (void *)(a));
+    /* The decoders' table of set-bit positions (sq_decode.h), once per inference. */
+    sq_cw_positions((void *)(a));
+    step_fire(input, output, a + 568, a + 400, (void *)(a));
 #ifdef SQ_TRACE
     sq_trace("pool", output, 96);
 #endif

@@ -46,6 +46,7 @@ static const sq_cw_f32 cw_fire_squeeze1x1 = {
     .block = 4,
     .block_len = 24,
     .len = 24,
+    .data = 1024,
     .table = tiny_t_fire_squeeze1x1_weight_table,
     .idx = tiny_i_fire_squeeze1x1_weight_indices,
     .mask = tiny_k_fire_squeeze1x1_weight_mask,
@@ -69,6 +70,7 @@ static const sq_cw_f32 cw_fire_expand1x1 = {
     .block = 4,
     .block_len = 16,
     .len = 16,
+    .data = 1024,
     .table = tiny_t_fire_expand1x1_weight_table,
     .idx = tiny_i_fire_expand1x1_weight_indices,
     .mask = tiny_k_fire_expand1x1_weight_mask,
@@ -92,6 +94,7 @@ static const sq_cw_f32 cw_fire_expand3x3 = {
     .block = 4,
     .block_len = 144,
     .len = 144,
+    .data = 1024,
     .table = tiny_t_fire_expand3x3_weight_table,
     .idx = tiny_i_fire_expand3x3_weight_indices,
     .mask = tiny_k_fire_expand3x3_weight_mask,
@@ -123,12 +126,12 @@ typedef struct {
  * Stage 0: fire.squeeze - conv 1x1/1 -> 4 + ReLU
  * source layers: fire/squeeze1x1, fire/relu_squeeze, fire/expand1x1, fire/relu_e1, fire/expand3x3, fire/relu_e3, fire/concat, pool
  * input  x 1x9x7x6 input buffer
- * output fire.squeeze 1x9x7x4 3 of 9 rows, arena[2112, 2448)
+ * output fire.squeeze 1x9x7x4 3 of 9 rows, arena[1600, 1936)
  */
 static void ensure_0(sq_stream *s, int need) {
     while (s->done[0] <= need) {
         const int r = s->done[0];
-        sq_conv1x1_cw_f32(&conv_fire_squeeze1x1, &cw_fire_squeeze1x1, s->in, s->a + 528, r, r + 1, s->wdec);
+        sq_conv1x1_cw_f32(&conv_fire_squeeze1x1, &cw_fire_squeeze1x1, s->in, s->a + 400, r, r + 1, s->wdec);
         ++s->computed[0];
 #ifdef SQ_PROFILE
         sq_profile("fire");
@@ -140,9 +143,9 @@ static void ensure_0(sq_stream *s, int need) {
 /*
  * Stage 1: fire.expand - expand 1x1 4 + 3x3 4 + ReLU into the concat + maxpool 3/2 folded row by row
  * source layers: fire/squeeze1x1, fire/relu_squeeze, fire/expand1x1, fire/relu_e1, fire/expand3x3, fire/relu_e3, fire/concat, pool
- * input  fire.squeeze 1x9x7x4 3 of 9 rows, arena[2112, 2448)
+ * input  fire.squeeze 1x9x7x4 3 of 9 rows, arena[1600, 1936)
  * output pool 1x4x3x8 output buffer
- * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[2448, ...)
+ * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[1936, ...)
  */
 static void ensure_1(sq_stream *s, int need) {
     while (s->done[1] <= need) {
@@ -150,13 +153,13 @@ static void ensure_1(sq_stream *s, int need) {
         while (s->computed[1] <= SQ_MIN(r * 2 + 2, 8)) {
             const int y = s->computed[1];
             ensure_0(s, SQ_MIN(y * 1 + 1, 8));
-            sq_conv1x1_cw_f32(&conv_fire_expand1x1, &cw_fire_expand1x1, s->a + 528, s->a + 612, y, y + 1, s->wdec);
-            sq_conv_cw_f32(&conv_fire_expand3x3, &cw_fire_expand3x3, s->a + 528, s->a + 612 + 4, y, y + 1, s->wdec);
+            sq_conv1x1_cw_f32(&conv_fire_expand1x1, &cw_fire_expand1x1, s->a + 400, s->a + 484, y, y + 1, s->wdec);
+            sq_conv_cw_f32(&conv_fire_expand3x3, &cw_fire_expand3x3, s->a + 400, s->a + 484 + 4, y, y + 1, s->wdec);
             {
                 int q = y + -2;
                 q = (q <= 0) ? 0 : (q + 1) / 2;
                 for (; q <= SQ_MIN((y + 0) / 2, 3); ++q) {
-                    sq_maxpool_fold_f32(&pool_fire_expand, s->a + 612, s->out + (q % 4) * 24, y == SQ_MAX(q * 2 - 0, 0));
+                    sq_maxpool_fold_f32(&pool_fire_expand, s->a + 484, s->out + (q % 4) * 24, y == SQ_MAX(q * 2 - 0, 0));
                 }
             }
             ++s->computed[1];
@@ -179,6 +182,8 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     if (((uintptr_t)arena % 16u) != 0u) {
         return -2;
     }
+    /* The decoders' table of set-bit positions (sq_decode.h), once per inference. */
+    sq_cw_positions((void *)(a));
     sq_stream st;
     sq_stream *const s = &st;
     int i;

@@ -5,7 +5,7 @@
  * Command: squeezec generate (test)
  * Model: fire_pool, input 1x9x7x6 (NHWC), output 1x4x3x8
  *
- * Streaming schedule (arena 2672 bytes, planner search): every stage computes rows
+ * Streaming schedule (arena 2160 bytes, planner search): every stage computes rows
  * on demand; values live in rings of a few rows or in shared one-row hand-off buffers:
  *   0. fire.squeeze -> fire.squeeze 1x9x7x4 (3-row ring)
  *   1. fire.expand -> pool 1x4x3x8 (caller's buffer)
@@ -22,7 +22,7 @@ extern "C" {
 #define TINY_INPUT_C 6
 #define TINY_INPUT_COUNT 378 /* floats, NHWC */
 #define TINY_OUTPUT_COUNT 96 /* floats */
-#define TINY_ARENA_BYTES 2672
+#define TINY_ARENA_BYTES 2160
 #define TINY_ARENA_ALIGN 16
 #define TINY_WEIGHT_BYTES 166
 #define TINY_MACS 11592
