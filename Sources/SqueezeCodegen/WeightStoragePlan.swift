@@ -132,3 +132,23 @@ extension WeightStoragePlan {
                               alignment: 8, lifetime: .inference)
     }
 }
+
+extension WeightStoragePlan {
+    /// Every conv weight of `graph` as the generated C stores it: its
+    /// format (`dense` or the compressed one) and bytes, padding included.
+    public static func storedWeights(_ graph: Graph) -> [String: (format: String, bytes: Int)] {
+        let plan = WeightStoragePlan(graph: graph)
+        var result: [String: (format: String, bytes: Int)] = [:]
+        for (name, tensor) in graph.constants where tensor.shape.rank == 4 {
+            if let layout = plan.layers[name] {
+                result[name] = (layout.format.weightFormat.description, layout.bytes)
+                continue
+            }
+            let d = tensor.shape.dims
+            result[name] = graph.quantization != nil
+                ? ("dense", PairedInt8WeightEncoding.packedCount(cout: d[0], kh: d[1], kw: d[2], cin: d[3]))
+                : ("dense", 4 * BlockedWeightEncoding.packedCount(cout: d[0], kh: d[1], kw: d[2], cin: d[3]))
+        }
+        return result
+    }
+}

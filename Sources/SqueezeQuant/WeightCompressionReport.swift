@@ -20,12 +20,19 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
         public var bitsPerWeight: Double
         public var denseBytes: Int
         public var compressedBytes: Int
+        /// How the generated C stores the layer (the formats its kernels
+        /// decode, `--weight-format`), and its bytes there, padding included;
+        /// nil until `setStorage`.
+        public var cFormat: String?
+        public var cBytes: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, weights, distinct, zeros, format
             case bitsPerWeight = "bits_per_weight"
             case denseBytes = "dense_bytes"
             case compressedBytes = "compressed_bytes"
+            case cFormat = "c_format"
+            case cBytes = "c_bytes"
         }
     }
 
@@ -35,12 +42,25 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
     public var compressedBytes: Int
     /// Parameter constants other than convolution weights (biases), dense.
     public var otherBytes: Int
+    /// The conv weights as the generated C stores them (after `setStorage`).
+    public var cBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case precision, layers
         case denseBytes = "dense_bytes"
         case compressedBytes = "compressed_bytes"
         case otherBytes = "other_bytes"
+        case cBytes = "c_bytes"
+    }
+
+    /// Records how the generated C stores each layer: (format, bytes) by weight name.
+    public mutating func setStorage(_ storage: [String: (format: String, bytes: Int)]) {
+        for i in layers.indices {
+            guard let stored = storage[layers[i].name] else { continue }
+            layers[i].cFormat = stored.format
+            layers[i].cBytes = stored.bytes
+        }
+        cBytes = layers.reduce(0) { $0 + ($1.cBytes ?? 0) }
     }
 
     public init(_ graph: Graph) {
@@ -84,16 +104,18 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
     /// The table `analyze` prints.
     public var text: String {
         var lines = ["weights (\(precision), lossless formats; docs/compression.md):"]
-        let header = ["layer", "weights", "distinct", "zeros", "format", "bits/w", "dense B", "compressed B"]
+        let stored = cBytes != nil
+        let header = ["layer", "weights", "distinct", "zeros", "format", "bits/w", "dense B", "compressed B"] + (stored ? ["in C", "C bytes"] : [])
         var rows = layers.map { l in
             [l.name, "\(l.weights)", "\(l.distinct)", "\(l.zeros)", l.format, String(format: "%.2f", l.bitsPerWeight),
-             "\(l.denseBytes)", "\(l.compressedBytes)"]
+             "\(l.denseBytes)", "\(l.compressedBytes)"] + (stored ? [l.cFormat ?? "?", "\(l.cBytes ?? 0)"] : [])
         }
-        rows.append(["total", "\(layers.reduce(0) { $0 + $1.weights })", "", "", "", "", "\(denseBytes)", "\(compressedBytes)"])
+        rows.append(["total", "\(layers.reduce(0) { $0 + $1.weights })", "", "", "", "", "\(denseBytes)", "\(compressedBytes)"]
+                    + (stored ? ["", "\(cBytes ?? 0)"] : []))
         let widths = header.indices.map { c in (rows + [header]).map { $0[c].count }.max()! }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in
-                c == 0 || c == 4 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                c == 0 || c == 4 || c == 8 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "  ")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SqueezeCodegen
 import Foundation
 import SqueezeAnalysis
 import SqueezePipeline
@@ -23,7 +24,8 @@ struct AnalyzeCommand: ParsableCommand {
         let comparison = try pipeline.plan(lowered, schedule: planned.schedule == .stream ? .layer : .stream)
         let report = try ModelAnalyzer.analyze(graph, memory: planned.memory, comparison: comparison.memory)
         // The weights as they would be stored compressed (docs/compression.md).
-        let compression = WeightCompressionReport(lowered.graph)
+        var compression = WeightCompressionReport(lowered.graph)
+        compression.setStorage(WeightStoragePlan.storedWeights(lowered.graph))
         if json {
             var text = try ReportFormatter.json(report)
             if let preprocessing = graph.preprocessing {
