@@ -268,3 +268,6 @@ for fixture in squeezenet1_1_digits32 squeezenet1_1_digits32_bypass; do
     fi
   done
 done
+
+echo
+scripts/bench_compression.sh "$squeezec"
