@@ -23,10 +23,11 @@ the same 32x32 images and the same augmentation as train_digits.py:
 2. Weight sharing: each layer's surviving weights are clustered into at most
    16 values by 1-D k-means (scripts/make_compressed_fixture.py's: linear
    initialisation, as the paper finds best, over the layer's range minus the
-   empty band around zero that pruning leaves), then the centroids are retrained: the forward pass
-   uses centroid[index] at every surviving position, so a centroid's gradient
-   is the sum of the gradients of its weights (the paper's rule); 10 epochs
-   at 1e-4. Biases train freely (they stay dense in squeezec).
+   empty band around zero that pruning leaves), then the centroids are
+   retrained: the forward pass uses centroid[index] at every surviving
+   position, so a centroid's gradient is the sum of the gradients of its
+   weights (the paper's rule); 10 epochs at 1e-4. Biases train freely (they
+   stay dense in squeezec).
 3. Export: the dense model's ONNX file with every weight and bias initializer
    replaced (graph, node names and metadata_props unchanged); then the file is
    checked: every Conv weight has exact +0.0 zeros (fraction about 2/3), at
