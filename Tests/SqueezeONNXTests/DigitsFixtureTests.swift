@@ -7,7 +7,8 @@ import Testing
 
 /// The trained fixtures of Tests/Fixtures/digits (scripts/train_digits.py, not
 /// run in CI): SqueezeNet v1.1 trained on scikit-learn's digits at 32x32,
-/// plain and with the simple bypass, their 360 held-out test images as PNGs,
+/// plain and with the simple bypass (and the plain one Deep-Compressed with
+/// retraining, scripts/train_digits_dc.py), their 360 held-out test images as PNGs,
 /// and onnxruntime's top-1 for every image (predictions.tsv). squeezec's
 /// import, PNG decoder and fp32 reference must predict what onnxruntime
 /// predicts, image for image, and so reach the trained accuracy.
@@ -45,7 +46,7 @@ import Testing
         return image.pixels.map { (Float($0) / 255 - mean) / std }
     }
 
-    @Test(arguments: ["squeezenet1_1_digits32", "squeezenet1_1_digits32_bypass"])
+    @Test(arguments: ["squeezenet1_1_digits32", "squeezenet1_1_digits32_bypass", "squeezenet1_1_digits32_dc"])
     func referencePredictsWhatOnnxruntimePredicts(model: String) throws {
         let log = try Self.log()
         let (models, rows) = try Self.predictions()

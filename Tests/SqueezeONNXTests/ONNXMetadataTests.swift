@@ -45,7 +45,7 @@ import Testing
     /// The trained digits fixtures say how their images were made
     /// (scripts/train_digits.py): grey to 3 equal channels, v / 255, the
     /// training set's mean and std, no resize.
-    @Test(arguments: ["squeezenet1_1_digits32", "squeezenet1_1_digits32_bypass"])
+    @Test(arguments: ["squeezenet1_1_digits32", "squeezenet1_1_digits32_bypass", "squeezenet1_1_digits32_dc"])
     func digitsFixtureDeclaresItsPreprocessing(model: String) throws {
         let path = DigitsFixtureTests.directory.appendingPathComponent(model + ".onnx").path
         let graph = try ONNXImporter.load(path: path)
