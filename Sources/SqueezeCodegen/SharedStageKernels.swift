@@ -177,7 +177,7 @@ struct SharedStageKernels {
                 } else if token.text == "s", !member, i + 2 < t.count, t[i + 1].text == "->",
                           ["a", "in", "out"].contains(t[i + 2].text) {
                     var end = i + 3
-                    if t[i + 2].text == "a", end + 3 < t.count, t[end].text == " ", t[end + 1].text == "+", t[end + 2].text == " ",
+                    if end + 3 < t.count, t[end].text == " ", t[end + 1].text == "+", t[end + 2].text == " ",
                        t[end + 3].isNumber {
                         end += 4
                     }

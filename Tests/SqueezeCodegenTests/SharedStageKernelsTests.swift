@@ -72,4 +72,39 @@ import Testing
             #expect(!text.contains("shared_kernels_4"))
         }
     }
+
+    /// Two Fire modules of one size in a row and a 1x1 conv: the expands
+    /// share a function (the squeezes do not: the first reads the whole
+    /// input, the second a one-row hand-off buffer). Golden, fp32 and int8.
+    static func twoFires() throws -> Graph {
+        var k: [String: Tensor] = [:]
+        var nodes: [Node] = []
+        var input = "x"
+        for fire in ["fire1", "fire2"] {
+            nodes += [
+                TinyModels.conv("\(fire)/squeeze1x1", input, inC: 8, out: 4, kernel: 1, constants: &k),
+                TinyModels.relu("\(fire)/relu_squeeze", "\(fire)/squeeze1x1"),
+                TinyModels.conv("\(fire)/expand1x1", "\(fire)/relu_squeeze", inC: 4, out: 4, kernel: 1, constants: &k),
+                TinyModels.relu("\(fire)/relu_e1", "\(fire)/expand1x1"),
+                TinyModels.conv("\(fire)/expand3x3", "\(fire)/relu_squeeze", inC: 4, out: 4, kernel: 3, pad: 1, constants: &k),
+                TinyModels.relu("\(fire)/relu_e3", "\(fire)/expand3x3"),
+                Node(name: "\(fire)/concat", op: .concat, inputs: ["\(fire)/relu_e1", "\(fire)/relu_e3"], output: "\(fire)/concat"),
+            ]
+            input = "\(fire)/concat"
+        }
+        nodes.append(TinyModels.conv("classifier", input, inC: 8, out: 3, kernel: 1, constants: &k))
+        return try TinyModels.graph("two_fires", h: 9, w: 7, c: 8, nodes: nodes, constants: k)
+    }
+
+    @Test func twoFiresGolden() throws {
+        let float = try Self.twoFires()
+        for (graph, name) in [(float, "two_fires_stream.c"), (try Int8CodegenTests.int8(float), "two_fires_int8_stream.c")] {
+            let model = try CodeGenerator.generate(graph, options: CodegenOptions(prefix: "tiny", commandLine: "squeezec generate (test)",
+                                                                                  schedule: .stream))
+            let text = try #require(model.files.first { $0.name == "tiny.c" }).contents
+            #expect(text.components(separatedBy: "shared_kernels_0(").count == 4)
+            #expect(!text.contains("shared_kernels_1"))
+            try GoldenFiles.check(text, name: name)
+        }
+    }
 }
