@@ -114,15 +114,69 @@ struct StreamEmitter {
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
+        var prepared: [Prepared] = []
+        for (index, stage) in stream.stages.enumerated() {
+            prepared.append(try prepare(stage, index))
+        }
+        let sharing = SharedStageKernels(calls: prepared.enumerated().map { ($0, $1.kernels, $1.row) }, parameters: calls.parameters,
+                                         arrays: Set(weights.arrays.map(\.cName)), element: calls.element)
+        let names = Dictionary(uniqueKeysWithValues: stream.stages.enumerated().map { ($0, $1.name) })
         for (index, stage) in stream.stages.enumerated() {
             p.line()
-            p.comment(comment(stage, index))
-            try emitStage(stage, index, &p)
+            var stagePrepared = prepared[index]
+            if let group = sharing.group(of: index), let call = sharing.call(stage: index, row: stagePrepared.row) {
+                if group.stages.first == index {
+                    sharing.emit(group, names: names, &p)
+                    p.line()
+                }
+                stagePrepared.kernels = [call]
+                stagePrepared.shared = group
+            }
+            p.comment(comment(stage, index, shared: stagePrepared.shared))
+            emitStage(stage, index, stagePrepared, &p)
         }
     }
 
-    func comment(_ stage: StreamStage, _ index: Int) -> [String] {
+    /// A stage's kernel calls and where its row goes, rendered before any
+    /// stage is emitted so stages with identical calls can share them
+    /// (`SharedStageKernels`).
+    struct Prepared {
+        /// The row this stage computes writes here: the output ring, or the
+        /// one-row pre-pool scratch when a pool is fused.
+        var target: Map
+        /// The row variable of the calls: `r`, or `y` (pre-pool rows) when a pool is fused.
+        var row: String
+        var kernels: [String]
+        var shared: SharedStageKernels.Group?
+    }
+
+    /// Renders the stage's calls (and its fold's, so the parameter structs keep their order).
+    private mutating func prepare(_ stage: StreamStage, _ index: Int) throws(Diagnostic) -> Prepared {
+        let convolutions = try StageEmitter(calls: calls).convolutions(stage, &weights, graph)
+        var target = map(stage.output)
+        if stage.pool != nil {
+            guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
+                throw Diagnostic.internal("stage \(stage.name) has no pre-pool scratch")
+            }
+            target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
+        }
+        let row = stage.pool == nil ? "r" : "y"
+        let sources = stage.inputs.map { map($0.value) }
+        let kernels = try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.name, sources: sources, target: target,
+                                                                 acc: gapAccumulator(stage), rows: .one(row))
+        if let pool = stage.pool {
+            var discard = CPrinter()
+            emitFold(stage, pool, target: target, &discard)
+        }
+        return Prepared(target: target, row: row, kernels: kernels, shared: nil)
+    }
+
+    func comment(_ stage: StreamStage, _ index: Int, shared: SharedStageKernels.Group? = nil) -> [String] {
         var lines = ["Stage \(index): \(stage.name) - \(kindSummary(stage))"]
+        if let shared {
+            let others = shared.stages.filter { $0 != index }.map(String.init).joined(separator: ", ")
+            lines.append("kernels: \(shared.name), shared with stage\(shared.stages.count > 2 ? "s" : "") \(others)")
+        }
         lines.append("source layers: " + stage.node.sourceNames.joined(separator: ", "))
         for input in stage.inputs {
             lines.append("input  \(input.value) \(stream.shapes[input.value]?.description ?? "") \(describe(input.value))")
@@ -154,54 +208,45 @@ struct StreamEmitter {
         return text
     }
 
-    private mutating func emitStage(_ stage: StreamStage, _ index: Int, _ p: inout CPrinter) throws(Diagnostic) {
+    private func emitStage(_ stage: StreamStage, _ index: Int, _ prepared: Prepared, _ p: inout CPrinter) {
         let producers = stageIndex
         let outShape = stream.shapes[stage.output]!
-        let convolutions = try StageEmitter(calls: calls).convolutions(stage, &weights, graph)
-        // The row this stage computes writes here: the output ring, or the
-        // one-row pre-pool scratch when a pool is fused.
-        var target = map(stage.output)
-        if stage.pool != nil {
-            guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
-                throw Diagnostic.internal("stage \(stage.name) has no pre-pool scratch")
-            }
-            target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
-        }
+        let target = prepared.target
         let function = "ensure_\(index)"
         let profile = Self.cString(stage.node.name)
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
-        let row = stage.pool == nil ? "r" : "y"
+        let row = prepared.row
         // int8: the row's kernels in their own function (see SQ_NOINLINE in sq_common.h).
         let separate = calls.computesRowsApart
         if separate {
-            try p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { (p: inout CPrinter) throws(Diagnostic) in
-                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
+            p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { p in
+                p.lines(prepared.kernels)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
             p.line()
         }
-        func compute(_ p: inout CPrinter) throws(Diagnostic) {
+        func compute(_ p: inout CPrinter) {
             emitPulls(stage, row, producers: producers, &p)
             if separate {
                 p.line("compute_\(index)(s, \(row));")
             } else {
-                try emitKernels(stage, row, target: target, convolutions: convolutions, &p)
+                p.lines(prepared.kernels)
                 if let pool = stage.pool { emitFold(stage, pool, target: target, &p) }
             }
         }
-        try p.scope("static void \(function)(sq_stream *s, int need)") { (p: inout CPrinter) throws(Diagnostic) in
-            try p.scope("while (s->done[\(index)] <= need)") { (p: inout CPrinter) throws(Diagnostic) in
+        p.scope("static void \(function)(sq_stream *s, int need)") { p in
+            p.scope("while (s->done[\(index)] <= need)") { p in
                 p.line("const int r = s->done[\(index)];")
                 if let pool = stage.pool {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
-                    try p.scope("while (s->computed[\(index)] <= \(last))") { (p: inout CPrinter) throws(Diagnostic) in
+                    p.scope("while (s->computed[\(index)] <= \(last))") { p in
                         p.line("const int y = s->computed[\(index)];")
-                        try compute(&p)
+                        compute(&p)
                         p.line("++s->computed[\(index)];")
                         profileLine(profile, &p)
                     }
                 } else {
-                    try compute(&p)
+                    compute(&p)
                     p.line("++s->computed[\(index)];")
                     profileLine(profile, &p)
                 }
@@ -230,14 +275,6 @@ struct StreamEmitter {
             let last = stage.accumulates ? row : "SQ_MIN(\(row) * \(input.stride) + \(input.kernel - 1 - input.padTop), \(h - 1))"
             p.line("ensure_\(source)(s, \(last));")
         }
-    }
-
-    /// Computes row `row` into `target` (its inputs already pulled).
-    private func emitKernels(_ stage: StreamStage, _ row: String, target: Map, convolutions: [StageEmitter.Convolution],
-                             _ p: inout CPrinter) throws(Diagnostic) {
-        let sources = stage.inputs.map { map($0.value) }
-        p.lines(try StageEmitter(calls: calls).kernelLines(stage, convolutions, layer: stage.name, sources: sources, target: target,
-                                                           acc: gapAccumulator(stage), rows: .one(row)))
     }
 
     /// Folds pre-pool row y (in the scratch) into every pooled row whose window holds it.
