@@ -36,7 +36,8 @@ public protocol KernelScratchProvider: Sendable {
     func scratch(for stage: StreamStage, inputShapes: [TensorShape]) throws(Diagnostic) -> [ScratchRequest]
 }
 
-/// Kernels that need no scratch (the fp32 library).
+/// Kernels that need no scratch (planning tests; the fp32 library asks only
+/// to decode compressed weights, `F32KernelScratch`).
 public struct NoKernelScratch: KernelScratchProvider {
     public init() {}
 
