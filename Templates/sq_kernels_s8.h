@@ -680,7 +680,7 @@ SQ_INLINE int32_t sq__rq_s8(int32_t acc, int32_t mult, int64_t rnd, int sh,
  */
 SQ_INLINE void sq__epi1_s8(uint32_t a0, uint32_t a1, int ch, int two,
                            const int32_t *SQ_RESTRICT mult,
-                           const int32_t *SQ_RESTRICT shift,
+                           const int8_t *SQ_RESTRICT shift,
                            int out_zp, int act_min, int act_max,
                            int8_t *SQ_RESTRICT o0, int8_t *SQ_RESTRICT o1,
                            int32_t *SQ_RESTRICT gap, int to_gap)
@@ -785,7 +785,7 @@ SQ_INLINE uint32_t sq__rq4_s8(uint32_t a0, uint32_t a1, uint32_t a2,
 SQ_INLINE int sq__epi_tab_s8(int32_t *SQ_RESTRICT tab,
                              const int32_t *SQ_RESTRICT bias,
                              const int32_t *SQ_RESTRICT mult,
-                             const int32_t *SQ_RESTRICT shift, int out_zp,
+                             const int8_t *SQ_RESTRICT shift, int out_zp,
                              int cout)
 {
     const int np = SQ_MIN(cout >> 1, SQ_S8_EPI_PAIRS);
@@ -813,7 +813,7 @@ SQ_INLINE int sq__epi_tab_s8(int32_t *SQ_RESTRICT tab,
  * and the folded zero point cannot overflow), else 0 (and always 0 on the
  * portable path). Checked once per call.
  */
-SQ_INLINE int sq__rq_fast_s8(const int32_t *SQ_RESTRICT shift, int cout)
+SQ_INLINE int sq__rq_fast_s8(const int8_t *SQ_RESTRICT shift, int cout)
 {
 #if SQ_S8_DSP
     int co;
@@ -873,7 +873,7 @@ SQ_INLINE void sq__cols2_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int8_t *SQ_RESTRICT w_packed,
                             const int32_t *SQ_RESTRICT bias,
                             const int32_t *SQ_RESTRICT mult,
-                            const int32_t *SQ_RESTRICT shift,
+                            const int8_t *SQ_RESTRICT shift,
                             int out_zp, int act_min, int act_max,
                             int8_t *SQ_RESTRICT o0, int8_t *SQ_RESTRICT o1,
                             int32_t *SQ_RESTRICT gap, int to_gap, int fast,
@@ -961,7 +961,7 @@ SQ_INLINE void sq__cols1_s8(const int16_t *SQ_RESTRICT x, int K4, int cout,
                             const int8_t *SQ_RESTRICT w_packed,
                             const int32_t *SQ_RESTRICT bias,
                             const int32_t *SQ_RESTRICT mult,
-                            const int32_t *SQ_RESTRICT shift,
+                            const int8_t *SQ_RESTRICT shift,
                             int out_zp, int act_min, int act_max,
                             int8_t *SQ_RESTRICT o0,
                             int32_t *SQ_RESTRICT gap, int to_gap, int fast,
@@ -1051,7 +1051,7 @@ SQ_INLINE void sq__conv1x1_run_s8(const int8_t *SQ_RESTRICT in, int in_stride,
                                   const int8_t *SQ_RESTRICT w_packed,
                                   const int32_t *SQ_RESTRICT bias,
                                   const int32_t *SQ_RESTRICT mult,
-                                  const int32_t *SQ_RESTRICT shift,
+                                  const int8_t *SQ_RESTRICT shift,
                                   int out_zp, int act_min, int act_max,
                                   int32_t *SQ_RESTRICT gap, int to_gap,
                                   int fast, const int32_t *SQ_RESTRICT tab,
@@ -1093,7 +1093,7 @@ SQ_INLINE void sq__conv1x1_rows_s8(const int8_t *SQ_RESTRICT in, int in_w,
                                    const int8_t *SQ_RESTRICT w_packed,
                                    const int32_t *SQ_RESTRICT bias,
                                    const int32_t *SQ_RESTRICT mult,
-                                   const int32_t *SQ_RESTRICT shift,
+                                   const int8_t *SQ_RESTRICT shift,
                                    int out_zp, int act_min, int act_max,
                                    int32_t *SQ_RESTRICT gap, int to_gap,
                                    int row0, int row1,
@@ -1234,7 +1234,7 @@ SQ_INLINE void sq__conv_s8(const int8_t *SQ_RESTRICT in, int in_h, int in_w,
                            const int8_t *SQ_RESTRICT w_packed,
                            const int32_t *SQ_RESTRICT bias,
                            const int32_t *SQ_RESTRICT mult,
-                           const int32_t *SQ_RESTRICT shift,
+                           const int8_t *SQ_RESTRICT shift,
                            int out_zp, int act_min, int act_max,
                            int k_h, int k_w, int s_h, int s_w,
                            int pad_t, int pad_l, int row0, int row1,
@@ -1327,7 +1327,7 @@ SQ_INLINE void sq__conv1x1_s8(const int8_t *SQ_RESTRICT in, int w,
                               const int8_t *SQ_RESTRICT w_packed,
                               const int32_t *SQ_RESTRICT bias,
                               const int32_t *SQ_RESTRICT mult,
-                              const int32_t *SQ_RESTRICT shift,
+                              const int8_t *SQ_RESTRICT shift,
                               int out_zp, int act_min, int act_max,
                               int row0, int row1, int16_t *SQ_RESTRICT scratch)
 {
@@ -1353,7 +1353,7 @@ SQ_INLINE void sq__conv1x1_gap_s8(const int8_t *SQ_RESTRICT in, int w,
                                   const int8_t *SQ_RESTRICT w_packed,
                                   const int32_t *SQ_RESTRICT bias,
                                   const int32_t *SQ_RESTRICT mult,
-                                  const int32_t *SQ_RESTRICT shift,
+                                  const int8_t *SQ_RESTRICT shift,
                                   int out_zp, int act_min, int act_max,
                                   int row0, int row1,
                                   int16_t *SQ_RESTRICT scratch)
@@ -1678,7 +1678,7 @@ typedef struct {
     const int8_t *w;
     const int32_t *bias;
     const int32_t *mult;
-    const int32_t *shift;
+    const int8_t *shift;
 } sq_conv_params_s8;
 
 /* sq_add_params_s8: one bypass add (sq__add_s8). */

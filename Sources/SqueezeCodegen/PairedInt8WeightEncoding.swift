@@ -46,8 +46,8 @@ public struct PairedInt8WeightEncoding: WeightEncoding {
     public func layoutDescription(totalBytes: Int) -> [String] {
         ["int8 convolution weights (symmetric per output channel) are packed in pairs of",
          "output channels and groups of 4 taps (PairedInt8WeightEncoding; see sq_kernels_s8.h);",
-         "b_: int32 biases corrected for the input zero point, m_/s_: requantisation",
-         "multipliers and shifts per output channel. Total \(totalBytes) bytes."]
+         "b_: int32 biases corrected for the input zero point, m_: int32 requantisation",
+         "multipliers, s_: int8 shifts (32..62) per output channel. Total \(totalBytes) bytes."]
     }
 
     /// The float bias is folded into `b_` (ConvQuantization.bias), so `bias` is not read.
@@ -63,8 +63,15 @@ public struct PairedInt8WeightEncoding: WeightEncoding {
             EncodedArray(tag: "w", key: weight, role: "weights", cType: "int8_t", elementBytes: 1, count: packed.count, body: body),
             Self.int32(q.bias, tag: "b", key: weight + ".bias", role: "bias"),
             Self.int32(q.multipliers, tag: "m", key: weight + ".multiplier", role: "multiplier"),
-            Self.int32(q.shifts, tag: "s", key: weight + ".shift", role: "shift"),
+            Self.shifts(q.shifts, key: weight + ".shift"),
         ]
+    }
+
+    /// Shifts as int8 (the generator guarantees 32...62; 3 bytes a channel less than int32).
+    static func shifts(_ values: [Int32], key: String) -> EncodedArray {
+        var body = ""
+        IntegerLiteral.appendArrayBody(values.map(Int.init), perLine: 16, to: &body)
+        return EncodedArray(tag: "s", key: key, role: "shift", cType: "int8_t", elementBytes: 1, count: values.count, body: body)
     }
 
     static func int32(_ values: [Int32], tag: String, key: String, role: String) -> EncodedArray {

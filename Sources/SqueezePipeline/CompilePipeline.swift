@@ -29,13 +29,14 @@ public struct CompilePipeline {
     // MARK: stages
 
     /// The model, its weights pruned and shared as the options say
-    /// (`WeightCompressionPass`), its `preprocessing` resolved: the command line's options
+    /// (`WeightCompressionPass`; an int8 build shares int8 codes), its `preprocessing` resolved: the command line's options
     /// over the model's own (ONNX metadata) or the standard one for its
     /// input channels; nil only when images cannot feed it and no option
     /// was given.
     public func load() throws(Diagnostic) -> LoadedStage {
         var graph = try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights)
-        graph = try WeightCompressionPass(options: options.compression).run(graph)
+        graph = try WeightCompressionPass(options: options.compression,
+                                          domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
         graph.preprocessing = try preprocessing(of: graph)
         return LoadedStage(graph: graph)
     }

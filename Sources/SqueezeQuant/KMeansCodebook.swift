@@ -17,20 +17,31 @@ public enum KMeansCodebook {
     public static func centroids(_ weights: [Float], bits: Int) -> [Float] {
         precondition((1...8).contains(bits), "codebook bits \(bits) is not 1...8")
         let values = weights.filter { $0 != 0 }.sorted()
-        guard let low = values.first, let high = values.last else { return [] }
+        guard !values.isEmpty else { return [] }
         let distinct = Array(Set(values)).sorted()
         let k = 1 << bits
         if distinct.count <= k { return distinct }
+        let centroids = lloyd(values.map { Double($0) }, k: k, pinEnds: false)
+        return Array(Set(centroids.map { Float($0) })).sorted()
+    }
+
+    /// Lloyd's 1-D k-means on sorted, non-empty `values`: `k` centroids
+    /// (sorted, possibly repeated when clusters stay empty), initialised
+    /// linearly as described above. `pinEnds`: the first and last centroids
+    /// stay at the smallest and largest value (the update skips them), so
+    /// the extremes are kept exactly.
+    static func lloyd(_ values: [Double], k: Int, pinEnds: Bool) -> [Double] {
+        let low = values[0], high = values[values.count - 1]
         // Linear over the values' range, less the gap pruning left around zero
         // (centroids there would stay empty).
-        let belowZero = Double(values.last { $0 < 0 } ?? low)
-        let aboveZero = Double(values.first { $0 > 0 } ?? high)
+        let belowZero = values.last { $0 < 0 } ?? low
+        let aboveZero = values.first { $0 > 0 } ?? high
         let gapped = low < 0 && high > 0
-        let left = gapped ? belowZero - Double(low) : Double(high) - Double(low)
-        let length = gapped ? left + Double(high) - aboveZero : left
+        let left = gapped ? belowZero - low : high - low
+        let length = gapped ? left + high - aboveZero : left
         var centroids = (0..<k).map { j -> Double in
             let p = length * Double(j) / Double(k - 1)
-            return !gapped || p <= left ? Double(low) + p : aboveZero + (p - left)
+            return !gapped || p <= left ? low + p : aboveZero + (p - left)
         }
         var boundaries: [Int] = []
         for _ in 0..<iterations {
@@ -38,7 +49,7 @@ public enum KMeansCodebook {
             var starts = [Int](repeating: 0, count: k + 1)
             var j = 0
             for (i, v) in values.enumerated() {
-                while j + 1 < k && Double(v) > (centroids[j] + centroids[j + 1]) / 2 {
+                while j + 1 < k && v > (centroids[j] + centroids[j + 1]) / 2 {
                     j += 1
                     starts[j] = i
                 }
@@ -47,14 +58,14 @@ public enum KMeansCodebook {
             starts[k] = values.count
             if starts == boundaries { break }
             boundaries = starts
-            for c in 0..<k where starts[c + 1] > starts[c] {
+            for c in 0..<k where starts[c + 1] > starts[c] && !(pinEnds && (c == 0 || c == k - 1)) {
                 var sum = 0.0
-                for i in starts[c]..<starts[c + 1] { sum += Double(values[i]) }
+                for i in starts[c]..<starts[c + 1] { sum += values[i] }
                 centroids[c] = sum / Double(starts[c + 1] - starts[c])
             }
             centroids.sort()
         }
-        return Array(Set(centroids.map { Float($0) })).sorted()
+        return centroids
     }
 
     /// `weights` with every non-zero value replaced by its nearest centroid (ties: the lower).

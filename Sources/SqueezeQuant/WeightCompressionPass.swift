@@ -4,12 +4,15 @@ import SqueezeIR
 /// fp32 4-D constants a node uses) pruned, then shared, layer by layer,
 /// each with its layer's override or else the global setting. Biases are
 /// untouched. Deterministic: the same graph and options give the same
-/// weights on every run.
+/// weights on every run. `domain`: what the codebook shares, the float
+/// weights (fp32 builds) or the int8 codes (int8 builds).
 public struct WeightCompressionPass: Sendable {
     public var options: CompressionOptions
+    public var domain: CodebookDomain
 
-    public init(options: CompressionOptions) {
+    public init(options: CompressionOptions, domain: CodebookDomain = .float) {
         self.options = options
+        self.domain = domain
     }
 
     public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
@@ -23,7 +26,12 @@ public struct WeightCompressionPass: Sendable {
             let sparsity = overrides.sparsity[name] ?? options.sparsity
             let bits = overrides.codebookBits[name] ?? options.codebookBits
             if let sparsity, sparsity > 0 { weights = MagnitudePruning.prune(weights, sparsity: sparsity) }
-            if let bits { weights = KMeansCodebook.share(weights, bits: bits) }
+            if let bits {
+                switch domain {
+                case .float: weights = KMeansCodebook.share(weights, bits: bits)
+                case .int8Codes: weights = Int8CodeSharing.share(weights, channels: tensor.shape.dims[0], bits: bits)
+                }
+            }
             graph.constants[name] = Tensor(shape: tensor.shape, floats: weights)
         }
         return graph

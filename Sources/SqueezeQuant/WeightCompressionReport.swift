@@ -73,10 +73,10 @@ public struct WeightCompressionReport: Sendable, Codable, Hashable {
             for name in node.parameters where seen.insert(name).inserted {
                 guard let tensor = graph.constants[name] else { continue }
                 let int8 = graph.quantization != nil
-                // int8: the float bias is folded into the int32 bias, multiplier and shift of each output channel.
+                // int8: the float bias is folded into the int32 bias and multiplier and the int8 shift of each output channel.
                 guard tensor.shape.rank == 4 else { if !int8 { other += tensor.type.byteCount }; continue }
                 let channels = tensor.shape.dims[0]
-                if int8 { other += 12 * channels }
+                if int8 { other += 9 * channels }
                 switch tensor.storage {
                 case .float32(let v):
                     layers.append(Self.layer(name, v.map(\.bitPattern), channels: channels))

@@ -31,7 +31,8 @@
 static int8_t g_in[BIG] SQ_ALIGN(16);
 static int8_t g_out[BIG] SQ_ALIGN(16);
 static int8_t g_w[500 * 512 * 2] SQ_ALIGN(16);
-static int32_t g_bias[1000], g_mult[1000], g_shift[1000], g_acc[1000];
+static int32_t g_bias[1000], g_mult[1000], g_acc[1000];
+static int8_t g_shift[1000];
 static int16_t g_scratch[SQ_S8_SCRATCH_BYTES(3, 3, 64) / 2] SQ_ALIGN(16);
 static int8_t g_avg[1000];
 static int8_t g_pool[2 * 55 * 64] SQ_ALIGN(16); /* pooled rows, ring 2 */

@@ -445,7 +445,7 @@ typedef struct {
     int8_t *wp;      /* packed */
     int32_t *bias;   /* corrected bias */
     int32_t *mult;
-    int32_t *shift;
+    int8_t *shift;
     int8_t *ref;     /* out_h x out_w x cout */
 } conv_data_t;
 
@@ -507,7 +507,7 @@ static void conv_setup(const conv_case_t *C, conv_data_t *D)
     pack_weights(D->w, C->cout, K, D->wp);
     D->bias = alloc32(C->cout);
     D->mult = alloc32(C->cout);
-    D->shift = alloc32(C->cout);
+    D->shift = alloc8(C->cout);
     for (co = 0; co < C->cout; ++co) {
         const long long lim = (long long)K * 128 * 128;
         int lg = 0;

@@ -176,7 +176,7 @@ SQ_INLINE sq_conv_params_s8 t_conv_params_s8(
     int in_h, int in_w, int in_stride, int in_ring, int cin, int in_zp,
     int out_w, int out_stride, int out_ring, int cout,
     const int8_t *w_packed, const int32_t *bias, const int32_t *mult,
-    const int32_t *shift, int out_zp, int act_min, int act_max, int k_h,
+    const int8_t *shift, int out_zp, int act_min, int act_max, int k_h,
     int k_w, int s_h, int s_w, int pad_t, int pad_l)
 {
     sq_conv_params_s8 p;
@@ -198,7 +198,7 @@ SQ_INLINE void t_conv_s8(const int8_t *in, int in_h, int in_w, int in_stride,
                          int in_ring, int cin, int in_zp, int8_t *out,
                          int out_w, int out_stride, int out_ring, int cout,
                          const int8_t *w_packed, const int32_t *bias,
-                         const int32_t *mult, const int32_t *shift,
+                         const int32_t *mult, const int8_t *shift,
                          int out_zp, int act_min, int act_max, int k_h,
                          int k_w, int s_h, int s_w, int pad_t, int pad_l,
                          int row0, int row1, int16_t *scratch)
@@ -214,7 +214,7 @@ SQ_INLINE void t_conv1x1_s8(const int8_t *in, int w, int in_stride,
                             int in_ring, int cin, int8_t *out, int out_stride,
                             int out_ring, int cout, const int8_t *w_packed,
                             const int32_t *bias, const int32_t *mult,
-                            const int32_t *shift, int out_zp, int act_min,
+                            const int8_t *shift, int out_zp, int act_min,
                             int act_max, int row0, int row1,
                             int16_t *scratch)
 {
@@ -228,7 +228,7 @@ SQ_INLINE void t_conv1x1_s8(const int8_t *in, int w, int in_stride,
 SQ_INLINE void t_conv1x1_gap_s8(const int8_t *in, int w, int in_stride,
                                 int in_ring, int cin, int32_t *acc, int cout,
                                 const int8_t *w_packed, const int32_t *bias,
-                                const int32_t *mult, const int32_t *shift,
+                                const int32_t *mult, const int8_t *shift,
                                 int out_zp, int act_min, int act_max,
                                 int row0, int row1, int16_t *scratch)
 {

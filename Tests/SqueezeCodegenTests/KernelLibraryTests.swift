@@ -144,10 +144,11 @@ import Testing
         let arrays = try PairedInt8WeightEncoding(quantization: q).encodeConvolution(weight: "c1.weight", bias: "c1.bias", in: graph)
         #expect(arrays.map(\.role) == ["weights", "bias", "multiplier", "shift"])
         #expect(arrays.map(\.tag) == ["w", "b", "m", "s"])
-        #expect(arrays.map(\.cType) == ["int8_t", "int32_t", "int32_t", "int32_t"])
-        // 2 pairs x K4 (3 * 3 * 6 = 54 -> 56) x 2 bytes; 4 int32 each.
+        #expect(arrays.map(\.cType) == ["int8_t", "int32_t", "int32_t", "int8_t"])
+        // 2 pairs x K4 (3 * 3 * 6 = 54 -> 56) x 2 bytes; 4 int32 biases and multipliers, 4 int8 shifts.
         #expect(arrays.map(\.count) == [224, 4, 4, 4])
-        #expect(arrays.map(\.byteCount) == [224, 16, 16, 16])
+        #expect(arrays.map(\.byteCount) == [224, 16, 16, 4])
+        #expect(q.convolutions["c1.weight"]?.shifts.allSatisfy { (32...62).contains($0) } == true)
         #expect(arrays[1].key == "c1.weight.bias")
         var unquantised = q
         unquantised.convolutions = [:]

@@ -25,7 +25,7 @@ extern "C" {
 #define TINY_OUTPUT_COUNT 6 /* int8 codes */
 #define TINY_ARENA_BYTES 64
 #define TINY_ARENA_ALIGN 16
-#define TINY_WEIGHT_BYTES 120
+#define TINY_WEIGHT_BYTES 102
 #define TINY_MACS 960
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"

@@ -26,7 +26,7 @@ extern "C" {
 #define TINY_OUTPUT_COUNT 30 /* int8 codes */
 #define TINY_ARENA_BYTES 224
 #define TINY_ARENA_ALIGN 16
-#define TINY_WEIGHT_BYTES 228
+#define TINY_WEIGHT_BYTES 213
 #define TINY_MACS 4725
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"

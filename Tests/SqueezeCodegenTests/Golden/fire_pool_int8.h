@@ -24,7 +24,7 @@ extern "C" {
 #define TINY_OUTPUT_COUNT 96 /* int8 codes */
 #define TINY_ARENA_BYTES 416
 #define TINY_ARENA_ALIGN 16
-#define TINY_WEIGHT_BYTES 336
+#define TINY_WEIGHT_BYTES 300
 #define TINY_MACS 11592
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"
