@@ -7,23 +7,58 @@ public struct ArenaPlan: Sendable, Hashable {
     /// (`Lifetimes.peakLiveBytes`), less what overlap allowances let live
     /// buffers share when the plan was made with allowances.
     public var lowerBound: Int
+    /// The arena split over RAM regions (`RegionPlanner`): each region's
+    /// name and bytes, in placement region order; empty for one arena, where
+    /// every placement is in region 0 and `arenaBytes` is its size. When
+    /// split, `arenaBytes` is the regions' total.
+    public var regions: [RegionUse]
 
-    public init(strategy: String, placements: [BufferID: Placement], arenaBytes: Int, lowerBound: Int) {
+    /// One region of a split arena.
+    public struct RegionUse: Sendable, Hashable {
+        public var name: String
+        public var bytes: Int
+
+        public init(name: String, bytes: Int) {
+            self.name = name
+            self.bytes = bytes
+        }
+    }
+
+    public init(strategy: String, placements: [BufferID: Placement], arenaBytes: Int, lowerBound: Int,
+                regions: [RegionUse] = []) {
         self.strategy = strategy
         self.placements = placements
         self.arenaBytes = arenaBytes
         self.lowerBound = lowerBound
+        self.regions = regions
+    }
+
+    /// The bytes of region `index` (the whole arena for region 0 of one arena).
+    public func bytes(inRegion index: Int) -> Int {
+        regions.isEmpty ? (index == 0 ? arenaBytes : 0) : (regions.indices.contains(index) ? regions[index].bytes : 0)
+    }
+
+    /// Whether the arena is split over several regions.
+    public var isSplit: Bool { regions.count > 1 }
+
+    public func placement(of buffer: BufferID) -> Placement? {
+        placements[buffer]
     }
 
     public init(strategy: String, offsets: [BufferID: Int], arenaBytes: Int, lowerBound: Int) {
-        self.init(strategy: strategy, placements: offsets.mapValues(Placement.init(offset:)), arenaBytes: arenaBytes,
+        self.init(strategy: strategy, placements: offsets.mapValues { Placement(offset: $0) }, arenaBytes: arenaBytes,
                   lowerBound: lowerBound)
     }
 
     /// Arena offsets by buffer (the placements' offsets).
     public var offsets: [BufferID: Int] {
         get { placements.mapValues(\.offset) }
-        set { placements = newValue.mapValues(Placement.init(offset:)) }
+        set {
+            let old = placements
+            placements = Dictionary(uniqueKeysWithValues: newValue.map { id, offset in
+                (id, Placement(offset: offset, region: old[id]?.region ?? 0))
+            })
+        }
     }
 
     public func offset(of buffer: BufferID) -> Int? {

@@ -81,12 +81,14 @@ public struct KernelScratchKind: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Where a planned buffer lives. Today every buffer is in the one arena at
-/// `offset`; the multi-region issue adds the region here.
+/// Where a planned buffer lives: `offset` bytes into arena region `region`
+/// (0 unless the arena is split over several RAM regions: `RegionPlanner`).
 public struct Placement: Sendable, Hashable {
     public var offset: Int
+    public var region: Int
 
-    public init(offset: Int) {
+    public init(offset: Int, region: Int = 0) {
         self.offset = offset
+        self.region = region
     }
 }

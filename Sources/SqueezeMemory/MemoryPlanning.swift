@@ -16,8 +16,10 @@ public struct PlannedMemory: Sendable {
     public var plan: ArenaPlan
 
     /// `scratch`: the kernel library's scratch requests (see `KernelScratchProvider`).
+    /// `regions`: RAM regions the arena may be split over, fastest first
+    /// (`RegionPlanner`); empty: one arena of any size.
     public init(fused: Graph, kind: ScheduleKind, planner: any ArenaPlanner = SearchPlanner(),
-                scratch: any KernelScratchProvider) throws(Diagnostic) {
+                scratch: any KernelScratchProvider, regions: [ArenaRegion] = []) throws(Diagnostic) {
         graph = try ExecutionOrder.best(fused)
         switch kind {
         case .layer: schedule = try ExecutionSchedule(graph: graph)
@@ -28,7 +30,10 @@ public struct PlannedMemory: Sendable {
         buffers += kernelScratch.buffers
         self.buffers = buffers
         allowances = try schedule.allowances()
-        plan = planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
+        plan = regions.isEmpty
+            ? planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
+            : try RegionPlanner(regions: regions, planner: planner).plan(buffers, allowances: allowances,
+                                                                         alignment: ExecutionSchedule.alignment)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
     }
 

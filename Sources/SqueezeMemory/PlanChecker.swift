@@ -21,19 +21,30 @@ public enum PlanChecker {
         guard alignment > 0 else {
             throw .internal("memory plan: alignment must be positive, got \(alignment)")
         }
+        let regionCount = max(plan.regions.count, 1)
         for buffer in buffers {
-            guard let offset = plan.offset(of: buffer.id) else {
+            guard let placement = plan.placement(of: buffer.id) else {
                 throw .internal("memory plan: buffer '\(buffer.name)' has no offset")
+            }
+            let offset = placement.offset
+            guard (0..<regionCount).contains(placement.region) else {
+                throw .internal("memory plan: buffer '\(buffer.name)' is in region \(placement.region) of \(regionCount)")
             }
             guard offset >= 0, offset % alignment == 0 else {
                 throw .internal("memory plan: buffer '\(buffer.name)' at \(offset) is not \(alignment)-byte aligned")
             }
-            guard offset + buffer.bytes <= plan.arenaBytes else {
-                throw .internal("memory plan: buffer '\(buffer.name)' [\(offset), \(offset + buffer.bytes)) exceeds the arena of \(plan.arenaBytes) bytes")
+            let size = plan.bytes(inRegion: placement.region)
+            guard offset + buffer.bytes <= size else {
+                let place = plan.isSplit ? "region \(plan.regions[placement.region].name) of \(size) bytes" : "the arena of \(size) bytes"
+                throw .internal("memory plan: buffer '\(buffer.name)' [\(offset), \(offset + buffer.bytes)) exceeds \(place)")
             }
         }
+        if plan.isSplit, plan.arenaBytes != plan.regions.reduce(0, { $0 + $1.bytes }) {
+            throw .internal("memory plan: the arena's \(plan.arenaBytes) bytes are not its regions' total")
+        }
         for (i, a) in buffers.enumerated() {
-            for b in buffers[(i + 1)...] where a.overlapsInTime(b) && a.bytes > 0 && b.bytes > 0 {
+            for b in buffers[(i + 1)...] where a.overlapsInTime(b) && a.bytes > 0 && b.bytes > 0
+                && plan.placement(of: a.id)!.region == plan.placement(of: b.id)!.region {
                 let (x, y) = (plan.offset(of: a.id)!, plan.offset(of: b.id)!)
                 guard x < y + b.bytes && y < x + a.bytes else { continue }
                 let overlap = "'\(a.name)' [\(x), \(x + a.bytes)) and '\(b.name)' [\(y), \(y + b.bytes)) overlap while both are live"
