@@ -60,17 +60,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fw").path))
     }
 
-    @Test func aBoardWithoutQEMUBuildsButDoesNotRun() throws {
+    /// (docs/boards.md builds firmware for such a board, nrf52840, and shows no "run it" line.)
+    @Test func aBoardWithoutQEMUIsNotValidated() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let board = try Self.userBoard(in: dir) {
             $0.replacingOccurrences(of: "  \"qemu\": { \"machine\": \"netduinoplus2\", \"faultAddress\": \"0xF0000000\" },\n", with: "")
         }
-        let model = ["squeezenet1.1", "--input-size", "48", "--classes", "10", "--base-e", "32", "--incr-e", "32"]
-        let built = try CLIRunner.run(["firmware"] + model + ["--board", board, "-o", dir.appendingPathComponent("fw").path])
-        #expect(built.status == 0, "\(built.stderr)")
-        #expect(built.stdout.contains("firmware.elf for my-f405: flash") && !built.stdout.contains("qemu-system-arm"), "\(built.stdout)")
-        let refused = try CLIRunner.run(["validate"] + model + ["--target", board])
+        let refused = try CLIRunner.run(["validate", "squeezenet1.1", "--target", board])
         #expect(refused.status == 1 && refused.stderr.contains("board my-f405 names no QEMU machine"), "\(refused.stderr)")
     }
 }
