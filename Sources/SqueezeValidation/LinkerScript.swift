@@ -4,10 +4,10 @@
 ///
 /// - `.vectors` (first in the code region: the reset vector table), `.text`,
 ///   `.rodata` and `.ARM.exidx` (other const data) and the `.data` load image;
-/// - `.weights`: the weight arrays, by object name (`*_weights.o`, the
-///   generated `<prefix>_weights.c` compiled on its own) or by section name
-///   (`.sq_weights*`, for code that places them with an attribute);
-/// - `.arena` (NOLOAD, not zeroed): `*_arena.o` or `.sq_arena*` likewise;
+/// - `.weights`: the weight arrays, by section name (`.rodata.sq_weights*`,
+///   what the generated code's section attribute names) or by object name
+///   (`*_weights.o`: a `<prefix>_weights.c` compiled on its own);
+/// - `.arena` (NOLOAD, not zeroed): `.bss.sq_arena*` or `*_arena.o` likewise;
 /// - `.stack`, `.data`, `.sq_io` (the harness's input and output images),
 ///   `.bss`. On Armv7-M and v6-M, which have no stack limit register, the
 ///   stack comes first in its region, so that an overflow runs off the start
@@ -41,9 +41,9 @@ public enum LinkerScript {
                          + (region.emulated ? "" : " (not modelled by QEMU)"))
         }
         lines.append(" *")
-        lines.append(" * Weights and arena are placed by object name (*_weights.o, *_arena.o: each")
-        lines.append(" * generated source compiled to its own object) or by section name")
-        lines.append(" * (.sq_weights*, .sq_arena*). Any region overflow is a link error.")
+        lines.append(" * Weights and arena are placed by section name (.rodata.sq_weights*,")
+        lines.append(" * .bss.sq_arena*) or by object name (*_weights.o, *_arena.o). Any region")
+        lines.append(" * overflow is a link error.")
         lines.append(" */")
         lines.append("MEMORY")
         lines.append("{")
@@ -63,7 +63,7 @@ public enum LinkerScript {
         lines.append("    .vectors : { KEEP(*(.vectors)) } > \(code)")
         lines.append("")
         lines.append("    /* Before .rodata and .bss, so these rules win over the generic ones. */")
-        lines.append("    .weights : ALIGN(16) { *_weights.o(.rodata .rodata.*) *(.sq_weights .sq_weights.*) } > \(home(.weights))")
+        lines.append("    .weights : ALIGN(16) { *(.rodata.sq_weights .rodata.sq_weights.*) *_weights.o(.rodata .rodata.*) } > \(home(.weights))")
         lines.append("")
         lines.append("    .text : ALIGN(64) { *(.text .text.*) } > \(code)")
         lines.append("")
@@ -96,7 +96,7 @@ public enum LinkerScript {
         lines.append("    } > \(data) AT > \(constData)")
         lines.append("    sq_ld_data_load = LOADADDR(.data);")
         lines.append("")
-        lines.append("    .arena (NOLOAD) : ALIGN(16) { *_arena.o(.bss .bss.* COMMON) *(.sq_arena .sq_arena.*) } > \(home(.arena))")
+        lines.append("    .arena (NOLOAD) : ALIGN(16) { *(.bss.sq_arena .bss.sq_arena.*) *_arena.o(.bss .bss.* COMMON) } > \(home(.arena))")
         lines.append("")
         lines.append("    /* The harness's input and output images (the caller's buffers, not the")
         lines.append("     * model's RAM), kept apart so size reports can leave them out. */")

@@ -43,8 +43,8 @@ import Testing
             #expect(placed.first { $0.section == section }?.region == region.name, "\(board.name) \(section)")
         }
         #expect(script.contains("} > \(board.region(holding: .data)!.name) AT > \(board.region(holding: .constData)!.name)"))
-        #expect(script.contains("*_weights.o(.rodata .rodata.*) *(.sq_weights .sq_weights.*)"))
-        #expect(script.contains("*_arena.o(.bss .bss.* COMMON) *(.sq_arena .sq_arena.*)"))
+        #expect(script.contains("*(.rodata.sq_weights .rodata.sq_weights.*) *_weights.o(.rodata .rodata.*)"))
+        #expect(script.contains("*(.bss.sq_arena .bss.sq_arena.*) *_arena.o(.bss .bss.* COMMON)"))
         #expect(script.contains("PROVIDE(sq_stack_size = 0x\(String(board.stackBytes, radix: 16, uppercase: true)));"))
         // The vectors come first; the stack before .data without MSPLIM, last with it.
         let order = placed.map(\.section)
