@@ -29,10 +29,10 @@ public struct FirmwareRunner: ModelRunner {
         if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        let firmware = Templates.firmwareFiles(board: board.firmwareFolder)
-        guard firmware.contains(where: { $0.name.hasSuffix(".ld") }) else {
-            throw .internal("no firmware files for board \(board.name)")
-        }
+        // The shared sources, and the board's linker script and sq_board.h written from its description.
+        let script = "\(board.name).ld"
+        let firmware = Templates.commonFirmwareFiles
+            + [(name: script, contents: LinkerScript.text(for: board)), (name: "sq_board.h", contents: BoardHeader.text(for: board))]
         do {
             for file in firmware { try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name)) }
         } catch {
@@ -69,7 +69,6 @@ public struct FirmwareRunner: ModelRunner {
         if let problem = board.misfit(unlinked) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
         try compile(board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
                     + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
         let linked = try FirmwareSizes.measure([directory.appendingPathComponent(elf)])
@@ -95,6 +94,7 @@ public struct FirmwareRunner: ModelRunner {
     }
 
     public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
+        try requireQEMU()
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(elfName(true)).path)
         let outputFile = directory.appendingPathComponent("output.bin")
         try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
@@ -128,9 +128,16 @@ public struct FirmwareRunner: ModelRunner {
 }
 
 extension FirmwareRunner: BatchRunner {
+    /// A board file without a QEMU machine builds but cannot run.
+    func requireQEMU() throws(Diagnostic) {
+        guard board.qemuMachine != nil else {
+            throw .input("board \(board.name) names no QEMU machine (\"qemu\": {\"machine\": ...}): its firmware can be built but not run")
+        }
+    }
+
     /// QEMU's command line for one firmware image (semihosting on the console, -icount).
     func qemuArguments(kernel: String) -> [String] {
-        ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
+        ["-M", board.qemuMachine ?? "none", "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
          "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0", "-kernel", kernel]
     }
 
@@ -164,6 +171,7 @@ extension FirmwareRunner: BatchRunner {
     /// input.bin and writes every output to output.bin, in the slot's own
     /// folder (semihosting files are relative to QEMU's directory).
     public func runBatch(count: Int, model: GeneratedModel, in directory: URL, slot: Int) throws(Diagnostic) -> [[Float]] {
+        try requireQEMU()
         let folder = try batchInput(in: directory, slot: slot).deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: folder) }
         let outputFile = folder.appendingPathComponent("output.bin")

@@ -14,7 +14,7 @@ struct FirmwareCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Board: mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), mps3-an547 (Cortex-M55, MCU layout) or mps3-an547-dtcm128 (the same with a 128 KiB DTCM budget).")
+    @Option(help: ArgumentHelp("Board: \(Board.all.map(\.name).joined(separator: ", ")), or a board file (.json, docs/boards.md).", valueName: "board"))
     var board: String = "mps2-an386"
 
     @Option(name: .shortAndLong, help: "Output folder (created if needed).")
@@ -28,9 +28,7 @@ struct FirmwareCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard var board = Board.named(board) else {
-            throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
-        }
+        var board = try Board.resolve(board)
         if let flashSize { board = board.withFlashBudget(flashSize) }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model
@@ -54,7 +52,8 @@ struct FirmwareCommand: ParsableCommand {
         let flash = info.sizes?.flashSummary ?? "flash \(info.flashBytes) bytes"
         print("built \(output)/firmware.elf for \(board.name): \(flash), "
               + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
-        print("run it: qemu-system-arm -M \(board.qemuMachine) -nographic -monitor none -serial null -icount shift=0 "
+        guard let machine = board.qemuMachine else { return }
+        print("run it: qemu-system-arm -M \(machine) -nographic -monitor none -serial null -icount shift=0 "
               + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "
               + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) "
               + (graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")

@@ -11,7 +11,7 @@ struct SqueezeC: ParsableCommand {
         commandName: "squeezec",
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
-        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self,
+        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, BoardCommand.self, PlanCommand.self,
                       CalibrateCommand.self, EvalCommand.self, FidelityCommand.self])
 }
 

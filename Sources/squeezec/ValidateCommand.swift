@@ -21,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @Option(help: ArgumentHelp("Where to run: host (the host C compiler, $CC or cc), or a QEMU board: \(RunTarget.boardList) "
-                               + "(mps3-an547-dtcm128: DTCM budget 128 KiB)."))
+                               + "(mps3-an547-dtcm128: DTCM budget 128 KiB).", valueName: "target"))
     var target: RunTarget = .host
 
     @Option(help: "Number of seeded random inputs (ignored with --input).")
@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         if let flashSize {
             guard flashSize > 0 else { throw ValidationError("--flash-size must be positive") }
-            guard case .board = target else { throw ValidationError("--flash-size needs --target BOARD") }
+            guard target.isBoard else { throw ValidationError("--flash-size needs --target BOARD") }
         }
         guard inputs >= 1, inputs <= 1000 else { throw ValidationError("--inputs must be between 1 and 1000") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
@@ -62,6 +62,11 @@ struct ValidateCommand: ParsableCommand {
     var inputDir: String?
 
     func run() throws {
+        let target = try self.target.resolved()
+        if case .board(let board) = target, board.qemuMachine == nil {
+            throw Diagnostic.input("board \(board.name) names no QEMU machine (\"qemu\": {\"machine\": ...}): validate runs the firmware; "
+                                   + "`squeezec firmware --board FILE` builds it")
+        }
         let pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
         let graph = lowered.reference.graph
