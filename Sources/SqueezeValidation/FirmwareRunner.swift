@@ -23,12 +23,19 @@ public struct FirmwareRunner: ModelRunner {
     public static let compileFlags = ["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
-    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+    /// The fit check that needs no compiler: the model's weights and arena
+    /// and the harness's buffers against the board's regions. Commands run
+    /// it before they write anything.
+    public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
         // The harness keeps the input and output images, plus about 8 KB of its own.
         let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
         if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
+    }
+
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+        try checkFit(model)
         let firmware = Templates.firmwareFiles(board: board.firmwareFolder)
         guard firmware.contains(where: { $0.name.hasSuffix(".ld") }) else {
             throw .internal("no firmware files for board \(board.name)")
