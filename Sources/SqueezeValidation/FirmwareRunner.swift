@@ -53,8 +53,8 @@ public struct FirmwareRunner: ModelRunner {
         let suffix = trace ? "_trace" : ""
         var objects: [String] = []
         for source in sources {
-            // One object per source, named after it: the linker script places
-            // *_weights.o and *_arena.o by name.
+            // One object per source, named after it (the linker scripts place
+            // the generated weights and arena by section name).
             let object = source.replacingOccurrences(of: ".c", with: "\(suffix).o")
                 .replacingOccurrences(of: "_weights_trace.o", with: "_trace_weights.o")
                 .replacingOccurrences(of: "_arena_trace.o", with: "_trace_arena.o")
