@@ -131,10 +131,12 @@ public struct OutputDirectory {
         let old = Self.readManifest(in: target)
         var entries: [OutputManifest.Entry] = []
         for name in names {
-            guard let data = fm.contents(atPath: staging.appendingPathComponent(name).path) else {
-                throw .input("cannot read a staged file", file: staging.appendingPathComponent(name).path)
+            let url = staging.appendingPathComponent(name)
+            var info = stat()
+            guard lstat(url.path, &info) == 0, let hash = SHA256.hex(contentsOf: url) else {
+                throw .input("cannot read a staged file", file: url.path)
             }
-            entries.append(.init(name: name, bytes: data.count, sha256: SHA256.hex(data)))
+            entries.append(.init(name: name, bytes: Int(info.st_size), sha256: hash))
         }
         let manifest = OutputManifest(entries: entries)
         do {
@@ -177,9 +179,8 @@ public struct OutputDirectory {
     /// Whether a plain file still has the size and hash its manifest entry says.
     static func matches(_ url: URL, _ entry: OutputManifest.Entry) -> Bool {
         var info = stat()
-        guard lstat(url.path, &info) == 0, Int(info.st_size) == entry.bytes,
-              let data = FileManager.default.contents(atPath: url.path) else { return false }
-        return SHA256.hex(data) == entry.sha256
+        guard lstat(url.path, &info) == 0, Int(info.st_size) == entry.bytes else { return false }
+        return SHA256.hex(contentsOf: url) == entry.sha256
     }
 
     /// The file type (`S_IFREG`, `S_IFDIR`, ...) without following a symlink; nil if absent.
