@@ -15,6 +15,12 @@ public struct GeneratedModel: Sendable {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
+    /// Bytes of the caller's input and output buffers.
+    public var inputBytes: Int { graph.inputs[0].type.shape.elementCount * (graph.quantization == nil ? 4 : 1) }
+    public var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * (graph.quantization == nil ? 4 : 1) }
+    /// RAM besides the stack: the arena and the caller's input and output buffers.
+    public var ramBytes: Int { arenaBytes + inputBytes + outputBytes }
+
     public var scheduleKind: ScheduleKind { schedule.kind }
 
     /// The streaming schedule, when the code streams.

@@ -51,6 +51,13 @@ struct ModelEmitter {
         if calls.isQuantized {
             files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
         }
+        let modelSources = files.map(\.name).filter { $0.hasSuffix(".c") && $0 != "\(prefix)_f32.c" }
+        let floatEntry = calls.isQuantized ? "\(prefix)_f32.c" : nil
+        let libm = RuntimeNeeds.modelSymbols(graph).contains("expf") || floatEntry != nil
+        let build = BuildFiles(prefix: prefix, modelSources: modelSources, floatEntry: floatEntry, needsLibm: libm,
+                               banner: banner("CMakeLists.txt, \(prefix).mk", "build files of the generated model"))
+        files.append(GeneratedFile(name: "CMakeLists.txt", contents: build.cmake()))
+        files.append(GeneratedFile(name: "\(prefix).mk", contents: build.make()))
         let decoders = calls.storage.isEmpty ? [] : ["sq_decode.h", "sq_decode_body.h"]
         for name in ["sq_common.h", calls.kernelsHeader] + decoders {
             guard let text = Templates.file(name) else { throw Diagnostic.internal("template \(name) is missing") }
@@ -110,6 +117,11 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
+        lines += ["", "RAM: arena \(plan.arenaBytes) + input \(inputBytes) + output \(outputBytes) = \(ramBytes) bytes, "
+                  + "plus at most \(RuntimeNeeds.stackBytes) bytes of stack.",
+                  "C library: " + RuntimeNeeds.modelSymbols(graph).joined(separator: ", ")
+                  + (calls.isQuantized ? " (\(prefix)_f32.c also \(RuntimeNeeds.floatEntrySymbols.joined(separator: ", ")))" : "")
+                  + "; nothing else (no malloc, no stdio)."]
         if let preprocessing = graph.preprocessing {
             // What the caller must put in the input buffer (docs/preprocessing.md).
             let layout = "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved)"
@@ -147,6 +159,11 @@ struct ModelEmitter {
             "#define \(upper)_OUTPUT_COUNT \(output.elementCount) /* \(unit) */",
             "#define \(upper)_ARENA_BYTES \(plan.arenaBytes)",
             "#define \(upper)_ARENA_ALIGN \(ExecutionSchedule.alignment)",
+            "#define \(upper)_INPUT_BYTES \(inputBytes) /* the caller's input buffer */",
+            "#define \(upper)_OUTPUT_BYTES \(outputBytes) /* the caller's output buffer */",
+            "#define \(upper)_RAM_BYTES \(ramBytes) /* arena + input + output buffers; the stack comes on top */",
+            "#define \(upper)_STACK_BYTES \(RuntimeNeeds.stackBytes) /* bound on the stack of one inference (docs/generated-c.md) */",
+            "#define \(upper)_LIBC \"\(RuntimeNeeds.modelSymbols(graph).joined(separator: " "))\" /* C library functions the model calls */",
             "#define \(upper)_WEIGHT_BYTES \(weightBytes)",
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
@@ -162,6 +179,11 @@ struct ModelEmitter {
             "PREFIX_UPPER": upper,
         ])
     }
+
+    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * calls.elementBytes }
+    var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
+    /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
+    var ramBytes: Int { plan.arenaBytes + inputBytes + outputBytes }
 
     func opSummary(_ node: Node) -> String {
         switch node.op {
@@ -314,9 +336,11 @@ struct ModelEmitter {
             p.line("return 0;")
         }
         p.line()
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
         }
+        p.line("#endif")
     }
 
     /// Arena offset of the decode scratch of compressed weights, if planned.
@@ -355,7 +379,30 @@ struct ModelEmitter {
             p.line("extern const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)];")
         }
         p.line()
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
+        p.line("#endif")
+        p.line()
+        p.comment(["Sections of the weights and the arena (see \(prefix).h): \(upper)_WEIGHTS_SECTION and",
+                   "\(upper)_ARENA_SECTION name them (e.g. -D\(upper)_WEIGHTS_SECTION=.extflash); by default, with",
+                   "gcc or clang on ELF targets, \(Self.weightsSection(prefix)) and \(Self.arenaSection(prefix)) (which a linker script",
+                   "without rules for them places with the other .rodata and .bss); elsewhere none."])
+        p.line("#if defined(__GNUC__) || defined(__clang__)")
+        p.line("#define \(upper)_STR_(x) #x")
+        p.line("#define \(upper)_STR(x) \(upper)_STR_(x)")
+        for (kind, name) in [("WEIGHTS", Self.weightsSection(prefix)), ("ARENA", Self.arenaSection(prefix))] {
+            p.line("#if defined(\(upper)_\(kind)_SECTION)")
+            p.line("#define \(upper)_\(kind)_PLACE __attribute__((section(\(upper)_STR(\(upper)_\(kind)_SECTION))))")
+            p.line("#elif defined(__ELF__)")
+            p.line("#define \(upper)_\(kind)_PLACE __attribute__((section(\"\(name)\")))")
+            p.line("#endif")
+        }
+        p.line("#endif")
+        for kind in ["WEIGHTS", "ARENA"] {
+            p.line("#ifndef \(upper)_\(kind)_PLACE")
+            p.line("#define \(upper)_\(kind)_PLACE")
+            p.line("#endif")
+        }
         p.line()
         p.line("#endif /* \(upper)_DATA_H */")
         return p.text
@@ -372,7 +419,7 @@ struct ModelEmitter {
         var text = p.text
         for array in weights.arrays {
             text += "\n/* \(CPrinter.safe(array.source)) */\n"
-            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) = {\n"
+            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) \(upper)_WEIGHTS_PLACE = {\n"
             text += array.encoded.body
             text += "};\n"
         }
@@ -392,6 +439,7 @@ struct ModelEmitter {
         p.line("#include \"\(prefix).h\"")
         p.line("#include \"sq_kernels_s8.h\"")
         p.line()
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.line("static int8_t \(prefix)_input_codes[\(upper)_INPUT_COUNT] SQ_ALIGN(16);")
         p.line("static int8_t \(prefix)_output_codes[\(upper)_OUTPUT_COUNT] SQ_ALIGN(16);")
         p.line()
@@ -406,18 +454,31 @@ struct ModelEmitter {
             }
             p.line("return status;")
         }
+        p.line("#else")
+        p.line("typedef int \(prefix)_f32_needs_the_static_arena; /* ISO C: a file must declare something */")
+        p.line("#endif")
         return p.text
     }
+
+    /// Default section names (gcc and clang on ELF targets): under .rodata
+    /// and .bss, so that generic linker-script rules still take them.
+    static func weightsSection(_ prefix: String) -> String { ".rodata.sq_weights.\(prefix)" }
+    static func arenaSection(_ prefix: String) -> String { ".bss.sq_arena.\(prefix)" }
 
     func arenaSource() -> String {
         var p = CPrinter()
         p.comment(banner("\(prefix)_arena.c", "the static arena (RAM)") +
-                  ["", "\(plan.arenaBytes) bytes; its own file so linker scripts can place it by object name."])
+                  ["", "\(plan.arenaBytes) bytes, in section \(upper)_ARENA_SECTION (see \(prefix)_data.h). With",
+                   "-D\(upper)_EXTERNAL_ARENA there is none: the caller passes its own to \(prefix)_run_with_arena."])
         p.line()
         p.line("#include \"sq_common.h\"")
         p.line("#include \"\(prefix)_data.h\"")
         p.line()
-        p.line("\(element) \(prefix)_arena[\(arenaElements)] SQ_ALIGN(16);")
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
+        p.line("\(element) \(prefix)_arena[\(arenaElements)] SQ_ALIGN(16) \(upper)_ARENA_PLACE;")
+        p.line("#else")
+        p.line("typedef int \(prefix)_arena_is_external; /* ISO C: a file must declare something */")
+        p.line("#endif")
         return p.text
     }
 }

@@ -23,12 +23,19 @@ public struct FirmwareRunner: ModelRunner {
     public static let compileFlags = ["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
-    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+    /// The fit check that needs no compiler: the model's weights and arena
+    /// and the harness's buffers against the board's regions. Commands run
+    /// it before they write anything.
+    public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
         // The harness keeps the input and output images, plus about 8 KB of its own.
         let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
         if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
+    }
+
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+        try checkFit(model)
         // The shared sources, and the board's linker script and sq_board.h written from its description.
         let script = "\(board.name).ld"
         let firmware = Templates.commonFirmwareFiles
@@ -46,8 +53,8 @@ public struct FirmwareRunner: ModelRunner {
         let suffix = trace ? "_trace" : ""
         var objects: [String] = []
         for source in sources {
-            // One object per source, named after it: the linker script places
-            // *_weights.o and *_arena.o by name.
+            // One object per source, named after it (the linker scripts place
+            // the generated weights and arena by section name).
             let object = source.replacingOccurrences(of: ".c", with: "\(suffix).o")
                 .replacingOccurrences(of: "_weights_trace.o", with: "_trace_weights.o")
                 .replacingOccurrences(of: "_arena_trace.o", with: "_trace_arena.o")

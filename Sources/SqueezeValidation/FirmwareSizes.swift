@@ -42,8 +42,11 @@ public struct FirmwareSizes: Sendable, Codable, Equatable {
     /// into `.weights` and the arena into `.arena`).
     public mutating func add(section name: String, size: Int, object: String?) {
         func named(_ prefix: String) -> Bool { name == prefix || name.hasPrefix(prefix + ".") }
-        let weightsObject = object?.hasSuffix("_weights.o") ?? false
-        let arenaObject = object?.hasSuffix("_arena.o") ?? false
+        // The generated code names its sections (.rodata.sq_weights.<prefix>,
+        // .bss.sq_arena.<prefix>); objects named *_weights.o / *_arena.o
+        // (hand-written test models) count by name.
+        let weightsObject = (object?.hasSuffix("_weights.o") ?? false) || named(".rodata.sq_weights")
+        let arenaObject = (object?.hasSuffix("_arena.o") ?? false) || named(".bss.sq_arena")
         if name == ".weights" {
             weights += size
         } else if name == ".arena" {

@@ -17,7 +17,7 @@ struct FirmwareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Board: \(Board.all.map(\.name).joined(separator: ", ")), or a board file (.json, docs/boards.md).", valueName: "board"))
     var board: String = "mps2-an386"
 
-    @Option(name: .shortAndLong, help: "Output folder (created if needed).")
+    @Option(name: .shortAndLong, help: "Output folder (created with its parents if missing; as for generate, only the files squeezec writes are replaced).")
     var output: String
 
     @Option(help: ArgumentHelp("The part's flash in bytes (e.g. 524288 for 512 KiB): code + weights + other const data must fit, checked before linking.", valueName: "bytes"))
@@ -33,22 +33,28 @@ struct FirmwareCommand: ParsableCommand {
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model
         let graph = generated.graph
-        // Built next to the output folder, which it replaces only once the
-        // build succeeded: a model that does not fit leaves nothing behind.
-        let staging = try StagingFolder(for: output)
+        var runner = FirmwareRunner(board: board)
+        // Nothing is written before the model is known to fit (weights,
+        // arena, harness buffers against the board's regions).
+        try runner.checkFit(generated)
+        // Built in a staging folder inside the output folder; its files are
+        // moved into place only once the build succeeded (a model whose
+        // compiled code does not fit leaves nothing behind).
+        let folder = try OutputDirectory(output)
         let info: BuildInfo
+        let result: OutputDirectory.Result
         do {
-            try generated.write(to: staging.url)
-            var runner = FirmwareRunner(board: board)
-            guard let built = try runner.build(generated, in: staging.url, trace: false) else {
+            try folder.stage(generated.files)
+            guard let built = try runner.build(generated, in: folder.staging, trace: false) else {
                 throw Diagnostic.internal("the firmware build reported no sizes")
             }
             info = built
-            try staging.publish()
+            result = try folder.commit()
         } catch {
-            staging.discard()
+            folder.discard()
             throw error
         }
+        OutputNotes.print(result, folder: output)
         let flash = info.sizes?.flashSummary ?? "flash \(info.flashBytes) bytes"
         print("built \(output)/firmware.elf for \(board.name): \(flash), "
               + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")

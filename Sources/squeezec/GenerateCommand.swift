@@ -11,7 +11,7 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .shortAndLong, help: "Output folder (created or replaced atomically).")
+    @Option(name: .shortAndLong, help: "Output folder (created with its parents if missing). Only the files squeezec writes are replaced (each in one rename); files of an earlier build listed in squeezec-manifest.txt that this one does not write are removed; other files are left alone.")
     var output: String
 
     @Option(help: "Prefix of the C API and file names.")
@@ -20,9 +20,12 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model
-        try OutputDirectory.write(generated.files, to: output)
+        let result = try OutputDirectory.write(generated.files, to: output)
+        OutputNotes.print(result, folder: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
+        print("RAM \(generated.ramBytes) bytes (arena \(generated.arenaBytes) + input \(generated.inputBytes) + output \(generated.outputBytes)), "
+              + "stack at most \(RuntimeNeeds.stackBytes) bytes; C library: \(RuntimeNeeds.modelSymbols(generated.graph).joined(separator: ", "))")
     }
 }
 

@@ -18,6 +18,7 @@ struct SqueezeC: ParsableCommand {
 enum SqueezeCLI {
     static func main() {
         let code: Int32
+        InterruptHandler.install()
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
             // `eval --merge` takes no MODEL: parsed on its own.

@@ -83,7 +83,13 @@ struct ValidateCommand: ParsableCommand {
         }
         let work = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-validate-\(UUID().uuidString)")
-        defer { if keep == nil { try? FileManager.default.removeItem(at: work) } }
+        if keep == nil { TemporaryPaths.shared.register(work) }
+        defer {
+            if keep == nil {
+                try? FileManager.default.removeItem(at: work)
+                TemporaryPaths.shared.unregister(work)
+            }
+        }
 
         let quiet = json
         let progress: (String) -> Void = { message in
@@ -101,6 +107,8 @@ struct ValidateCommand: ParsableCommand {
         if let board {
             var runner = FirmwareRunner(board: board)
             runner.extraFlags = defines.map { "-D" + $0 }
+            // Before anything is written: a model that cannot fit is refused with the numbers.
+            try runner.checkFit(generated)
             var validator = Validator(runner: runner, tolerance: tolerance, progress: progress)
             (report, outputs) = try validator.validate(generated, reference: reference, float: float, inputs: cases, workDirectory: work)
         } else {

@@ -107,8 +107,8 @@ import Testing
         let model = try CodeGenerator.generate(try TinyModels.convPool(), options: options)
         let weights = try file(model, "tiny_weights.c")
         // conv1: 5 output channels pad to 8: 8 * 3 * 3 * 3 = 216 floats.
-        #expect(weights.contains("const float tiny_w_conv1_weight[216] SQ_ALIGN(16) = {"))
-        #expect(weights.contains("const float tiny_w_conv1_bias[5] SQ_ALIGN(16) = {"))
+        #expect(weights.contains("const float tiny_w_conv1_weight[216] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {"))
+        #expect(weights.contains("const float tiny_w_conv1_bias[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {"))
         #expect(model.weightBytes == (216 + 5) * 4)
     }
 

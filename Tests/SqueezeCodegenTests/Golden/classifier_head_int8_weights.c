@@ -7,31 +7,31 @@
  *
  * int8 convolution weights (symmetric per output channel) are packed in pairs of
  * output channels and groups of 4 taps (PairedInt8WeightEncoding; see sq_kernels_s8.h);
- * b_: int32 biases corrected for the input zero point, m_: int32 requantisation
- * multipliers, s_: int8 shifts (32..62) per output channel. Total 102 bytes.
+ * b_: int32 biases corrected for the input zero point, m_/s_: requantisation
+ * multipliers and shifts per output channel. Total 120 bytes.
  */
 
 #include "sq_common.h"
 #include "tiny_data.h"
 
 /* conv10.weight */
-const int8_t tiny_w_conv10_weight[48] SQ_ALIGN(16) = {
+const int8_t tiny_w_conv10_weight[48] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     30, 82, 64, 25, -6, -127, -45, 0, 88, -54, -34, -44, -85, -110, 127, 76,
     43, -99, 109, -52, -45, 8, -110, 1, -53, 112, -127, 75, -20, 19, 64, -127,
     -127, 74, 48, 127, -4, 101, -125, -102, 26, 43, -107, -70, -18, -109, -16, 11
 };
 
 /* conv10.weight.bias */
-const int32_t tiny_b_conv10_weight_bias[6] SQ_ALIGN(16) = {
+const int32_t tiny_b_conv10_weight_bias[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -372, -165, -34, -47, 951, -365
 };
 
 /* conv10.weight.multiplier */
-const int32_t tiny_m_conv10_weight_multiplier[6] SQ_ALIGN(16) = {
+const int32_t tiny_m_conv10_weight_multiplier[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1658541858, 1668765417, 1628929878, 1550954433, 1589037486, 1584555035
 };
 
 /* conv10.weight.shift */
-const int8_t tiny_s_conv10_weight_shift[6] SQ_ALIGN(16) = {
+const int32_t tiny_s_conv10_weight_shift[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38, 38, 38
 };
