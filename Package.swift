@@ -32,7 +32,7 @@ let package = Package(
         ]),
         .target(name: "SqueezeAnalysis", dependencies: ["SqueezeIR", "SqueezeMemory"]),
         .target(name: "SqueezeValidation", dependencies: [
-            "SqueezeIR", "SqueezeCodegen", "SqueezeReference", "SqueezePipeline", "SqueezeEvaluation",
+            "SqueezeIR", "SqueezeMemory", "SqueezeCodegen", "SqueezeReference", "SqueezePipeline", "SqueezeEvaluation",
         ]),
         .executableTarget(name: "squeezec", dependencies: [
             "SqueezeIR", "SqueezeFrontend", "SqueezePasses", "SqueezeMemory",

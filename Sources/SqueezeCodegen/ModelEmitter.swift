@@ -83,9 +83,8 @@ struct ModelEmitter {
         case .graphOutput: return "output buffer"
         case .arena, .alias:
             guard let buffer = schedule.buffer(holding: value) else { return "?" }
-            let offset = plan.offset(of: buffer) ?? 0
             let bytes = schedule.lifetime(of: buffer)?.bytes ?? 0
-            return "arena[\(offset), \(offset + bytes))"
+            return plan.describe(plan.placement(of: buffer), bytes: bytes)
         }
     }
 
@@ -100,12 +99,13 @@ struct ModelEmitter {
         case .graphInput: return .init(pointer: "input", inArena: false)
         case .graphOutput: return .init(pointer: "output", inArena: false)
         case .arena, .alias:
-            return .init(pointer: arenaPointer(schedule.buffer(holding: value).flatMap(plan.offset(of:)) ?? 0), inArena: true)
+            return .init(pointer: arenaPointer(schedule.buffer(holding: value).flatMap(plan.placement(of:))), inArena: true)
         }
     }
 
-    func arenaPointer(_ offset: Int) -> String {
-        calls.arenaPointer("a", byteOffset: offset)
+    /// A planned buffer's pointer in the run function (`a`: region 0 of the arena).
+    func arenaPointer(_ placement: Placement?) -> String {
+        calls.arenaPointer(placement, base: "a", plan: plan, prefix: prefix)
     }
 
     // MARK: - <prefix>.h
@@ -147,6 +147,14 @@ struct ModelEmitter {
                 lines.append("  \(step.index). \(step.node.name) (\(opSummary(step.node))) -> \(step.node.output) \(graph.valueTypes[step.node.output]?.shape.description ?? "")")
             }
         }
+        if plan.isSplit {
+            lines += ["", "The arena is split over RAM regions (squeezec's region planner, hot buffers first):"]
+            for (index, region) in plan.regions.enumerated() {
+                let holder = index == 0 ? "\(prefix)_arena, or the caller's arena" : ArenaSections.regionArray(prefix: prefix, region: region.name) + " (static)"
+                lines.append("  \(region.name): \(region.bytes) bytes, \(holder)")
+            }
+            lines.append("\(upper)_ARENA_BYTES is the first region's size: what \(prefix)_run_with_arena needs.")
+        }
         banner.comment(lines)
         var defines = CPrinter()
         let macs = CostModel.totalMACs(graph)
@@ -157,7 +165,7 @@ struct ModelEmitter {
             "#define \(upper)_INPUT_C \(input.c)",
             "#define \(upper)_INPUT_COUNT \(input.elementCount) /* \(unit), NHWC */",
             "#define \(upper)_OUTPUT_COUNT \(output.elementCount) /* \(unit) */",
-            "#define \(upper)_ARENA_BYTES \(plan.arenaBytes)",
+            "#define \(upper)_ARENA_BYTES \(plan.bytes(inRegion: 0))",
             "#define \(upper)_ARENA_ALIGN \(ExecutionSchedule.alignment)",
             "#define \(upper)_INPUT_BYTES \(inputBytes) /* the caller's input buffer */",
             "#define \(upper)_OUTPUT_BYTES \(outputBytes) /* the caller's output buffer */",
@@ -233,7 +241,7 @@ struct ModelEmitter {
         var identifiers = CIdentifier()
         var scratchPointers: [BufferID: String] = [:]
         for buffer in schedule.buffers + kernelScratch.buffers where plan.offset(of: buffer.id) != nil {
-            scratchPointers[buffer.id] = arenaPointer(plan.offset(of: buffer.id) ?? 0)
+            scratchPointers[buffer.id] = arenaPointer(plan.placement(of: buffer.id))
         }
         // Stages, steps and run functions go after the parameter structs they use.
         var prelude = p
@@ -243,7 +251,7 @@ struct ModelEmitter {
         var streamEmitter: StreamEmitter?
         if let stream {
             var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights,
-                                        calls: self.calls)
+                                        calls: self.calls, prefix: prefix)
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
@@ -277,8 +285,7 @@ struct ModelEmitter {
         }
         lines.append("output  \(node.output) \(graph.valueTypes[node.output]?.shape.description ?? "") \(describe(node.output))")
         for buffer in step.scratch {
-            let offset = plan.offset(of: buffer.id) ?? 0
-            lines.append("scratch \(buffer.name) \(buffer.bytes) bytes arena[\(offset), \(offset + buffer.bytes))")
+            lines.append("scratch \(buffer.name) \(buffer.bytes) bytes \(plan.describe(plan.placement(of: buffer.id), bytes: buffer.bytes))")
         }
         lines.append("MACs \(CostModel.macs(of: node, in: graph))")
         lines += Self.quantizationLines(node, graph)
@@ -344,11 +351,11 @@ struct ModelEmitter {
     }
 
     /// Arena offset of the decode scratch of compressed weights, if planned.
-    var decodeScratchOffset: Int? {
+    var decodeScratchOffset: Placement? {
         kernelScratch.buffers.first { buffer in
             if case .kernelScratch(let kind) = buffer.id, kind.role == .decodedWeights { return true }
             return false
-        }.flatMap { plan.offset(of: $0.id) }
+        }.flatMap { plan.placement(of: $0.id) }
     }
 
     static func cString(_ text: String) -> String {
@@ -367,7 +374,7 @@ struct ModelEmitter {
     // MARK: - data header, weights, arena
 
     /// Elements of the arena array (floats, or bytes for int8).
-    var arenaElements: Int { max(plan.arenaBytes / calls.elementBytes, 1) }
+    var arenaElements: Int { max(plan.bytes(inRegion: 0) / calls.elementBytes, 1) }
 
     func dataHeader(_ weights: WeightTable) -> String {
         var p = CPrinter()
@@ -382,6 +389,9 @@ struct ModelEmitter {
         p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
         p.line("#endif")
+        for region in plan.regions.dropFirst() where region.bytes > 0 {
+            p.line("extern \(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)];")
+        }
         p.line()
         p.comment(["Sections of the weights and the arena (see \(prefix).h): \(upper)_WEIGHTS_SECTION and",
                    "\(upper)_ARENA_SECTION name them (e.g. -D\(upper)_WEIGHTS_SECTION=.extflash); by default, with",
@@ -479,6 +489,19 @@ struct ModelEmitter {
         p.line("#else")
         p.line("typedef int \(prefix)_arena_is_external; /* ISO C: a file must declare something */")
         p.line("#endif")
+        for region in plan.regions.dropFirst() where region.bytes > 0 {
+            // The other regions of a split arena (RegionPlanner): static, each in its own section.
+            let section = ArenaSections.regionSection(prefix: prefix, region: region.name)
+            p.line()
+            p.comment(["Region \(region.name) of the split arena: \(region.bytes) bytes, in section \(section)",
+                       "(gcc and clang on ELF targets; the board's linker script puts it in \(region.name))."])
+            p.line("#if (defined(__GNUC__) || defined(__clang__)) && defined(__ELF__)")
+            p.line("\(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)] SQ_ALIGN(16) "
+                   + "__attribute__((section(\"\(section)\")));")
+            p.line("#else")
+            p.line("\(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)] SQ_ALIGN(16);")
+            p.line("#endif")
+        }
         return p.text
     }
 }

@@ -18,9 +18,12 @@ struct StreamEmitter {
 
     /// The model's kernel library, with the im2col scratch of the streamed state.
     let calls: any KernelLibrary
+    /// The model's prefix (the arrays of a split arena's other regions are named after it).
+    let prefix: String
 
     init(graph: Graph, stream: StreamSchedule, plan: ArenaPlan, kernelScratch: KernelScratchPlan, weights: WeightTable,
-         calls: any KernelLibrary) {
+         calls: any KernelLibrary, prefix: String) {
+        self.prefix = prefix
         self.graph = graph
         self.stream = stream
         self.plan = plan
@@ -38,7 +41,7 @@ struct StreamEmitter {
             if case .kernelScratch(let kind) = id, case .globalAverageSums = kind.role { return true }
             return false
         }
-        return calls.streamAccumulator(outputBase: base(stage.output), sums: pointer(sums.flatMap(plan.offset(of:)) ?? 0))
+        return calls.streamAccumulator(outputBase: base(stage.output), sums: pointer(sums.flatMap(plan.placement(of:))))
     }
 
     /// The shared im2col scratch, if the kernels asked for one.
@@ -67,7 +70,7 @@ struct StreamEmitter {
         case .graphInput: return "s->in"
         case .graphOutput: return "s->out"
         case .arena, .alias:
-            return pointer(arenaBuffer(value)?.offset ?? 0)
+            return pointer(arenaBuffer(value).flatMap { plan.placement(of: $0.id) })
         }
     }
 
@@ -77,8 +80,8 @@ struct StreamEmitter {
     }
 
     /// `s->a + elements` for a byte offset in the arena.
-    func pointer(_ offset: Int) -> String {
-        calls.arenaPointer("s->a", byteOffset: offset)
+    func pointer(_ placement: Placement?) -> String {
+        calls.arenaPointer(placement, base: "s->a", plan: plan, prefix: prefix)
     }
 
     func map(_ value: String) -> Map {
@@ -92,10 +95,10 @@ struct StreamEmitter {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            guard let (buffer, offset) = arenaBuffer(owner) else { return "?" }
+            guard let (buffer, _) = arenaBuffer(owner) else { return "?" }
             let rows = stream.ringRows[owner].map { "\($0) of \(stream.shapes[owner]?.h ?? 0) rows" } ?? "whole"
             let shared = buffer == .value(owner) ? "" : " (shared hand-off buffer \(buffer))"
-            return "\(rows), arena[\(offset), \(offset + (stream.lifetime(of: buffer)?.bytes ?? 0)))\(shared)"
+            return "\(rows), \(plan.describe(plan.placement(of: buffer), bytes: stream.lifetime(of: buffer)?.bytes ?? 0))\(shared)"
         }
     }
 
@@ -158,7 +161,7 @@ struct StreamEmitter {
             guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
                 throw Diagnostic.internal("stage \(stage.name) has no pre-pool scratch")
             }
-            target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
+            target = Map(pointer: pointer(plan.placement(of: buffer)), shape: pre, ring: 1)
         }
         let row = stage.pool == nil ? "r" : "y"
         let sources = stage.inputs.map { map($0.value) }
@@ -183,8 +186,7 @@ struct StreamEmitter {
         }
         lines.append("output \(stage.output) \(stream.shapes[stage.output]?.description ?? "") \(describe(stage.output))")
         if stage.pool != nil, let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] {
-            let offset = plan.offset(of: buffer) ?? 0
-            lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
+            lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at \(plan.describe(plan.placement(of: buffer), bytes: nil))")
         }
         return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters, input: stage.inputs.first?.value,
                                                       output: stage.output)
@@ -300,9 +302,9 @@ struct StreamEmitter {
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
-        p.lines(calls.streamSetup(im2col: calls.arenaPointer("a", byteOffset: im2col.flatMap(plan.offset(of:)) ?? 0)))
+        p.lines(calls.streamSetup(im2col: calls.arenaPointer(im2col.flatMap(plan.placement(of:)), base: "a", plan: plan, prefix: prefix)))
         if let decode = decodeScratch {
-            p.line("s->wdec = (void *)(\(calls.arenaPointer("a", byteOffset: plan.offset(of: decode) ?? 0)));")
+            p.line("s->wdec = (void *)(\(calls.arenaPointer(plan.placement(of: decode), base: "a", plan: plan, prefix: prefix)));")
         }
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")

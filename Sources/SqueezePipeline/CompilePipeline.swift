@@ -88,7 +88,8 @@ public struct CompilePipeline {
                      planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
         PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
                                                                  planner: planner ?? options.planner,
-                                                                 scratch: KernelScratchProviders.forGraph(lowered.graph)))
+                                                                 scratch: KernelScratchProviders.forGraph(lowered.graph),
+                                                                 regions: options.arenaRegions))
     }
 
     public func generate(_ planned: PlannedStage, codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {

@@ -1,4 +1,5 @@
 import SqueezeCodegen
+import SqueezeMemory
 import SqueezeIR
 
 /// A Cortex-M board the firmware is built for (and, with a QEMU machine, run
@@ -151,19 +152,50 @@ public struct Board: Sendable, Hashable {
     /// (`harnessBytes`: its input and output images, which share the board's
     /// RAM in these images). Regions that hold code wait for the compiled
     /// objects (`misfit(_:)`). nil when the model fits.
-    public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0) -> String? {
-        misfit(Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes), skippingCode: true)
+    /// `arenaParts`: of a split arena, the bytes in its other regions by
+    /// region identifier (see `FirmwareSizes.arenaParts`).
+    public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0, arenaParts: [String: Int] = [:]) -> String? {
+        misfit(Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes, arenaParts: arenaParts), skippingCode: true)
     }
 
     /// Every region's need against its capacity, from the section sizes of
     /// the compiled objects or the linked image; nil when it fits.
     public func misfit(_ sizes: FirmwareSizes) -> String? {
         misfit(Need(code: sizes.code, weights: sizes.weights, constData: sizes.otherFlash, data: sizes.data + sizes.bss,
-                    arena: sizes.arena, harness: sizes.io), skippingCode: false)
+                    arena: sizes.arena, harness: sizes.io, arenaParts: sizes.arenaParts), skippingCode: false)
     }
 
     struct Need {
         var code = 0, weights = 0, constData = 0, data = 0, arena = 0, harness = 0
+        var arenaParts: [String: Int] = [:]
+    }
+
+    /// The regions that hold the arena, in the order the region planner fills them.
+    public var arenaHomes: [Region] { regions.filter { $0.holds.contains(.arena) && !$0.budgetOnly } }
+
+    /// The regions a model's arena may be split over (`RegionPlanner`), with
+    /// what is left in each for it: the region less the stack, the harness's
+    /// buffers (`harnessBytes`) and 4 KiB for static data when it holds
+    /// them. Empty when only one region holds the arena (no split).
+    public func arenaRegions(harnessBytes: Int) -> [ArenaRegion] {
+        let homes = arenaHomes
+        guard homes.count > 1 else { return [] }
+        return homes.map { region in
+            var rest = region.bytes
+            if region.holds.contains(.stack) { rest -= stackBytes }
+            if region.holds.contains(.harness) { rest -= harnessBytes }
+            if region.holds.contains(.data) { rest -= 4096 }
+            return ArenaRegion(name: region.name, capacity: max(rest, 0))
+        }
+    }
+
+    /// The arena bytes a region holds: all of it when one region holds the
+    /// arena, else that region's part.
+    func arena(in region: Region, _ need: Need) -> Int {
+        let homes = arenaHomes
+        guard homes.count > 1 else { return need.arena }
+        if region.name == homes.first?.name { return need.arena - need.arenaParts.values.reduce(0, +) }
+        return need.arenaParts[ArenaRegion.identifier(region.name)] ?? 0
     }
 
     private func misfit(_ need: Need, skippingCode: Bool) -> String? {
@@ -172,7 +204,7 @@ public struct Board: Sendable, Hashable {
             // In the order of the flash figures: code, weights, other; then RAM.
             let parts: [(Content, String, Int)] = [
                 (.code, "code", need.code), (.weights, "weights", need.weights), (.constData, "other", need.constData),
-                (.data, "data + bss", need.data), (.arena, "arena", need.arena), (.stack, "stack", stackBytes),
+                (.data, "data + bss", need.data), (.arena, "arena", arena(in: region, need)), (.stack, "stack", stackBytes),
                 (.harness, "harness buffers", need.harness),
             ].filter { region.holds.contains($0.0) && $0.2 > 0 }
             let total = parts.reduce(0) { $0 + $1.2 }

@@ -1,5 +1,6 @@
 import Foundation
 import SqueezeCodegen
+import SqueezeMemory
 import SqueezeIR
 
 /// Cross-compiles generated C with the board's startup, linker script and
@@ -28,10 +29,30 @@ public struct FirmwareRunner: ModelRunner {
     /// it before they write anything.
     public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
         // The harness keeps the input and output images, plus about 8 KB of its own.
-        let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
-        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
+        let harness = Self.harnessBytes(inputCount: model.inputCount, outputCount: model.outputCount, elementBytes: model.elementBytes)
+        // A split arena (RegionPlanner): each region's part against its region.
+        var parts: [String: Int] = [:]
+        for region in model.plan.regions.dropFirst() where model.plan.isSplit {
+            parts[ArenaRegion.identifier(region.name), default: 0] += region.bytes
+        }
+        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness,
+                                      arenaParts: parts) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
+    }
+
+    /// The harness's RAM besides the model's: its input and output images and about 8 KB of its own.
+    public static func harnessBytes(inputCount: Int, outputCount: Int, elementBytes: Int) -> Int {
+        (inputCount + outputCount) * elementBytes + 8192
+    }
+
+    /// The RAM regions the board lets a lowered `graph`'s arena be split
+    /// over (`Board.arenaRegions`), empty when it has one arena region.
+    public func arenaRegions(for graph: Graph) -> [ArenaRegion] {
+        let element = graph.quantization == nil ? 4 : 1
+        let input = graph.inputs.first?.type.shape.elementCount ?? 0
+        let output = graph.outputs.first.flatMap { graph.valueTypes[$0]?.shape.elementCount } ?? 0
+        return board.arenaRegions(harnessBytes: Self.harnessBytes(inputCount: input, outputCount: output, elementBytes: element))
     }
 
     public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {

@@ -1,3 +1,6 @@
+import SqueezeCodegen
+import SqueezeMemory
+
 /// The GNU ld linker script squeezec writes from a board description (no
 /// hand-written script per board). Output sections, each in the region
 /// holding its contents:
@@ -8,6 +11,8 @@
 ///   what the generated code's section attribute names) or by object name
 ///   (`*_weights.o`: a `<prefix>_weights.c` compiled on its own);
 /// - `.arena` (NOLOAD, not zeroed): `.bss.sq_arena*` or `*_arena.o` likewise;
+///   with the arena in several regions, `.arena` is in the first and each
+///   other region gets `.arena_<id>` with its `.bss.sq_arena_<id>.*` array;
 /// - `.stack`, `.data`, `.sq_io` (the harness's input and output images),
 ///   `.bss`. On Armv7-M and v6-M, which have no stack limit register, the
 ///   stack comes first in its region, so that an overflow runs off the start
@@ -96,6 +101,12 @@ public enum LinkerScript {
         lines.append("    } > \(data) AT > \(constData)")
         lines.append("    sq_ld_data_load = LOADADDR(.data);")
         lines.append("")
+        for region in board.arenaHomes.dropFirst() {
+            // The other regions of a split arena (RegionPlanner), each its own array and section;
+            // before .arena, whose object-name rule would take them too.
+            let id = ArenaRegion.identifier(region.name)
+            lines.append("    .arena_\(id) (NOLOAD) : ALIGN(16) { *(\(ArenaSections.regionPattern(region: region.name))) } > \(region.name)")
+        }
         lines.append("    .arena (NOLOAD) : ALIGN(16) { *(.bss.sq_arena .bss.sq_arena.*) *_arena.o(.bss .bss.* COMMON) } > \(home(.arena))")
         lines.append("")
         lines.append("    /* The harness's input and output images (the caller's buffers, not the")

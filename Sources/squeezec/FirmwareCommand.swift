@@ -31,7 +31,11 @@ struct FirmwareCommand: ParsableCommand {
         var board = try Board.resolve(board)
         if let flashSize { board = board.withFlashBudget(flashSize) }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
-        let generated = try model.pipeline().generated(codegen: options).model
+        var pipeline = try model.pipeline()
+        let lowered = try pipeline.lowered()
+        // A board with the arena in several RAM regions: split it (RegionPlanner).
+        pipeline.options.arenaRegions = FirmwareRunner(board: board).arenaRegions(for: lowered.graph)
+        let generated = try pipeline.generated(from: lowered, codegen: options).model
         let graph = generated.graph
         var runner = FirmwareRunner(board: board)
         // Nothing is written before the model is known to fit (weights,

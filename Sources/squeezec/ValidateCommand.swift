@@ -67,8 +67,12 @@ struct ValidateCommand: ParsableCommand {
             throw Diagnostic.input("board \(board.name) names no QEMU machine (\"qemu\": {\"machine\": ...}): validate runs the firmware; "
                                    + "`squeezec firmware --board FILE` builds it")
         }
-        let pipeline = try model.pipeline(quiet: json)
+        var pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
+        if case .board(let board) = target {
+            // A board with the arena in several RAM regions: split it (RegionPlanner).
+            pipeline.options.arenaRegions = FirmwareRunner(board: board).arenaRegions(for: lowered.graph)
+        }
         let graph = lowered.reference.graph
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")

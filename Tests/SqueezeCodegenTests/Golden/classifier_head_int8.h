@@ -33,7 +33,7 @@ extern "C" {
 #define TINY_RAM_BYTES 230 /* arena + input + output buffers; the stack comes on top */
 #define TINY_STACK_BYTES 4096 /* bound on the stack of one inference (docs/generated-c.md) */
 #define TINY_LIBC "memcpy memset" /* C library functions the model calls */
-#define TINY_WEIGHT_BYTES 120
+#define TINY_WEIGHT_BYTES 102
 #define TINY_MACS 960
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"

@@ -34,7 +34,7 @@ extern "C" {
 #define TINY_RAM_BYTES 794 /* arena + input + output buffers; the stack comes on top */
 #define TINY_STACK_BYTES 4096 /* bound on the stack of one inference (docs/generated-c.md) */
 #define TINY_LIBC "memcpy memset" /* C library functions the model calls */
-#define TINY_WEIGHT_BYTES 228
+#define TINY_WEIGHT_BYTES 213
 #define TINY_MACS 4725
 #define TINY_INPUT_LAYOUT "NHWC"
 #define TINY_SCHEDULE "layer"

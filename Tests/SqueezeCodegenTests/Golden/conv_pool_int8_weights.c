@@ -7,8 +7,8 @@
  *
  * int8 convolution weights (symmetric per output channel) are packed in pairs of
  * output channels and groups of 4 taps (PairedInt8WeightEncoding; see sq_kernels_s8.h);
- * b_: int32 biases corrected for the input zero point, m_/s_: requantisation
- * multipliers and shifts per output channel. Total 228 bytes.
+ * b_: int32 biases corrected for the input zero point, m_: int32 requantisation
+ * multipliers, s_: int8 shifts (32..62) per output channel. Total 213 bytes.
  */
 
 #include "sq_common.h"
@@ -40,6 +40,6 @@ const int32_t tiny_m_conv1_weight_multiplier[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE 
 };
 
 /* conv1.weight.shift */
-const int32_t tiny_s_conv1_weight_shift[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
+const int8_t tiny_s_conv1_weight_shift[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     39, 39, 39, 39, 39
 };

@@ -7,8 +7,8 @@
  *
  * int8 convolution weights (symmetric per output channel) are packed in pairs of
  * output channels and groups of 4 taps (PairedInt8WeightEncoding; see sq_kernels_s8.h);
- * b_: int32 biases corrected for the input zero point, m_/s_: requantisation
- * multipliers and shifts per output channel. Total 336 bytes.
+ * b_: int32 biases corrected for the input zero point, m_: int32 requantisation
+ * multipliers, s_: int8 shifts (32..62) per output channel. Total 300 bytes.
  */
 
 #include "sq_common.h"
@@ -31,7 +31,7 @@ const int32_t tiny_m_fire_squeeze1x1_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIG
 };
 
 /* fire/squeeze1x1.weight.shift */
-const int32_t tiny_s_fire_squeeze1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
+const int8_t tiny_s_fire_squeeze1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38
 };
 
@@ -51,7 +51,7 @@ const int32_t tiny_m_fire_expand1x1_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIGH
 };
 
 /* fire/expand1x1.weight.shift */
-const int32_t tiny_s_fire_expand1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
+const int8_t tiny_s_fire_expand1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     37, 37, 37, 37
 };
 
@@ -79,6 +79,6 @@ const int32_t tiny_m_fire_expand3x3_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIGH
 };
 
 /* fire/expand3x3.weight.shift */
-const int32_t tiny_s_fire_expand3x3_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
+const int8_t tiny_s_fire_expand3x3_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38
 };
