@@ -29,6 +29,7 @@ public struct PlannedMemory: Sendable {
         self.buffers = buffers
         allowances = try schedule.allowances()
         plan = planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
+        try SizeLimits.checkArena(bytes: plan.arenaBytes)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
     }
 
