@@ -88,6 +88,15 @@ def unread_rows():
     model("unread_rows", nodes, inits)
 
 
+def overflow():
+    # Finite weights whose products overflow float32: conv2's output is infinite for any non-zero input.
+    inits = [init("w1", np.full((2, 1, 1, 1), 1e20)), init("b1", [1.0, 1.0]),
+             init("w2", np.full((2, 2, 1, 1), 1e20)), init("b2", [0.0, 0.0])]
+    nodes = [conv("conv1", "x", "a", "w1", "b1"), helper.make_node("Relu", ["a"], ["ar"], name="relu1"),
+             conv("conv2", "ar", "b", "w2", "b2"), helper.make_node("Relu", ["b"], ["y"], name="relu2")]
+    model("overflow", nodes, inits)
+
+
 def two_outputs():
     inits = [init("w", np.full((2, 1, 1, 1), 0.5)), init("b", [0.1, -0.1])]
     nodes = [conv("conv", "x", "c", "w", "b"), helper.make_node("Relu", ["c"], ["y"], name="relu"),
@@ -125,6 +134,7 @@ def main():
     non_finite()
     fire_stride()
     unread_rows()
+    overflow()
     two_outputs()
     hostile_names()
     dead_nodes()

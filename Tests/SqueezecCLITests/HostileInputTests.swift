@@ -105,6 +105,16 @@ import Testing
         #expect(validate.stdout.contains("PASS"), "\(validate.stdout)")
     }
 
+    /// Finite weights whose products overflow: reference and generated code
+    /// agree on infinities, which is not agreement.
+    @Test func nonFiniteOutputsFailValidationNamingTheFirstLayer() throws {
+        let r = try CLIRunner.run(["validate", Self.fixture("overflow.onnx"), "--target", "host"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("FAIL") && !r.stdout.contains("PASS"), "\(r.stdout)")
+        let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("NaN or infinite") && last.contains("first diverging layer 'conv2'"), "\(r.stderr)")
+    }
+
     @Test func twoOutputsAreRefusedTheSameWayByEveryCommand() throws {
         let path = Self.fixture("two_outputs.onnx")
         for command in ["analyze", "run", "generate", "dump"] {
