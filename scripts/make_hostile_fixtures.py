@@ -97,6 +97,14 @@ def overflow():
     model("overflow", nodes, inits)
 
 
+def kernel_too_big():
+    # A real shape error after a strided conv: the 5x5 kernel does not fit c1's 4x4 output.
+    inits = [init("w1", np.full((2, 1, 1, 1), 0.5)), init("b1", [0.1, -0.1]),
+             init("w2", np.full((2, 2, 5, 5), 0.1)), init("b2", [0.0, 0.0])]
+    nodes = [conv("c1", "x", "a", "w1", "b1", strides=[2, 2]), conv("big_kernel", "a", "y", "w2", "b2")]
+    model("kernel_too_big", nodes, inits)
+
+
 def two_outputs():
     inits = [init("w", np.full((2, 1, 1, 1), 0.5)), init("b", [0.1, -0.1])]
     nodes = [conv("conv", "x", "c", "w", "b"), helper.make_node("Relu", ["c"], ["y"], name="relu"),
@@ -135,6 +143,7 @@ def main():
     fire_stride()
     unread_rows()
     overflow()
+    kernel_too_big()
     two_outputs()
     hostile_names()
     dead_nodes()

@@ -105,6 +105,14 @@ import Testing
         #expect(validate.stdout.contains("PASS"), "\(validate.stdout)")
     }
 
+    /// Shape errors are found by shape inference, at the layer that has them.
+    @Test func aKernelLargerThanItsInputIsAShapeErrorAtThatLayer() throws {
+        let path = Self.fixture("kernel_too_big.onnx")
+        for command in ["analyze", "run", "generate"] {
+            try Self.expectRefused([command, path] + Self.outputOption(command), file: path, ["layer 'big_kernel'", "does not fit input"])
+        }
+    }
+
     /// Finite weights whose products overflow: reference and generated code
     /// agree on infinities, which is not agreement.
     @Test func nonFiniteOutputsFailValidationNamingTheFirstLayer() throws {
