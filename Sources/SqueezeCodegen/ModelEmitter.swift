@@ -359,16 +359,7 @@ struct ModelEmitter {
     }
 
     static func cString(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default: out += "?"
-            }
-        }
-        return out
+        MessageText.cString(text)
     }
 
     // MARK: - data header, weights, arena

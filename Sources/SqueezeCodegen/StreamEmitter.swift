@@ -319,6 +319,10 @@ struct StreamEmitter {
         for (index, stage) in stream.stages.enumerated() where !consumed.contains(stage.output) {
             p.line("ensure_\(index)(s, \(stage.rows - 1));")
         }
+        // Rows no consumer read, in the order the simulator computed them.
+        for index in stream.drained {
+            p.line("ensure_\(index)(s, \(stream.stages[index].rows - 1));")
+        }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!
             let acc = gapAccumulator(stage)

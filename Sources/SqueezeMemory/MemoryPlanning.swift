@@ -34,6 +34,7 @@ public struct PlannedMemory: Sendable {
             ? planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
             : try RegionPlanner(regions: regions, planner: planner).plan(buffers, allowances: allowances,
                                                                          alignment: ExecutionSchedule.alignment)
+        try SizeLimits.checkArena(bytes: plan.arenaBytes)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
     }
 

@@ -13,6 +13,9 @@ public struct StreamSchedule: Schedule {
     public var ringRows: [String: Int]
     /// Graph nodes run after the stream (indices into graph.nodes).
     public var tail: [Int]
+    /// Stages pulled to their last row after the sinks, in order, because
+    /// no consumer reads all their rows (`RowStreamSimulator.Result.drained`).
+    public var drained: [Int]
     public var storage: ValueStorageTable
     /// Arena buffers: rings, shared row hand-off buffers, and the whole
     /// tensors around the tail.
@@ -44,6 +47,7 @@ public struct StreamSchedule: Schedule {
         let resolved = whole.map { storage.owner(of: $0) }
         let simulation = try RowStreamSimulator.run(stages, shapes: shapes, whole: whole.union(resolved))
         ringRows = simulation.ringRows
+        drained = simulation.drained
         for input in graph.inputs { ringRows[input.name] = input.type.shape.h }
 
         var lastUse: [String: Int] = [:]

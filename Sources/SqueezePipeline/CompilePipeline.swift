@@ -28,13 +28,20 @@ public struct CompilePipeline {
 
     // MARK: stages
 
-    /// The model, its weights pruned and shared as the options say
+    /// The model without nodes no output depends on (`DeadNodeElimination`,
+    /// reported as a note), its weights pruned and shared as the options say
     /// (`WeightCompressionPass`; an int8 build shares int8 codes), its `preprocessing` resolved: the command line's options
     /// over the model's own (ONNX metadata) or the standard one for its
     /// input channels; nil only when images cannot feed it and no option
     /// was given.
     public func load() throws(Diagnostic) -> LoadedStage {
         var graph = try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights)
+        let dead = DeadNodeElimination.deadNodes(in: graph)
+        if !dead.isEmpty {
+            graph = try DeadNodeElimination().run(graph)
+            let names = dead.prefix(5).map { MessageText.printable($0) }.joined(separator: ", ") + (dead.count > 5 ? ", ..." : "")
+            progress("note: removed \(dead.count) node(s) whose output no graph output uses: \(names)")
+        }
         graph = try WeightCompressionPass(options: options.compression,
                                           domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
         graph.preprocessing = try preprocessing(of: graph)

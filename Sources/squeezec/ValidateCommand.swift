@@ -140,6 +140,10 @@ struct ValidateCommand: ParsableCommand {
         if !report.passed {
             var message = "validation failed on \(report.target): max relative error \(report.maxRelativeError) > \(report.tolerance)"
             if let differing = report.differingBytes { message = "validation failed on \(report.target): \(differing) output bytes differ from the int8 reference" }
+            let nonFinite = report.inputs.map(\.error.nonFinite).reduce(0, +)
+            if nonFinite > 0 {
+                message = "validation failed on \(report.target): \(nonFinite) output value(s) are NaN or infinite (in the reference or the generated code)"
+            }
             if let d = report.firstDivergence {
                 message += "; first diverging layer '\(d.layer)' (value \(d.value), relative error \(d.error.relativeError))"
             }
