@@ -24,8 +24,10 @@ public struct FirmwareRunner: ModelRunner {
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
     public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
-        // The harness keeps the input and output images, plus about 8 KB of its own.
-        let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
+        // The harness keeps the input and output images (with --row-input one
+        // input row: the rows go straight into the model's ring), plus about 8 KB of its own.
+        let input = model.inputRing == nil ? model.inputCount : model.inputCount / model.graph.inputs[0].type.shape.h
+        let harness = (input + model.outputCount) * model.elementBytes + 8192
         if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }

@@ -23,6 +23,10 @@ struct GenerateCommand: ParsableCommand {
         try OutputDirectory.write(generated.files, to: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
+        if let ring = generated.inputRing {
+            print("row input: \(options.prefix)_run_rows; the arena holds an input ring of \(ring.rows) rows (\(ring.bytes) bytes) "
+                  + "instead of the \(generated.inputImageBytes)-byte input image")
+        }
     }
 }
 
