@@ -173,30 +173,30 @@ struct ModelEmitter {
         guard let stream, let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return "" }
         let rows = stream.ringRows[input] ?? shape.h
         let ringBytes = stream.lifetime(of: .value(input))?.bytes ?? 0
-        let codes = calls.isQuantized ? "int8 codes (quantised as for \(prefix)_run; a float row can be quantised with\n"
-            + " *           sq_quantize_f32_s8(row, dst, \(upper)_INPUT_ROW_COUNT, \(upper)_INPUT_SCALE, \(upper)_INPUT_ZERO_POINT)\n"
-            + " *           from sq_kernels_s8.h)" : "floats, already normalised"
-        return """
-
-
-/*
- * Row input (--row-input): the model fetches its input one row at a time
- * from your function into a ring of \(upper)_INPUT_RING_ROWS rows inside the arena
- * (\(ringBytes) of its \(upper)_ARENA_BYTES bytes), so the whole image need never be in RAM.
- *   fetch(ctx, row, dst) must write row `row` of the input (\(upper)_INPUT_ROW_COUNT
- *   \(codes), NHWC) to dst and return 0 (non-zero stops the inference:
- *   \(prefix)_run_rows then returns -3 and fetch is not called again). Rows are
- *   requested in order 0, 1, ..., \(upper)_INPUT_H - 1, each exactly once; dst is
- *   one of the ring's \(upper)_INPUT_RING_ROWS row slots, so never write more than one row.
- * Returns as \(prefix)_run, or -3 if fetch failed. \(prefix)_run and \(prefix)_run_with_arena
- * copy their rows from the whole image into the same ring.
- */
-#define \(upper)_INPUT_RING_ROWS \(rows)
-#define \(upper)_INPUT_ROW_COUNT \(shape.w * shape.c) /* \(calls.elementUnit) in one input row */
-typedef int (*\(prefix)_row_source)(void *ctx, int row, \(element) *dst);
-int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output);
-int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena);
-"""
+        let values = calls.isQuantized
+            ? ["int8 codes, NHWC, quantised as for \(prefix)_run (a float row can be quantised",
+               "with sq_quantize_f32_s8(row, dst, \(upper)_INPUT_ROW_COUNT, \(upper)_INPUT_SCALE,",
+               "\(upper)_INPUT_ZERO_POINT) from sq_kernels_s8.h); then return 0. Non-zero stops the"]
+            : ["floats, NHWC, already normalised; then return 0. Non-zero stops the"]
+        var p = CPrinter()
+        p.line()
+        p.comment(["Row input (--row-input): the model fetches its input one row at a time",
+                   "from your function into a ring of \(upper)_INPUT_RING_ROWS rows inside the arena",
+                   "(\(ringBytes) of its \(upper)_ARENA_BYTES bytes), so the whole image need never be in RAM.",
+                   "  fetch(ctx, row, dst) must write row `row` of the input to dst: \(upper)_INPUT_ROW_COUNT"]
+                  + values.map { "  " + $0 } +
+                  ["  inference: \(prefix)_run_rows returns -3 and fetch is not called again.",
+                   "  Rows are requested in order 0, 1, ..., \(upper)_INPUT_H - 1, each exactly once,",
+                   "  from inside the inference, as the first layer's window reaches them; dst is",
+                   "  the ring slot of the row (one of \(upper)_INPUT_RING_ROWS): write one row only.",
+                   "Returns as \(prefix)_run, or -3 if fetch failed. \(prefix)_run and \(prefix)_run_with_arena",
+                   "copy their rows from the whole image into the same ring."])
+        p.lines(["#define \(upper)_INPUT_RING_ROWS \(rows)",
+                 "#define \(upper)_INPUT_ROW_COUNT \(shape.w * shape.c) /* \(calls.elementUnit) in one input row */",
+                 "typedef int (*\(prefix)_row_source)(void *ctx, int row, \(element) *dst);",
+                 "int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output);",
+                 "int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena);"])
+        return "\n" + p.text.dropLast()
     }
 
     func opSummary(_ node: Node) -> String {

@@ -72,13 +72,14 @@ int tiny_run_f32(const float *input, float *output);
  * Row input (--row-input): the model fetches its input one row at a time
  * from your function into a ring of TINY_INPUT_RING_ROWS rows inside the arena
  * (112 of its TINY_ARENA_BYTES bytes), so the whole image need never be in RAM.
- *   fetch(ctx, row, dst) must write row `row` of the input (TINY_INPUT_ROW_COUNT
- *   int8 codes (quantised as for tiny_run; a float row can be quantised with
- *           sq_quantize_f32_s8(row, dst, TINY_INPUT_ROW_COUNT, TINY_INPUT_SCALE, TINY_INPUT_ZERO_POINT)
- *           from sq_kernels_s8.h), NHWC) to dst and return 0 (non-zero stops the inference:
- *   tiny_run_rows then returns -3 and fetch is not called again). Rows are
- *   requested in order 0, 1, ..., TINY_INPUT_H - 1, each exactly once; dst is
- *   one of the ring's TINY_INPUT_RING_ROWS row slots, so never write more than one row.
+ *   fetch(ctx, row, dst) must write row `row` of the input to dst: TINY_INPUT_ROW_COUNT
+ *   int8 codes, NHWC, quantised as for tiny_run (a float row can be quantised
+ *   with sq_quantize_f32_s8(row, dst, TINY_INPUT_ROW_COUNT, TINY_INPUT_SCALE,
+ *   TINY_INPUT_ZERO_POINT) from sq_kernels_s8.h); then return 0. Non-zero stops the
+ *   inference: tiny_run_rows returns -3 and fetch is not called again.
+ *   Rows are requested in order 0, 1, ..., TINY_INPUT_H - 1, each exactly once,
+ *   from inside the inference, as the first layer's window reaches them; dst is
+ *   the ring slot of the row (one of TINY_INPUT_RING_ROWS): write one row only.
  * Returns as tiny_run, or -3 if fetch failed. tiny_run and tiny_run_with_arena
  * copy their rows from the whole image into the same ring.
  */
