@@ -48,6 +48,17 @@ import Testing
         #expect(peak == plainPeak + 2304)
     }
 
+    @Test func planPlacesTheRing() throws {
+        let result = try CLIRunner.run(["plan", "squeezenet1.1", "--input-size", "64", "--row-input", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let buffers = try #require(object["buffers"] as? [[String: Any]])
+        let ring = try #require(buffers.first { $0["name"] as? String == "data" })
+        #expect(ring["bytes"] as? Int == 2304)
+        let text = try CLIRunner.run(["plan", "squeezenet1.1", "--input-size", "64", "--row-input"])
+        #expect(text.stdout.contains("(--row-input: the input arrives row by row into its 3-row ring in the arena; the output is the caller's buffer)"))
+    }
+
     @Test func theLayerScheduleRefusesRowInput() throws {
         let result = try CLIRunner.run(["generate", "squeezenet1.1", "--input-size", "64", "--schedule", "layer", "--row-input", "-o", "/nonexistent/x"])
         #expect(result.status != 0)
