@@ -48,3 +48,31 @@ import Testing
               + "rows \(rowSizes.ram + rowSizes.io) B (arena \(rowSizes.arena))")
     }
 }
+
+extension RowInputFirmwareTests {
+    /// squeezenet1.0 (7x7/2 conv1: a 7-row ring) with the complex bypass and a
+    /// softmax after the stream: the row build compiles warning-free with
+    /// arm-none-eabi-gcc at every optimisation level (trace and profile hooks
+    /// too), and on the host gives the whole-image build's outputs.
+    @Test func bypassAndSoftmaxTailCompileForCortexMAndMatchOnTheHost() throws {
+        let graph = try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_0, inputSize: 64, classes: 10, bypass: .complex, softmax: true)).graph
+        let rows = try CompilePipeline.generate(graph, options: CodegenOptions(prefix: "net"), rowInput: true)
+        let whole = try CompilePipeline.generate(graph, options: CodegenOptions(prefix: "net"))
+        #expect(rows.inputRing?.rows == 7)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-arm-rows-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try rows.write(to: dir)
+        for cpu in [["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"], ["-mcpu=cortex-m55", "-mfloat-abi=hard"]] {
+            for level in ["-O0", "-Os", "-O3"] {
+                for defines in [[], ["-DSQ_TRACE", "-DSQ_PROFILE"]] {
+                    let result = try ProcessRunner.run("arm-none-eabi-gcc", HostRunner.strictFlags + [level, "-mthumb"] + cpu + defines
+                                                       + ["-c", "net.c", "-o", "/dev/null"], directory: dir)
+                    #expect(result.status == 0, "\(cpu) \(level) \(defines): \(result.stderr.prefix(600))")
+                }
+            }
+        }
+        let inputs = RowInputHostTests.inputs(rows, count: 2)
+        let runner = HostRunner(compiler: "gcc")
+        #expect(try RowInputHostTests.outputs(rows, runner: runner, inputs: inputs) == RowInputHostTests.outputs(whole, runner: runner, inputs: inputs))
+    }
+}
