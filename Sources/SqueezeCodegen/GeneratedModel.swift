@@ -27,4 +27,14 @@ public struct GeneratedModel: Sendable {
     public var stream: StreamSchedule? { schedule as? StreamSchedule }
     /// The layer schedule, when the code runs one fused step after another.
     public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
+
+    /// With `--row-input`: the input ring's rows and bytes (part of the arena).
+    public var inputRing: (rows: Int, bytes: Int)? {
+        guard let stream, let input = stream.inputRing, let rows = stream.ringRows[input],
+              let bytes = stream.lifetime(of: .value(input))?.bytes else { return nil }
+        return (rows, bytes)
+    }
+
+    /// Bytes of one whole input image (what `<prefix>_run` reads).
+    public var inputImageBytes: Int { graph.inputs[0].type.byteCount }
 }

@@ -134,6 +134,9 @@ struct ModelEmitter {
         if let stream {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]
+            if let input = stream.inputRing {
+                lines.append("  input \(input) -> \(stream.ringRows[input] ?? 0)-row ring, fetched a row at a time (--row-input)")
+            }
             for (index, stage) in stream.stages.enumerated() {
                 let storage = stream.bufferOf[.value(stage.output)]
                     .map { $0 == .value(stage.output) ? "\(stream.ringRows[stage.output] ?? 0)-row ring" : $0.description }
@@ -185,6 +188,7 @@ struct ModelEmitter {
             "DEFINES": String(defines.text.dropLast()),
             "PREFIX": prefix,
             "PREFIX_UPPER": upper,
+            "ROW_API": rowAPI(),
         ])
     }
 
@@ -192,6 +196,38 @@ struct ModelEmitter {
     var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
     /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
     var ramBytes: Int { plan.arenaBytes + inputBytes + outputBytes }
+
+    /// With `--row-input`: the row entry points' declarations (after the
+    /// whole-image ones), else nothing.
+    func rowAPI() -> String {
+        guard let stream, let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return "" }
+        let rows = stream.ringRows[input] ?? shape.h
+        let ringBytes = stream.lifetime(of: .value(input))?.bytes ?? 0
+        let values = calls.isQuantized
+            ? ["int8 codes, NHWC, quantised as for \(prefix)_run (a float row can be quantised",
+               "with sq_quantize_f32_s8(row, dst, \(upper)_INPUT_ROW_COUNT, \(upper)_INPUT_SCALE,",
+               "\(upper)_INPUT_ZERO_POINT) from sq_kernels_s8.h); then return 0. Non-zero stops the"]
+            : ["floats, NHWC, already normalised; then return 0. Non-zero stops the"]
+        var p = CPrinter()
+        p.line()
+        p.comment(["Row input (--row-input): the model fetches its input one row at a time",
+                   "from your function into a ring of \(upper)_INPUT_RING_ROWS rows inside the arena",
+                   "(\(ringBytes) of its \(upper)_ARENA_BYTES bytes), so the whole image need never be in RAM.",
+                   "  fetch(ctx, row, dst) must write row `row` of the input to dst: \(upper)_INPUT_ROW_COUNT"]
+                  + values.map { "  " + $0 } +
+                  ["  inference: \(prefix)_run_rows returns -3 and fetch is not called again.",
+                   "  Rows are requested in order 0, 1, ..., \(upper)_INPUT_H - 1, each exactly once,",
+                   "  from inside the inference, as the first layer's window reaches them; dst is",
+                   "  the ring slot of the row (one of \(upper)_INPUT_RING_ROWS): write one row only.",
+                   "Returns as \(prefix)_run, or -3 if fetch failed. \(prefix)_run and \(prefix)_run_with_arena",
+                   "copy their rows from the whole image into the same ring."])
+        p.lines(["#define \(upper)_INPUT_RING_ROWS \(rows)",
+                 "#define \(upper)_INPUT_ROW_COUNT \(shape.w * shape.c) /* \(calls.elementUnit) in one input row */",
+                 "typedef int (*\(prefix)_row_source)(void *ctx, int row, \(element) *dst);",
+                 "int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output);",
+                 "int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena);"])
+        return "\n" + p.text.dropLast()
+    }
 
     func opSummary(_ node: Node) -> String {
         switch node.op {
@@ -252,6 +288,7 @@ struct ModelEmitter {
         if let stream {
             var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights,
                                         calls: self.calls, prefix: prefix)
+            emitter.rowSource = "\(prefix)_row_source"
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
@@ -317,9 +354,17 @@ struct ModelEmitter {
         var streamPart = CPrinter()
         try stream?.emitRun(&streamPart)
         let element = self.element
-        p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+        let rowInput = stream?.stream.inputRing != nil
+        let signature = rowInput
+            ? "static int run_all(const \(element) *input, \(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)"
+            : "int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)"
+        if rowInput {
+            p.comment(["One inference: rows copied from the whole image `input`, or fetched from `fetch` when input is NULL."])
+        }
+        p.scope(signature) { p in
             p.line("\(element) *const a = (\(element) *)arena;")
-            p.scope("if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
+            p.scope(rowInput ? "if ((input == NULL && fetch == NULL) || output == NULL || arena == NULL)"
+                             : "if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
             if self.calls.storage.needsPositions, let decode = decodeScratchOffset {
                 p.comment(["The decoders' table of set-bit positions (sq_decode.h), once per inference."])
@@ -343,11 +388,31 @@ struct ModelEmitter {
             p.line("return 0;")
         }
         p.line()
+        if rowInput {
+            p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+                p.scope("if (input == NULL)") { p in p.line("return -1;") }
+                p.line("return run_all(input, NULL, NULL, output, arena);")
+            }
+            p.line()
+        }
         p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
         }
         p.line("#endif")
+        if rowInput {
+            p.line()
+            p.scope("int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)") { p in
+                p.scope("if (fetch == NULL)") { p in p.line("return -1;") }
+                p.line("return run_all(NULL, fetch, ctx, output, arena);")
+            }
+            p.line()
+            p.line("#ifndef \(upper)_EXTERNAL_ARENA")
+            p.scope("int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output)") { p in
+                p.line("return \(prefix)_run_rows_with_arena(fetch, ctx, output, \(prefix)_arena);")
+            }
+            p.line("#endif")
+        }
     }
 
     /// Arena offset of the decode scratch of compressed weights, if planned.

@@ -20,6 +20,8 @@ struct StreamEmitter {
     let calls: any KernelLibrary
     /// The model's prefix (the arrays of a split arena's other regions are named after it).
     let prefix: String
+    /// The C type of the caller's row function (`<prefix>_row_source`), used with `--row-input`.
+    var rowSource = "sq_row_source"
 
     init(graph: Graph, stream: StreamSchedule, plan: ArenaPlan, kernelScratch: KernelScratchPlan, weights: WeightTable,
          calls: any KernelLibrary, prefix: String) {
@@ -114,9 +116,16 @@ struct StreamEmitter {
             p.line("\(calls.element) *a;")
             p.lines(calls.streamMembers)
             if decodeScratch != nil { p.line("void *wdec;") }
+            if stream.inputRing != nil {
+                p.line("\(rowSource) fetch;")
+                p.line("void *ctx;")
+                p.line("int fetched;")
+                p.line("int status;")
+            }
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
+        emitFetch(&p)
         var prepared: [Prepared] = []
         for (index, stage) in stream.stages.enumerated() {
             prepared.append(try prepare(stage, index))
@@ -137,6 +146,31 @@ struct StreamEmitter {
             }
             p.comment(comment(stage, index, shared: stagePrepared.shared))
             emitStage(stage, index, stagePrepared, &p)
+        }
+    }
+
+    /// With `--row-input`: the function that brings input rows into their
+    /// ring, copied from the whole image (`s->in`) or fetched from the
+    /// caller's function, in order, each once.
+    private func emitFetch(_ p: inout CPrinter) {
+        guard let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return }
+        let rows = stream.ringRows[input] ?? shape.h
+        let count = shape.w * shape.c
+        p.line()
+        p.comment(["The input \(input) \(shape), row by row into its ring (\(describe(input))):",
+                   "copied from the caller's whole image, or fetched from the caller's function",
+                   "(rows in order, each once; after a failure the rows are left as they are)."])
+        p.scope("static void fetch_input(sq_stream *s, int need)") { p in
+            p.scope("while (s->fetched <= need)") { p in
+                p.line("\(calls.element) *const dst = \(base(input)) + (s->fetched % \(rows)) * \(count);")
+                p.scope("if (s->in != NULL)") { p in
+                    p.line("const \(calls.element) *const src = s->in + (size_t)s->fetched * \(count);")
+                    p.line("int i;")
+                    p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = src[i];") }
+                }
+                p.scope("else if (s->status == 0 && s->fetch(s->ctx, s->fetched, dst) != 0)") { p in p.line("s->status = -3;") }
+                p.line("++s->fetched;")
+            }
         }
     }
 
@@ -239,6 +273,9 @@ struct StreamEmitter {
         p.scope("static void \(function)(sq_stream *s, int need)") { p in
             p.scope("while (s->done[\(index)] <= need)") { p in
                 p.line("const int r = s->done[\(index)];")
+                if stream.inputRing != nil {
+                    p.scope("if (s->status != 0)") { p in p.line("return;") }
+                }
                 if let pool = stage.pool {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
                     p.scope("while (s->computed[\(index)] <= \(last))") { p in
@@ -272,10 +309,11 @@ struct StreamEmitter {
     /// Pulls the input rows row `row` reads.
     private func emitPulls(_ stage: StreamStage, _ row: String, producers: [String: Int], _ p: inout CPrinter) {
         for input in stage.inputs {
-            guard let source = producers[input.value] else { continue }
+            let fetched = input.value == stream.inputRing
+            guard let source = producers[input.value] ?? (fetched ? -1 : nil) else { continue }
             let h = stream.shapes[input.value]!.h
             let last = stage.accumulates ? row : "SQ_MIN(\(row) * \(input.stride) + \(input.kernel - 1 - input.padTop), \(h - 1))"
-            p.line("ensure_\(source)(s, \(last));")
+            p.line(fetched ? "fetch_input(s, \(last));" : "ensure_\(source)(s, \(last));")
         }
     }
 
@@ -302,6 +340,12 @@ struct StreamEmitter {
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
+        if stream.inputRing != nil {
+            p.line("s->fetch = fetch;")
+            p.line("s->ctx = ctx;")
+            p.line("s->fetched = 0;")
+            p.line("s->status = 0;")
+        }
         p.lines(calls.streamSetup(im2col: calls.arenaPointer(im2col.flatMap(plan.placement(of:)), base: "a", plan: plan, prefix: prefix)))
         if let decode = decodeScratch {
             p.line("s->wdec = (void *)(\(calls.arenaPointer(plan.placement(of: decode), base: "a", plan: plan, prefix: prefix)));")
@@ -322,6 +366,11 @@ struct StreamEmitter {
         // Rows no consumer read, in the order the simulator computed them.
         for index in stream.drained {
             p.line("ensure_\(index)(s, \(stream.stages[index].rows - 1));")
+        }
+        if let input = stream.inputRing, let h = stream.shapes[input]?.h ?? graph.valueTypes[input]?.shape.h {
+            p.comment(["Rows no window reads (if any) are fetched too: every row exactly once."])
+            p.line("fetch_input(s, \(h - 1));")
+            p.scope("if (s->status != 0)") { p in p.line("return s->status;") }
         }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!

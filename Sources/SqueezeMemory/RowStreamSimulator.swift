@@ -18,7 +18,11 @@ public enum RowStreamSimulator {
     }
 
     /// `whole` values are kept whole (graph inputs, outputs, values the tail reads).
-    public static func run(_ stages: [StreamStage], shapes: [String: TensorShape], whole: Set<String>) throws(Diagnostic) -> Result {
+    /// `pulled` values have no stage but are fetched a row at a time, in
+    /// order, when a stage first needs the row (the graph input with
+    /// `--row-input`): their rings are measured like a stage's output.
+    public static func run(_ stages: [StreamStage], shapes: [String: TensorShape], whole: Set<String>,
+                           pulled: Set<String> = []) throws(Diagnostic) -> Result {
         var producer: [String: Int] = [:]
         for (i, stage) in stages.enumerated() {
             guard producer[stage.output] == nil else { throw .internal("value '\(stage.output)' has two producing stages") }
@@ -35,6 +39,8 @@ public enum RowStreamSimulator {
         var started = [Int](repeating: -1, count: stages.count)
         var ring: [String: Int] = [:]
         var productions = 0
+        /// Rows fetched of each pulled value.
+        var fetched: [String: Int] = [:]
 
         func height(_ value: String) throws(Diagnostic) -> Int {
             guard let shape = shapes[value] else { throw .internal("value '\(value)' has no shape") }
@@ -112,8 +118,14 @@ public enum RowStreamSimulator {
                     }
                     stack[stack.count - 1] = .compute(stage: index, next: next + 1)
                     let input = stage.inputs[next]
-                    guard let source = producer[input.value] else { continue }
                     let need = stage.lastInputRow(input, for: computed[index], height: try height(input.value))
+                    if pulled.contains(input.value) {
+                        fetched[input.value] = max(fetched[input.value] ?? 0, need + 1)
+                        let newest = fetched[input.value]! - 1
+                        let window = newest - (oldestNeeded(input.value) ?? newest) + 1
+                        ring[input.value] = max(ring[input.value] ?? 1, window)
+                    }
+                    guard let source = producer[input.value] else { continue }
                     stack.append(.ensure(stage: source, need: need))
                 }
             }
@@ -133,6 +145,11 @@ public enum RowStreamSimulator {
         for stage in stages {
             let h = try height(stage.output)
             result[stage.output] = stage.accumulates || whole.contains(stage.output) ? h : min(ring[stage.output] ?? 1, h)
+        }
+        // (Rows no window reads, such as the last row under a 3x3/2 conv
+        // without padding, are fetched after the stream: they need no slot.)
+        for value in pulled {
+            result[value] = min(ring[value] ?? 1, try height(value))
         }
         return Result(ringRows: result, productions: productions, drained: drained)
     }

@@ -90,12 +90,14 @@ public struct CompilePipeline {
     }
 
     /// Plans the lowered graph for `schedule` (default: the options'), with
-    /// the options' planner unless one is given.
+    /// the options' planner unless one is given. `--row-input` applies to the
+    /// options' schedule and to an explicit stream schedule.
     public func plan(_ lowered: LoweredStage, schedule: ScheduleKind? = nil,
                      planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
         PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
                                                                  planner: planner ?? options.planner,
                                                                  scratch: KernelScratchProviders.forGraph(lowered.graph),
+                                                                 rowInput: options.rowInput && (schedule == nil || schedule == .stream),
                                                                  regions: options.arenaRegions))
     }
 
@@ -192,9 +194,11 @@ extension CompilePipeline {
     /// Compiles a graph that is already loaded (fp32, unfused) or lowered
     /// (int8, quantised after fusion) with the code generator's options:
     /// the library form of `generate`, for tests and tools.
-    public static func generate(_ graph: Graph, options codegen: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
-        let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule,
-                                                                planner: codegen.planner))
+    /// `rowInput`: as `--row-input`.
+    public static func generate(_ graph: Graph, options codegen: CodegenOptions, rowInput: Bool = false) throws(Diagnostic) -> GeneratedModel {
+        var options = PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule, planner: codegen.planner)
+        options.rowInput = rowInput
+        let pipeline = CompilePipeline(options: options)
         // As `load` would: the graph's own preprocessing, else the standard one.
         var graph = graph
         graph.preprocessing = try pipeline.preprocessing(of: graph)

@@ -28,8 +28,10 @@ public struct FirmwareRunner: ModelRunner {
     /// and the harness's buffers against the board's regions. Commands run
     /// it before they write anything.
     public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
-        // The harness keeps the input and output images, plus about 8 KB of its own.
-        let harness = Self.harnessBytes(inputCount: model.inputCount, outputCount: model.outputCount, elementBytes: model.elementBytes)
+        // The harness keeps the input and output images (with --row-input one
+        // input row: the rows go straight into the model's ring), plus about 8 KB of its own.
+        let input = model.inputRing == nil ? model.inputCount : model.inputCount / model.graph.inputs[0].type.shape.h
+        let harness = Self.harnessBytes(inputCount: input, outputCount: model.outputCount, elementBytes: model.elementBytes)
         // A split arena (RegionPlanner): each region's part against its region.
         var parts: [String: Int] = [:]
         for region in model.plan.regions.dropFirst() where model.plan.isSplit {

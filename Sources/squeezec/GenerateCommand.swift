@@ -26,6 +26,10 @@ struct GenerateCommand: ParsableCommand {
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
         print("RAM \(generated.ramBytes) bytes (arena \(generated.arenaBytes) + input \(generated.inputBytes) + output \(generated.outputBytes)), "
               + "stack at most \(RuntimeNeeds.stackBytes) bytes; C library: \(RuntimeNeeds.modelSymbols(generated.graph).joined(separator: ", "))")
+        if let ring = generated.inputRing {
+            print("row input: \(options.prefix)_run_rows; the arena holds an input ring of \(ring.rows) rows (\(ring.bytes) bytes) "
+                  + "instead of the \(generated.inputImageBytes)-byte input image")
+        }
     }
 }
 
