@@ -14,6 +14,8 @@ public final class TemporaryPaths: @unchecked Sendable {
     /// command created, once its staging folder is gone).
     private var emptyFolders: [URL] = []
     private var exiting = false
+    /// Child processes (compilers, QEMU) that may still write into the paths.
+    private var processes: Set<Int32> = []
 
     public init() {}
 
@@ -29,6 +31,19 @@ public final class TemporaryPaths: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         emptyFolders.append(url)
+    }
+
+    /// Adds a running child process, killed before the paths are removed.
+    public func registerProcess(_ pid: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        processes.insert(pid)
+    }
+
+    public func unregisterProcess(_ pid: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        processes.remove(pid)
     }
 
     /// Forgets a path (it was put in place or removed).
@@ -59,8 +74,19 @@ public final class TemporaryPaths: @unchecked Sendable {
         lock.lock()
         exiting = true
         let fm = FileManager.default
-        for url in paths.reversed() { try? fm.removeItem(at: url) }
-        for url in emptyFolders { _ = rmdir(url.path) }
+        for pid in processes { kill(pid, SIGKILL) }
+        // A child's own children (the assembler a compiler driver started)
+        // may still write a file for a moment: remove until nothing
+        // reappears (at most about 3 s).
+        var quiet = 0
+        for _ in 0..<60 where quiet < 3 {
+            for url in paths.reversed() { try? fm.removeItem(at: url) }
+            for url in emptyFolders { _ = rmdir(url.path) }
+            let left = paths.contains { fm.fileExists(atPath: $0.path) }
+            quiet = left ? 0 : quiet + 1
+            usleep(50_000)
+        }
+        processes.removeAll()
         paths.removeAll()
         emptyFolders.removeAll()
     }

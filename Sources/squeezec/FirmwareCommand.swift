@@ -25,6 +25,7 @@ struct FirmwareCommand: ParsableCommand {
 
     func validate() throws {
         if let flashSize, flashSize <= 0 { throw ValidationError("--flash-size must be positive") }
+        if output.isEmpty { throw ValidationError("the output folder must not be empty (use -o . for the current folder)") }
     }
 
     func run() throws {

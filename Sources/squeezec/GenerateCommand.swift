@@ -17,6 +17,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Prefix of the C API and file names.")
     var prefix: String = "model"
 
+    func validate() throws {
+        // Before the model is compiled (OutputDirectory refuses it too).
+        if output.isEmpty { throw ValidationError("the output folder must not be empty (use -o . for the current folder)") }
+    }
+
     func run() throws {
         let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model

@@ -66,9 +66,11 @@ import Testing
     }
 
     @Test func anEmptyOutputFolderIsAUsageError() throws {
-        let r = try CLIRunner.run(["generate", "squeezenet1.1", "--input-size", "64", "-o", ""])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("must not be empty"))
+        for command in ["generate", "firmware"] {
+            let r = try CLIRunner.run([command, "squeezenet1.1", "--input-size", "64", "-o", ""])
+            #expect(r.status == 2, "\(command)")
+            #expect(r.stderr.contains("must not be empty"), "\(command): \(r.stderr)")
+        }
     }
 
     /// int8 then fp32 into one folder: the int8-only files go (the manifest
