@@ -172,9 +172,11 @@ int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {
     return run_all(input, NULL, NULL, output, arena);
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run(const int8_t *input, int8_t *output) {
     return tiny_run_with_arena(input, output, tiny_arena);
 }
+#endif
 
 int tiny_run_rows_with_arena(tiny_row_source fetch, void *ctx, int8_t *output, void *arena) {
     if (fetch == NULL) {
@@ -183,6 +185,8 @@ int tiny_run_rows_with_arena(tiny_row_source fetch, void *ctx, int8_t *output, v
     return run_all(NULL, fetch, ctx, output, arena);
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run_rows(tiny_row_source fetch, void *ctx, int8_t *output) {
     return tiny_run_rows_with_arena(fetch, ctx, output, tiny_arena);
 }
+#endif

@@ -202,9 +202,11 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     return run_all(input, NULL, NULL, output, arena);
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run(const float *input, float *output) {
     return tiny_run_with_arena(input, output, tiny_arena);
 }
+#endif
 
 int tiny_run_rows_with_arena(tiny_row_source fetch, void *ctx, float *output, void *arena) {
     if (fetch == NULL) {
@@ -213,6 +215,8 @@ int tiny_run_rows_with_arena(tiny_row_source fetch, void *ctx, float *output, vo
     return run_all(NULL, fetch, ctx, output, arena);
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run_rows(tiny_row_source fetch, void *ctx, float *output) {
     return tiny_run_rows_with_arena(fetch, ctx, output, tiny_arena);
 }
+#endif
