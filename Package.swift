@@ -32,7 +32,7 @@ let package = Package(
         ]),
         .target(name: "SqueezeAnalysis", dependencies: ["SqueezeIR", "SqueezeMemory"]),
         .target(name: "SqueezeValidation", dependencies: [
-            "SqueezeIR", "SqueezeCodegen", "SqueezeReference", "SqueezePipeline", "SqueezeEvaluation",
+            "SqueezeIR", "SqueezeMemory", "SqueezeCodegen", "SqueezeReference", "SqueezePipeline", "SqueezeEvaluation",
         ]),
         .executableTarget(name: "squeezec", dependencies: [
             "SqueezeIR", "SqueezeFrontend", "SqueezePasses", "SqueezeMemory",
@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "SqueezePassesTests", dependencies: ["SqueezePasses", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeMemoryTests", dependencies: ["SqueezeMemory", "SqueezeFrontend"]),
         .testTarget(name: "SqueezeCodegenTests", dependencies: ["SqueezeCodegen", "SqueezeFrontend", "SqueezeReference", "SqueezeQuant", "SqueezePasses",
-                                                             "SqueezePipeline"],
+                                                             "SqueezePipeline", "SqueezeValidation"],
                     exclude: ["Golden"]),
         .testTarget(name: "SqueezeValidationTests", dependencies: ["SqueezeValidation", "SqueezeFrontend", "SqueezeQuant", "SqueezePasses",
                                                                 "SqueezePipeline", "SqueezeEvaluation", "SqueezeTensorIO"]),

@@ -11,6 +11,14 @@
  * OUTPUTS.bin gets the N outputs in the same order, from one process. Compile with:
  *   -DSQ_MODEL_HEADER='"model.h"' -DSQ_RUN=model_run
  *   -DSQ_INPUT_COUNT=MODEL_INPUT_COUNT -DSQ_OUTPUT_COUNT=MODEL_OUTPUT_COUNT
+ * Models generated with --row-input (compile with -DSQ_RUN_ROWS=model_run_rows
+ *   -DSQ_INPUT_H=MODEL_INPUT_H -DSQ_ROW_COUNT=MODEL_INPUT_ROW_COUNT
+ *   -DSQ_RING_ROWS=MODEL_INPUT_RING_ROWS) are run through their row entry point:
+ * the row function copies rows from the input image and checks the contract
+ * (rows in order, each once, each into the ring slot of its row); a breach
+ * makes it fail, so the model returns -3. -DSQ_WHOLE_IMAGE runs SQ_RUN instead;
+ * -DSQ_FAIL_AT_ROW=R makes the row function fail at row R (and exit with 4 if
+ * it is called again after that).
  * Exit status: 0 success, 2 usage or file error, 3 the model returned an error.
  */
 #include <stdint.h>
@@ -65,6 +73,59 @@ void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 }
 #endif
 
+#if defined(SQ_RUN_ROWS) && !defined(SQ_WHOLE_IMAGE)
+static int sq_next_row;
+static SQ_ELEM_T *sq_ring_base;
+
+/* The row function: row `row` of the image `ctx` into dst. */
+static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
+{
+    const SQ_ELEM_T *image = (const SQ_ELEM_T *)ctx;
+    int i;
+#ifdef SQ_FAIL_AT_ROW
+    static int failed;
+    if (failed) {
+        fprintf(stderr, "harness: row %d requested after the row function failed\n", row);
+        exit(4);
+    }
+    if (row == SQ_FAIL_AT_ROW) {
+        failed = 1;
+        return 1;
+    }
+#endif
+    if (row != sq_next_row) {
+        fprintf(stderr, "harness: row %d requested, expected row %d\n", row, sq_next_row);
+        return 1;
+    }
+    if (row == 0) {
+        sq_ring_base = dst;
+    } else if (dst != sq_ring_base + (row % SQ_RING_ROWS) * SQ_ROW_COUNT) {
+        fprintf(stderr, "harness: row %d is not in ring slot %d of %d\n", row, row % SQ_RING_ROWS, SQ_RING_ROWS);
+        return 1;
+    }
+    for (i = 0; i < SQ_ROW_COUNT; i++) {
+        dst[i] = image[(size_t)row * SQ_ROW_COUNT + (size_t)i];
+    }
+    sq_next_row++;
+    return 0;
+}
+
+/* One inference through the row entry point; every row fetched once. */
+static int sq_run_model(SQ_ELEM_T *input, SQ_ELEM_T *output)
+{
+    int status;
+    sq_next_row = 0;
+    status = SQ_RUN_ROWS(sq_fetch_row, input, output);
+    if (status == 0 && sq_next_row != SQ_INPUT_H) {
+        fprintf(stderr, "harness: %d of %d rows fetched\n", sq_next_row, SQ_INPUT_H);
+        return -4;
+    }
+    return status;
+}
+#else
+#define sq_run_model SQ_RUN
+#endif
+
 static int read_values(const char *path, SQ_ELEM_T *data, size_t count)
 {
     FILE *f = fopen(path, "rb");
@@ -116,7 +177,7 @@ static int run_batch(const char *count_text, const char *in_path, const char *ou
             fclose(out);
             return 2;
         }
-        status = SQ_RUN(sq_input, sq_output);
+        status = sq_run_model(sq_input, sq_output);
         if (status != 0) {
             fprintf(stderr, "harness: model returned %d on input %ld\n", status, i);
             fclose(in);
@@ -167,7 +228,7 @@ int main(int argc, char **argv)
         }
     }
 #endif
-    status = SQ_RUN(sq_input, sq_output);
+    status = sq_run_model(sq_input, sq_output);
 #ifdef SQ_TRACE
     if (sq_trace_file != NULL) {
         fclose(sq_trace_file);

@@ -13,6 +13,8 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 # Host C compilers for the generated code's tests.
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
+# The generated folder's CMakeLists.txt is built by a test (GeneratedFolderBuildTests).
+command -v cmake >/dev/null || need+=(cmake)
 if [ "${1:-}" = "--firmware" ]; then
   command -v arm-none-eabi-gcc >/dev/null || need+=(gcc-arm-none-eabi)
   [ -d /usr/lib/arm-none-eabi/newlib ] || need+=(libnewlib-arm-none-eabi)

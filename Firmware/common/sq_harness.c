@@ -25,6 +25,13 @@
  * and optionally -DSQ_PROFILE, -DSQ_TRACE (also for the model sources):
  * with SQ_TRACE every step's output (first input only) is appended to trace.bin as uint32
  * name length, name bytes, uint32 count, count values.
+ * Models generated with --row-input (-DSQ_RUN_ROWS=model_run_rows
+ * -DSQ_INPUT_H=MODEL_INPUT_H -DSQ_ROW_COUNT=MODEL_INPUT_ROW_COUNT
+ * -DSQ_RING_ROWS=MODEL_INPUT_RING_ROWS) run through their row entry point:
+ * the row function reads each row from input.bin over semihosting straight
+ * into the model's input ring, checking rows come in order, each once, each
+ * into its ring slot. The harness then keeps no input image, only the first
+ * row of the next input (to find the end of a batch).
  * -DSQ_FAULT_TEST=1 (bad load) or =2 (branch to an ARM-state address)
  * faults on purpose before the model runs, to test the fault path.
  */
@@ -51,7 +58,11 @@
 /* The caller's images, not the model's RAM: in their own section so a
  * board can keep them out of the model's memory (mps3-an547 puts them in
  * ISRAM, a stand-in for a camera frame buffer; elsewhere they are .bss). */
+#ifdef SQ_RUN_ROWS
+static SQ_ELEM_T sq_first_row[SQ_ROW_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+#else
 static SQ_ELEM_T sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+#endif
 static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 
 static void sq_print_line(const char *a, const char *b)
@@ -198,12 +209,73 @@ static int sq_open_files(void)
     return 0;
 }
 
-/* The next input of input.bin: 1 read, 0 end of file (after at least one
- * input), -1 error (no input at all, or a partial one). */
+#ifdef SQ_RUN_ROWS
+static int sq_next_row;
+static SQ_ELEM_T *sq_ring_base;
+
+static void sq_print_row_error(const char *what, int row)
+{
+    char number[24];
+    (void)sq_fmt_u64(number, number + sizeof number, (uint64_t)(uint32_t)row);
+    sq_print_line(what, number);
+}
+
+/* The row function: row 0 from sq_first_row, the others from input.bin,
+ * straight into the ring slot dst. */
+static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
+{
+    const uint32_t bytes = (uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
+    (void)ctx;
+    if (row != sq_next_row) {
+        sq_print_row_error("harness: out of order: row ", row);
+        return 1;
+    }
+    if (row == 0) {
+        int i;
+        sq_ring_base = dst;
+        for (i = 0; i < SQ_ROW_COUNT; i++) {
+            dst[i] = sq_first_row[i];
+        }
+    } else if (dst != sq_ring_base + (row % SQ_RING_ROWS) * SQ_ROW_COUNT) {
+        sq_print_row_error("harness: not in its ring slot: row ", row);
+        return 1;
+    } else if (sq_sh_read(sq_input_handle, dst, bytes) != 0u) {
+        sq_print_size_error("input.bin");
+        return 1;
+    }
+    sq_next_row++;
+    return 0;
+}
+
+static int sq_run_model(void)
+{
+    int status;
+    sq_next_row = 0;
+    status = SQ_RUN_ROWS(sq_fetch_row, NULL, sq_output);
+    if (status == 0 && sq_next_row != SQ_INPUT_H) {
+        sq_print_row_error("harness: rows fetched: ", sq_next_row);
+        return -4;
+    }
+    return status;
+}
+#define SQ_INPUT_BUFFER sq_first_row
+#define SQ_INPUT_BYTES ((uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_ELEM_T))
+#else
+static int sq_run_model(void)
+{
+    return SQ_RUN(sq_input, sq_output);
+}
+#define SQ_INPUT_BUFFER sq_input
+#define SQ_INPUT_BYTES ((uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T))
+#endif
+
+/* The next input of input.bin (with SQ_RUN_ROWS its first row; the others
+ * are read as the model fetches them): 1 read, 0 end of file (after at
+ * least one input), -1 error (no input at all, or a partial one). */
 static int sq_read_input(int first)
 {
-    const uint32_t bytes = (uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
-    uint32_t missing = sq_sh_read(sq_input_handle, sq_input, bytes);
+    const uint32_t bytes = SQ_INPUT_BYTES;
+    uint32_t missing = sq_sh_read(sq_input_handle, SQ_INPUT_BUFFER, bytes);
     if (missing == bytes && !first) {
         return 0;
     }
@@ -295,7 +367,7 @@ int main(void)
 #ifdef SQ_PROFILE
         sq_profile_last = begin;
 #endif
-        status = SQ_RUN(sq_input, sq_output);
+        status = sq_run_model();
         if (runs == 0u) {
             start = begin;
             stop = sq_cycles_ticks();

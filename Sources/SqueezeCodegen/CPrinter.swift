@@ -1,4 +1,5 @@
 import Foundation
+import SqueezeIR
 
 /// Builds C source text line by line with indentation scopes, so emitters
 /// never concatenate C by hand.
@@ -58,8 +59,8 @@ public struct CPrinter: Sendable {
         text += content
     }
 
-    /// Text that cannot end a C comment early.
+    /// Text that cannot end a C comment early, open a nested one or leave ASCII.
     static func safe(_ text: String) -> String {
-        text.replacingOccurrences(of: "*/", with: "* /")
+        MessageText.cComment(text)
     }
 }

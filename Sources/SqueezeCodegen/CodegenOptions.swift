@@ -24,4 +24,9 @@ public struct CodegenOptions: Sendable {
 public struct GeneratedFile: Sendable, Hashable {
     public var name: String
     public var contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
 }

@@ -15,10 +15,26 @@ public struct GeneratedModel: Sendable {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
+    /// Bytes of the caller's input and output buffers.
+    public var inputBytes: Int { graph.inputs[0].type.shape.elementCount * (graph.quantization == nil ? 4 : 1) }
+    public var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * (graph.quantization == nil ? 4 : 1) }
+    /// RAM besides the stack: the arena and the caller's input and output buffers.
+    public var ramBytes: Int { arenaBytes + inputBytes + outputBytes }
+
     public var scheduleKind: ScheduleKind { schedule.kind }
 
     /// The streaming schedule, when the code streams.
     public var stream: StreamSchedule? { schedule as? StreamSchedule }
     /// The layer schedule, when the code runs one fused step after another.
     public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
+
+    /// With `--row-input`: the input ring's rows and bytes (part of the arena).
+    public var inputRing: (rows: Int, bytes: Int)? {
+        guard let stream, let input = stream.inputRing, let rows = stream.ringRows[input],
+              let bytes = stream.lifetime(of: .value(input))?.bytes else { return nil }
+        return (rows, bytes)
+    }
+
+    /// Bytes of one whole input image (what `<prefix>_run` reads).
+    public var inputImageBytes: Int { graph.inputs[0].type.byteCount }
 }

@@ -98,6 +98,17 @@ extension KernelLibrary {
         byteOffset == 0 ? base : "\(base) + \(byteOffset / elementBytes)"
     }
 
+    /// A planned buffer's pointer: `base` (the arena pointer the caller
+    /// passed) plus its offset in region 0, or in another region of a split
+    /// arena that region's own array (`ArenaSections`) plus its offset.
+    func arenaPointer(_ placement: Placement?, base: String, plan: ArenaPlan, prefix: String) -> String {
+        guard let placement, placement.region > 0, plan.regions.indices.contains(placement.region) else {
+            return arenaPointer(base, byteOffset: placement?.offset ?? 0)
+        }
+        return arenaPointer(ArenaSections.regionArray(prefix: prefix, region: plan.regions[placement.region].name),
+                            byteOffset: placement.offset)
+    }
+
     /// The arrays of a convolution, encoded into the weight table on first use.
     func arrays(_ weights: inout WeightTable, weight: String, bias: String?, _ graph: Graph) throws(Diagnostic) -> ConvArrays {
         try weights.convolution(weight: weight, bias: bias, in: graph, encoding: encoding)

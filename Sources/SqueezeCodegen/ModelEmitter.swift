@@ -51,6 +51,13 @@ struct ModelEmitter {
         if calls.isQuantized {
             files.append(GeneratedFile(name: "\(prefix)_f32.c", contents: floatEntrySource()))
         }
+        let modelSources = files.map(\.name).filter { $0.hasSuffix(".c") && $0 != "\(prefix)_f32.c" }
+        let floatEntry = calls.isQuantized ? "\(prefix)_f32.c" : nil
+        let libm = RuntimeNeeds.modelSymbols(graph).contains("expf") || floatEntry != nil
+        let build = BuildFiles(prefix: prefix, modelSources: modelSources, floatEntry: floatEntry, needsLibm: libm,
+                               banner: banner("CMakeLists.txt, \(prefix).mk", "build files of the generated model"))
+        files.append(GeneratedFile(name: "CMakeLists.txt", contents: build.cmake()))
+        files.append(GeneratedFile(name: "\(prefix).mk", contents: build.make()))
         let decoders = calls.storage.isEmpty ? [] : ["sq_decode.h", "sq_decode_body.h"]
         for name in ["sq_common.h", calls.kernelsHeader] + decoders {
             guard let text = Templates.file(name) else { throw Diagnostic.internal("template \(name) is missing") }
@@ -76,9 +83,8 @@ struct ModelEmitter {
         case .graphOutput: return "output buffer"
         case .arena, .alias:
             guard let buffer = schedule.buffer(holding: value) else { return "?" }
-            let offset = plan.offset(of: buffer) ?? 0
             let bytes = schedule.lifetime(of: buffer)?.bytes ?? 0
-            return "arena[\(offset), \(offset + bytes))"
+            return plan.describe(plan.placement(of: buffer), bytes: bytes)
         }
     }
 
@@ -93,12 +99,13 @@ struct ModelEmitter {
         case .graphInput: return .init(pointer: "input", inArena: false)
         case .graphOutput: return .init(pointer: "output", inArena: false)
         case .arena, .alias:
-            return .init(pointer: arenaPointer(schedule.buffer(holding: value).flatMap(plan.offset(of:)) ?? 0), inArena: true)
+            return .init(pointer: arenaPointer(schedule.buffer(holding: value).flatMap(plan.placement(of:))), inArena: true)
         }
     }
 
-    func arenaPointer(_ offset: Int) -> String {
-        calls.arenaPointer("a", byteOffset: offset)
+    /// A planned buffer's pointer in the run function (`a`: region 0 of the arena).
+    func arenaPointer(_ placement: Placement?) -> String {
+        calls.arenaPointer(placement, base: "a", plan: plan, prefix: prefix)
     }
 
     // MARK: - <prefix>.h
@@ -110,6 +117,11 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
+        lines += ["", "RAM: arena \(plan.arenaBytes) + input \(inputBytes) + output \(outputBytes) = \(ramBytes) bytes, "
+                  + "plus at most \(RuntimeNeeds.stackBytes) bytes of stack.",
+                  "C library: " + RuntimeNeeds.modelSymbols(graph).joined(separator: ", ")
+                  + (calls.isQuantized ? " (\(prefix)_f32.c also \(RuntimeNeeds.floatEntrySymbols.joined(separator: ", ")))" : "")
+                  + "; nothing else (no malloc, no stdio)."]
         if let preprocessing = graph.preprocessing {
             // What the caller must put in the input buffer (docs/preprocessing.md).
             let layout = "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved)"
@@ -122,6 +134,9 @@ struct ModelEmitter {
         if let stream {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]
+            if let input = stream.inputRing {
+                lines.append("  input \(input) -> \(stream.ringRows[input] ?? 0)-row ring, fetched a row at a time (--row-input)")
+            }
             for (index, stage) in stream.stages.enumerated() {
                 let storage = stream.bufferOf[.value(stage.output)]
                     .map { $0 == .value(stage.output) ? "\(stream.ringRows[stage.output] ?? 0)-row ring" : $0.description }
@@ -135,6 +150,14 @@ struct ModelEmitter {
                 lines.append("  \(step.index). \(step.node.name) (\(opSummary(step.node))) -> \(step.node.output) \(graph.valueTypes[step.node.output]?.shape.description ?? "")")
             }
         }
+        if plan.isSplit {
+            lines += ["", "The arena is split over RAM regions (squeezec's region planner, hot buffers first):"]
+            for (index, region) in plan.regions.enumerated() {
+                let holder = index == 0 ? "\(prefix)_arena, or the caller's arena" : ArenaSections.regionArray(prefix: prefix, region: region.name) + " (static)"
+                lines.append("  \(region.name): \(region.bytes) bytes, \(holder)")
+            }
+            lines.append("\(upper)_ARENA_BYTES is the first region's size: what \(prefix)_run_with_arena needs.")
+        }
         banner.comment(lines)
         var defines = CPrinter()
         let macs = CostModel.totalMACs(graph)
@@ -145,8 +168,13 @@ struct ModelEmitter {
             "#define \(upper)_INPUT_C \(input.c)",
             "#define \(upper)_INPUT_COUNT \(input.elementCount) /* \(unit), NHWC */",
             "#define \(upper)_OUTPUT_COUNT \(output.elementCount) /* \(unit) */",
-            "#define \(upper)_ARENA_BYTES \(plan.arenaBytes)",
+            "#define \(upper)_ARENA_BYTES \(plan.bytes(inRegion: 0))",
             "#define \(upper)_ARENA_ALIGN \(ExecutionSchedule.alignment)",
+            "#define \(upper)_INPUT_BYTES \(inputBytes) /* the caller's input buffer */",
+            "#define \(upper)_OUTPUT_BYTES \(outputBytes) /* the caller's output buffer */",
+            "#define \(upper)_RAM_BYTES \(ramBytes) /* arena + input + output buffers; the stack comes on top */",
+            "#define \(upper)_STACK_BYTES \(RuntimeNeeds.stackBytes) /* bound on the stack of one inference (docs/generated-c.md) */",
+            "#define \(upper)_LIBC \"\(RuntimeNeeds.modelSymbols(graph).joined(separator: " "))\" /* C library functions the model calls */",
             "#define \(upper)_WEIGHT_BYTES \(weightBytes)",
             "#define \(upper)_MACS \(macs)",
             "#define \(upper)_INPUT_LAYOUT \"NHWC\"",
@@ -160,7 +188,45 @@ struct ModelEmitter {
             "DEFINES": String(defines.text.dropLast()),
             "PREFIX": prefix,
             "PREFIX_UPPER": upper,
+            "ROW_API": rowAPI(),
         ])
+    }
+
+    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * calls.elementBytes }
+    var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
+    /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
+    var ramBytes: Int { plan.arenaBytes + inputBytes + outputBytes }
+
+    /// With `--row-input`: the row entry points' declarations (after the
+    /// whole-image ones), else nothing.
+    func rowAPI() -> String {
+        guard let stream, let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return "" }
+        let rows = stream.ringRows[input] ?? shape.h
+        let ringBytes = stream.lifetime(of: .value(input))?.bytes ?? 0
+        let values = calls.isQuantized
+            ? ["int8 codes, NHWC, quantised as for \(prefix)_run (a float row can be quantised",
+               "with sq_quantize_f32_s8(row, dst, \(upper)_INPUT_ROW_COUNT, \(upper)_INPUT_SCALE,",
+               "\(upper)_INPUT_ZERO_POINT) from sq_kernels_s8.h); then return 0. Non-zero stops the"]
+            : ["floats, NHWC, already normalised; then return 0. Non-zero stops the"]
+        var p = CPrinter()
+        p.line()
+        p.comment(["Row input (--row-input): the model fetches its input one row at a time",
+                   "from your function into a ring of \(upper)_INPUT_RING_ROWS rows inside the arena",
+                   "(\(ringBytes) of its \(upper)_ARENA_BYTES bytes), so the whole image need never be in RAM.",
+                   "  fetch(ctx, row, dst) must write row `row` of the input to dst: \(upper)_INPUT_ROW_COUNT"]
+                  + values.map { "  " + $0 } +
+                  ["  inference: \(prefix)_run_rows returns -3 and fetch is not called again.",
+                   "  Rows are requested in order 0, 1, ..., \(upper)_INPUT_H - 1, each exactly once,",
+                   "  from inside the inference, as the first layer's window reaches them; dst is",
+                   "  the ring slot of the row (one of \(upper)_INPUT_RING_ROWS): write one row only.",
+                   "Returns as \(prefix)_run, or -3 if fetch failed. \(prefix)_run and \(prefix)_run_with_arena",
+                   "copy their rows from the whole image into the same ring."])
+        p.lines(["#define \(upper)_INPUT_RING_ROWS \(rows)",
+                 "#define \(upper)_INPUT_ROW_COUNT \(shape.w * shape.c) /* \(calls.elementUnit) in one input row */",
+                 "typedef int (*\(prefix)_row_source)(void *ctx, int row, \(element) *dst);",
+                 "int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output);",
+                 "int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena);"])
+        return "\n" + p.text.dropLast()
     }
 
     func opSummary(_ node: Node) -> String {
@@ -211,7 +277,7 @@ struct ModelEmitter {
         var identifiers = CIdentifier()
         var scratchPointers: [BufferID: String] = [:]
         for buffer in schedule.buffers + kernelScratch.buffers where plan.offset(of: buffer.id) != nil {
-            scratchPointers[buffer.id] = arenaPointer(plan.offset(of: buffer.id) ?? 0)
+            scratchPointers[buffer.id] = arenaPointer(plan.placement(of: buffer.id))
         }
         // Stages, steps and run functions go after the parameter structs they use.
         var prelude = p
@@ -221,7 +287,8 @@ struct ModelEmitter {
         var streamEmitter: StreamEmitter?
         if let stream {
             var emitter = StreamEmitter(graph: graph, stream: stream, plan: plan, kernelScratch: kernelScratch, weights: weights,
-                                        calls: self.calls)
+                                        calls: self.calls, prefix: prefix)
+            emitter.rowSource = "\(prefix)_row_source"
             try emitter.emitStages(&p)
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
@@ -255,8 +322,7 @@ struct ModelEmitter {
         }
         lines.append("output  \(node.output) \(graph.valueTypes[node.output]?.shape.description ?? "") \(describe(node.output))")
         for buffer in step.scratch {
-            let offset = plan.offset(of: buffer.id) ?? 0
-            lines.append("scratch \(buffer.name) \(buffer.bytes) bytes arena[\(offset), \(offset + buffer.bytes))")
+            lines.append("scratch \(buffer.name) \(buffer.bytes) bytes \(plan.describe(plan.placement(of: buffer.id), bytes: buffer.bytes))")
         }
         lines.append("MACs \(CostModel.macs(of: node, in: graph))")
         lines += Self.quantizationLines(node, graph)
@@ -288,9 +354,17 @@ struct ModelEmitter {
         var streamPart = CPrinter()
         try stream?.emitRun(&streamPart)
         let element = self.element
-        p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+        let rowInput = stream?.stream.inputRing != nil
+        let signature = rowInput
+            ? "static int run_all(const \(element) *input, \(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)"
+            : "int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)"
+        if rowInput {
+            p.comment(["One inference: rows copied from the whole image `input`, or fetched from `fetch` when input is NULL."])
+        }
+        p.scope(signature) { p in
             p.line("\(element) *const a = (\(element) *)arena;")
-            p.scope("if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
+            p.scope(rowInput ? "if ((input == NULL && fetch == NULL) || output == NULL || arena == NULL)"
+                             : "if (input == NULL || output == NULL || arena == NULL)") { p in p.line("return -1;") }
             p.scope("if (((uintptr_t)arena % \(ExecutionSchedule.alignment)u) != 0u)") { p in p.line("return -2;") }
             if self.calls.storage.needsPositions, let decode = decodeScratchOffset {
                 p.comment(["The decoders' table of set-bit positions (sq_decode.h), once per inference."])
@@ -314,36 +388,49 @@ struct ModelEmitter {
             p.line("return 0;")
         }
         p.line()
+        if rowInput {
+            p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+                p.scope("if (input == NULL)") { p in p.line("return -1;") }
+                p.line("return run_all(input, NULL, NULL, output, arena);")
+            }
+            p.line()
+        }
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
+        }
+        p.line("#endif")
+        if rowInput {
+            p.line()
+            p.scope("int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)") { p in
+                p.scope("if (fetch == NULL)") { p in p.line("return -1;") }
+                p.line("return run_all(NULL, fetch, ctx, output, arena);")
+            }
+            p.line()
+            p.line("#ifndef \(upper)_EXTERNAL_ARENA")
+            p.scope("int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output)") { p in
+                p.line("return \(prefix)_run_rows_with_arena(fetch, ctx, output, \(prefix)_arena);")
+            }
+            p.line("#endif")
         }
     }
 
     /// Arena offset of the decode scratch of compressed weights, if planned.
-    var decodeScratchOffset: Int? {
+    var decodeScratchOffset: Placement? {
         kernelScratch.buffers.first { buffer in
             if case .kernelScratch(let kind) = buffer.id, kind.role == .decodedWeights { return true }
             return false
-        }.flatMap { plan.offset(of: $0.id) }
+        }.flatMap { plan.placement(of: $0.id) }
     }
 
     static func cString(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default: out += "?"
-            }
-        }
-        return out
+        MessageText.cString(text)
     }
 
     // MARK: - data header, weights, arena
 
     /// Elements of the arena array (floats, or bytes for int8).
-    var arenaElements: Int { max(plan.arenaBytes / calls.elementBytes, 1) }
+    var arenaElements: Int { max(plan.bytes(inRegion: 0) / calls.elementBytes, 1) }
 
     func dataHeader(_ weights: WeightTable) -> String {
         var p = CPrinter()
@@ -355,7 +442,33 @@ struct ModelEmitter {
             p.line("extern const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)];")
         }
         p.line()
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.line("extern \(element) \(prefix)_arena[\(arenaElements)];")
+        p.line("#endif")
+        for region in plan.regions.dropFirst() where region.bytes > 0 {
+            p.line("extern \(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)];")
+        }
+        p.line()
+        p.comment(["Sections of the weights and the arena (see \(prefix).h): \(upper)_WEIGHTS_SECTION and",
+                   "\(upper)_ARENA_SECTION name them (e.g. -D\(upper)_WEIGHTS_SECTION=.extflash); by default, with",
+                   "gcc or clang on ELF targets, \(Self.weightsSection(prefix)) and \(Self.arenaSection(prefix)) (which a linker script",
+                   "without rules for them places with the other .rodata and .bss); elsewhere none."])
+        p.line("#if defined(__GNUC__) || defined(__clang__)")
+        p.line("#define \(upper)_STR_(x) #x")
+        p.line("#define \(upper)_STR(x) \(upper)_STR_(x)")
+        for (kind, name) in [("WEIGHTS", Self.weightsSection(prefix)), ("ARENA", Self.arenaSection(prefix))] {
+            p.line("#if defined(\(upper)_\(kind)_SECTION)")
+            p.line("#define \(upper)_\(kind)_PLACE __attribute__((section(\(upper)_STR(\(upper)_\(kind)_SECTION))))")
+            p.line("#elif defined(__ELF__)")
+            p.line("#define \(upper)_\(kind)_PLACE __attribute__((section(\"\(name)\")))")
+            p.line("#endif")
+        }
+        p.line("#endif")
+        for kind in ["WEIGHTS", "ARENA"] {
+            p.line("#ifndef \(upper)_\(kind)_PLACE")
+            p.line("#define \(upper)_\(kind)_PLACE")
+            p.line("#endif")
+        }
         p.line()
         p.line("#endif /* \(upper)_DATA_H */")
         return p.text
@@ -372,7 +485,7 @@ struct ModelEmitter {
         var text = p.text
         for array in weights.arrays {
             text += "\n/* \(CPrinter.safe(array.source)) */\n"
-            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) = {\n"
+            text += "const \(array.encoded.cType) \(array.cName)[\(array.encoded.count)] SQ_ALIGN(16) \(upper)_WEIGHTS_PLACE = {\n"
             text += array.encoded.body
             text += "};\n"
         }
@@ -392,6 +505,7 @@ struct ModelEmitter {
         p.line("#include \"\(prefix).h\"")
         p.line("#include \"sq_kernels_s8.h\"")
         p.line()
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
         p.line("static int8_t \(prefix)_input_codes[\(upper)_INPUT_COUNT] SQ_ALIGN(16);")
         p.line("static int8_t \(prefix)_output_codes[\(upper)_OUTPUT_COUNT] SQ_ALIGN(16);")
         p.line()
@@ -406,18 +520,44 @@ struct ModelEmitter {
             }
             p.line("return status;")
         }
+        p.line("#else")
+        p.line("typedef int \(prefix)_f32_needs_the_static_arena; /* ISO C: a file must declare something */")
+        p.line("#endif")
         return p.text
     }
+
+    /// Default section names (gcc and clang on ELF targets): under .rodata
+    /// and .bss, so that generic linker-script rules still take them.
+    static func weightsSection(_ prefix: String) -> String { ".rodata.sq_weights.\(prefix)" }
+    static func arenaSection(_ prefix: String) -> String { ".bss.sq_arena.\(prefix)" }
 
     func arenaSource() -> String {
         var p = CPrinter()
         p.comment(banner("\(prefix)_arena.c", "the static arena (RAM)") +
-                  ["", "\(plan.arenaBytes) bytes; its own file so linker scripts can place it by object name."])
+                  ["", "\(plan.arenaBytes) bytes, in section \(upper)_ARENA_SECTION (see \(prefix)_data.h). With",
+                   "-D\(upper)_EXTERNAL_ARENA there is none: the caller passes its own to \(prefix)_run_with_arena."])
         p.line()
         p.line("#include \"sq_common.h\"")
         p.line("#include \"\(prefix)_data.h\"")
         p.line()
-        p.line("\(element) \(prefix)_arena[\(arenaElements)] SQ_ALIGN(16);")
+        p.line("#ifndef \(upper)_EXTERNAL_ARENA")
+        p.line("\(element) \(prefix)_arena[\(arenaElements)] SQ_ALIGN(16) \(upper)_ARENA_PLACE;")
+        p.line("#else")
+        p.line("typedef int \(prefix)_arena_is_external; /* ISO C: a file must declare something */")
+        p.line("#endif")
+        for region in plan.regions.dropFirst() where region.bytes > 0 {
+            // The other regions of a split arena (RegionPlanner): static, each in its own section.
+            let section = ArenaSections.regionSection(prefix: prefix, region: region.name)
+            p.line()
+            p.comment(["Region \(region.name) of the split arena: \(region.bytes) bytes, in section \(section)",
+                       "(gcc and clang on ELF targets; the board's linker script puts it in \(region.name))."])
+            p.line("#if (defined(__GNUC__) || defined(__clang__)) && defined(__ELF__)")
+            p.line("\(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)] SQ_ALIGN(16) "
+                   + "__attribute__((section(\"\(section)\")));")
+            p.line("#else")
+            p.line("\(element) \(ArenaSections.regionArray(prefix: prefix, region: region.name))[\(region.bytes / calls.elementBytes)] SQ_ALIGN(16);")
+            p.line("#endif")
+        }
         return p.text
     }
 }

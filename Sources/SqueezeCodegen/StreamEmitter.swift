@@ -18,9 +18,14 @@ struct StreamEmitter {
 
     /// The model's kernel library, with the im2col scratch of the streamed state.
     let calls: any KernelLibrary
+    /// The model's prefix (the arrays of a split arena's other regions are named after it).
+    let prefix: String
+    /// The C type of the caller's row function (`<prefix>_row_source`), used with `--row-input`.
+    var rowSource = "sq_row_source"
 
     init(graph: Graph, stream: StreamSchedule, plan: ArenaPlan, kernelScratch: KernelScratchPlan, weights: WeightTable,
-         calls: any KernelLibrary) {
+         calls: any KernelLibrary, prefix: String) {
+        self.prefix = prefix
         self.graph = graph
         self.stream = stream
         self.plan = plan
@@ -38,7 +43,7 @@ struct StreamEmitter {
             if case .kernelScratch(let kind) = id, case .globalAverageSums = kind.role { return true }
             return false
         }
-        return calls.streamAccumulator(outputBase: base(stage.output), sums: pointer(sums.flatMap(plan.offset(of:)) ?? 0))
+        return calls.streamAccumulator(outputBase: base(stage.output), sums: pointer(sums.flatMap(plan.placement(of:))))
     }
 
     /// The shared im2col scratch, if the kernels asked for one.
@@ -67,7 +72,7 @@ struct StreamEmitter {
         case .graphInput: return "s->in"
         case .graphOutput: return "s->out"
         case .arena, .alias:
-            return pointer(arenaBuffer(value)?.offset ?? 0)
+            return pointer(arenaBuffer(value).flatMap { plan.placement(of: $0.id) })
         }
     }
 
@@ -77,8 +82,8 @@ struct StreamEmitter {
     }
 
     /// `s->a + elements` for a byte offset in the arena.
-    func pointer(_ offset: Int) -> String {
-        calls.arenaPointer("s->a", byteOffset: offset)
+    func pointer(_ placement: Placement?) -> String {
+        calls.arenaPointer(placement, base: "s->a", plan: plan, prefix: prefix)
     }
 
     func map(_ value: String) -> Map {
@@ -92,10 +97,10 @@ struct StreamEmitter {
         case .graphInput: return "input buffer"
         case .graphOutput: return "output buffer"
         case .arena, .alias:
-            guard let (buffer, offset) = arenaBuffer(owner) else { return "?" }
+            guard let (buffer, _) = arenaBuffer(owner) else { return "?" }
             let rows = stream.ringRows[owner].map { "\($0) of \(stream.shapes[owner]?.h ?? 0) rows" } ?? "whole"
             let shared = buffer == .value(owner) ? "" : " (shared hand-off buffer \(buffer))"
-            return "\(rows), arena[\(offset), \(offset + (stream.lifetime(of: buffer)?.bytes ?? 0)))\(shared)"
+            return "\(rows), \(plan.describe(plan.placement(of: buffer), bytes: stream.lifetime(of: buffer)?.bytes ?? 0))\(shared)"
         }
     }
 
@@ -111,9 +116,16 @@ struct StreamEmitter {
             p.line("\(calls.element) *a;")
             p.lines(calls.streamMembers)
             if decodeScratch != nil { p.line("void *wdec;") }
+            if stream.inputRing != nil {
+                p.line("\(rowSource) fetch;")
+                p.line("void *ctx;")
+                p.line("int fetched;")
+                p.line("int status;")
+            }
             p.line("int done[\(stream.stages.count)];")
             p.line("int computed[\(stream.stages.count)];")
         }
+        emitFetch(&p)
         var prepared: [Prepared] = []
         for (index, stage) in stream.stages.enumerated() {
             prepared.append(try prepare(stage, index))
@@ -134,6 +146,31 @@ struct StreamEmitter {
             }
             p.comment(comment(stage, index, shared: stagePrepared.shared))
             emitStage(stage, index, stagePrepared, &p)
+        }
+    }
+
+    /// With `--row-input`: the function that brings input rows into their
+    /// ring, copied from the whole image (`s->in`) or fetched from the
+    /// caller's function, in order, each once.
+    private func emitFetch(_ p: inout CPrinter) {
+        guard let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return }
+        let rows = stream.ringRows[input] ?? shape.h
+        let count = shape.w * shape.c
+        p.line()
+        p.comment(["The input \(input) \(shape), row by row into its ring (\(describe(input))):",
+                   "copied from the caller's whole image, or fetched from the caller's function",
+                   "(rows in order, each once; after a failure the rows are left as they are)."])
+        p.scope("static void fetch_input(sq_stream *s, int need)") { p in
+            p.scope("while (s->fetched <= need)") { p in
+                p.line("\(calls.element) *const dst = \(base(input)) + (s->fetched % \(rows)) * \(count);")
+                p.scope("if (s->in != NULL)") { p in
+                    p.line("const \(calls.element) *const src = s->in + (size_t)s->fetched * \(count);")
+                    p.line("int i;")
+                    p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = src[i];") }
+                }
+                p.scope("else if (s->status == 0 && s->fetch(s->ctx, s->fetched, dst) != 0)") { p in p.line("s->status = -3;") }
+                p.line("++s->fetched;")
+            }
         }
     }
 
@@ -158,7 +195,7 @@ struct StreamEmitter {
             guard let pre = stream.prePoolShape(stage), let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] else {
                 throw Diagnostic.internal("stage \(stage.name) has no pre-pool scratch")
             }
-            target = Map(pointer: pointer(plan.offset(of: buffer) ?? 0), shape: pre, ring: 1)
+            target = Map(pointer: pointer(plan.placement(of: buffer)), shape: pre, ring: 1)
         }
         let row = stage.pool == nil ? "r" : "y"
         let sources = stage.inputs.map { map($0.value) }
@@ -183,8 +220,7 @@ struct StreamEmitter {
         }
         lines.append("output \(stage.output) \(stream.shapes[stage.output]?.description ?? "") \(describe(stage.output))")
         if stage.pool != nil, let buffer = stream.bufferOf[StreamSchedule.prePoolRow(stage)] {
-            let offset = plan.offset(of: buffer) ?? 0
-            lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at arena[\(offset), ...)")
+            lines.append("pre-pool row scratch: shared hand-off buffer \(buffer) at \(plan.describe(plan.placement(of: buffer), bytes: nil))")
         }
         return lines + ModelEmitter.quantizationLines(stage.node, graph, parameters: stage.parameters, input: stage.inputs.first?.value,
                                                       output: stage.output)
@@ -237,6 +273,9 @@ struct StreamEmitter {
         p.scope("static void \(function)(sq_stream *s, int need)") { p in
             p.scope("while (s->done[\(index)] <= need)") { p in
                 p.line("const int r = s->done[\(index)];")
+                if stream.inputRing != nil {
+                    p.scope("if (s->status != 0)") { p in p.line("return;") }
+                }
                 if let pool = stage.pool {
                     let last = "SQ_MIN(r * \(pool.stride.h) + \(pool.kernel.h - 1 - pool.padding.top), \(stage.preRows - 1))"
                     p.scope("while (s->computed[\(index)] <= \(last))") { p in
@@ -270,10 +309,11 @@ struct StreamEmitter {
     /// Pulls the input rows row `row` reads.
     private func emitPulls(_ stage: StreamStage, _ row: String, producers: [String: Int], _ p: inout CPrinter) {
         for input in stage.inputs {
-            guard let source = producers[input.value] else { continue }
+            let fetched = input.value == stream.inputRing
+            guard let source = producers[input.value] ?? (fetched ? -1 : nil) else { continue }
             let h = stream.shapes[input.value]!.h
             let last = stage.accumulates ? row : "SQ_MIN(\(row) * \(input.stride) + \(input.kernel - 1 - input.padTop), \(h - 1))"
-            p.line("ensure_\(source)(s, \(last));")
+            p.line(fetched ? "fetch_input(s, \(last));" : "ensure_\(source)(s, \(last));")
         }
     }
 
@@ -300,9 +340,15 @@ struct StreamEmitter {
         p.line("s->in = input;")
         p.line("s->out = output;")
         p.line("s->a = a;")
-        p.lines(calls.streamSetup(im2col: calls.arenaPointer("a", byteOffset: im2col.flatMap(plan.offset(of:)) ?? 0)))
+        if stream.inputRing != nil {
+            p.line("s->fetch = fetch;")
+            p.line("s->ctx = ctx;")
+            p.line("s->fetched = 0;")
+            p.line("s->status = 0;")
+        }
+        p.lines(calls.streamSetup(im2col: calls.arenaPointer(im2col.flatMap(plan.placement(of:)), base: "a", plan: plan, prefix: prefix)))
         if let decode = decodeScratch {
-            p.line("s->wdec = (void *)(\(calls.arenaPointer("a", byteOffset: plan.offset(of: decode) ?? 0)));")
+            p.line("s->wdec = (void *)(\(calls.arenaPointer(plan.placement(of: decode), base: "a", plan: plan, prefix: prefix)));")
         }
         p.scope("for (i = 0; i < \(stream.stages.count); ++i)") { p in
             p.line("s->done[i] = 0;")
@@ -316,6 +362,15 @@ struct StreamEmitter {
         let consumed = Set(stream.stages.flatMap { $0.inputs.map(\.value) })
         for (index, stage) in stream.stages.enumerated() where !consumed.contains(stage.output) {
             p.line("ensure_\(index)(s, \(stage.rows - 1));")
+        }
+        // Rows no consumer read, in the order the simulator computed them.
+        for index in stream.drained {
+            p.line("ensure_\(index)(s, \(stream.stages[index].rows - 1));")
+        }
+        if let input = stream.inputRing, let h = stream.shapes[input]?.h ?? graph.valueTypes[input]?.shape.h {
+            p.comment(["Rows no window reads (if any) are fetched too: every row exactly once."])
+            p.line("fetch_input(s, \(h - 1));")
+            p.scope("if (s->status != 0)") { p in p.line("return s->status;") }
         }
         for stage in stream.stages where stage.accumulates {
             let input = stream.shapes[stage.inputs[0].value]!

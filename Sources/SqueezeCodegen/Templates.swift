@@ -9,12 +9,13 @@ public enum Templates {
 
     public static var names: [String] { EmbeddedTemplates.files.keys.sorted() }
 
-    /// The firmware sources for a board: `Firmware/common/*` and
-    /// `Firmware/<board>/*`, as (file name, text): the common files, then the board's, each sorted.
-    public static func firmwareFiles(board: String) -> [(name: String, contents: String)] {
+    /// The firmware sources every board shares, `Firmware/common/*`, as
+    /// (file name, text), sorted. A board's linker script and `sq_board.h`
+    /// are written from its description (`Firmware/boards/<name>.json`).
+    public static var commonFirmwareFiles: [(name: String, contents: String)] {
         EmbeddedTemplates.files.keys.sorted().compactMap { key in
             let parts = key.split(separator: "/")
-            guard parts.count == 3, parts[0] == "Firmware", parts[1] == "common" || parts[1] == board[...] else { return nil }
+            guard parts.count == 3, parts[0] == "Firmware", parts[1] == "common" else { return nil }
             return (String(parts[2]), EmbeddedTemplates.files[key]!)
         }
     }

@@ -5,7 +5,8 @@ public struct ErrorStats: Sendable, Codable, Equatable {
     public var range: Double
     /// maxAbsError / range.
     public var relativeError: Double
-    /// Values that are NaN or infinite in one and not the other.
+    /// Values that are NaN or infinite in either (NaN compared with NaN is
+    /// not agreement: such a comparison never passes).
     public var nonFinite: Int
     /// Values that differ at all (for int8 outputs: differing bytes).
     public var differing: Int
@@ -25,9 +26,9 @@ public struct ErrorStats: Sendable, Codable, Equatable {
         var differing = 0
         for (a, e) in zip(actual, expected) {
             if a.bitPattern != e.bitPattern { differing += 1 }
-            if a.isFinite != e.isFinite {
+            if !a.isFinite || !e.isFinite {
                 nonFinite += 1
-            } else if a.isFinite {
+            } else {
                 maxAbs = max(maxAbs, Double(abs(a - e)))
             }
         }
@@ -42,6 +43,6 @@ public struct ErrorStats: Sendable, Codable, Equatable {
 
     /// Tolerance 0 asks for identical values.
     public func within(_ tolerance: Double) -> Bool {
-        tolerance == 0 ? differing == 0 : nonFinite == 0 && relativeError <= tolerance
+        nonFinite == 0 && (tolerance == 0 ? differing == 0 : relativeError <= tolerance)
     }
 }

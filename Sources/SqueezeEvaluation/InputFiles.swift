@@ -41,6 +41,11 @@ public enum InputFiles {
         guard let values = array.floats else {
             throw .input("input must be float32", file: path)
         }
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            let hw = s.h * s.w
+            let position = [0, index / hw, index % hw / s.w, index % s.w]
+            throw .input("input holds \(values[index]) at index \(index) (NCHW \(position)): inputs must be finite numbers", file: path)
+        }
         return Layout.nchwToNHWC(values, n: 1, c: s.c, h: s.h, w: s.w)
     }
 

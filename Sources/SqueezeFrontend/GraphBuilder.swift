@@ -8,6 +8,11 @@ struct GraphBuilder {
     /// Alternative names of parameters (e.g. torchvision state_dict keys).
     var aliases: [String: String] = [:]
     let initializer: WeightInitializer
+    /// Weight bytes allocated so far, and the first size limit crossed
+    /// (`SizeLimits`): from then on no weight is allocated, and the builder's
+    /// caller throws it once the nodes are built.
+    private(set) var weightBytes = 0
+    private(set) var failure: Diagnostic?
     /// Channels of every value built so far.
     private(set) var channels: [String: Int] = [:]
 
@@ -28,9 +33,21 @@ struct GraphBuilder {
         let inChannels = channels[input]!
         let weight = name + ".weight"
         let bias = name + ".bias"
-        constants[weight] = initializer.convWeight(name: weight, outChannels: out, kernel: .square(kernel),
-                                                   inChannels: inChannels, classifier: classifier)
-        constants[bias] = initializer.bias(name: bias, count: out)
+        let count = SizeLimits.product([out, kernel, kernel, inChannels])
+        if failure == nil {
+            do {
+                try SizeLimits.checkTensor(elements: count, "weight '\(weight)' (\(out)x\(kernel)x\(kernel)x\(inChannels))", node: name)
+                weightBytes = SizeLimits.sum(weightBytes, SizeLimits.product(SizeLimits.sum(count, out), 4))
+                try SizeLimits.checkWeights(bytes: weightBytes, node: name)
+            } catch {
+                failure = error
+            }
+        }
+        if failure == nil {
+            constants[weight] = initializer.convWeight(name: weight, outChannels: out, kernel: .square(kernel),
+                                                       inChannels: inChannels, classifier: classifier)
+            constants[bias] = initializer.bias(name: bias, count: out)
+        }
         if let alias {
             aliases[alias + ".weight"] = weight
             aliases[alias + ".bias"] = bias

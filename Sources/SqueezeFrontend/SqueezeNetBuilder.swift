@@ -59,12 +59,16 @@ public enum SqueezeNetBuilder {
             x = b.add("prob", .softmax, [x], channels: config.classes)
         }
 
+        // A weight over the size limits was not allocated: refuse the model.
+        if let failure = b.failure { throw failure }
         let size = config.inputSize
         let graph = Graph(
             name: config.version.rawValue,
             inputs: [ValueInfo(name: input, type: TensorType(.float32, .nhwc(1, size, size, 3)))],
             outputs: [x], nodes: b.nodes, constants: b.constants)
-        return BuiltModel(graph: try ShapeInference.run(graph), aliases: b.aliases)
+        let inferred = try ShapeInference.run(graph)
+        try SizeLimits.check(inferred)
+        return BuiltModel(graph: inferred, aliases: b.aliases)
     }
 
     /// fireN: squeeze 1x1 + ReLU -> (expand 1x1 + ReLU, expand 3x3 + ReLU) -> concat,

@@ -74,7 +74,9 @@ public struct SqueezeNetConfig: Sendable, Hashable {
             throw .input("squeeze ratio must be in (0, 1] (got \(squeezeRatio))")
         }
         return try (0..<8).map { (i: Int) throws(Diagnostic) -> FireChannels in
-            let e = baseE + incrE * (i / freq)
+            // Saturating, and capped far above any limit: absurd values are refused by
+            // SizeLimits (with the layer), not by an overflow trap.
+            let e = min(SizeLimits.sum(baseE, SizeLimits.product(incrE, i / freq)), 1 << 40)
             let e3 = Int((Double(e) * pct3x3).rounded())
             let s = Int((Double(e) * squeezeRatio).rounded())
             let channels = FireChannels(squeeze: s, expand1x1: e - e3, expand3x3: e3)

@@ -60,11 +60,12 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         return copy
     }
 
-    /// One line: `file: layer 'name': message`.
+    /// One line: `file: layer 'name': message` (the file and node names
+    /// from a model or the command line with control characters escaped).
     public var description: String {
         var parts: [String] = []
-        if let file = location.file { parts.append(file) }
-        if let node = location.node { parts.append("layer '\(node)'") }
+        if let file = location.file { parts.append(MessageText.printable(file, limit: 400)) }
+        if let node = location.node { parts.append("layer '\(MessageText.printable(node, limit: 120))'") }
         let prefix = kind == .internal ? "internal error: " : ""
         parts.append(prefix + message)
         return parts.joined(separator: ": ")

@@ -24,7 +24,8 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var rank: Int { dims.count }
-    public var elementCount: Int { dims.reduce(1, *) }
+    /// The product of the dimensions; Int.max when it overflows (SizeLimits refuses it).
+    public var elementCount: Int { SizeLimits.product(dims) }
 
     public var isActivation4D: Bool { dims.count == 4 }
     public var n: Int { dims[0] }

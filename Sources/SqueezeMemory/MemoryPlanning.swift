@@ -16,14 +16,20 @@ public struct PlannedMemory: Sendable {
     public var plan: ArenaPlan
 
     /// `scratch`: the kernel library's scratch requests (see `KernelScratchProvider`).
+    /// `rowInput`: the input arrives row by row into a ring the planner places
+    /// (stream schedule only; `StreamSchedule.inputRing`).
     /// `regions`: RAM regions the arena may be split over, fastest first
     /// (`RegionPlanner`); empty: one arena of any size.
     public init(fused: Graph, kind: ScheduleKind, planner: any ArenaPlanner = SearchPlanner(),
-                scratch: any KernelScratchProvider, regions: [ArenaRegion] = []) throws(Diagnostic) {
+                scratch: any KernelScratchProvider, rowInput: Bool = false, regions: [ArenaRegion] = []) throws(Diagnostic) {
         graph = try ExecutionOrder.best(fused)
         switch kind {
-        case .layer: schedule = try ExecutionSchedule(graph: graph)
-        case .stream: schedule = try StreamSchedule(graph: graph)
+        case .layer:
+            guard !rowInput else {
+                throw .usage("--row-input needs the stream schedule: the layer schedule keeps whole maps (drop --schedule layer)")
+            }
+            schedule = try ExecutionSchedule(graph: graph)
+        case .stream: schedule = try StreamSchedule(graph: graph, rowInput: rowInput)
         }
         var buffers = schedule.buffers
         kernelScratch = try KernelScratchPlan(schedule, provider: scratch, lastStep: buffers.map(\.lastUse).max() ?? 0)
@@ -34,6 +40,7 @@ public struct PlannedMemory: Sendable {
             ? planner.plan(buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
             : try RegionPlanner(regions: regions, planner: planner).plan(buffers, allowances: allowances,
                                                                          alignment: ExecutionSchedule.alignment)
+        try SizeLimits.checkArena(bytes: plan.arenaBytes)
         try PlanChecker.check(plan, buffers, allowances: allowances, alignment: ExecutionSchedule.alignment)
     }
 
@@ -42,6 +49,13 @@ public struct PlannedMemory: Sendable {
     public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
     /// The stream schedule, when it is the one planned.
     public var stream: StreamSchedule? { schedule as? StreamSchedule }
+
+    /// With `--row-input`: the input ring's rows and bytes (its share of the arena).
+    public var inputRing: (rows: Int, bytes: Int)? {
+        guard let stream, let input = stream.inputRing, let rows = stream.ringRows[input],
+              let bytes = stream.lifetime(of: .value(input))?.bytes else { return nil }
+        return (rows, bytes)
+    }
 
     /// Step names for timelines: one per layer step, or the stream then its tail.
     public var stepNames: [String] { schedule.stepNames }

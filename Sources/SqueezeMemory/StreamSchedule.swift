@@ -13,6 +13,9 @@ public struct StreamSchedule: Schedule {
     public var ringRows: [String: Int]
     /// Graph nodes run after the stream (indices into graph.nodes).
     public var tail: [Int]
+    /// Stages pulled to their last row after the sinks, in order, because
+    /// no consumer reads all their rows (`RowStreamSimulator.Result.drained`).
+    public var drained: [Int]
     public var storage: ValueStorageTable
     /// Arena buffers: rings, shared row hand-off buffers, and the whole
     /// tensors around the tail.
@@ -22,13 +25,20 @@ public struct StreamSchedule: Schedule {
     /// producer to a single consumer that reads the row at once share a few
     /// hand-off buffers (`.handoff`).
     public var bufferOf: [BufferID: BufferID]
+    /// With `--row-input`: the graph input, fetched a row at a time from the
+    /// caller into a ring in the arena (`ringRows` has its rows, `buffers`
+    /// the ring as `.value(input)`); nil when the caller passes the whole image.
+    public var inputRing: String?
 
     public var kind: ScheduleKind { .stream }
 
     /// A pooled stage's one-row pre-pool scratch.
     public static func prePoolRow(_ stage: StreamStage) -> BufferID { .prePoolRow(stage: stage.name) }
 
-    public init(graph: Graph) throws(Diagnostic) {
+    /// `rowInput`: the input is fetched row by row into a ring in the arena
+    /// (placed by the planner like every other ring) instead of being read
+    /// from the caller's whole image.
+    public init(graph: Graph, rowInput: Bool = false) throws(Diagnostic) {
         let decomposition = try StreamDecomposition.decompose(graph)
         self.graph = graph
         stages = decomposition.stages
@@ -42,9 +52,20 @@ public struct StreamSchedule: Schedule {
         var whole = Set(graph.outputs)
         for index in tail { whole.formUnion(graph.nodes[index].inputs) }
         let resolved = whole.map { storage.owner(of: $0) }
-        let simulation = try RowStreamSimulator.run(stages, shapes: shapes, whole: whole.union(resolved))
+        var pulled: Set<String> = []
+        if rowInput {
+            guard graph.inputs.count == 1, let input = graph.inputs.first else {
+                throw .unsupported("--row-input needs a model with one input (got \(graph.inputs.count))")
+            }
+            guard !whole.contains(input.name), !resolved.contains(input.name), stages.contains(where: { $0.inputs.contains { $0.value == input.name } }) else {
+                throw .unsupported("--row-input: the input '\(input.name)' is read whole (by a step after the stream, or as the output)")
+            }
+            pulled = [input.name]
+        }
+        let simulation = try RowStreamSimulator.run(stages, shapes: shapes, whole: whole.union(resolved), pulled: pulled)
         ringRows = simulation.ringRows
-        for input in graph.inputs { ringRows[input.name] = input.type.shape.h }
+        drained = simulation.drained
+        for input in graph.inputs where !pulled.contains(input.name) { ringRows[input.name] = input.type.shape.h }
 
         var lastUse: [String: Int] = [:]
         for (step, index) in tail.enumerated() {
@@ -89,6 +110,13 @@ public struct StreamSchedule: Schedule {
             buffers.append(BufferLifetime(name: stage.output, bytes: ExecutionSchedule.rounded(rows * shape.w * shape.c * element),
                                           firstUse: 0, lastUse: lastUse[stage.output] ?? 0))
         }
+        for input in graph.inputs where pulled.contains(input.name) {
+            let shape = input.type.shape
+            storage[input.name] = .arena
+            bufferOf[.value(input.name)] = .value(input.name)
+            buffers.append(BufferLifetime(name: input.name, bytes: ExecutionSchedule.rounded((ringRows[input.name] ?? shape.h) * shape.w * shape.c * element),
+                                          firstUse: 0, lastUse: 0))
+        }
         for (step, index) in tail.enumerated() {
             let node = graph.nodes[index]
             guard storage[node.output] == .arena else { continue }
@@ -97,6 +125,7 @@ public struct StreamSchedule: Schedule {
         }
         self.storage = storage
         self.bufferOf = bufferOf
+        inputRing = pulled.first
         self.buffers = buffers.sorted { ($0.firstUse, $0.name) < ($1.firstUse, $1.name) }
     }
 

@@ -28,13 +28,20 @@ public struct CompilePipeline {
 
     // MARK: stages
 
-    /// The model, its weights pruned and shared as the options say
+    /// The model without nodes no output depends on (`DeadNodeElimination`,
+    /// reported as a note), its weights pruned and shared as the options say
     /// (`WeightCompressionPass`; an int8 build shares int8 codes), its `preprocessing` resolved: the command line's options
     /// over the model's own (ONNX metadata) or the standard one for its
     /// input channels; nil only when images cannot feed it and no option
     /// was given.
     public func load() throws(Diagnostic) -> LoadedStage {
         var graph = try ModelLoader.load(options.source.name, config: options.source.config, weights: options.source.weights)
+        let dead = DeadNodeElimination.deadNodes(in: graph)
+        if !dead.isEmpty {
+            graph = try DeadNodeElimination().run(graph)
+            let names = dead.prefix(5).map { MessageText.printable($0) }.joined(separator: ", ") + (dead.count > 5 ? ", ..." : "")
+            progress("note: removed \(dead.count) node(s) whose output no graph output uses: \(names)")
+        }
         graph = try WeightCompressionPass(options: options.compression,
                                           domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
         graph.preprocessing = try preprocessing(of: graph)
@@ -83,12 +90,15 @@ public struct CompilePipeline {
     }
 
     /// Plans the lowered graph for `schedule` (default: the options'), with
-    /// the options' planner unless one is given.
+    /// the options' planner unless one is given. `--row-input` applies to the
+    /// options' schedule and to an explicit stream schedule.
     public func plan(_ lowered: LoweredStage, schedule: ScheduleKind? = nil,
                      planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
         PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
                                                                  planner: planner ?? options.planner,
-                                                                 scratch: KernelScratchProviders.forGraph(lowered.graph)))
+                                                                 scratch: KernelScratchProviders.forGraph(lowered.graph),
+                                                                 rowInput: options.rowInput && (schedule == nil || schedule == .stream),
+                                                                 regions: options.arenaRegions))
     }
 
     public func generate(_ planned: PlannedStage, codegen: CodegenOptions) throws(Diagnostic) -> GeneratedStage {
@@ -184,9 +194,11 @@ extension CompilePipeline {
     /// Compiles a graph that is already loaded (fp32, unfused) or lowered
     /// (int8, quantised after fusion) with the code generator's options:
     /// the library form of `generate`, for tests and tools.
-    public static func generate(_ graph: Graph, options codegen: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
-        let pipeline = CompilePipeline(options: PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule,
-                                                                planner: codegen.planner))
+    /// `rowInput`: as `--row-input`.
+    public static func generate(_ graph: Graph, options codegen: CodegenOptions, rowInput: Bool = false) throws(Diagnostic) -> GeneratedModel {
+        var options = PipelineOptions(source: ModelSource(name: graph.name), schedule: codegen.schedule, planner: codegen.planner)
+        options.rowInput = rowInput
+        let pipeline = CompilePipeline(options: options)
         // As `load` would: the graph's own preprocessing, else the standard one.
         var graph = graph
         graph.preprocessing = try pipeline.preprocessing(of: graph)

@@ -19,6 +19,12 @@ public struct PipelineOptions: Sendable {
     /// applied to the loaded weights so the reference, calibration and
     /// the generated C all run the modified weights.
     public var compression: CompressionOptions
+    /// RAM regions the arena may be split over, fastest first (a board
+    /// whose description puts the arena in several regions); empty: one arena.
+    public var arenaRegions: [ArenaRegion] = []
+    /// `--row-input`: the generated code fetches the input a row at a time
+    /// from a caller's function into a ring in the arena (stream schedule).
+    public var rowInput = false
 
     public init(source: ModelSource, precision: Precision = .fp32, calibration: CalibrationOptions = CalibrationOptions(),
                 schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner(), passes: PassPipeline = PassPipeline(),

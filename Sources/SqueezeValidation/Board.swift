@@ -1,14 +1,46 @@
-/// A QEMU Cortex-M board the firmware runs on (files in Firmware/<name>/).
+import SqueezeCodegen
+import SqueezeMemory
+import SqueezeIR
+
+/// A Cortex-M board the firmware is built for (and, with a QEMU machine, run
+/// on), as described by a board file (`BoardFile`): the built-in boards are
+/// the files of `Firmware/boards/`, carried inside the binary. squeezec
+/// writes its linker script (`LinkerScript`) and `sq_board.h`
+/// (`BoardHeader`) from the description.
 public struct Board: Sendable, Hashable {
-    /// A memory region the fit check looks at.
+    /// A memory region: where the linker script puts things, and what the fit check looks at.
     public struct Region: Sendable, Hashable {
         public var name: String
+        /// The address the firmware is linked at (on boards that boot
+        /// Secure, the Secure alias).
+        public var origin: UInt64
         public var bytes: Int
+        public var kind: Kind
         /// What the linker script puts there.
         public var holds: Set<Content>
+        /// False for memory the QEMU machine does not model (nothing may be placed there).
+        public var emulated: Bool
+        /// A limit the fit check applies but the linker script does not
+        /// know (`withFlashBudget`): no address.
+        public var budgetOnly: Bool
+
+        public init(name: String, origin: UInt64 = 0, bytes: Int, kind: Kind = .ram, holds: Set<Content>,
+                    emulated: Bool = true, budgetOnly: Bool = false) {
+            self.name = name
+            self.origin = origin
+            self.bytes = bytes
+            self.kind = kind
+            self.holds = holds
+            self.emulated = emulated
+            self.budgetOnly = budgetOnly
+        }
     }
 
-    public enum Content: String, Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case flash, ram, tcm, external
+    }
+
+    public enum Content: String, Sendable, Hashable, CaseIterable {
         /// Code (`.text`), the model's weight arrays, other const data
         /// (vectors, `.rodata`, the `.data` load image), static variables
         /// (`.data` and `.bss` in RAM), the static arena, the stack, and the
@@ -17,69 +49,85 @@ public struct Board: Sendable, Hashable {
     }
 
     public var name: String
-    /// Folder of Firmware/ with its linker script and sq_board.h.
-    public var firmwareFolder: String
-    /// Extra linker flags (layout variants of one board).
+    public var summary: String
+    public var cpu: CortexMCore
+    public var fpu: Bool
+    public var dsp: Bool
+    /// SysTick's clock (the core clock): under QEMU -icount shift=0 one
+    /// tick is 1e9 / coreClockHz instructions.
+    public var coreClockHz: Int?
+    /// The QEMU machine (-M) the firmware runs on; nil: build only.
+    public var qemuMachine: String?
+    /// A load from here bus-faults (the firmware's fault test).
+    public var faultAddress: UInt64
+    /// Extra linker flags (tests).
     public var linkFlags: [String] = []
-    public var qemuMachine: String
-    public var cpuFlags: [String]
     public var regions: [Region]
     /// Stack the linker script reserves (bytes).
     public var stackBytes: Int
 
-    public init(name: String, firmwareFolder: String, linkFlags: [String] = [], qemuMachine: String, cpuFlags: [String],
-                regions: [Region], stackBytes: Int) {
+    public init(name: String, summary: String = "", cpu: CortexMCore, fpu: Bool, dsp: Bool, coreClockHz: Int?,
+                qemuMachine: String?, faultAddress: UInt64 = 0xF000_0000, regions: [Region], stackBytes: Int) {
         self.name = name
-        self.firmwareFolder = firmwareFolder
-        self.linkFlags = linkFlags
+        self.summary = summary
+        self.cpu = cpu
+        self.fpu = fpu
+        self.dsp = dsp
+        self.coreClockHz = coreClockHz
         self.qemuMachine = qemuMachine
-        self.cpuFlags = cpuFlags
+        self.faultAddress = faultAddress
         self.regions = regions
         self.stackBytes = stackBytes
     }
 
-    public static let an386 = Board(
-        name: "mps2-an386", firmwareFolder: "mps2-an386", qemuMachine: "mps2-an386",
-        cpuFlags: ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb"],
-        regions: [Region(name: "SSRAM1", bytes: 4 << 20, holds: [.code, .constData]),
-                  Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
-                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .data, .harness])],
-        stackBytes: 64 << 10)
+    /// Compiler flags for the CPU, from the core and its FPU and DSP.
+    public var cpuFlags: [String] { cpu.compilerFlags(fpu: fpu, dsp: dsp) }
 
-    public static let an500 = Board(
-        name: "mps2-an500", firmwareFolder: "mps2-an500", qemuMachine: "mps2-an500",
-        cpuFlags: ["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard", "-mthumb"],
-        regions: [Region(name: "SSRAM1", bytes: 4 << 20, holds: [.code, .constData]),
-                  Region(name: "PSRAM", bytes: 16 << 20, holds: [.weights, .arena]),
-                  Region(name: "SSRAM2/3", bytes: 4 << 20, holds: [.stack, .data, .harness])],
-        stackBytes: 64 << 10)
+    /// The region holding `content` (each is held by one region), if any.
+    public func region(holding content: Content) -> Region? {
+        regions.first { !$0.budgetOnly && $0.holds.contains(content) }
+    }
 
-    /// The MCU-like layout: weights in QSPI "flash", DTCM the only RAM.
-    public static let an547 = Board(
-        name: "mps3-an547", firmwareFolder: "mps3-an547", qemuMachine: "mps3-an547",
-        cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
-        regions: [Region(name: "ITCM", bytes: 512 << 10, holds: [.code, .constData]),
-                  Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
-                  Region(name: "DTCM", bytes: 512 << 10, holds: [.data, .arena, .stack]),
-                  Region(name: "ISRAM", bytes: 4 << 20, holds: [.harness])],
-        stackBytes: 16 << 10)
+    // MARK: built-in boards (Firmware/boards/*.json)
 
-    /// mps3-an547 with a DTCM budget of 128 KiB for .data, arena, .bss and
-    /// stack together (a small MCU's RAM): the same files, a linker-enforced limit.
-    public static let an547dtcm128 = Board(
-        name: "mps3-an547-dtcm128", firmwareFolder: "mps3-an547", linkFlags: ["-Wl,--defsym=sq_dtcm_budget=0x20000"],
-        qemuMachine: "mps3-an547",
-        cpuFlags: ["-mcpu=cortex-m55", "-mfpu=auto", "-mfloat-abi=hard", "-mthumb"],
-        regions: [Region(name: "ITCM", bytes: 512 << 10, holds: [.code, .constData]),
-                  Region(name: "QSPI", bytes: 8 << 20, holds: [.weights]),
-                  Region(name: "DTCM (128 KiB budget)", bytes: 128 << 10, holds: [.data, .arena, .stack]),
-                  Region(name: "ISRAM", bytes: 4 << 20, holds: [.harness])],
-        stackBytes: 16 << 10)
+    public static let builtInNames = ["mps2-an386", "mps2-an500", "mps3-an547", "mps3-an547-dtcm128",
+                                      "mps2-an385", "mps2-an505", "netduinoplus2"]
 
-    public static let all: [Board] = [.an386, .an500, .an547, .an547dtcm128]
+    /// A built-in board's description; its file is part of squeezec, so a
+    /// bad one is a bug (caught by BoardFileTests).
+    static func builtIn(_ name: String) -> Board {
+        let path = "Firmware/boards/\(name).json"
+        guard let text = Templates.file(path) else { fatalError("squeezec is missing \(path)") }
+        do {
+            return try BoardFile.parse(text, file: path)
+        } catch {
+            fatalError("\(error)")
+        }
+    }
+
+    public static let an386 = builtIn("mps2-an386")
+    public static let an500 = builtIn("mps2-an500")
+    public static let an547 = builtIn("mps3-an547")
+    /// mps3-an547 with 128 KiB of DTCM for .data, arena, .bss and stack together (a small MCU's RAM).
+    public static let an547dtcm128 = builtIn("mps3-an547-dtcm128")
+    public static let an385 = builtIn("mps2-an385")
+    public static let an505 = builtIn("mps2-an505")
+    public static let netduinoplus2 = builtIn("netduinoplus2")
+
+    public static let all: [Board] = [.an386, .an500, .an547, .an547dtcm128, .an385, .an505, .netduinoplus2]
 
     public static func named(_ name: String) -> Board? {
         all.first { $0.name == name }
+    }
+
+    /// A built-in board by name, or a board file (a path, or any name
+    /// ending in `.json`).
+    public static func resolve(_ nameOrFile: String) throws(Diagnostic) -> Board {
+        if let board = named(nameOrFile) { return board }
+        guard nameOrFile.hasSuffix(".json") || nameOrFile.contains("/") else {
+            throw .usage("unknown board '\(nameOrFile)': expected \(all.map(\.name).joined(separator: ", ")) or a board file (.json)")
+        }
+        return try BoardFile.load(path: nameOrFile)
     }
 
     /// This board as a part with `bytes` of flash (replacing an earlier
@@ -89,14 +137,14 @@ public struct Board: Sendable, Hashable {
     /// a check, not a layout.
     public func withFlashBudget(_ bytes: Int) -> Board {
         var board = self
-        board.regions.removeAll { $0.name == "flash" }
-        board.regions.append(Region(name: "flash", bytes: bytes, holds: [.code, .weights, .constData]))
+        board.regions.removeAll { $0.budgetOnly }
+        board.regions.append(Region(name: "flash", bytes: bytes, kind: .flash, holds: [.code, .weights, .constData], budgetOnly: true))
         return board
     }
 
     /// The flash budget `withFlashBudget` set, if any.
     public var flashBudget: Int? {
-        regions.first { $0.name == "flash" }?.bytes
+        regions.first { $0.budgetOnly }?.bytes
     }
 
     /// Every region's need against its capacity, from what is known before
@@ -104,19 +152,50 @@ public struct Board: Sendable, Hashable {
     /// (`harnessBytes`: its input and output images, which share the board's
     /// RAM in these images). Regions that hold code wait for the compiled
     /// objects (`misfit(_:)`). nil when the model fits.
-    public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0) -> String? {
-        misfit(Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes), skippingCode: true)
+    /// `arenaParts`: of a split arena, the bytes in its other regions by
+    /// region identifier (see `FirmwareSizes.arenaParts`).
+    public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0, arenaParts: [String: Int] = [:]) -> String? {
+        misfit(Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes, arenaParts: arenaParts), skippingCode: true)
     }
 
     /// Every region's need against its capacity, from the section sizes of
     /// the compiled objects or the linked image; nil when it fits.
     public func misfit(_ sizes: FirmwareSizes) -> String? {
         misfit(Need(code: sizes.code, weights: sizes.weights, constData: sizes.otherFlash, data: sizes.data + sizes.bss,
-                    arena: sizes.arena, harness: sizes.io), skippingCode: false)
+                    arena: sizes.arena, harness: sizes.io, arenaParts: sizes.arenaParts), skippingCode: false)
     }
 
     struct Need {
         var code = 0, weights = 0, constData = 0, data = 0, arena = 0, harness = 0
+        var arenaParts: [String: Int] = [:]
+    }
+
+    /// The regions that hold the arena, in the order the region planner fills them.
+    public var arenaHomes: [Region] { regions.filter { $0.holds.contains(.arena) && !$0.budgetOnly } }
+
+    /// The regions a model's arena may be split over (`RegionPlanner`), with
+    /// what is left in each for it: the region less the stack, the harness's
+    /// buffers (`harnessBytes`) and 4 KiB for static data when it holds
+    /// them. Empty when only one region holds the arena (no split).
+    public func arenaRegions(harnessBytes: Int) -> [ArenaRegion] {
+        let homes = arenaHomes
+        guard homes.count > 1 else { return [] }
+        return homes.map { region in
+            var rest = region.bytes
+            if region.holds.contains(.stack) { rest -= stackBytes }
+            if region.holds.contains(.harness) { rest -= harnessBytes }
+            if region.holds.contains(.data) { rest -= 4096 }
+            return ArenaRegion(name: region.name, capacity: max(rest, 0))
+        }
+    }
+
+    /// The arena bytes a region holds: all of it when one region holds the
+    /// arena, else that region's part.
+    func arena(in region: Region, _ need: Need) -> Int {
+        let homes = arenaHomes
+        guard homes.count > 1 else { return need.arena }
+        if region.name == homes.first?.name { return need.arena - need.arenaParts.values.reduce(0, +) }
+        return need.arenaParts[ArenaRegion.identifier(region.name)] ?? 0
     }
 
     private func misfit(_ need: Need, skippingCode: Bool) -> String? {
@@ -125,7 +204,7 @@ public struct Board: Sendable, Hashable {
             // In the order of the flash figures: code, weights, other; then RAM.
             let parts: [(Content, String, Int)] = [
                 (.code, "code", need.code), (.weights, "weights", need.weights), (.constData, "other", need.constData),
-                (.data, "data + bss", need.data), (.arena, "arena", need.arena), (.stack, "stack", stackBytes),
+                (.data, "data + bss", need.data), (.arena, "arena", arena(in: region, need)), (.stack, "stack", stackBytes),
                 (.harness, "harness buffers", need.harness),
             ].filter { region.holds.contains($0.0) && $0.2 > 0 }
             let total = parts.reduce(0) { $0 + $1.2 }

@@ -1,5 +1,6 @@
 import Foundation
 import SqueezeCodegen
+import SqueezeMemory
 import SqueezeIR
 
 /// Cross-compiles generated C with the board's startup, linker script and
@@ -23,16 +24,45 @@ public struct FirmwareRunner: ModelRunner {
     public static let compileFlags = ["-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
                                       "-ffunction-sections", "-fdata-sections", "-falign-functions=64"]
 
-    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
-        // The harness keeps the input and output images, plus about 8 KB of its own.
-        let harness = (model.inputCount + model.outputCount) * model.elementBytes + 8192
-        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness) {
+    /// The fit check that needs no compiler: the model's weights and arena
+    /// and the harness's buffers against the board's regions. Commands run
+    /// it before they write anything.
+    public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
+        // The harness keeps the input and output images (with --row-input one
+        // input row: the rows go straight into the model's ring), plus about 8 KB of its own.
+        let input = model.inputRing == nil ? model.inputCount : model.inputCount / model.graph.inputs[0].type.shape.h
+        let harness = Self.harnessBytes(inputCount: input, outputCount: model.outputCount, elementBytes: model.elementBytes)
+        // A split arena (RegionPlanner): each region's part against its region.
+        var parts: [String: Int] = [:]
+        for region in model.plan.regions.dropFirst() where model.plan.isSplit {
+            parts[ArenaRegion.identifier(region.name), default: 0] += region.bytes
+        }
+        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness,
+                                      arenaParts: parts) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        let firmware = Templates.firmwareFiles(board: board.firmwareFolder)
-        guard firmware.contains(where: { $0.name.hasSuffix(".ld") }) else {
-            throw .internal("no firmware files for board \(board.name)")
-        }
+    }
+
+    /// The harness's RAM besides the model's: its input and output images and about 8 KB of its own.
+    public static func harnessBytes(inputCount: Int, outputCount: Int, elementBytes: Int) -> Int {
+        (inputCount + outputCount) * elementBytes + 8192
+    }
+
+    /// The RAM regions the board lets a lowered `graph`'s arena be split
+    /// over (`Board.arenaRegions`), empty when it has one arena region.
+    public func arenaRegions(for graph: Graph) -> [ArenaRegion] {
+        let element = graph.quantization == nil ? 4 : 1
+        let input = graph.inputs.first?.type.shape.elementCount ?? 0
+        let output = graph.outputs.first.flatMap { graph.valueTypes[$0]?.shape.elementCount } ?? 0
+        return board.arenaRegions(harnessBytes: Self.harnessBytes(inputCount: input, outputCount: output, elementBytes: element))
+    }
+
+    public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
+        try checkFit(model)
+        // The shared sources, and the board's linker script and sq_board.h written from its description.
+        let script = "\(board.name).ld"
+        let firmware = Templates.commonFirmwareFiles
+            + [(name: script, contents: LinkerScript.text(for: board)), (name: "sq_board.h", contents: BoardHeader.text(for: board))]
         do {
             for file in firmware { try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name)) }
         } catch {
@@ -46,8 +76,8 @@ public struct FirmwareRunner: ModelRunner {
         let suffix = trace ? "_trace" : ""
         var objects: [String] = []
         for source in sources {
-            // One object per source, named after it: the linker script places
-            // *_weights.o and *_arena.o by name.
+            // One object per source, named after it (the linker scripts place
+            // the generated weights and arena by section name).
             let object = source.replacingOccurrences(of: ".c", with: "\(suffix).o")
                 .replacingOccurrences(of: "_weights_trace.o", with: "_trace_weights.o")
                 .replacingOccurrences(of: "_arena_trace.o", with: "_trace_arena.o")
@@ -69,7 +99,6 @@ public struct FirmwareRunner: ModelRunner {
         if let problem = board.misfit(unlinked) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        guard let script = firmware.first(where: { $0.name.hasSuffix(".ld") })?.name else { throw .internal("no linker script") }
         try compile(board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
                     + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
         let linked = try FirmwareSizes.measure([directory.appendingPathComponent(elf)])
@@ -95,6 +124,7 @@ public struct FirmwareRunner: ModelRunner {
     }
 
     public func run(_ input: [Float], model: GeneratedModel, in directory: URL) throws(Diagnostic) -> RunResult {
+        try requireQEMU()
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(elfName(true)).path)
         let outputFile = directory.appendingPathComponent("output.bin")
         try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
@@ -128,9 +158,16 @@ public struct FirmwareRunner: ModelRunner {
 }
 
 extension FirmwareRunner: BatchRunner {
+    /// A board file without a QEMU machine builds but cannot run.
+    func requireQEMU() throws(Diagnostic) {
+        guard board.qemuMachine != nil else {
+            throw .input("board \(board.name) names no QEMU machine (\"qemu\": {\"machine\": ...}): its firmware can be built but not run")
+        }
+    }
+
     /// QEMU's command line for one firmware image (semihosting on the console, -icount).
     func qemuArguments(kernel: String) -> [String] {
-        ["-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
+        ["-M", board.qemuMachine ?? "none", "-nographic", "-monitor", "none", "-serial", "null", "-icount", "shift=0",
          "-semihosting-config", "enable=on,target=native,chardev=sh0", "-chardev", "stdio,id=sh0", "-kernel", kernel]
     }
 
@@ -164,6 +201,7 @@ extension FirmwareRunner: BatchRunner {
     /// input.bin and writes every output to output.bin, in the slot's own
     /// folder (semihosting files are relative to QEMU's directory).
     public func runBatch(count: Int, model: GeneratedModel, in directory: URL, slot: Int) throws(Diagnostic) -> [[Float]] {
+        try requireQEMU()
         let folder = try batchInput(in: directory, slot: slot).deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: folder) }
         let outputFile = folder.appendingPathComponent("output.bin")

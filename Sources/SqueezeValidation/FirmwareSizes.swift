@@ -21,6 +21,10 @@ public struct FirmwareSizes: Sendable, Codable, Equatable {
     public var data = 0
     public var bss = 0
     public var arena = 0
+    /// Of `arena`, the parts in the other regions of a split arena, by
+    /// region identifier (`.arena_<id>`, `.bss.sq_arena_<id>.*`;
+    /// `ArenaSections`); the rest is in the first region. Empty unless split.
+    public var arenaParts: [String: Int] = [:]
     /// The harness's input and output images.
     public var io = 0
 
@@ -42,12 +46,21 @@ public struct FirmwareSizes: Sendable, Codable, Equatable {
     /// into `.weights` and the arena into `.arena`).
     public mutating func add(section name: String, size: Int, object: String?) {
         func named(_ prefix: String) -> Bool { name == prefix || name.hasPrefix(prefix + ".") }
-        let weightsObject = object?.hasSuffix("_weights.o") ?? false
-        let arenaObject = object?.hasSuffix("_arena.o") ?? false
+        // The generated code names its sections (.rodata.sq_weights.<prefix>,
+        // .bss.sq_arena.<prefix>); objects named *_weights.o / *_arena.o
+        // (hand-written test models) count by name.
+        let weightsObject = (object?.hasSuffix("_weights.o") ?? false) || named(".rodata.sq_weights")
+        let arenaObject = (object?.hasSuffix("_arena.o") ?? false) || named(".bss.sq_arena")
         if name == ".weights" {
             weights += size
         } else if name == ".arena" {
             arena += size
+        } else if name.hasPrefix(".arena_") || name.hasPrefix(".bss.sq_arena_") {
+            // Another region of a split arena: the linked output section, or an object's section.
+            let id = name.hasPrefix(".arena_") ? String(name.dropFirst(7))
+                : String(name.dropFirst(14).prefix { $0 != "." })
+            arena += size
+            arenaParts[id, default: 0] += size
         } else if name == ".sq_io" || name == ".bss.sq_io" {
             io += size
         } else if named(".text") {

@@ -54,8 +54,16 @@ extension GeneratedModel {
     public var isInt8: Bool { graph.quantization != nil }
     /// Bytes per input/output element.
     var elementBytes: Int { isInt8 ? 1 : 4 }
-    /// Extra compiler defines for the harness.
-    var harnessDefines: [String] { isInt8 ? ["-DSQ_ELEM_T=int8_t"] : [] }
+    /// Extra compiler defines for the harness (with `--row-input`: run the row entry point).
+    var harnessDefines: [String] {
+        var defines = isInt8 ? ["-DSQ_ELEM_T=int8_t"] : []
+        if inputRing != nil {
+            let upper = prefix.uppercased()
+            defines += ["-DSQ_RUN_ROWS=\(prefix)_run_rows", "-DSQ_INPUT_H=\(upper)_INPUT_H", "-DSQ_ROW_COUNT=\(upper)_INPUT_ROW_COUNT",
+                        "-DSQ_RING_ROWS=\(upper)_INPUT_RING_ROWS"]
+        }
+        return defines
+    }
     var inputCount: Int { graph.inputs[0].type.shape.elementCount }
     var outputCount: Int { graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SqueezeCodegen
 import SqueezeIR
 
 /// Runs a program with a time limit and captures its output.
@@ -25,9 +26,13 @@ public enum ProcessRunner {
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        TemporaryPaths.shared.register(outFile)
+        TemporaryPaths.shared.register(errFile)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)
+            TemporaryPaths.shared.unregister(outFile)
+            TemporaryPaths.shared.unregister(errFile)
         }
         do {
             // Files, not pipes: a chatty child can never block on a full pipe.
@@ -38,6 +43,9 @@ public enum ProcessRunner {
         } catch {
             throw .input("cannot run \(executable): \(error.localizedDescription)")
         }
+        // An interrupted command stops it before removing its files.
+        TemporaryPaths.shared.registerProcess(process.processIdentifier)
+        defer { TemporaryPaths.shared.unregisterProcess(process.processIdentifier) }
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while process.isRunning {

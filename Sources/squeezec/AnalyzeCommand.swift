@@ -50,6 +50,10 @@ struct AnalyzeCommand: ParsableCommand {
                 let object = try JSONSerialization.data(withJSONObject: options.jsonObject, options: [.sortedKeys])
                 text.replaceSubrange(close...close, with: ",\n  \"compression\" : " + String(decoding: object, as: UTF8.self) + "\n}")
             }
+            if let ring = planned.memory.inputRing, let close = text.lastIndex(of: "}") {
+                // --row-input: the input ring (part of the arena).
+                text.replaceSubrange(close...close, with: ",\n  \"input_ring\" : {\"bytes\" : \(ring.bytes), \"rows\" : \(ring.rows)}\n}")
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             if let close = text.lastIndex(of: "}") {
@@ -59,6 +63,13 @@ struct AnalyzeCommand: ParsableCommand {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             var text = ReportFormatter.text(report)
+            if let ring = planned.memory.inputRing, let chosen = text.range(of: "\nchosen: "),
+               let end = text[chosen.upperBound...].firstIndex(of: "\n") {
+                // With --row-input the arena includes the input ring; say what it replaces.
+                let image = graph.inputs[0].type.byteCount
+                text.insert(contentsOf: "\nrow input: input ring \(ring.rows) of \(graph.inputs[0].type.shape.h) rows, \(ring.bytes) bytes "
+                            + "(in the arena above) instead of the \(image)-byte input image", at: end)
+            }
             if let preprocessing = graph.preprocessing, let end = text.firstIndex(of: "\n") {
                 // Right under the model line: what an image goes through.
                 let shape = graph.inputs[0].type.shape

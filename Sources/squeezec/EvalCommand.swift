@@ -24,7 +24,7 @@ struct EvalCommand: ParsableCommand {
     var data: String
 
     @Option(help: ArgumentHelp("What computes the outputs: reference (the Swift interpreter), host (the generated C, built once, one process per "
-                               + "batch) or a QEMU board: \(RunTarget.boardList) (one firmware start per batch)."))
+                               + "batch) or a QEMU board: \(RunTarget.boardList) (one firmware start per batch).", valueName: "target"))
     var target: RunTarget = .reference
 
     @Option(help: "Evaluate only the first N inputs of the set (the set interleaves the classes, so any N covers them evenly).")
@@ -60,6 +60,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        let target = try self.target.resolved()
         let dataset = try LabelledDataset(directory: data)
         let shard = try shard.map { (text: String) throws(Diagnostic) in try Shard(parsing: text) } ?? .whole
         let pipeline = try model.pipeline(quiet: json)
@@ -102,6 +103,8 @@ struct EvalCommand: ParsableCommand {
                 runner = host
                 // One process per worker unless --batch says otherwise.
                 evaluator.batchSize = batch ?? max(1, (items.count + jobs - 1) / jobs)
+            case .boardFile:
+                throw Diagnostic.internal("the board file was not read")
             case .board(let board):
                 var firmware = FirmwareRunner(board: board)
                 if !quiet { Console.note("[eval] building firmware for \(board.name)") }

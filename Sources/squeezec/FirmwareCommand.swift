@@ -14,10 +14,10 @@ struct FirmwareCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Board: mps2-an386 (Cortex-M4F), mps2-an500 (Cortex-M7), mps3-an547 (Cortex-M55, MCU layout) or mps3-an547-dtcm128 (the same with a 128 KiB DTCM budget).")
+    @Option(help: ArgumentHelp("Board: \(Board.all.map(\.name).joined(separator: ", ")), or a board file (.json, docs/boards.md).", valueName: "board"))
     var board: String = "mps2-an386"
 
-    @Option(name: .shortAndLong, help: "Output folder (created if needed).")
+    @Option(name: .shortAndLong, help: "Output folder (created with its parents if missing; as for generate, only the files squeezec writes are replaced).")
     var output: String
 
     @Option(help: ArgumentHelp("The part's flash in bytes (e.g. 524288 for 512 KiB): code + weights + other const data must fit, checked before linking.", valueName: "bytes"))
@@ -25,36 +25,46 @@ struct FirmwareCommand: ParsableCommand {
 
     func validate() throws {
         if let flashSize, flashSize <= 0 { throw ValidationError("--flash-size must be positive") }
+        if output.isEmpty { throw ValidationError("the output folder must not be empty (use -o . for the current folder)") }
     }
 
     func run() throws {
-        guard var board = Board.named(board) else {
-            throw Diagnostic.usage("unknown board '\(board)': expected \(Board.all.map(\.name).joined(separator: ", "))")
-        }
+        var board = try Board.resolve(board)
         if let flashSize { board = board.withFlashBudget(flashSize) }
         let options = CodegenOptions(prefix: "model", commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
-        let generated = try model.pipeline().generated(codegen: options).model
+        var pipeline = try model.pipeline()
+        let lowered = try pipeline.lowered()
+        // A board with the arena in several RAM regions: split it (RegionPlanner).
+        pipeline.options.arenaRegions = FirmwareRunner(board: board).arenaRegions(for: lowered.graph)
+        let generated = try pipeline.generated(from: lowered, codegen: options).model
         let graph = generated.graph
-        // Built next to the output folder, which it replaces only once the
-        // build succeeded: a model that does not fit leaves nothing behind.
-        let staging = try StagingFolder(for: output)
+        var runner = FirmwareRunner(board: board)
+        // Nothing is written before the model is known to fit (weights,
+        // arena, harness buffers against the board's regions).
+        try runner.checkFit(generated)
+        // Built in a staging folder inside the output folder; its files are
+        // moved into place only once the build succeeded (a model whose
+        // compiled code does not fit leaves nothing behind).
+        let folder = try OutputDirectory(output)
         let info: BuildInfo
+        let result: OutputDirectory.Result
         do {
-            try generated.write(to: staging.url)
-            var runner = FirmwareRunner(board: board)
-            guard let built = try runner.build(generated, in: staging.url, trace: false) else {
+            try folder.stage(generated.files)
+            guard let built = try runner.build(generated, in: folder.staging, trace: false) else {
                 throw Diagnostic.internal("the firmware build reported no sizes")
             }
             info = built
-            try staging.publish()
+            result = try folder.commit()
         } catch {
-            staging.discard()
+            folder.discard()
             throw error
         }
+        OutputNotes.print(result, folder: output)
         let flash = info.sizes?.flashSummary ?? "flash \(info.flashBytes) bytes"
         print("built \(output)/firmware.elf for \(board.name): \(flash), "
               + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
-        print("run it: qemu-system-arm -M \(board.qemuMachine) -nographic -monitor none -serial null -icount shift=0 "
+        guard let machine = board.qemuMachine else { return }
+        print("run it: qemu-system-arm -M \(machine) -nographic -monitor none -serial null -icount shift=0 "
               + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "
               + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) "
               + (graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")

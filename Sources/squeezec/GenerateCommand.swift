@@ -11,18 +11,30 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .shortAndLong, help: "Output folder (created or replaced atomically).")
+    @Option(name: .shortAndLong, help: "Output folder (created with its parents if missing). Only the files squeezec writes are replaced (each in one rename); files of an earlier build listed in squeezec-manifest.txt that this one does not write are removed; other files are left alone.")
     var output: String
 
     @Option(help: "Prefix of the C API and file names.")
     var prefix: String = "model"
 
+    func validate() throws {
+        // Before the model is compiled (OutputDirectory refuses it too).
+        if output.isEmpty { throw ValidationError("the output folder must not be empty (use -o . for the current folder)") }
+    }
+
     func run() throws {
         let options = CodegenOptions(prefix: prefix, commandLine: CommandLine.recorded, toolVersion: SqueezeC.version, schedule: model.schedule)
         let generated = try model.pipeline().generated(codegen: options).model
-        try OutputDirectory.write(generated.files, to: output)
+        let result = try OutputDirectory.write(generated.files, to: output)
+        OutputNotes.print(result, folder: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
+        print("RAM \(generated.ramBytes) bytes (arena \(generated.arenaBytes) + input \(generated.inputBytes) + output \(generated.outputBytes)), "
+              + "stack at most \(RuntimeNeeds.stackBytes) bytes; C library: \(RuntimeNeeds.modelSymbols(generated.graph).joined(separator: ", "))")
+        if let ring = generated.inputRing {
+            print("row input: \(options.prefix)_run_rows; the arena holds an input ring of \(ring.rows) rows (\(ring.bytes) bytes) "
+                  + "instead of the \(generated.inputImageBytes)-byte input image")
+        }
     }
 }
 

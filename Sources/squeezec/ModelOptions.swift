@@ -46,6 +46,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Memory schedule of the generated code: stream (rows flow through small rings; default) or layer (whole maps between fused steps).")
     var schedule: ScheduleKind = .stream
 
+    @Flag(name: .customLong("row-input"), help: "Stream schedule: the generated code also takes its input a row at a time from a function you give (<prefix>_run_rows), into a ring in the arena, so the whole input image never needs to be in RAM; see docs/generated-c.md.")
+    var rowInput = false
+
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 
@@ -89,6 +92,9 @@ struct ModelOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.message)
         }
+        if rowInput && schedule == .layer {
+            throw ValidationError("--row-input needs the stream schedule: the layer schedule keeps whole maps (drop --schedule layer)")
+        }
         if quantization != nil {
             guard precision == .int8 else { throw ValidationError("--quantization needs --precision int8") }
             guard calibrate == nil, calibrationMethod == nil else {
@@ -130,9 +136,11 @@ struct ModelOptions: ParsableArguments {
 
     /// The options as pipeline options.
     func pipelineOptions() throws(Diagnostic) -> PipelineOptions {
-        PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
-                        calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
-                        schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
+        var options = PipelineOptions(source: ModelSource(name: model, config: config(), weights: weights), precision: precision,
+                                      calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
+                                      schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
+        options.rowInput = rowInput
+        return options
     }
 
     /// The compile pipeline for these options. `quiet`: no notes or

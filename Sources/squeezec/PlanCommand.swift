@@ -81,7 +81,11 @@ struct PlanCommand: ParsableCommand {
             if scheduleName == "stream" {
                 print("(step 'stream' runs the whole network row by row: its rings and hand-off rows are all live at once)")
             }
-            print("(the input and the output are the caller's buffers, outside the arena)")
+            if let ring = memory.inputRing {
+                print("(--row-input: the input arrives row by row into its \(ring.rows)-row ring in the arena; the output is the caller's buffer)")
+            } else {
+                print("(the input and the output are the caller's buffers, outside the arena)")
+            }
             print(PlanTimeline.text(plan, buffers, stepNames: stepNames, width: width), terminator: "")
             if let svg { print("wrote \(svg)") }
         }

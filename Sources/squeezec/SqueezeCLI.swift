@@ -11,13 +11,14 @@ struct SqueezeC: ParsableCommand {
         commandName: "squeezec",
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
-        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, PlanCommand.self,
+        subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, BoardCommand.self, PlanCommand.self,
                       CalibrateCommand.self, EvalCommand.self, FidelityCommand.self])
 }
 
 enum SqueezeCLI {
     static func main() {
         let code: Int32
+        InterruptHandler.install()
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
             // `eval --merge` takes no MODEL: parsed on its own.

@@ -21,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @Option(help: ArgumentHelp("Where to run: host (the host C compiler, $CC or cc), or a QEMU board: \(RunTarget.boardList) "
-                               + "(mps3-an547-dtcm128: DTCM budget 128 KiB)."))
+                               + "(mps3-an547-dtcm128: DTCM budget 128 KiB).", valueName: "target"))
     var target: RunTarget = .host
 
     @Option(help: "Number of seeded random inputs (ignored with --input).")
@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         if let flashSize {
             guard flashSize > 0 else { throw ValidationError("--flash-size must be positive") }
-            guard case .board = target else { throw ValidationError("--flash-size needs --target BOARD") }
+            guard target.isBoard else { throw ValidationError("--flash-size needs --target BOARD") }
         }
         guard inputs >= 1, inputs <= 1000 else { throw ValidationError("--inputs must be between 1 and 1000") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
@@ -62,8 +62,17 @@ struct ValidateCommand: ParsableCommand {
     var inputDir: String?
 
     func run() throws {
-        let pipeline = try model.pipeline(quiet: json)
+        let target = try self.target.resolved()
+        if case .board(let board) = target, board.qemuMachine == nil {
+            throw Diagnostic.input("board \(board.name) names no QEMU machine (\"qemu\": {\"machine\": ...}): validate runs the firmware; "
+                                   + "`squeezec firmware --board FILE` builds it")
+        }
+        var pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
+        if case .board(let board) = target {
+            // A board with the arena in several RAM regions: split it (RegionPlanner).
+            pipeline.options.arenaRegions = FirmwareRunner(board: board).arenaRegions(for: lowered.graph)
+        }
         let graph = lowered.reference.graph
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
@@ -78,7 +87,13 @@ struct ValidateCommand: ParsableCommand {
         }
         let work = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-validate-\(UUID().uuidString)")
-        defer { if keep == nil { try? FileManager.default.removeItem(at: work) } }
+        if keep == nil { TemporaryPaths.shared.register(work) }
+        defer {
+            if keep == nil {
+                try? FileManager.default.removeItem(at: work)
+                TemporaryPaths.shared.unregister(work)
+            }
+        }
 
         let quiet = json
         let progress: (String) -> Void = { message in
@@ -96,6 +111,8 @@ struct ValidateCommand: ParsableCommand {
         if let board {
             var runner = FirmwareRunner(board: board)
             runner.extraFlags = defines.map { "-D" + $0 }
+            // Before anything is written: a model that cannot fit is refused with the numbers.
+            try runner.checkFit(generated)
             var validator = Validator(runner: runner, tolerance: tolerance, progress: progress)
             (report, outputs) = try validator.validate(generated, reference: reference, float: float, inputs: cases, workDirectory: work)
         } else {
@@ -123,6 +140,10 @@ struct ValidateCommand: ParsableCommand {
         if !report.passed {
             var message = "validation failed on \(report.target): max relative error \(report.maxRelativeError) > \(report.tolerance)"
             if let differing = report.differingBytes { message = "validation failed on \(report.target): \(differing) output bytes differ from the int8 reference" }
+            let nonFinite = report.inputs.map(\.error.nonFinite).reduce(0, +)
+            if nonFinite > 0 {
+                message = "validation failed on \(report.target): \(nonFinite) output value(s) are NaN or infinite (in the reference or the generated code)"
+            }
             if let d = report.firstDivergence {
                 message += "; first diverging layer '\(d.layer)' (value \(d.value), relative error \(d.error.relativeError))"
             }

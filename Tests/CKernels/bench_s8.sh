@@ -20,6 +20,18 @@ root=$(cd "$here/../.." && pwd)
 fw="$root/Firmware"
 build=${BUILD_DIR:-/tmp/sq_bench_s8}
 mkdir -p "$build"
+
+# mps2-an386's linker script and sq_board.h, as squeezec writes them from
+# Firmware/boards/mps2-an386.json: from $SQ_BOARD_DIR/mps2-an386 if set,
+# else written there by `squeezec board` ($SQUEEZEC_BIN, default
+# <repo>/.build/release/squeezec).
+board="${SQ_BOARD_DIR:-$build/boards}/mps2-an386"
+if [ -z "${SQ_BOARD_DIR:-}" ] && command -v arm-none-eabi-gcc >/dev/null 2>&1; then
+    mkdir -p "$board"
+    "${SQUEEZEC_BIN:-$root/.build/release/squeezec}" board mps2-an386 -o "$board" >/dev/null ||
+        echo "== no board files for mps2-an386: set SQUEEZEC_BIN or SQ_BOARD_DIR"
+fi
+mkdir -p "$build"
 cpu="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 warn="-std=c99 -Wall -Wextra -Werror -pedantic"
 
@@ -32,11 +44,11 @@ for variant in dsp portable; do
         obj="$build/$variant-$(basename "$src" .c).o"
         arm-none-eabi-gcc $cpu $warn -O2 $def -ffunction-sections \
             -fdata-sections -falign-functions=64 -I"$fw/common" \
-            -I"$fw/mps2-an386" -I"$root/Templates" -c "$src" -o "$obj"
+            -I"$board" -I"$root/Templates" -c "$src" -o "$obj"
         objs="$objs $obj"
     done
     arm-none-eabi-gcc $cpu -nostartfiles --specs=nano.specs \
-        -Wl,--gc-sections -Wl,-T,"$fw/mps2-an386/mps2-an386.ld" $objs \
+        -Wl,--gc-sections -Wl,-T,"$board/mps2-an386.ld" $objs \
         -lm -lc -lgcc -o "$build/bench-$variant.elf"
     timeout 600 qemu-system-arm -M mps2-an386 -nographic -monitor none \
         -serial null -icount shift=0 \

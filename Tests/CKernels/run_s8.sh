@@ -3,7 +3,7 @@
 # clang on the host (-O2, and ASan + UBSan), then, when arm-none-eabi-gcc is
 # installed, the Cortex-M4 build twice (DSP path, and portable path with
 # -DSQ_S8_NO_DSP), linked with the project's firmware (Firmware/common
-# startup + semihosting, Firmware/mps2-an386 linker script) and run under
+# startup + semihosting, the mps2-an386 linker script squeezec generates) and run under
 # qemu-system-arm -M mps2-an386 when available. Every run prints a checksum
 # of all kernel outputs; all must be equal (DSP == portable == host, bit for
 # bit) and every run must pass.
@@ -22,6 +22,17 @@ templates="$root/Templates"
 fw="$root/Firmware"
 build=${BUILD_DIR:-"$root/.build/ckernels_s8"}
 mkdir -p "$build"
+
+# mps2-an386's linker script and sq_board.h, as squeezec writes them from
+# Firmware/boards/mps2-an386.json: from $SQ_BOARD_DIR/mps2-an386 if set,
+# else written there by `squeezec board` ($SQUEEZEC_BIN, default
+# <repo>/.build/release/squeezec).
+board="${SQ_BOARD_DIR:-$build/boards}/mps2-an386"
+if [ -z "${SQ_BOARD_DIR:-}" ] && command -v arm-none-eabi-gcc >/dev/null 2>&1; then
+    mkdir -p "$board"
+    "${SQUEEZEC_BIN:-$root/.build/release/squeezec}" board mps2-an386 -o "$board" >/dev/null ||
+        echo "== no board files for mps2-an386: set SQUEEZEC_BIN or SQ_BOARD_DIR"
+fi
 
 warn="-std=c99 -Wall -Wextra -Werror -pedantic -Wdouble-promotion"
 san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -82,12 +93,12 @@ arm_job() {
             obj="$exe-$(basename "$src" .c).o"
             "$arm" $cpu $warn -O2 "$@" -DSQ_TEST_BAREMETAL \
                 -ffunction-sections -fdata-sections -falign-functions=64 \
-                -I"$fw/common" -I"$fw/mps2-an386" -I"$templates" \
+                -I"$fw/common" -I"$board" -I"$templates" \
                 -c "$src" -o "$obj" || ok=0
             objs="$objs $obj"
         done
         if [ "$ok" -eq 1 ] && "$arm" $cpu -nostartfiles --specs=nano.specs \
-                -Wl,--gc-sections -Wl,-T,"$fw/mps2-an386/mps2-an386.ld" \
+                -Wl,--gc-sections -Wl,-T,"$board/mps2-an386.ld" \
                 $objs -lm -lc -lgcc -o "$exe.elf"; then
             if command -v "$qemu" >/dev/null 2>&1; then
                 timeout 300 "$qemu" -M mps2-an386 -nographic -monitor none \

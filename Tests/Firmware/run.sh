@@ -26,7 +26,10 @@
 # squeezec; without it /tmp/gen64 is used if present, else the real-model
 # tests are skipped), SQ_FIRMWARE_FULL=0 skips the 224x224 model,
 # SQ_FIRMWARE_REQUIRED=1 fails instead of skipping when the Arm toolchain
-# or QEMU is missing, QEMU_TIMEOUT (seconds, default 600).
+# or QEMU is missing, QEMU_TIMEOUT (seconds, default 600), SQ_BOARD_DIR
+# (a folder with one sub-folder per board holding its generated <board>.ld
+# and sq_board.h; default: written there by `squeezec board BOARD -o ...`
+# from Firmware/boards/<board>.json).
 #
 # The last line is "N passed, M failed"; the exit status is non-zero if
 # anything failed.
@@ -87,6 +90,18 @@ done
 
 mkdir -p "$build"
 
+# The boards' linker scripts and sq_board.h, generated from their descriptions.
+board_dir=${SQ_BOARD_DIR:-"$build/boards"}
+if [ -z "${SQ_BOARD_DIR:-}" ]; then
+    mkdir -p "$board_dir"
+    for b in $boards; do
+        if ! "$squeezec" board "$b" -o "$board_dir/$b" >/dev/null; then
+            fail "$b: squeezec board $b -o $board_dir/$b (set SQUEEZEC_BIN or SQ_BOARD_DIR)"
+            finish
+        fi
+    done
+fi
+
 # ---------------------------------------------------------------------------
 # Build and run: these functions spell out the command lines documented in
 # Firmware/README.md.
@@ -97,6 +112,9 @@ cpu_flags() {
         mps2-an386) echo "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb" ;;
         mps2-an500) echo "-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard -mthumb" ;;
         mps3-an547) echo "-mcpu=cortex-m55 -mfpu=auto -mfloat-abi=hard -mthumb" ;;
+        mps2-an385) echo "-mcpu=cortex-m3 -mfloat-abi=soft -mthumb" ;;
+        mps2-an505) echo "-mcpu=cortex-m33 -mfpu=fpv5-sp-d16 -mfloat-abi=hard -mthumb" ;;
+        netduinoplus2) echo "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb" ;;
         *) echo "unknown board $1" >&2; return 1 ;;
     esac
 }
@@ -122,7 +140,7 @@ build_fw() {
     for b_src in "$@"; do
         b_obj="$b_out/obj/$(basename "$b_src" .c).o"
         # shellcheck disable=SC2086
-        if ! arm-none-eabi-gcc $b_cpu $CFLAGS_COMMON -I"$fw/common" -I"$fw/$b_board" $b_cflags \
+        if ! arm-none-eabi-gcc $b_cpu $CFLAGS_COMMON -I"$fw/common" -I"$board_dir/$b_board" $b_cflags \
                 -c "$b_src" -o "$b_obj" >>"$b_out/build.log" 2>&1; then
             echo "  compile failed: $b_src (see $b_out/build.log)"
             tail -n 5 "$b_out/build.log" | sed 's/^/  | /'
@@ -132,7 +150,7 @@ build_fw() {
     done
     # shellcheck disable=SC2086
     arm-none-eabi-gcc $b_cpu -nostartfiles --specs=nano.specs -Wl,--gc-sections \
-        -Wl,-T,"$fw/$b_board/$b_board.ld" -Wl,-Map,"$b_out/fw.map" $b_ldflags \
+        -Wl,-T,"$board_dir/$b_board/$b_board.ld" -Wl,-Map,"$b_out/fw.map" $b_ldflags \
         $b_objs -lm -lc -lgcc -o "$b_out/fw.elf" >>"$b_out/build.log" 2>&1
 }
 
@@ -180,6 +198,18 @@ board_regions() {
             weights_lo=0x38000000; weights_hi=0x38800000
             arena_lo=0x30000000; arena_hi=0x30080000
             fault_address=0x30080000 ;;
+        mps2-an385)
+            weights_lo=0x21000000; weights_hi=0x22000000
+            arena_lo=0x21000000; arena_hi=0x22000000
+            fault_address=0xf0000000 ;;
+        mps2-an505)
+            weights_lo=0x80000000; weights_hi=0x81000000
+            arena_lo=0x80000000; arena_hi=0x81000000
+            fault_address=0xf0000000 ;;
+        netduinoplus2)
+            weights_lo=0x08000000; weights_hi=0x08100000
+            arena_lo=0x20000000; arena_hi=0x20020000
+            fault_address=0xf0000000 ;;
     esac
 }
 
@@ -271,7 +301,10 @@ fake_tests() {
     # Stack high-water mark: the fake model touches an 8 KiB local buffer.
     sdir="$build/$board/stack"
     # shellcheck disable=SC2086
-    if build_fw "$board" "$sdir" "$FAKE_DEFS -DFAKE_STACK_BYTES=8192" "" $FAKE_SOURCES; then
+    # netduinoplus2 reserves only 8 KiB of stack: given 16 KiB here.
+    stack_flags=""
+    [ "$board" = netduinoplus2 ] && stack_flags="-Wl,--defsym=sq_stack_size=16384"
+    if build_fw "$board" "$sdir" "$FAKE_DEFS -DFAKE_STACK_BYTES=8192" "$stack_flags" $FAKE_SOURCES; then
         "$check_tool" fake-input "$sdir/input.bin"
         run_fw "$board" "$sdir/fw.elf" "$sdir" 60
         stack=$(value SQ_STACK "$sdir/console.log")
@@ -299,8 +332,8 @@ fake_tests() {
     # shellcheck disable=SC2086
     build_fw "$board" "$bdir" "$FAKE_DEFS -DFAKE_ARENA_FLOATS=200000" "" $FAKE_SOURCES
     brc=$?
-    if [ "$board" = mps3-an547 ]; then
-        [ "$brc" -ne 0 ] && grep -q "region \`DTCM' overflowed" "$bdir/build.log"
+    if [ "$board" = mps3-an547 ] || [ "$board" = netduinoplus2 ]; then
+        [ "$brc" -ne 0 ] && grep -q "region \`\(DTCM\|SRAM\)' overflowed" "$bdir/build.log"
         check $? "$board big arena (800 KB): link fails: $(grep -m1 'overflowed' "$bdir/build.log" | sed 's/.*: //')"
     else
         ok=1
@@ -318,10 +351,16 @@ fake_tests() {
     if [ $? -eq 0 ]; then
         run_fw "$board" "$cdir/fw.elf" "$cdir" 120
         ratio=$(awk '$1 == "SQ_CALIBRATE" { r = $2 / $3 } END { printf "%.4f", r }' "$cdir/console.log")
-        bad=$(awk '$1 == "SQ_CALIBRATE" { n++; d = $4 - $2; if (d < 0) d = -d; if (d > $2 / $3 + 1) b++ }
+        # Within one tick; on netduinoplus2 (168 MHz: 5.95 instructions a
+        # tick, a SysTick wrap every 100 M instructions) the measurement's
+        # own instructions (about 17) and the wrap interrupts (about 8 each)
+        # exceed a tick: within 100 instructions there.
+        slack=0
+        [ "$board" = netduinoplus2 ] && slack=100
+        bad=$(awk -v slack=$slack '$1 == "SQ_CALIBRATE" { n++; d = $4 - $2; if (d < 0) d = -d; t = $2 / $3 + 1; if (t < slack) t = slack; if (d > t) b++ }
                    END { if (n != 4) print "missing"; else print b + 0 }' "$cdir/console.log")
         [ "$rc" -eq 0 ] && [ "$bad" = 0 ]
-        check $? "$board calibrate: $ratio instructions/tick; counts within one tick of 2M..800M: $(awk '$1 == "SQ_CALIBRATE" { printf "%s->%s ", $2, $4 }' "$cdir/console.log")"
+        check $? "$board calibrate: $ratio instructions/tick; counts within $( [ $slack = 0 ] && echo "one tick" || echo "$slack instructions") of 2M..800M: $(awk '$1 == "SQ_CALIBRATE" { printf "%s->%s ", $2, $4 }' "$cdir/console.log")"
     else
         fail "$board calibrate: build"
     fi
@@ -398,6 +437,9 @@ if [ -n "$gen64" ]; then
     arena_bytes=$(model_define "$gen64" MODEL ARENA_BYTES)
     summary=""
     for board in $boards; do
+        # Its 1 MiB of flash cannot hold these 2.9 MB of fp32 weights
+        # (NewBoardsFirmwareTests validate smaller models there).
+        [ "$board" = netduinoplus2 ] && continue
         board_regions "$board"
         dir="$build/$board/model64"
         # shellcheck disable=SC2086

@@ -1,4 +1,5 @@
 import Foundation
+import SqueezeValidation
 import Testing
 
 /// The C kernels of Templates/ have their own test program
@@ -11,9 +12,19 @@ import Testing
         // Cortex-M DSP paths, the DSP path run under QEMU on mps2-an386.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let script = root.appendingPathComponent("CKernels/\(name)")
+        // The Cortex-M build's linker script and sq_board.h, as squeezec writes them.
+        let boards = FileManager.default.temporaryDirectory.appendingPathComponent("ckernels-boards-\(UUID().uuidString)")
+        let board = boards.appendingPathComponent(Board.an386.name)
+        try FileManager.default.createDirectory(at: board, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: boards) }
+        try LinkerScript.text(for: .an386).write(to: board.appendingPathComponent("mps2-an386.ld"), atomically: true, encoding: .utf8)
+        try BoardHeader.text(for: .an386).write(to: board.appendingPathComponent("sq_board.h"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SQ_BOARD_DIR"] = boards.path
+        process.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("ckernels-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }

@@ -32,6 +32,27 @@ import Testing
         try GoldenFiles.check(try file(streamed, "tiny.h"), name: "\(name)_stream.h")
     }
 
+    /// `--row-input`: the input comes row by row into a ring in the arena
+    /// (`fetch_input`), the run functions share one body, and the header
+    /// declares the row entry points.
+    @Test(arguments: ["conv_pool", "fire_pool"])
+    func goldenRowInputSources(name: String) throws {
+        let graph = name == "conv_pool" ? try TinyModels.convPool() : try TinyModels.firePool()
+        let model = try CodeGenerator.generate(graph, options: streaming, rowInput: true)
+        try GoldenFiles.check(try file(model, "tiny.c"), name: "\(name)_rows.c")
+        try GoldenFiles.check(try file(model, "tiny.h"), name: "\(name)_rows.h")
+        let whole = try CodeGenerator.generate(graph, options: streaming)
+        let ring = try #require(model.inputRing)
+        #expect(model.arenaBytes == whole.arenaBytes + ring.bytes)
+        #expect(!(try file(whole, "tiny.h")).contains("run_rows"))
+        #expect(!(try file(whole, "tiny.c")).contains("fetch_input"))
+    }
+
+    @Test func rowInputNeedsTheStreamSchedule() throws {
+        let error = #expect(throws: Diagnostic.self) { try CodeGenerator.generate(try TinyModels.convPool(), options: options, rowInput: true) }
+        #expect(error?.message.contains("--row-input needs the stream schedule") == true)
+    }
+
     @Test func streamingNeverStoresAFireOutputOrPrePoolMapWhole() throws {
         let graph = try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1)).graph
         let model = try CodeGenerator.generate(graph, options: streaming)
@@ -107,8 +128,8 @@ import Testing
         let model = try CodeGenerator.generate(try TinyModels.convPool(), options: options)
         let weights = try file(model, "tiny_weights.c")
         // conv1: 5 output channels pad to 8: 8 * 3 * 3 * 3 = 216 floats.
-        #expect(weights.contains("const float tiny_w_conv1_weight[216] SQ_ALIGN(16) = {"))
-        #expect(weights.contains("const float tiny_w_conv1_bias[5] SQ_ALIGN(16) = {"))
+        #expect(weights.contains("const float tiny_w_conv1_weight[216] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {"))
+        #expect(weights.contains("const float tiny_w_conv1_bias[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {"))
         #expect(model.weightBytes == (216 + 5) * 4)
     }
 

@@ -43,6 +43,14 @@ import Testing
         try GoldenFiles.check(try file(streamed, "tiny.c"), name: "\(name)_int8_stream.c")
     }
 
+    /// `--row-input` in int8: rows of codes into the input ring.
+    @Test func goldenRowInputSources() throws {
+        let graph = try Self.int8(try TinyModels.convPool())
+        let model = try CodeGenerator.generate(graph, options: stream, rowInput: true)
+        try GoldenFiles.check(try file(model, "tiny.c"), name: "conv_pool_int8_rows.c")
+        try GoldenFiles.check(try file(model, "tiny.h"), name: "conv_pool_int8_rows.h")
+    }
+
     @Test func fireExpandsRequantiseIntoTheConcatSlicesDirectly() throws {
         let graph = try Self.int8(try TinyModels.firePool())
         let text = try file(try CodeGenerator.generate(graph, options: stream), "tiny.c")

@@ -22,8 +22,13 @@ import Testing
         let stats = ErrorStats(actual: [.nan, 1], expected: [0, 1])
         #expect(stats.nonFinite == 1 && stats.maxAbsError == 0)
         #expect(!stats.within(1))
-        // Matching infinities are not errors, but the reference range ignores them.
+        // Matching infinities or NaNs are not agreement either (issue 16: an
+        // all-NaN input passed); the reference range ignores them.
         let inf = ErrorStats(actual: [.infinity, 2], expected: [.infinity, 1])
-        #expect(inf.nonFinite == 0 && inf.maxAbsError == 1 && inf.range == 0)
+        #expect(inf.nonFinite == 1 && inf.maxAbsError == 1 && inf.range == 0)
+        #expect(!inf.within(1))
+        let nan = ErrorStats(actual: [.nan, .nan], expected: [.nan, .nan])
+        #expect(nan.nonFinite == 2 && nan.maxAbsError == 0)
+        #expect(!nan.within(1e-5) && !nan.within(0))
     }
 }

@@ -1,3 +1,4 @@
+import SqueezeIR
 @testable import SqueezeTensorIO
 import Testing
 

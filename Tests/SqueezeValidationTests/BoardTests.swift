@@ -27,6 +27,6 @@ import Testing
         // Weights alone over a flash budget: judged once the code is known.
         #expect(Board.an386.withFlashBudget(1000).misfit(weightBytes: 5000, arenaBytes: 100) == nil)
         #expect(Board.an547dtcm128.misfit(weightBytes: 5000, arenaBytes: 417_264)
-                == "DTCM (128 KiB budget) needs 433648 bytes (arena 417264 + stack 16384) but has 131072 (302576 over)")
+                == "DTCM needs 433648 bytes (arena 417264 + stack 16384) but has 131072 (302576 over)")
     }
 }

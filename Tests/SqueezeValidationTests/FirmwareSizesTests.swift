@@ -79,9 +79,9 @@ import Testing
             """
         let (dir, objects) = try Self.objects(sources)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let script = try #require(Templates.firmwareFiles(board: "mps2-an386").first { $0.name.hasSuffix(".ld") })
-        try Data(script.contents.utf8).write(to: dir.appendingPathComponent(script.name))
-        let link = try ProcessRunner.run("arm-none-eabi-gcc", Self.cpu + ["-T", script.name, "-nostartfiles", "-nostdlib", "-Wl,--gc-sections"]
+        // The generated linker script of mps2-an386.
+        try Data(LinkerScript.text(for: .an386).utf8).write(to: dir.appendingPathComponent("board.ld"))
+        let link = try ProcessRunner.run("arm-none-eabi-gcc", Self.cpu + ["-T", "board.ld", "-nostartfiles", "-nostdlib", "-Wl,--gc-sections"]
                                          + objects.map(\.lastPathComponent) + ["-o", "fw.elf"], directory: dir)
         try #require(link.status == 0, "\(link.stderr)")
         let unlinked = try FirmwareSizes.measure(objects)
@@ -141,4 +141,30 @@ import Testing
         #expect(FirmwareSizes.parse(sizeOutput: elf)
                 == FirmwareSizes(code: 128, weights: 1012, otherFlash: 8 + 28 + 4, data: 4, bss: 40, arena: 4096, io: 64))
     }
+}
+
+/// A split arena (RegionPlanner): each region's part is counted against its region.
+@Suite struct SplitArenaSizesTests {
+    @Test func theOtherRegionsOfASplitArenaAreCountedApart() throws {
+        let objects = """
+        model_arena.o  :
+        section                     size   addr
+        .bss.sq_arena_sram.model    84224      0
+        .bss.sq_arena.model        103424      0
+        """
+        let sizes = FirmwareSizes.parse(sizeOutput: objects)
+        #expect(sizes.arena == 187648 && sizes.arenaParts == ["sram": 84224] && sizes.bss == 0)
+        let linked = FirmwareSizes.parse(sizeOutput: "firmware.elf  :\n.arena_sram   84224   285212672\n.arena   103424   805306368\n")
+        #expect(linked.arena == 187648 && linked.arenaParts == ["sram": 84224])
+        let board = try BoardFile.parse(try String(contentsOf: Self.splitBoard, encoding: .utf8), file: "split.json")
+        // 103,424 + a 16 KiB stack fit the 128 KiB DTCM; 84,224 the 128 KiB SRAM.
+        #expect(board.misfit(weightBytes: 0, arenaBytes: 187648, arenaParts: ["sram": 84224]) == nil)
+        // All of it in DTCM does not.
+        #expect(board.misfit(weightBytes: 0, arenaBytes: 187648)?.contains("DTCM needs 204032 bytes (arena 187648 + stack 16384)") == true)
+        #expect(board.misfit(weightBytes: 0, arenaBytes: 187648, arenaParts: ["sram": 140000])?.contains("SRAM needs 140000") == true)
+        #expect(board.arenaRegions(harnessBytes: 0).map(\.name) == ["DTCM", "SRAM"])
+    }
+
+    static let splitBoard = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/boards/mps3-an547-split.json")
 }

@@ -30,7 +30,10 @@ import Testing
         #expect((report.stackBytes ?? 0) > 0 && (report.stackBytes ?? 0) < 16_384)
     }
 
-    @Test(arguments: Board.all)
+    /// The ARM FPGA boards (NewBoardsFirmwareTests run smaller models on
+    /// mps2-an385, mps2-an505 and netduinoplus2, whose 1 MiB of flash cannot
+    /// hold these fp32 weights).
+    @Test(arguments: [Board.an386, .an500, .an547, .an547dtcm128])
     func smallModelOnEveryBoard(board: Board) throws {
         let report = try HostValidationTests.validate(SqueezeNetConfig(version: .v1_1, inputSize: 64, classes: 10),
                                                       runner: FirmwareRunner(board: board), inputs: 2)

@@ -167,15 +167,24 @@ import Testing
         #expect((report.ramBytes ?? .max) <= 128 * 1024)
     }
 
-    @Test func theLinkerEnforcesTheDTCMBudget() throws {
-        var board = Board.an547dtcm128
-        board.linkFlags = ["-Wl,--defsym=sq_dtcm_budget=0x8000"]
+    /// The DTCM size of the description is both the fit check's and the
+    /// generated linker script's.
+    @Test func theDTCMSizeOfTheDescriptionIsEnforced() throws {
+        let board = Board.an547dtcm128
+        #expect(LinkerScript.text(for: board).contains("DTCM (rwx) : ORIGIN = 0x30000000, LENGTH = 128K"))
+        var small = board
+        small.regions = small.regions.map { region in
+            var region = region
+            if region.name == "DTCM" { region.bytes = 32 << 10 }
+            return region
+        }
+        #expect(LinkerScript.text(for: small).contains("DTCM (rwx) : ORIGIN = 0x30000000, LENGTH = 32K"))
         do {
-            _ = try Self.validate(SqueezeNetConfig(version: .v1_1, inputSize: 128), runner: FirmwareRunner(board: board))
-            Issue.record("a 32 KiB DTCM budget cannot hold the model")
+            _ = try Self.validate(SqueezeNetConfig(version: .v1_1, inputSize: 128), runner: FirmwareRunner(board: small))
+            Issue.record("a 32 KiB DTCM cannot hold the model")
         } catch let error as Diagnostic {
             #expect(error.message.contains("does not fit"), "\(error)")
-            #expect(error.message.contains("budget exceeded"), "\(error)")
+            #expect(error.message.contains("DTCM needs"), "\(error)")
         }
     }
 }

@@ -121,6 +121,8 @@ int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {
     return 0;
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run(const int8_t *input, int8_t *output) {
     return tiny_run_with_arena(input, output, tiny_arena);
 }
+#endif

@@ -15,23 +15,23 @@
 #include "tiny_data.h"
 
 /* conv10.weight */
-const int8_t tiny_w_conv10_weight[48] SQ_ALIGN(16) = {
+const int8_t tiny_w_conv10_weight[48] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     30, 82, 64, 25, -6, -127, -45, 0, 88, -54, -34, -44, -85, -110, 127, 76,
     43, -99, 109, -52, -45, 8, -110, 1, -53, 112, -127, 75, -20, 19, 64, -127,
     -127, 74, 48, 127, -4, 101, -125, -102, 26, 43, -107, -70, -18, -109, -16, 11
 };
 
 /* conv10.weight.bias */
-const int32_t tiny_b_conv10_weight_bias[6] SQ_ALIGN(16) = {
+const int32_t tiny_b_conv10_weight_bias[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -372, -165, -34, -47, 951, -365
 };
 
 /* conv10.weight.multiplier */
-const int32_t tiny_m_conv10_weight_multiplier[6] SQ_ALIGN(16) = {
+const int32_t tiny_m_conv10_weight_multiplier[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1658541858, 1668765417, 1628929878, 1550954433, 1589037486, 1584555035
 };
 
 /* conv10.weight.shift */
-const int8_t tiny_s_conv10_weight_shift[6] SQ_ALIGN(16) = {
+const int8_t tiny_s_conv10_weight_shift[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38, 38, 38
 };

@@ -5,6 +5,9 @@
  * Command: squeezec generate (test)
  * Model: fire_pool, input 1x9x7x6 (NHWC), output 1x4x3x8
  *
+ * RAM: arena 2608 + input 1512 + output 384 = 4504 bytes, plus at most 4096 bytes of stack.
+ * C library: memcpy, memset; nothing else (no malloc, no stdio).
+ *
  * Fused schedule (arena planner search: 2608 bytes, lower bound 2608):
  *   0. fire (fire: squeeze 4, expand 4+4 + maxpool 3/2) -> pool 1x4x3x8
  */
@@ -22,6 +25,11 @@ extern "C" {
 #define TINY_OUTPUT_COUNT 96 /* floats */
 #define TINY_ARENA_BYTES 2608
 #define TINY_ARENA_ALIGN 16
+#define TINY_INPUT_BYTES 1512 /* the caller's input buffer */
+#define TINY_OUTPUT_BYTES 384 /* the caller's output buffer */
+#define TINY_RAM_BYTES 4504 /* arena + input + output buffers; the stack comes on top */
+#define TINY_STACK_BYTES 4096 /* bound on the stack of one inference (docs/generated-c.md) */
+#define TINY_LIBC "memcpy memset" /* C library functions the model calls */
 #define TINY_WEIGHT_BYTES 166
 #define TINY_MACS 11592
 #define TINY_INPUT_LAYOUT "NHWC"
@@ -29,13 +37,29 @@ extern "C" {
 #define TINY_PRECISION "fp32"
 
 /*
+ * Building and placing it (docs/generated-c.md):
+ *   - CMakeLists.txt in this folder defines the static library target tiny; tiny.mk
+ *     lists the sources and flags for a Makefile.
+ *   - -DTINY_WEIGHTS_SECTION=name puts the const weights in section `name`, and
+ *     -DTINY_ARENA_SECTION=name the static arena (gcc, clang); a linker script places
+ *     them by section name, which survives -flto and any object file naming. Default with
+ *     gcc/clang on ELF: .rodata.sq_weights.tiny and .bss.sq_arena.tiny.
+ *   - -DTINY_EXTERNAL_ARENA: no static arena is compiled or linked; call
+ *     tiny_run_with_arena with your own buffer (tiny_run is then not declared).
+ *   - C library: TINY_LIBC lists the functions the model calls.
+ */
+
+#ifndef TINY_EXTERNAL_ARENA
+/*
  * Runs one inference.
  *   input:  TINY_INPUT_COUNT floats, NHWC (height, width, channels), already normalised.
  *   output: TINY_OUTPUT_COUNT floats.
- * Uses a static arena of TINY_ARENA_BYTES bytes inside the generated code; not reentrant.
+ * Uses a static arena of TINY_ARENA_BYTES bytes inside the generated code (tiny_arena.c); not
+ * reentrant. Not declared with -DTINY_EXTERNAL_ARENA (see above).
  * Returns 0 on success, -1 if a pointer is NULL.
  */
 int tiny_run(const float *input, float *output);
+#endif
 
 /*
  * The same with a caller-provided arena of at least TINY_ARENA_BYTES bytes,

@@ -20,78 +20,78 @@
 #include "tiny_data.h"
 
 /* fire/squeeze1x1.weight.table */
-const float tiny_t_fire_squeeze1x1_weight_table[4] SQ_ALIGN(16) = {
+const float tiny_t_fire_squeeze1x1_weight_table[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.5902808f, 0.79465866f, -0.7118604f, -0.91708094f
 };
 
 /* fire/squeeze1x1.weight.indices */
-const uint8_t tiny_i_fire_squeeze1x1_weight_indices[7] SQ_ALIGN(16) = {
+const uint8_t tiny_i_fire_squeeze1x1_weight_indices[7] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     239, 225, 38, 0, 0, 0, 0
 };
 
 /* fire/squeeze1x1.weight.mask */
-const uint8_t tiny_k_fire_squeeze1x1_weight_mask[3] SQ_ALIGN(16) = {
+const uint8_t tiny_k_fire_squeeze1x1_weight_mask[3] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     13, 29, 181
 };
 
 /* fire/squeeze1x1.weight.first */
-const uint32_t tiny_f_fire_squeeze1x1_weight_first[1] SQ_ALIGN(16) = {
+const uint32_t tiny_f_fire_squeeze1x1_weight_first[1] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0
 };
 
 /* fire/squeeze1x1.bias */
-const float tiny_w_fire_squeeze1x1_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_squeeze1x1_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.047181595f, 0.016571064f, 0.008683551f, 0.049400333f
 };
 
 /* fire/expand1x1.weight.table */
-const float tiny_t_fire_expand1x1_weight_table[4] SQ_ALIGN(16) = {
+const float tiny_t_fire_expand1x1_weight_table[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.6693441f, 1.0381268f, -0.66583675f, -0.9680874f
 };
 
 /* fire/expand1x1.weight.indices */
-const uint8_t tiny_i_fire_expand1x1_weight_indices[6] SQ_ALIGN(16) = {
+const uint8_t tiny_i_fire_expand1x1_weight_indices[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     104, 60, 0, 0, 0, 0
 };
 
 /* fire/expand1x1.weight.mask */
-const uint8_t tiny_k_fire_expand1x1_weight_mask[2] SQ_ALIGN(16) = {
+const uint8_t tiny_k_fire_expand1x1_weight_mask[2] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     150, 108
 };
 
 /* fire/expand1x1.weight.first */
-const uint32_t tiny_f_fire_expand1x1_weight_first[1] SQ_ALIGN(16) = {
+const uint32_t tiny_f_fire_expand1x1_weight_first[1] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0
 };
 
 /* fire/expand1x1.bias */
-const float tiny_w_fire_expand1x1_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand1x1_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.01777323f, 0.0022884496f, 0.06797236f, 0.012108572f
 };
 
 /* fire/expand3x3.weight.table */
-const float tiny_t_fire_expand3x3_weight_table[4] SQ_ALIGN(16) = {
+const float tiny_t_fire_expand3x3_weight_table[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.23530005f, 0.33770758f, -0.25482965f, -0.35609055f
 };
 
 /* fire/expand3x3.weight.indices */
-const uint8_t tiny_i_fire_expand3x3_weight_indices[22] SQ_ALIGN(16) = {
+const uint8_t tiny_i_fire_expand3x3_weight_indices[22] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     103, 50, 235, 240, 137, 193, 157, 63, 16, 133, 124, 183, 44, 64, 169, 56,
     25, 187, 0, 0, 0, 0
 };
 
 /* fire/expand3x3.weight.mask */
-const uint8_t tiny_k_fire_expand3x3_weight_mask[18] SQ_ALIGN(16) = {
+const uint8_t tiny_k_fire_expand3x3_weight_mask[18] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     22, 219, 74, 202, 67, 193, 28, 58, 174, 126, 231, 62, 52, 18, 215, 22,
     105, 224
 };
 
 /* fire/expand3x3.weight.first */
-const uint32_t tiny_f_fire_expand3x3_weight_first[1] SQ_ALIGN(16) = {
+const uint32_t tiny_f_fire_expand3x3_weight_first[1] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0
 };
 
 /* fire/expand3x3.bias */
-const float tiny_w_fire_expand3x3_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand3x3_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.019312184f, -0.038077563f, -0.034075387f, -0.034399137f
 };

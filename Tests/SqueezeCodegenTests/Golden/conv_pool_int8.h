@@ -5,6 +5,9 @@
  * Command: squeezec generate --precision int8 (test)
  * Model: conv_pool, input 1x15x12x3 (NHWC), output 1x3x2x5
  *
+ * RAM: arena 224 + input 540 + output 30 = 794 bytes, plus at most 4096 bytes of stack.
+ * C library: memcpy, memset (tiny_f32.c also roundf); nothing else (no malloc, no stdio).
+ *
  * Input 15x12x3, NHWC (row by row, channels interleaved): already preprocessed values (squeezec preprocesses images for square inputs only)
  *
  * Fused schedule (arena planner search: 224 bytes, lower bound 224):
@@ -26,6 +29,11 @@ extern "C" {
 #define TINY_OUTPUT_COUNT 30 /* int8 codes */
 #define TINY_ARENA_BYTES 224
 #define TINY_ARENA_ALIGN 16
+#define TINY_INPUT_BYTES 540 /* the caller's input buffer */
+#define TINY_OUTPUT_BYTES 30 /* the caller's output buffer */
+#define TINY_RAM_BYTES 794 /* arena + input + output buffers; the stack comes on top */
+#define TINY_STACK_BYTES 4096 /* bound on the stack of one inference (docs/generated-c.md) */
+#define TINY_LIBC "memcpy memset" /* C library functions the model calls */
 #define TINY_WEIGHT_BYTES 213
 #define TINY_MACS 4725
 #define TINY_INPUT_LAYOUT "NHWC"
@@ -41,15 +49,31 @@ extern "C" {
 #define TINY_OUTPUT_ZERO_POINT -128
 
 /*
+ * Building and placing it (docs/generated-c.md):
+ *   - CMakeLists.txt in this folder defines the static library target tiny; tiny.mk
+ *     lists the sources and flags for a Makefile.
+ *   - -DTINY_WEIGHTS_SECTION=name puts the const weights in section `name`, and
+ *     -DTINY_ARENA_SECTION=name the static arena (gcc, clang); a linker script places
+ *     them by section name, which survives -flto and any object file naming. Default with
+ *     gcc/clang on ELF: .rodata.sq_weights.tiny and .bss.sq_arena.tiny.
+ *   - -DTINY_EXTERNAL_ARENA: no static arena is compiled or linked; call
+ *     tiny_run_with_arena with your own buffer (tiny_run is then not declared).
+ *   - C library: TINY_LIBC lists the functions the model calls.
+ */
+
+#ifndef TINY_EXTERNAL_ARENA
+/*
  * Runs one inference of the int8 model.
  *   input:  TINY_INPUT_COUNT int8 codes, NHWC (height, width, channels): the normalised
  *           image quantised with TINY_INPUT_SCALE / TINY_INPUT_ZERO_POINT.
  *   output: TINY_OUTPUT_COUNT int8 codes; real = TINY_OUTPUT_SCALE *
  *           (code - TINY_OUTPUT_ZERO_POINT).
- * Uses a static arena of TINY_ARENA_BYTES bytes inside the generated code; not reentrant.
+ * Uses a static arena of TINY_ARENA_BYTES bytes inside the generated code (tiny_arena.c); not
+ * reentrant. Not declared with -DTINY_EXTERNAL_ARENA (see above).
  * Returns 0 on success, -1 if a pointer is NULL.
  */
 int tiny_run(const int8_t *input, int8_t *output);
+#endif
 
 /*
  * The same with a caller-provided arena of at least TINY_ARENA_BYTES bytes,
@@ -58,6 +82,7 @@ int tiny_run(const int8_t *input, int8_t *output);
  */
 int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena);
 
+#ifndef TINY_EXTERNAL_ARENA
 /*
  * Convenience entry point (tiny_f32.c): quantises TINY_INPUT_COUNT floats
  * (round half away from zero, clamped; NaN gives the zero point), runs tiny_run and
@@ -65,6 +90,7 @@ int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena);
  * input (TINY_INPUT_COUNT bytes). Returns as tiny_run.
  */
 int tiny_run_f32(const float *input, float *output);
+#endif
 
 #ifdef __cplusplus
 }

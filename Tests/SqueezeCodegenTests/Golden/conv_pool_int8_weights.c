@@ -15,7 +15,7 @@
 #include "tiny_data.h"
 
 /* conv1.weight */
-const int8_t tiny_w_conv1_weight[168] SQ_ALIGN(16) = {
+const int8_t tiny_w_conv1_weight[168] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     96, -64, -127, -127, 13, 117, -95, -42, -73, -67, -34, -37, -58, -1, -31, -20,
     -52, -21, 1, -94, -6, -80, -17, 29, 25, 18, 64, -34, -13, -54, 12, 42,
     -22, -5, -27, 2, -93, -15, -78, 36, -10, -126, 85, -94, 10, 88, -80, -5,
@@ -30,16 +30,16 @@ const int8_t tiny_w_conv1_weight[168] SQ_ALIGN(16) = {
 };
 
 /* conv1.weight.bias */
-const int32_t tiny_b_conv1_weight_bias[5] SQ_ALIGN(16) = {
+const int32_t tiny_b_conv1_weight_bias[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -533, 1046, 968, 246, 1713
 };
 
 /* conv1.weight.multiplier */
-const int32_t tiny_m_conv1_weight_multiplier[5] SQ_ALIGN(16) = {
+const int32_t tiny_m_conv1_weight_multiplier[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1578158446, 1723927193, 1713684770, 1689159171, 1696887529
 };
 
 /* conv1.weight.shift */
-const int8_t tiny_s_conv1_weight_shift[5] SQ_ALIGN(16) = {
+const int8_t tiny_s_conv1_weight_shift[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     39, 39, 39, 39, 39
 };

@@ -13,7 +13,7 @@
 #include "tiny_data.h"
 
 /* conv1.weight */
-const float tiny_w_conv1_weight[216] SQ_ALIGN(16) = {
+const float tiny_w_conv1_weight[216] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.32402983f, -0.23887603f, 0.04969594f, -0.2609319f, 0.04460016f, 0.43307438f, 0.072800905f, 0.23484245f,
     -0.4306502f, -0.47042778f, 0.07497844f, -0.17311683f, -0.32058877f, -0.15728956f, 0.24106309f, 0.13218471f,
     -0.24860194f, -0.2469013f, 0.39164564f, -0.30572182f, -0.19705388f, -0.0032530725f, -0.44630855f, -0.25604552f,
@@ -44,6 +44,6 @@ const float tiny_w_conv1_weight[216] SQ_ALIGN(16) = {
 };
 
 /* conv1.bias */
-const float tiny_w_conv1_bias[5] SQ_ALIGN(16) = {
+const float tiny_w_conv1_bias[5] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.028311793f, 0.060661074f, 0.055815313f, 0.013953779f, 0.097780615f
 };

@@ -163,6 +163,8 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     return 0;
 }
 
+#ifndef TINY_EXTERNAL_ARENA
 int tiny_run(const float *input, float *output) {
     return tiny_run_with_arena(input, output, tiny_arena);
 }
+#endif

@@ -13,7 +13,7 @@
 #include "tiny_data.h"
 
 /* a.weight */
-const float tiny_w_a_weight[144] SQ_ALIGN(16) = {
+const float tiny_w_a_weight[144] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.35885215f, 0.07687613f, -0.33509433f, -0.08677462f, 0.07715577f, 0.30609524f, -0.1532673f, -0.13617629f,
     -0.3106355f, -0.22053228f, 0.07283381f, 0.18741119f, -0.113906026f, -0.33403388f, -0.3266655f, 0.1769014f,
     -0.37148425f, -0.13414344f, 0.15907913f, -0.38322568f, -0.3916503f, 0.24830115f, 0.3848347f, 0.26068187f,
@@ -35,12 +35,12 @@ const float tiny_w_a_weight[144] SQ_ALIGN(16) = {
 };
 
 /* a.bias */
-const float tiny_w_a_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_a_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.022456905f, 0.066802144f, 0.08775878f, 0.08953661f
 };
 
 /* out.weight */
-const float tiny_w_out_weight[32] SQ_ALIGN(16) = {
+const float tiny_w_out_weight[32] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.110951185f, -0.6658349f, -0.8538437f, 0.0f, 0.102192044f, -0.6470883f, -0.5871639f, 0.0f,
     0.5170215f, -0.6317085f, 0.02985251f, 0.0f, -0.701409f, 0.44600564f, -0.17103982f, 0.0f,
     0.83595175f, -0.67464817f, -0.42962566f, 0.0f, 0.82539696f, 0.7544493f, 0.8548884f, 0.0f,
@@ -48,6 +48,6 @@ const float tiny_w_out_weight[32] SQ_ALIGN(16) = {
 };
 
 /* out.bias */
-const float tiny_w_out_bias[3] SQ_ALIGN(16) = {
+const float tiny_w_out_bias[3] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.03271209f, 0.040172864f, 0.041209523f
 };

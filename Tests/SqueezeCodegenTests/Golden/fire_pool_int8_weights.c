@@ -15,48 +15,48 @@
 #include "tiny_data.h"
 
 /* fire/squeeze1x1.weight */
-const int8_t tiny_w_fire_squeeze1x1_weight[32] SQ_ALIGN(16) = {
+const int8_t tiny_w_fire_squeeze1x1_weight[32] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -113, 27, -117, -40, -20, -42, -104, -36, -127, 17, 0, 0, 109, -127, 0, 0,
     -127, -127, 104, 100, 32, -32, -19, -73, -65, -25, 0, 0, 25, 93, 0, 0
 };
 
 /* fire/squeeze1x1.weight.bias */
-const int32_t tiny_b_fire_squeeze1x1_weight_bias[4] SQ_ALIGN(16) = {
+const int32_t tiny_b_fire_squeeze1x1_weight_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     392, 169, 76, 515
 };
 
 /* fire/squeeze1x1.weight.multiplier */
-const int32_t tiny_m_fire_squeeze1x1_weight_multiplier[4] SQ_ALIGN(16) = {
+const int32_t tiny_m_fire_squeeze1x1_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1494026540, 1214369596, 1414038177, 1190380879
 };
 
 /* fire/squeeze1x1.weight.shift */
-const int8_t tiny_s_fire_squeeze1x1_weight_shift[4] SQ_ALIGN(16) = {
+const int8_t tiny_s_fire_squeeze1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38
 };
 
 /* fire/expand1x1.weight */
-const int8_t tiny_w_fire_expand1x1_weight[16] SQ_ALIGN(16) = {
+const int8_t tiny_w_fire_expand1x1_weight[16] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     51, 92, 65, -48, -127, -15, 27, -127, -101, 12, 83, -120, -56, 127, 127, 36
 };
 
 /* fire/expand1x1.weight.bias */
-const int32_t tiny_b_fire_expand1x1_weight_bias[4] SQ_ALIGN(16) = {
+const int32_t tiny_b_fire_expand1x1_weight_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     2194, -12530, 7272, 7107
 };
 
 /* fire/expand1x1.weight.multiplier */
-const int32_t tiny_m_fire_expand1x1_weight_multiplier[4] SQ_ALIGN(16) = {
+const int32_t tiny_m_fire_expand1x1_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1103697107, 1500160305, 1258482028, 1637037338
 };
 
 /* fire/expand1x1.weight.shift */
-const int8_t tiny_s_fire_expand1x1_weight_shift[4] SQ_ALIGN(16) = {
+const int8_t tiny_s_fire_expand1x1_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     37, 37, 37, 37
 };
 
 /* fire/expand3x3.weight */
-const int8_t tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) = {
+const int8_t tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     28, -122, 98, -71, -60, -25, -107, 50, -42, -91, -4, 69, 18, 44, 16, 18,
     125, -91, -71, 37, -16, 35, -55, 1, -24, -32, -54, -118, 107, 4, -94, -123,
     28, -127, 14, 116, -20, 75, 97, 66, 81, -112, 50, -119, 43, 112, -119, -81,
@@ -69,16 +69,16 @@ const int8_t tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) = {
 };
 
 /* fire/expand3x3.weight.bias */
-const int32_t tiny_b_fire_expand3x3_weight_bias[4] SQ_ALIGN(16) = {
+const int32_t tiny_b_fire_expand3x3_weight_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38634, -65066, -40168, 15111
 };
 
 /* fire/expand3x3.weight.multiplier */
-const int32_t tiny_m_fire_expand3x3_weight_multiplier[4] SQ_ALIGN(16) = {
+const int32_t tiny_m_fire_expand3x3_weight_multiplier[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1254253749, 1242536551, 1262448253, 1232799574
 };
 
 /* fire/expand3x3.weight.shift */
-const int8_t tiny_s_fire_expand3x3_weight_shift[4] SQ_ALIGN(16) = {
+const int8_t tiny_s_fire_expand3x3_weight_shift[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     38, 38, 38, 38
 };

@@ -13,30 +13,30 @@
 #include "tiny_data.h"
 
 /* fire/squeeze1x1.weight */
-const float tiny_w_fire_squeeze1x1_weight[24] SQ_ALIGN(16) = {
+const float tiny_w_fire_squeeze1x1_weight[24] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.8657769f, 0.1699388f, -0.9239969f, -0.7778491f, -0.15611744f, -0.26514077f, 0.23098421f, -0.19852996f,
     -0.902285f, -0.25023794f, 0.7540374f, 0.613896f, -0.8009087f, -0.22555959f, -0.13603711f, -0.44794786f,
     -0.97626495f, 0.10755372f, -0.47515953f, -0.15338457f, 0.83527994f, -0.7935244f, 0.18434298f, 0.56666553f
 };
 
 /* fire/squeeze1x1.bias */
-const float tiny_w_fire_squeeze1x1_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_squeeze1x1_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.047181595f, 0.016571064f, 0.008683551f, 0.049400333f
 };
 
 /* fire/expand1x1.weight */
-const float tiny_w_fire_expand1x1_weight[16] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand1x1_weight[16] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.28042805f, 0.6874325f, -0.6317643f, 0.09966409f, -0.6999092f, -0.115228534f, -0.35382885f, 1.0381268f,
     0.35669923f, -0.35589546f, 0.5225338f, -0.9848485f, 0.15142143f, -0.95132625f, 0.798066f, 0.29162765f
 };
 
 /* fire/expand1x1.bias */
-const float tiny_w_fire_expand1x1_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand1x1_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.01777323f, 0.0022884496f, 0.06797236f, 0.012108572f
 };
 
 /* fire/expand3x3.weight */
-const float tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.0871422f, -0.37814942f, 0.32030624f, 0.15310246f, -0.18632123f, -0.07801819f, -0.070124716f, -0.08181679f,
     0.3070076f, -0.21917972f, -0.090393275f, 0.22251624f, -0.33484086f, 0.15648013f, 0.27409613f, -0.3207341f,
     -0.1318422f, -0.28265122f, 0.13422757f, -0.28535947f, 0.05596587f, 0.13565594f, -0.32439125f, -0.085755765f,
@@ -58,6 +58,6 @@ const float tiny_w_fire_expand3x3_weight[144] SQ_ALIGN(16) = {
 };
 
 /* fire/expand3x3.bias */
-const float tiny_w_fire_expand3x3_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_fire_expand3x3_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.019312184f, -0.038077563f, -0.034075387f, -0.034399137f
 };

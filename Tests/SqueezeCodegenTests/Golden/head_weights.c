@@ -13,18 +13,18 @@
 #include "tiny_data.h"
 
 /* a.weight */
-const float tiny_w_a_weight[16] SQ_ALIGN(16) = {
+const float tiny_w_a_weight[16] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     1.0765563f, -1.1144527f, -0.8149482f, 0.63367784f, 0.23146737f, -1.1749508f, 0.1696136f, -0.54682374f,
     -0.9319065f, -0.7787473f, -0.5622246f, 0.8952168f, -0.34171802f, -0.5341904f, -0.4541765f, -0.06734824f
 };
 
 /* a.bias */
-const float tiny_w_a_bias[4] SQ_ALIGN(16) = {
+const float tiny_w_a_bias[4] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.022456905f, 0.066802144f, 0.08775878f, 0.08953661f
 };
 
 /* conv10.weight */
-const float tiny_w_conv10_weight[32] SQ_ALIGN(16) = {
+const float tiny_w_conv10_weight[32] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     0.2893225f, 0.8403243f, 0.7856108f, -0.5168763f, -0.052607894f, -0.81152904f, -1.2200801f, -1.0583512f,
     0.61578405f, -0.32637757f, 0.23682654f, -0.42266202f, -0.42571753f, 1.2126056f, -0.0028402805f, 0.7326219f,
     0.4058391f, -0.49684614f, 0.0f, 0.0f, -0.4230606f, -0.18857884f, 0.0f, 0.0f,
@@ -32,6 +32,6 @@ const float tiny_w_conv10_weight[32] SQ_ALIGN(16) = {
 };
 
 /* conv10.bias */
-const float tiny_w_conv10_bias[6] SQ_ALIGN(16) = {
+const float tiny_w_conv10_bias[6] SQ_ALIGN(16) TINY_WEIGHTS_PLACE = {
     -0.039269723f, -0.017520048f, -0.0034739636f, -0.004637543f, 0.09617157f, -0.036772132f
 };
