@@ -8,6 +8,13 @@ public enum CodeGenerator {
     /// `SqueezeQuant.Quantizer`); its schedule kind decides the emitted schedule.
     public static func generate(_ memory: PlannedMemory, options: CodegenOptions) throws(Diagnostic) -> GeneratedModel {
         try check(memory.graph, options: options)
+        if let stream = memory.stream, stream.longestChain.length > SizeLimits.maxStreamedChain {
+            let chain = stream.longestChain
+            throw .unsupported("the stream schedule would nest \(chain.length) calls at run time (a chain of \(chain.length) streamed layers "
+                               + "ending at '\(MessageText.printable(chain.stage))'); the limit is \(SizeLimits.maxStreamedChain), "
+                               + "which keeps the stack within MODEL_STACK_BYTES (docs/limits.md): use --schedule layer",
+                               node: chain.stage)
+        }
         var options = options
         options.schedule = memory.kind
         do {

@@ -9,6 +9,12 @@ public enum SizeLimits {
     public static let maxWeightBytes = 1 << 30
     /// Bytes of the planned arena (all live activations at once): 2 GiB.
     public static let maxArenaBytes = 1 << 31
+    /// Longest chain of streamed stages the generated C may nest: each stage
+    /// pulls its input rows by calling its producer's `ensure` function, so
+    /// the chain is the depth of nested calls at run time, and the header's
+    /// stack bound (MODEL_STACK_BYTES) holds only for short chains
+    /// (squeezenet1.0 and 1.1 with the complex bypass: 26).
+    public static let maxStreamedChain = 64
 
     /// a + b, or Int.max when it overflows.
     public static func sum(_ a: Int, _ b: Int) -> Int {

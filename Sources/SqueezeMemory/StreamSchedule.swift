@@ -184,3 +184,22 @@ public struct StreamSchedule: Schedule {
     /// None: the stream's kernels read rings other kernels write.
     public func allowances() throws(Diagnostic) -> [OverlapAllowance] { [] }
 }
+
+extension StreamSchedule {
+    /// The longest chain of stages each pulling rows from the one before
+    /// (the generated C's deepest nesting of `ensure` calls), and its last stage.
+    public var longestChain: (length: Int, stage: String) {
+        var producer: [String: Int] = [:]
+        for (index, stage) in stages.enumerated() { producer[stage.output] = index }
+        var depth = [Int](repeating: 1, count: stages.count)
+        var best = (length: 0, stage: "")
+        // Stages come in graph order: every producer before its consumers.
+        for (index, stage) in stages.enumerated() {
+            for input in stage.inputs {
+                if let source = producer[input.value], source < index { depth[index] = max(depth[index], depth[source] + 1) }
+            }
+            if depth[index] > best.length { best = (depth[index], stage.name) }
+        }
+        return best
+    }
+}

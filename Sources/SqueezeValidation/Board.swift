@@ -150,8 +150,8 @@ public struct Board: Sendable, Hashable {
     /// Every region's need against its capacity, from what is known before
     /// compiling: the model's weights and arena and the harness's buffers
     /// (`harnessBytes`: its input and output images, which share the board's
-    /// RAM in these images). Regions that hold code wait for the compiled
-    /// objects (`misfit(_:)`). nil when the model fits.
+    /// RAM in these images). Regions that hold code are checked without it
+    /// (the compiled objects add it: `misfit(_:)`). nil when the model fits.
     /// `arenaParts`: of a split arena, the bytes in its other regions by
     /// region identifier (see `FirmwareSizes.arenaParts`).
     public func misfit(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0, arenaParts: [String: Int] = [:]) -> String? {
@@ -200,7 +200,10 @@ public struct Board: Sendable, Hashable {
 
     private func misfit(_ need: Need, skippingCode: Bool) -> String? {
         var problems: [String] = []
-        for region in regions where !(skippingCode && region.holds.contains(.code)) {
+        for region in regions {
+            // Before compiling, a region that holds code is checked without it:
+            // weights that alone overflow the flash are refused before anything is built.
+            let codeUnknown = skippingCode && region.holds.contains(.code)
             // In the order of the flash figures: code, weights, other; then RAM.
             let parts: [(Content, String, Int)] = [
                 (.code, "code", need.code), (.weights, "weights", need.weights), (.constData, "other", need.constData),
@@ -209,7 +212,8 @@ public struct Board: Sendable, Hashable {
             ].filter { region.holds.contains($0.0) && $0.2 > 0 }
             let total = parts.reduce(0) { $0 + $1.2 }
             if total > region.bytes {
-                problems.append("\(region.name) needs \(total) bytes (\(parts.map { "\($0.1) \($0.2)" }.joined(separator: " + "))) "
+                problems.append("\(region.name) needs \(codeUnknown ? "at least " : "")\(total) bytes "
+                                + "(\(parts.map { "\($0.1) \($0.2)" }.joined(separator: " + "))\(codeUnknown ? ", before code" : "")) "
                                 + "but has \(region.bytes) (\(total - region.bytes) over)")
             }
         }

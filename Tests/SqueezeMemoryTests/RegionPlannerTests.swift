@@ -68,3 +68,14 @@ import SqueezeIR
         #expect(throws: Diagnostic.self) { try PlanChecker.check(plan, [a, b], alignment: 16) }
     }
 }
+
+/// The generated stream C nests one call per chained stage (SizeLimits.maxStreamedChain).
+@Suite struct StreamChainTests {
+    @Test(arguments: BuiltInVariants.all.filter { $0.inputSize == 64 })
+    func theBuiltInNetworksChainFarBelowTheLimit(config: SqueezeNetConfig) throws {
+        let stream = try StreamSchedule(graph: try ExecutionOrder.best(try BuiltInVariants.fused(config)))
+        let chain = stream.longestChain
+        #expect(chain.length >= 10 && chain.length <= 26, "\(config.version) \(config.bypass): \(chain.length)")
+        #expect(chain.length <= SizeLimits.maxStreamedChain)
+    }
+}

@@ -23,9 +23,12 @@ import Testing
         ])
     }
 
-    @Test func theCheckBeforeCompilingLeavesRegionsWithCodeToTheObjects() {
-        // Weights alone over a flash budget: judged once the code is known.
-        #expect(Board.an386.withFlashBudget(1000).misfit(weightBytes: 5000, arenaBytes: 100) == nil)
+    @Test func theCheckBeforeCompilingCountsRegionsWithCodeWithoutIt() {
+        // Weights alone over a flash budget: refused before anything is compiled.
+        #expect(Board.an386.withFlashBudget(1000).misfit(weightBytes: 5000, arenaBytes: 100)
+                == "flash needs at least 5000 bytes (weights 5000, before code) but has 1000 (4000 over)")
+        // Weights that fit: the code is judged on the compiled objects.
+        #expect(Board.an386.withFlashBudget(1000).misfit(weightBytes: 500, arenaBytes: 100) == nil)
         #expect(Board.an547dtcm128.misfit(weightBytes: 5000, arenaBytes: 417_264)
                 == "DTCM needs 433648 bytes (arena 417264 + stack 16384) but has 131072 (302576 over)")
     }

@@ -39,7 +39,12 @@ import Testing
         let path = Self.fixture("\(model).onnx")
         let analyze = try CLIRunner.run(["analyze", path, "--json"])
         #expect(analyze.status == 0, "\(analyze.stderr)")
-        let generate = try CLIRunner.run(["generate", path, "-o", dir.appendingPathComponent("out").path])
+        // The stream schedule's C would nest one call per chained layer: refused, naming the limit and the way out.
+        let stream = try CLIRunner.run(["generate", path, "-o", dir.appendingPathComponent("stream").path])
+        #expect(stream.status == 1 && stream.stderr.split(separator: "\n").count == 1, "\(stream.stderr)")
+        #expect(stream.stderr.contains("the limit is 64") && stream.stderr.contains("use --schedule layer"), "\(stream.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("stream").path))
+        let generate = try CLIRunner.run(["generate", path, "--schedule", "layer", "-o", dir.appendingPathComponent("out").path])
         #expect(generate.status == 0, "\(generate.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/model.c").path))
     }

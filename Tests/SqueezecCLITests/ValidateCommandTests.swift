@@ -88,15 +88,25 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("fw")
         let small = ["firmware", "squeezenet1.1", "--input-size", "48", "--classes", "10", "--base-e", "32", "--incr-e", "32"]
-        let r = try CLIRunner.run(small + ["--flash-size", "65536", "-o", out.path])
+        // Weights alone over the flash: refused before anything is compiled.
+        let early = try CLIRunner.run(small + ["--flash-size", "65536", "-o", out.path])
+        #expect(early.status == 1, "\(early.stderr)")
+        let weightsOnly = try #require(early.stderr.firstMatch(of: /does not fit mps2-an386: flash needs at least (\d+) bytes \(weights (\d+), before code\) but has 65536/),
+                                       "\(early.stderr)")
+        #expect(weightsOnly.1 == weightsOnly.2 && early.stderr.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        // Weights that fit but code that does not: refused on the compiled objects, before linking.
+        let flash = Int(weightsOnly.2)! + 1024
+        let r = try CLIRunner.run(small + ["--flash-size", "\(flash)", "-o", out.path])
         #expect(r.status == 1, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(r.stderr)")
-        let pattern = /does not fit mps2-an386: flash needs (\d+) bytes \(code (\d+) \+ weights (\d+) \+ other (\d+)\) but has 65536 \((\d+) over\)/
+        let pattern = /does not fit mps2-an386: flash needs (\d+) bytes \(code (\d+) \+ weights (\d+) \+ other (\d+)\) but has (\d+) \((\d+) over\)/
         let numbers = try #require(r.stderr.firstMatch(of: pattern), "\(r.stderr)")
-        let (need, code, weights, other, over) = (Int(numbers.1)!, Int(numbers.2)!, Int(numbers.3)!, Int(numbers.4)!, Int(numbers.5)!)
-        #expect(code + weights + other == need)
-        #expect(need - 65536 == over)
+        let (need, code, weights, other, has, over) = (Int(numbers.1)!, Int(numbers.2)!, Int(numbers.3)!, Int(numbers.4)!, Int(numbers.5)!,
+                                                       Int(numbers.6)!)
+        #expect(code + weights + other == need && has == flash)
+        #expect(need - flash == over)
         // Nothing half-written: no output folder, no staging folder.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
 
@@ -111,7 +121,7 @@ import Testing
         // validate on a board checks the same before linking; on the host there is no flash to check.
         var validate = small
         validate[0] = "validate"
-        let refused = try CLIRunner.run(validate + ["--target", "mps2-an386", "--flash-size", "65536"])
+        let refused = try CLIRunner.run(validate + ["--target", "mps2-an386", "--flash-size", "\(flash)"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("squeezec: error: squeezenet1.1 does not fit mps2-an386: flash needs \(need) bytes"), "\(refused.stderr)")
         let host = try CLIRunner.run(validate + ["--flash-size", "65536"])
