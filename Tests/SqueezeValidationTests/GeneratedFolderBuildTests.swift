@@ -275,7 +275,7 @@ import Testing
     }
 
     /// The deepest call chain of the model's functions, from
-    /// -fcallgraph-info=su (gcc -O3, arm-none-eabi-gcc -O2, -O3 and -Os,
+    /// -fcallgraph-info=su (gcc -O3, arm-none-eabi-gcc -O3 and -Os,
     /// both schedules), is within MODEL_STACK_BYTES less 1 KiB left for the
     /// library functions it calls.
     @Test(arguments: [Case(int8: false), Case(int8: true)])
@@ -285,7 +285,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: project.dir) }
             #expect(project.model.files.first { $0.name == "model.h" }?.contents
                         .contains("#define MODEL_STACK_BYTES \(RuntimeNeeds.stackBytes) ") == true)
-            for (compiler, flags, levels) in [("gcc", [String](), ["-O3"]), ("arm-none-eabi-gcc", Board.an386.cpuFlags, ["-O2", "-O3", "-Os"])] {
+            for (compiler, flags, levels) in [("gcc", [String](), ["-O3"]), ("arm-none-eabi-gcc", Board.an386.cpuFlags, ["-O3", "-Os"])] {
                 for level in levels {
                     let result = try ProcessRunner.run(compiler, flags + [level, "-std=c99", "-fcallgraph-info=su", "-c", "model.c",
                                                                           "-o", "model.o"], directory: project.folder)
