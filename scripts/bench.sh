@@ -9,6 +9,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 key() { sed -n "s/^  \"$1\" : \([0-9.e+-]*\),*$/\1/p" "$2"; }
 # "total: code + weights + other" from a validate --json report.
 flash() { echo "$(key flash_bytes "$1"): $(key flash_code_bytes "$1") + $(key flash_weights_bytes "$1") + $(key flash_other_bytes "$1")"; }
+# RAM of the model alone: validate's RAM figure less the harness's input/output images.
+ram() { local r h; r=$(key ram_bytes "$1"); h=$(key ram_harness_bytes "$1"); echo $(( r - ${h:-0} )); }
 nested() { sed -n "s/^ *\"$1\" : \([0-9.e+-]*\),*$/\1/p" "$2" | head -n1; }  # first match at any depth
 
 echo "# squeezec benchmark results"
@@ -78,7 +80,7 @@ done
 echo
 echo "## Firmware under QEMU (fp32, 224x224, 1000 classes; instructions are deterministic: -icount shift=0)"
 echo
-echo "RAM = .data + .bss + arena + measured stack (the harness's input/output images excluded)."
+echo "RAM = .data + .bss + arena + measured stack: validate's RAM figure less the harness's input/output images."
 echo
 echo "| model | schedule | board | instructions | per MAC | flash: code + weights + other (bytes) | RAM (bytes) | stack (bytes) |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -87,7 +89,7 @@ for model in squeezenet1.0 squeezenet1.1; do
     for board in mps2-an386 mps2-an500 mps3-an547; do
       if "$squeezec" validate "$model" --schedule "$schedule" --target "$board" --json > "$work/fw.json" 2> "$work/fw.err"; then
         echo "| $model | $schedule | $board | $(key instructions "$work/fw.json") | $(printf '%.2f' "$(key instructions_per_mac "$work/fw.json")") |" \
-             "$(flash "$work/fw.json") | $(key ram_bytes "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
+             "$(flash "$work/fw.json") | $(ram "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
       else
         echo "| $model | $schedule | $board | $(sed 's/^squeezec: error: //' "$work/fw.err" | tr '|' '/') | | | | |"
       fi
@@ -133,7 +135,7 @@ for model in squeezenet1.1 squeezenet1.0; do
       if "$squeezec" validate "$model" "${calib[@]}" --schedule "$schedule" --target "$board" --json > "$work/fw.json" 2> "$work/fw.err"; then
         echo "| $model | $schedule | $board | $(key instructions "$work/fw.json") | $(printf '%.3f' "$(key instructions_per_mac "$work/fw.json")") |" \
              "$(key differing_bytes "$work/fw.json") | $(key arena_bytes "$work/fw.json") | $(flash "$work/fw.json") |" \
-             "$(key ram_bytes "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
+             "$(ram "$work/fw.json") | $(key stack_bytes "$work/fw.json") |"
       else
         echo "| $model | $schedule | $board | $(grep 'error' "$work/fw.err" | sed 's/^squeezec: error: //' | tr '|' '/') | | | | | | |"
       fi
@@ -268,6 +270,9 @@ for fixture in squeezenet1_1_digits32 squeezenet1_1_digits32_bypass; do
     fi
   done
 done
+
+echo
+scripts/bench_boards.sh "$squeezec"
 
 echo
 scripts/bench_compression.sh "$squeezec"

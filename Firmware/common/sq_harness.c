@@ -128,7 +128,10 @@ void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 #endif
 
 #ifdef SQ_PROFILE
+/* One entry per profiled step: the runner passes the model's count. */
+#ifndef SQ_PROFILE_MAX
 #define SQ_PROFILE_MAX 512
+#endif
 static const char *sq_profile_names[SQ_PROFILE_MAX];
 static uint64_t sq_profile_ticks[SQ_PROFILE_MAX];
 static int sq_profile_count;

@@ -15,11 +15,20 @@ public struct GeneratedModel: Sendable {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
-    /// Bytes of the caller's input and output buffers.
-    public var inputBytes: Int { graph.inputs[0].type.shape.elementCount * (graph.quantization == nil ? 4 : 1) }
+    /// Bytes of the caller's input and output buffers (with `--row-input`
+    /// no input buffer: the rows go into the arena's ring).
+    public var inputBytes: Int { inputRing != nil ? 0 : graph.inputs[0].type.shape.elementCount * (graph.quantization == nil ? 4 : 1) }
     public var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * (graph.quantization == nil ? 4 : 1) }
     /// RAM besides the stack: the arena and the caller's input and output buffers.
     public var ramBytes: Int { arenaBytes + inputBytes + outputBytes }
+    /// The RAM sum in words: "arena A + input I + output O", or with
+    /// `--row-input` "arena A + output O, the input ring's R bytes inside the arena".
+    public var ramTerms: String { Self.ramTerms(arena: arenaBytes, input: inputBytes, output: outputBytes, ring: inputRing?.bytes) }
+
+    static func ramTerms(arena: Int, input: Int, output: Int, ring: Int?) -> String {
+        guard let ring else { return "arena \(arena) + input \(input) + output \(output)" }
+        return "arena \(arena) + output \(output), the input ring's \(ring) bytes inside the arena"
+    }
 
     public var scheduleKind: ScheduleKind { schedule.kind }
 
@@ -29,11 +38,7 @@ public struct GeneratedModel: Sendable {
     public var layer: ExecutionSchedule? { schedule as? ExecutionSchedule }
 
     /// With `--row-input`: the input ring's rows and bytes (part of the arena).
-    public var inputRing: (rows: Int, bytes: Int)? {
-        guard let stream, let input = stream.inputRing, let rows = stream.ringRows[input],
-              let bytes = stream.lifetime(of: .value(input))?.bytes else { return nil }
-        return (rows, bytes)
-    }
+    public var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
 
     /// Bytes of one whole input image (what `<prefix>_run` reads).
     public var inputImageBytes: Int { graph.inputs[0].type.byteCount }

@@ -117,7 +117,7 @@ struct ModelEmitter {
         let output = graph.valueTypes[graph.outputs[0]]?.shape ?? TensorShape([0])
         var banner = CPrinter()
         var lines = self.banner("\(prefix).h", "public interface of the generated model")
-        lines += ["", "RAM: arena \(plan.arenaBytes) + input \(inputBytes) + output \(outputBytes) = \(ramBytes) bytes, "
+        lines += ["", "RAM: \(ramTerms) = \(ramBytes) bytes, "
                   + "plus at most \(RuntimeNeeds.stackBytes) bytes of stack.",
                   "C library: " + RuntimeNeeds.modelSymbols(graph).joined(separator: ", ")
                   + (calls.isQuantized ? " (\(prefix)_f32.c also \(RuntimeNeeds.floatEntrySymbols.joined(separator: ", ")))" : "")
@@ -192,10 +192,14 @@ struct ModelEmitter {
         ])
     }
 
-    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * calls.elementBytes }
+    /// The ring of `--row-input` (rows, bytes), nil otherwise.
+    var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
+    /// The caller's buffers (with `--row-input` no input image: the rows go into the arena's ring).
+    var inputBytes: Int { inputRing != nil ? 0 : graph.inputs[0].type.shape.elementCount * calls.elementBytes }
     var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
     /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
     var ramBytes: Int { plan.arenaBytes + inputBytes + outputBytes }
+    var ramTerms: String { GeneratedModel.ramTerms(arena: plan.arenaBytes, input: inputBytes, output: outputBytes, ring: inputRing?.bytes) }
 
     /// With `--row-input`: the row entry points' declarations (after the
     /// whole-image ones), else nothing.

@@ -13,8 +13,8 @@ import SqueezeQuant
 /// most 3/4 of the dense bytes (`savingLimit`); otherwise, and always under
 /// `WeightStoragePolicy.dense`, the layer stays dense.
 ///
-/// Blocks: as many output channels as fit in the decode budget (int8 8 KiB,
-/// fp32 16 KiB, including the decoders' tables of up to 1,536 bytes), at least
+/// Blocks: as many output channels as fit in the decode budget (8 KiB or
+/// `Graph.decodeScratchBytes`, including the decoders' tables of up to 1,536 bytes), at least
 /// one pair (int8) or block of four (fp32), all of them when they fit.
 public struct WeightStoragePlan: Sendable {
     public private(set) var layers: [String: CompressedLayout] = [:]
@@ -34,8 +34,14 @@ public struct WeightStoragePlan: Sendable {
     public var needsPositions: Bool {
         layers.values.contains { if case .sparse = $0.format { true } else { false } }
     }
+    /// The default decode budgets (`Graph.decodeScratchBytes` overrides).
     public static let int8DecodeBudget = 8192
-    public static let fp32DecodeBudget = 16384
+    public static let fp32DecodeBudget = 8192
+
+    /// The decode budget of `graph`: its own, else the precision's default.
+    public static func decodeBudget(of graph: Graph) -> Int {
+        graph.decodeScratchBytes ?? (graph.quantization != nil ? int8DecodeBudget : fp32DecodeBudget)
+    }
 
     public var isEmpty: Bool { layers.isEmpty }
 
@@ -46,6 +52,7 @@ public struct WeightStoragePlan: Sendable {
     public init(graph: Graph) {
         guard graph.weightStorage == .auto else { return }
         let quantized = graph.quantization != nil
+        let budget = Self.decodeBudget(of: graph)
         var weights: [(String, Tensor)] = []
         var seen = Set<String>()
         for node in graph.nodes {
@@ -58,7 +65,8 @@ public struct WeightStoragePlan: Sendable {
         // The formats first (with the largest work area), then the work area
         // they need, then the blocks that fit beside it.
         for (name, tensor) in weights {
-            if let layout = Self.layout(tensor, quantized: quantized, name: name, workBytes: Self.positionBytes + Self.pairBytes) {
+            if let layout = Self.layout(tensor, quantized: quantized, name: name, workBytes: Self.positionBytes + Self.pairBytes,
+                                      budget: budget) {
                 layers[name] = layout
             }
         }
@@ -66,13 +74,13 @@ public struct WeightStoragePlan: Sendable {
         pairsOffset = needsPositions ? Self.positionBytes : 0
         dataOffset = pairsOffset + (pairs ? Self.pairBytes : 0)
         for (name, tensor) in weights where layers[name] != nil {
-            layers[name] = Self.layout(tensor, quantized: quantized, name: name, workBytes: dataOffset)
+            layers[name] = Self.layout(tensor, quantized: quantized, name: name, workBytes: dataOffset, budget: budget)
         }
     }
 
     /// The compressed layout of one OHWI weight tensor, or nil (dense).
     /// (A tensor of the wrong element type stays dense: the dense encoding reports it.)
-    static func layout(_ tensor: Tensor, quantized: Bool, name: String, workBytes: Int) -> CompressedLayout? {
+    static func layout(_ tensor: Tensor, quantized: Bool, name: String, workBytes: Int, budget: Int) -> CompressedLayout? {
         let d = tensor.shape.dims
         let (cout, k) = (d[0], d[1] * d[2] * d[3])
         guard cout > 0, k > 0 else { return nil }
@@ -84,7 +92,7 @@ public struct WeightStoragePlan: Sendable {
             elementBytes = 1
             let k4 = PairedInt8WeightEncoding.paddedK(kh: d[1], kw: d[2], cin: d[3])
             let channels = (cout + 1) / 2 * 2
-            block = min(channels, max(2, (Self.int8DecodeBudget - workBytes) / k4 / 2 * 2))
+            block = min(channels, max(2, (budget - workBytes) / k4 / 2 * 2))
             blockLength = block * k4
             length = PairedInt8WeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
             distinct = Set(codes).count
@@ -93,7 +101,7 @@ public struct WeightStoragePlan: Sendable {
             guard let values = tensor.floats else { return nil }
             elementBytes = 4
             let channels = (cout + 3) / 4 * 4
-            block = min(channels, max(4, (Self.fp32DecodeBudget - workBytes) / (4 * k) / 4 * 4))
+            block = min(channels, max(4, (budget - workBytes) / (4 * k) / 4 * 4))
             blockLength = block * k
             length = BlockedWeightEncoding.packedCount(cout: cout, kh: d[1], kw: d[2], cin: d[3])
             distinct = Set(values.map(\.bitPattern)).count

@@ -32,6 +32,11 @@ public struct Graph: Sendable, Hashable {
     /// How the generated C stores convolution weights: dense, or
     /// compressed where that pays (`WeightStoragePolicy.auto`).
     public var weightStorage: WeightStoragePolicy = .auto
+    /// The most RAM the compressed layers' decode buffer may take
+    /// (`--decode-scratch`); nil: the default of the precision. A layer
+    /// still decodes at least its smallest block (4 fp32 or 2 int8 output
+    /// channels), so the buffer may be larger than this for wide layers.
+    public var decodeScratchBytes: Int?
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

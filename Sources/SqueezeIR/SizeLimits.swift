@@ -15,6 +15,9 @@ public enum SizeLimits {
     /// stack bound (MODEL_STACK_BYTES) holds only for short chains
     /// (squeezenet1.0 and 1.1 with the complex bypass: 26).
     public static let maxStreamedChain = 64
+    /// `--decode-scratch` bytes: below 1 KiB every layer decodes its
+    /// smallest block anyway; above 16 MiB is no microcontroller's RAM.
+    public static let decodeScratch = 1024...(16 << 20)
 
     /// a + b, or Int.max when it overflows.
     public static func sum(_ a: Int, _ b: Int) -> Int {

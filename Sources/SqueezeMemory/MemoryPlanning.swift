@@ -51,11 +51,7 @@ public struct PlannedMemory: Sendable {
     public var stream: StreamSchedule? { schedule as? StreamSchedule }
 
     /// With `--row-input`: the input ring's rows and bytes (its share of the arena).
-    public var inputRing: (rows: Int, bytes: Int)? {
-        guard let stream, let input = stream.inputRing, let rows = stream.ringRows[input],
-              let bytes = stream.lifetime(of: .value(input))?.bytes else { return nil }
-        return (rows, bytes)
-    }
+    public var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
 
     /// Step names for timelines: one per layer step, or the stream then its tail.
     public var stepNames: [String] { schedule.stepNames }

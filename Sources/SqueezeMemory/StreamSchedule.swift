@@ -203,3 +203,11 @@ extension StreamSchedule {
         return best
     }
 }
+
+extension StreamSchedule {
+    /// With `--row-input`: the input ring's rows and bytes (part of the arena).
+    public var inputRingSize: (rows: Int, bytes: Int)? {
+        guard let input = inputRing, let rows = ringRows[input], let bytes = lifetime(of: .value(input))?.bytes else { return nil }
+        return (rows, bytes)
+    }
+}

@@ -20,14 +20,18 @@ public struct CompressionOptions: Sendable, Hashable {
     public var layerCodebookBits: [String: Int?]
     /// How the generated C stores the weights (`--weight-format`).
     public var storage: WeightStoragePolicy
+    /// The most RAM the decode buffer of the compressed layers may take
+    /// (`--decode-scratch`; nil: the default, 16 KiB fp32, 8 KiB int8).
+    public var decodeScratch: Int?
 
     public init(sparsity: Double? = nil, codebookBits: Int? = nil, layerSparsity: [String: Double] = [:],
-                layerCodebookBits: [String: Int?] = [:], storage: WeightStoragePolicy = .auto) {
+                layerCodebookBits: [String: Int?] = [:], storage: WeightStoragePolicy = .auto, decodeScratch: Int? = nil) {
         self.sparsity = sparsity
         self.codebookBits = codebookBits
         self.layerSparsity = layerSparsity
         self.layerCodebookBits = layerCodebookBits
         self.storage = storage
+        self.decodeScratch = decodeScratch
     }
 
     /// No pruning and no sharing (the storage policy changes no weight).
@@ -39,6 +43,9 @@ public struct CompressionOptions: Sendable, Hashable {
     public func check() throws(Diagnostic) {
         if let sparsity { try Self.checkSparsity(sparsity, option: "--prune \(sparsity)") }
         if let codebookBits { try Self.checkBits(codebookBits, option: "--codebook \(codebookBits)") }
+        if let decodeScratch, !SizeLimits.decodeScratch.contains(decodeScratch) {
+            throw .usage("--decode-scratch \(decodeScratch): the decode buffer is \(SizeLimits.decodeScratch.lowerBound)...\(SizeLimits.decodeScratch.upperBound) bytes")
+        }
         for (name, sparsity) in layerSparsity.sorted(by: { $0.key < $1.key }) {
             try Self.checkSparsity(sparsity, option: "--prune-layer \(name)=\(sparsity)")
         }

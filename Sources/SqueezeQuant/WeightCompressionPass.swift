@@ -19,6 +19,7 @@ public struct WeightCompressionPass: Sendable {
         try options.check()
         var graph = graph
         graph.weightStorage = options.storage
+        graph.decodeScratchBytes = options.decodeScratch
         guard !options.isEmpty else { return graph }
         let overrides = try Self.resolve(options, in: graph)
         for name in Self.convWeights(of: graph) {

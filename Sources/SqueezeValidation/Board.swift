@@ -158,6 +158,14 @@ public struct Board: Sendable, Hashable {
         misfit(Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes, arenaParts: arenaParts), skippingCode: true)
     }
 
+    /// Every region's use from what is known before compiling (as
+    /// `misfit(weightBytes:...)` sees it: no code yet), regions that hold
+    /// nothing of it left out.
+    public func usage(weightBytes: Int, arenaBytes: Int, harnessBytes: Int = 0, arenaParts: [String: Int] = [:]) -> [RegionUsage] {
+        let need = Need(weights: weightBytes, arena: arenaBytes, harness: harnessBytes, arenaParts: arenaParts)
+        return regions.map { usage(of: $0, need) }.filter { !$0.parts.isEmpty }
+    }
+
     /// Every region's need against its capacity, from the section sizes of
     /// the compiled objects or the linked image; nil when it fits.
     public func misfit(_ sizes: FirmwareSizes) -> String? {
@@ -198,23 +206,38 @@ public struct Board: Sendable, Hashable {
         return need.arenaParts[ArenaRegion.identifier(region.name)] ?? 0
     }
 
+    /// What `region` holds of `need`, in the order of the flash figures
+    /// (code, weights, other), then RAM; parts of 0 bytes left out.
+    func usage(of region: Region, _ need: Need) -> RegionUsage {
+        let parts: [(Content, String, Int)] = [
+            (.code, "code", need.code), (.weights, "weights", need.weights), (.constData, "other", need.constData),
+            (.arena, "arena", arena(in: region, need)), (.data, "data + bss", need.data), (.stack, "stack", stackBytes),
+            (.harness, "harness buffers", need.harness),
+        ]
+        return RegionUsage(region: region.name, capacity: region.bytes,
+                           parts: parts.filter { region.holds.contains($0.0) && $0.2 > 0 }.map { .init(name: $0.1, bytes: $0.2) })
+    }
+
+    /// Every RAM region's use in a linked image (regions that hold data,
+    /// arena, stack or harness buffers; the stack as reserved).
+    public func ramUsage(_ sizes: FirmwareSizes) -> [RegionUsage] {
+        let need = Need(code: sizes.code, weights: sizes.weights, constData: sizes.otherFlash, data: sizes.data + sizes.bss,
+                        arena: sizes.arena, harness: sizes.io, arenaParts: sizes.arenaParts)
+        return regions.filter { !$0.budgetOnly && !$0.holds.isDisjoint(with: [.data, .arena, .stack, .harness]) }
+            .map { usage(of: $0, need) }
+    }
+
     private func misfit(_ need: Need, skippingCode: Bool) -> String? {
         var problems: [String] = []
         for region in regions {
             // Before compiling, a region that holds code is checked without it:
             // weights that alone overflow the flash are refused before anything is built.
             let codeUnknown = skippingCode && region.holds.contains(.code)
-            // In the order of the flash figures: code, weights, other; then RAM.
-            let parts: [(Content, String, Int)] = [
-                (.code, "code", need.code), (.weights, "weights", need.weights), (.constData, "other", need.constData),
-                (.data, "data + bss", need.data), (.arena, "arena", arena(in: region, need)), (.stack, "stack", stackBytes),
-                (.harness, "harness buffers", need.harness),
-            ].filter { region.holds.contains($0.0) && $0.2 > 0 }
-            let total = parts.reduce(0) { $0 + $1.2 }
-            if total > region.bytes {
-                problems.append("\(region.name) needs \(codeUnknown ? "at least " : "")\(total) bytes "
-                                + "(\(parts.map { "\($0.1) \($0.2)" }.joined(separator: " + "))\(codeUnknown ? ", before code" : "")) "
-                                + "but has \(region.bytes) (\(total - region.bytes) over)")
+            let use = usage(of: region, need)
+            if !use.fits {
+                problems.append("\(region.name) needs \(codeUnknown ? "at least " : "")\(use.bytes) bytes "
+                                + "(\(use.parts.map { "\($0.name) \($0.bytes)" }.joined(separator: " + "))\(codeUnknown ? ", before code" : "")) "
+                                + "but has \(region.bytes) (\(use.bytes - region.bytes) over)")
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")

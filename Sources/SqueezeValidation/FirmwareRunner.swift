@@ -28,24 +28,50 @@ public struct FirmwareRunner: ModelRunner {
     /// and the harness's buffers against the board's regions. Commands run
     /// it before they write anything.
     public func checkFit(_ model: GeneratedModel) throws(Diagnostic) {
+        let need = need(model)
+        if let problem = board.misfit(weightBytes: need.weights, arenaBytes: need.arena, harnessBytes: need.harness, arenaParts: need.arenaParts) {
+            throw .input("\(model.graph.name) does not fit \(board.name): \(problem)\(Self.decodeHint(model.graph))")
+        }
+    }
+
+    /// The board's regions as the fit check sees them before compiling
+    /// (code not yet known; `analyze --board`).
+    public func estimatedUsage(_ model: GeneratedModel) -> [RegionUsage] {
+        let need = need(model)
+        return board.usage(weightBytes: need.weights, arenaBytes: need.arena, harnessBytes: need.harness, arenaParts: need.arenaParts)
+    }
+
+    private func need(_ model: GeneratedModel) -> (weights: Int, arena: Int, harness: Int, arenaParts: [String: Int]) {
         // The harness keeps the input and output images (with --row-input one
-        // input row: the rows go straight into the model's ring), plus about 8 KB of its own.
+        // input row: the rows go straight into the model's ring), its profile table and its own few KB.
         let input = model.inputRing == nil ? model.inputCount : model.inputCount / model.graph.inputs[0].type.shape.h
-        let harness = Self.harnessBytes(inputCount: input, outputCount: model.outputCount, elementBytes: model.elementBytes)
+        let harness = Self.harnessBytes(inputCount: input, outputCount: model.outputCount, elementBytes: model.elementBytes,
+                                        profilePoints: model.profilePoints)
         // A split arena (RegionPlanner): each region's part against its region.
         var parts: [String: Int] = [:]
         for region in model.plan.regions.dropFirst() where model.plan.isSplit {
             parts[ArenaRegion.identifier(region.name), default: 0] += region.bytes
         }
-        if let problem = board.misfit(weightBytes: model.weightBytes, arenaBytes: model.arenaBytes, harnessBytes: harness,
-                                      arenaParts: parts) {
-            throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
-        }
+        return (model.weightBytes, model.arenaBytes, harness, parts)
     }
 
-    /// The harness's RAM besides the model's: its input and output images and about 8 KB of its own.
-    public static func harnessBytes(inputCount: Int, outputCount: Int, elementBytes: Int) -> Int {
-        (inputCount + outputCount) * elementBytes + 8192
+    /// When the compressed layers' decode buffer could be smaller: how much
+    /// RAM `--decode-scratch` would give back.
+    static func decodeHint(_ graph: Graph) -> String {
+        let now = WeightStoragePlan(graph: graph).layers.values.map(\.decodedBytes).max() ?? 0
+        var smallest = graph
+        smallest.decodeScratchBytes = SizeLimits.decodeScratch.lowerBound
+        let least = WeightStoragePlan(graph: smallest).layers.values.map(\.decodedBytes).max() ?? 0
+        guard least < now else { return "" }
+        return "; the compressed weights decode in \(now) bytes of the arena, --decode-scratch \(least) needs \(now - least) fewer (and runs slower)"
+    }
+
+    /// The harness's RAM besides the model's: its input and output images,
+    /// its profile table (a name pointer and a 64-bit count per profiled
+    /// step, `SQ_PROFILE_MAX`), and 2 KiB of its own (the 1 KiB fault
+    /// stack, counters and handles; Firmware/common/sq_harness.c).
+    public static func harnessBytes(inputCount: Int, outputCount: Int, elementBytes: Int, profilePoints: Int) -> Int {
+        (inputCount + outputCount) * elementBytes + 12 * profilePoints + 2048
     }
 
     /// The RAM regions the board lets a lowered `graph`'s arena be split
@@ -54,7 +80,9 @@ public struct FirmwareRunner: ModelRunner {
         let element = graph.quantization == nil ? 4 : 1
         let input = graph.inputs.first?.type.shape.elementCount ?? 0
         let output = graph.outputs.first.flatMap { graph.valueTypes[$0]?.shape.elementCount } ?? 0
-        return board.arenaRegions(harnessBytes: Self.harnessBytes(inputCount: input, outputCount: output, elementBytes: element))
+        // Before generating, the profiled steps are not known: at most one per node and per Fire part.
+        return board.arenaRegions(harnessBytes: Self.harnessBytes(inputCount: input, outputCount: output, elementBytes: element,
+                                                                  profilePoints: 4 * graph.nodes.count + 1))
     }
 
     public mutating func build(_ model: GeneratedModel, in directory: URL, trace: Bool) throws(Diagnostic) -> BuildInfo? {
@@ -70,7 +98,8 @@ public struct FirmwareRunner: ModelRunner {
         }
         let upper = model.prefix.uppercased()
         let defines = ["-DSQ_MODEL_HEADER=\"\(model.prefix).h\"", "-DSQ_RUN=\(model.prefix)_run",
-                       "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE"] + model.harnessDefines
+                       "-DSQ_INPUT_COUNT=\(upper)_INPUT_COUNT", "-DSQ_OUTPUT_COUNT=\(upper)_OUTPUT_COUNT", "-DSQ_PROFILE",
+                       "-DSQ_PROFILE_MAX=\(model.profilePoints)"] + model.harnessDefines
             + (trace ? ["-DSQ_TRACE"] : [])
         let sources = model.files.map(\.name).filter { $0.hasSuffix(".c") } + firmware.map(\.name).filter { $0.hasSuffix(".c") }
         let suffix = trace ? "_trace" : ""
@@ -99,15 +128,27 @@ public struct FirmwareRunner: ModelRunner {
         if let problem = board.misfit(unlinked) {
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        try compile(board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
-                    + objects + ["-lm", "-lc", "-lgcc", "-o", elf], in: directory, linking: true)
+        let linkFlags = board.cpuFlags + board.linkFlags + ["-T", script, "-nostartfiles", "-Wl,--gc-sections", "--specs=nano.specs"]
+        let libraries = ["-lm", "-lc", "-lgcc"]
+        try compile(linkFlags + objects + libraries + ["-o", elf], in: directory, linking: true)
+        if !trace {
+            // The same build as a Makefile (`squeezec firmware -o DIR` keeps it).
+            let makefile = FirmwareMakefile(compiler: compiler, compileFlags: board.cpuFlags + Self.compileFlags + extraFlags + defines,
+                                            linkFlags: linkFlags, libraries: libraries, sources: sources, qemu: qemu,
+                                            qemuArguments: qemuArguments(kernel: elf), boardName: board.name)
+            do {
+                try Data(makefile.text.utf8).write(to: directory.appendingPathComponent("Makefile"))
+            } catch {
+                throw .input("cannot write the Makefile: \(error.localizedDescription)", file: directory.path)
+            }
+        }
         let linked = try FirmwareSizes.measure([directory.appendingPathComponent(elf)])
         if let problem = board.misfit(linked) {
             // Only a budget the linker script does not know can get here.
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(elf))
             throw .input("\(model.graph.name) does not fit \(board.name): \(problem)")
         }
-        return BuildInfo(sizes: linked)
+        return BuildInfo(sizes: linked, ramRegions: board.ramUsage(linked))
     }
 
     func elfName(_ trace: Bool) -> String { trace ? "firmware_trace.elf" : "firmware.elf" }

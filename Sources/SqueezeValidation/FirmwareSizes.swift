@@ -10,9 +10,10 @@ import SqueezeIR
 /// data of the generated `<prefix>_weights.c` (the ELF's `.weights`). Other is
 /// every other byte the image stores: the vector table, parameter structs and
 /// small tables (`.rodata`), `.ARM.exidx` and the `.data` load image.
-/// RAM = `.data` + `.bss` + arena (`<prefix>_arena.c`, the ELF's `.arena`);
-/// the harness's input and output images (`.sq_io`) are counted apart as
-/// `io`, the stack not at all (it is measured at run time).
+/// RAM = `.data` + `.bss` + arena (`<prefix>_arena.c`, the ELF's `.arena`)
+/// + the harness's input and output images (`.sq_io`, also apart as `io`:
+/// boards may place them in another region); the stack is not in it (it is
+/// reserved by the board and measured at run time).
 public struct FirmwareSizes: Sendable, Codable, Equatable {
     public var code = 0
     public var weights = 0
@@ -39,7 +40,19 @@ public struct FirmwareSizes: Sendable, Codable, Equatable {
     }
 
     public var flash: Int { code + weights + otherFlash }
-    public var ram: Int { data + bss + arena }
+    public var ram: Int { data + bss + arena + io }
+
+    /// "RAM 125804 bytes (arena 117760 + data + bss 1188 + harness buffers 5536 + stack 1320 measured)".
+    public func ramSummary(stack: Int?, measured: Bool) -> String {
+        Self.ramSummary(arena: arena, dataBss: data + bss, harness: io, stack: stack, measured: measured)
+    }
+
+    public static func ramSummary(arena: Int, dataBss: Int, harness: Int, stack: Int?, measured: Bool) -> String {
+        var parts = [("arena", arena), ("data + bss", dataBss), ("harness buffers", harness)].filter { $0.1 > 0 }
+            .map { "\($0.0) \($0.1)" }
+        if let stack { parts.append("stack \(stack) \(measured ? "measured" : "reserved")") }
+        return "RAM \(arena + dataBss + harness + (stack ?? 0)) bytes (" + parts.joined(separator: " + ") + ")"
+    }
 
     /// Adds one section. `object`: the object file it is in (nil for a
     /// linked image, whose linker script has already gathered the weights

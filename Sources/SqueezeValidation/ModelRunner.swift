@@ -23,19 +23,22 @@ public struct RunResult: Sendable {
 public struct BuildInfo: Sendable, Codable, Equatable {
     /// Code plus const data (weights included).
     public var flashBytes: Int
-    /// .data + .bss + arena (the stack is measured at run time).
+    /// .data + .bss + arena + the harness's buffers (the stack is measured at run time).
     public var ramBytes: Int
     /// Flash and RAM by part (code, weights, other; data, bss, arena).
     public var sizes: FirmwareSizes?
+    /// Each RAM region of the board: what it holds, the stack as reserved.
+    public var ramRegions: [RegionUsage]?
 
     public init(flashBytes: Int, ramBytes: Int) {
         self.flashBytes = flashBytes
         self.ramBytes = ramBytes
     }
 
-    public init(sizes: FirmwareSizes) {
+    public init(sizes: FirmwareSizes, ramRegions: [RegionUsage]? = nil) {
         self.init(flashBytes: sizes.flash, ramBytes: sizes.ram)
         self.sizes = sizes
+        self.ramRegions = ramRegions
     }
 }
 
@@ -65,6 +68,22 @@ extension GeneratedModel {
         return defines
     }
     var inputCount: Int { graph.inputs[0].type.shape.elementCount }
+    /// The distinct names the generated code passes to `sq_profile` (at
+    /// least 1): the size of the firmware harness's profile table.
+    var profilePoints: Int {
+        var names = Set<Substring>()
+        let marker = "sq_profile(\""
+        for file in files where file.name.hasSuffix(".c") {
+            var rest = file.contents[...]
+            while let start = rest.range(of: marker) {
+                rest = rest[start.upperBound...]
+                guard let end = rest.firstIndex(of: "\"") else { break }
+                names.insert(rest[..<end])
+                rest = rest[end...]
+            }
+        }
+        return max(1, names.count)
+    }
     var outputCount: Int { graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0 }
 
     /// Writes the generated files into `directory`.

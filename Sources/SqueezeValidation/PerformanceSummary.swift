@@ -14,6 +14,10 @@ struct PerformanceSummary {
             report.flashWeightsBytes = build.sizes?.weights
             report.flashOtherBytes = build.sizes?.otherFlash
             report.ramBytes = build.ramBytes + (run?.stackBytes ?? 0)
+            report.ramArenaBytes = build.sizes?.arena
+            report.ramDataBytes = build.sizes.map { $0.data + $0.bss }
+            report.ramHarnessBytes = build.sizes?.io
+            report.ramRegions = build.ramRegions
         }
         guard let run, let instructions = run.instructions else { return }
         let macs = CostModel.totalMACs(graph)

@@ -64,6 +64,12 @@ public struct ValidationReport: Sendable, Codable {
     public var flashWeightsBytes: Int?
     public var flashOtherBytes: Int?
     public var ramBytes: Int?
+    /// RAM by part: arena, data + bss, the harness's buffers (in `ramBytes`).
+    public var ramArenaBytes: Int?
+    public var ramDataBytes: Int?
+    public var ramHarnessBytes: Int?
+    /// Each RAM region of the board: what it holds, the stack as reserved.
+    public var ramRegions: [RegionUsage]?
     public var stackBytes: Int?
     public var instructions: Int?
     public var instructionsPerMAC: Double?
@@ -83,8 +89,20 @@ public struct ValidationReport: Sendable, Codable {
         case flashWeightsBytes = "flash_weights_bytes"
         case flashOtherBytes = "flash_other_bytes"
         case ramBytes = "ram_bytes"
+        case ramArenaBytes = "ram_arena_bytes"
+        case ramDataBytes = "ram_data_bss_bytes"
+        case ramHarnessBytes = "ram_harness_bytes"
+        case ramRegions = "ram_regions"
         case stackBytes = "stack_bytes"
         case instructions, macs, layers
         case instructionsPerMAC = "instructions_per_mac"
+    }
+}
+
+extension ValidationReport {
+    /// The RAM figure by part, as `validate` prints it (nil without a firmware build).
+    public var ramSummary: String? {
+        guard let arena = ramArenaBytes, let data = ramDataBytes, let harness = ramHarnessBytes else { return nil }
+        return FirmwareSizes.ramSummary(arena: arena, dataBss: data, harness: harness, stack: stackBytes, measured: true)
     }
 }

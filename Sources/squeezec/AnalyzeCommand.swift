@@ -4,6 +4,7 @@ import Foundation
 import SqueezeAnalysis
 import SqueezePipeline
 import SqueezeQuant
+import SqueezeValidation
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,13 +16,27 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also plan for a board (\(Board.all.map(\.name).joined(separator: ", ")), or a board file): the arena split over its RAM regions as firmware and validate split it, and each region's use before code (weights, arena, stack, harness buffers).", valueName: "board"))
+    var board: String?
+
     func run() throws {
-        let pipeline = try model.pipeline(quiet: json)
+        var pipeline = try model.pipeline(quiet: json)
         let lowered = try pipeline.lowered()
+        // With --board: the arena split over its regions (as firmware does), and the fit before code.
+        var fit: [RegionUsage] = []
+        if let board {
+            let runner = FirmwareRunner(board: try Board.resolve(board))
+            pipeline.options.arenaRegions = runner.arenaRegions(for: lowered.graph)
+            let generated = try pipeline.generated(from: lowered, codegen: CodegenOptions(prefix: "model", schedule: model.schedule)).model
+            fit = runner.estimatedUsage(generated)
+        }
         let graph = lowered.reference.graph
         // The plan generate emits, and the other schedule's beside it.
         let planned = try pipeline.plan(lowered)
-        let comparison = try pipeline.plan(lowered, schedule: planned.schedule == .stream ? .layer : .stream)
+        // (The other schedule unsplit: it is there for its size, not for the board.)
+        var unsplit = pipeline
+        unsplit.options.arenaRegions = []
+        let comparison = try unsplit.plan(lowered, schedule: planned.schedule == .stream ? .layer : .stream)
         let report = try ModelAnalyzer.analyze(graph, memory: planned.memory, comparison: comparison.memory)
         // The weights as they would be stored compressed (docs/compression.md).
         var compression = WeightCompressionReport(lowered.graph)
@@ -49,6 +64,14 @@ struct AnalyzeCommand: ParsableCommand {
                 // The post-training options the weights went through.
                 let object = try JSONSerialization.data(withJSONObject: options.jsonObject, options: [.sortedKeys])
                 text.replaceSubrange(close...close, with: ",\n  \"compression\" : " + String(decoding: object, as: UTF8.self) + "\n}")
+            }
+            if let board, !fit.isEmpty, let close = text.lastIndex(of: "}") {
+                // --board: each region's use before code.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let regions = String(decoding: try encoder.encode(fit), as: UTF8.self)
+                let name = String(decoding: try encoder.encode(board), as: UTF8.self)
+                text.replaceSubrange(close...close, with: ",\n  \"board\" : \(name),\n  \"board_regions\" : " + regions + "\n}")
             }
             if let ring = planned.memory.inputRing, let close = text.lastIndex(of: "}") {
                 // --row-input: the input ring (part of the arena).
@@ -78,7 +101,9 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let options = pipeline.options.compression
             let applied = options.isEmpty ? "" : "post-training compression: \(options.summary) (docs/compression.md)\n"
-            print(text + QuantizationTable.text(graph) + "\n" + applied + compression.text, terminator: "")
+            let fitText = fit.isEmpty ? "" : "\(board ?? "") before code (the firmware adds code and static data): "
+                + fit.map { $0.summary + ($0.fits ? "" : " OVER") }.joined(separator: "; ") + "\n"
+            print(text + QuantizationTable.text(graph) + "\n" + applied + fitText + compression.text, terminator: "")
         }
     }
 }

@@ -62,12 +62,15 @@ struct FirmwareCommand: ParsableCommand {
         OutputNotes.print(result, folder: output)
         let flash = info.sizes?.flashSummary ?? "flash \(info.flashBytes) bytes"
         print("built \(output)/firmware.elf for \(board.name): \(flash), "
-              + "RAM \(info.ramBytes) bytes (data + bss + arena \(generated.arenaBytes)) plus stack")
-        guard let machine = board.qemuMachine else { return }
-        print("run it: qemu-system-arm -M \(machine) -nographic -monitor none -serial null -icount shift=0 "
-              + "-semihosting-config enable=on,target=native,chardev=sh0 -chardev stdio,id=sh0 -kernel firmware.elf "
-              + "(in \(output), with input.bin: \(graph.inputs[0].type.shape.elementCount) "
+              + (info.sizes?.ramSummary(stack: board.stackBytes, measured: false) ?? "RAM \(info.ramBytes) bytes plus stack"))
+        if let regions = info.ramRegions, !regions.isEmpty { print("RAM regions: " + regions.map(\.summary).joined(separator: "; ")) }
+        guard let machine = board.qemuMachine else {
+            print("rebuild it: make -C \(output) (the folder's Makefile)")
+            return
+        }
+        print("rebuild it: make -C \(output); run it under QEMU (-M \(machine), -icount): make -C \(output) run, with input.bin: "
+              + "\(graph.inputs[0].type.shape.elementCount) "
               + (graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")
-              + ", NHWC)")
+              + ", NHWC")
     }
 }

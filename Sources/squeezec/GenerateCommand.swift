@@ -29,7 +29,7 @@ struct GenerateCommand: ParsableCommand {
         OutputNotes.print(result, folder: output)
         print("wrote \(generated.files.count) files to \(output): arena \(generated.arenaBytes) bytes "
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
-        print("RAM \(generated.ramBytes) bytes (arena \(generated.arenaBytes) + input \(generated.inputBytes) + output \(generated.outputBytes)), "
+        print("RAM \(generated.ramBytes) bytes (\(generated.ramTerms)), "
               + "stack at most \(RuntimeNeeds.stackBytes) bytes; C library: \(RuntimeNeeds.modelSymbols(generated.graph).joined(separator: ", "))")
         if let ring = generated.inputRing {
             print("row input: \(options.prefix)_run_rows; the arena holds an input ring of \(ring.rows) rows (\(ring.bytes) bytes) "

@@ -72,6 +72,11 @@ struct ModelOptions: ParsableArguments {
                                valueName: "auto|dense"))
     var weightFormat: WeightStoragePolicy = .auto
 
+    @Option(name: .customLong("decode-scratch"),
+            help: ArgumentHelp("RAM for decoding compressed conv weights, in bytes (default 8192; each layer still decodes at least 4 fp32 or 2 int8 output channels at a time): smaller saves arena, larger runs faster; see docs/compression.md.",
+                               valueName: "bytes"))
+    var decodeScratch: Int?
+
     @Option(name: .customLong("prune-layer"), help: ArgumentHelp("Per-layer pruning, over --prune (repeatable): NAME a conv layer as 'analyze' prints it (conv1, fire9/expand3x3) or its weight (conv1.weight, or conv1 for an ONNX export's conv1.weight); 0 leaves it dense.", valueName: "name=sparsity"))
     var pruneLayers: [String] = []
 
@@ -80,7 +85,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The compression options; malformed overrides are usage errors (names are checked against the model when it loads).
     func compression() throws(Diagnostic) -> CompressionOptions {
-        var options = CompressionOptions(sparsity: prune, codebookBits: codebook, storage: weightFormat)
+        var options = CompressionOptions(sparsity: prune, codebookBits: codebook, storage: weightFormat, decodeScratch: decodeScratch)
         for text in pruneLayers { try options.addPruneOverride(text) }
         for text in codebookLayers { try options.addCodebookOverride(text) }
         return options

@@ -169,7 +169,10 @@ struct ValidateCommand: ParsableCommand {
         }
         if let instructions = report.instructions {
             print("  instructions per inference \(instructions) (\(String(format: "%.2f", report.instructionsPerMAC ?? 0)) per MAC), "
-                  + "\(flashText(report)), RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")
+                  + "\(flashText(report)), \(report.ramSummary ?? "RAM \(report.ramBytes ?? 0) bytes (stack \(report.stackBytes ?? 0))")")
+            if let regions = report.ramRegions, !regions.isEmpty {
+                print("  RAM regions: " + regions.map(\.summary).joined(separator: "; "))
+            }
             for layer in report.layers ?? [] {
                 let perMAC = layer.instructionsPerMAC.map { String(format: " (%.2f per MAC)", $0) } ?? ""
                 print("    " + layer.name.padding(toLength: max(10, layer.name.count), withPad: " ", startingAt: 0)

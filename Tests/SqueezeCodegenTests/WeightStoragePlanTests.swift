@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    @Test func theDecodeBudgetBoundsTheBlocksDownToTheSmallestBlock() throws {
+        var graph = try Self.squeezenet(CompressionOptions(codebookBits: 4, decodeScratch: 4096))
+        #expect(graph.decodeScratchBytes == 4096)
+        let small = WeightStoragePlan(graph: graph)
+        graph.decodeScratchBytes = nil
+        let standard = WeightStoragePlan(graph: graph)
+        graph.decodeScratchBytes = 65536
+        let large = WeightStoragePlan(graph: graph)
+        for (name, layout) in small.layers {
+            // Over 4 KiB only where four channels alone take more (the 3x3 expands: k = 9 x squeeze channels).
+            #expect(layout.decodedBytes <= 4096 || layout.block == 4, "\(name)")
+            #expect(layout.block <= standard.layers[name]!.block && standard.layers[name]!.block <= large.layers[name]!.block, "\(name)")
+        }
+        let widest = try #require(small.layers.values.max { $0.decodedBytes < $1.decodedBytes })
+        #expect(widest.block == 4 && widest.decodedBytes == 4 * 4 * 576)  // fire9's expand3x3: 3x3x64 inputs
+        #expect(large.layers.values.map(\.decodedBytes).max()! > standard.layers.values.map(\.decodedBytes).max()!)
+    }
+
     @Test func theDensePolicyCompressesNothing() throws {
         var graph = try Self.squeezenet(CompressionOptions(codebookBits: 4))
         graph.weightStorage = .dense
@@ -56,7 +74,8 @@ import Testing
         // 8 x 1x1x8 fp32, 4 distinct values, no zeros: a 2-bit codebook of
         // 64 packed elements: 16 table bytes + 16 index bytes.
         let values = (0..<64).map { Float($0 % 4 + 1) }
-        let layout = WeightStoragePlan.layout(Tensor(shape: TensorShape([8, 1, 1, 8]), floats: values), quantized: false, name: "w", workBytes: 0)
+        let layout = WeightStoragePlan.layout(Tensor(shape: TensorShape([8, 1, 1, 8]), floats: values), quantized: false, name: "w", workBytes: 0,
+                                              budget: WeightStoragePlan.fp32DecodeBudget)
         #expect(layout?.format == .codebook(bits: 2))
         #expect(layout?.bytes == 16 + 16)
         #expect(layout?.denseBytes == 256)

@@ -19,7 +19,7 @@ import Testing
         #expect(problems == [
             "ITCM needs 614400 bytes (code 409600 + other 204800) but has 524288 (90112 over)",
             "QSPI needs 9437184 bytes (weights 9437184) but has 8388608 (1048576 over)",
-            "DTCM needs 631084 bytes (data + bss 300 + arena 614400 + stack 16384) but has 524288 (106796 over)",
+            "DTCM needs 631084 bytes (arena 614400 + data + bss 300 + stack 16384) but has 524288 (106796 over)",
         ])
     }
 

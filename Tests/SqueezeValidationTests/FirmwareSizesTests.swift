@@ -63,7 +63,8 @@ import Testing
         #expect(sizes.otherFlash == 28 + 4)
         #expect(sizes.code > 0 && sizes.code % 2 == 0)
         #expect(sizes.flash == sizes.code + 1012 + 32)
-        #expect(sizes.ram == 4 + 40 + 4096)
+        #expect(sizes.ram == 4 + 40 + 4096 + 64)
+        #expect(sizes.ramSummary(stack: 512, measured: false) == "RAM 4716 bytes (arena 4096 + data + bss 44 + harness buffers 64 + stack 512 reserved)")
         // Only net.o has code: the same figure from it alone.
         #expect(try FirmwareSizes.measure([dir.appendingPathComponent("net.o")]).code == sizes.code)
     }

@@ -109,7 +109,8 @@ import Testing
         let report = try HostValidationTests.validate(SqueezeNetConfig(version: version), runner: FirmwareRunner(board: .an547))
         #expect(report.passed, "relative error \(report.maxRelativeError)")
         #expect(report.arenaBytes <= arenaLimit, "arena \(report.arenaBytes) over the target \(arenaLimit)")
-        #expect((report.ramBytes ?? .max) <= 512 * 1024, "RAM \(report.ramBytes ?? 0) must fit the 512 KiB DTCM")
+        let dtcm = report.ramRegions?.first { $0.region == "DTCM" }
+        #expect(dtcm?.fits == true && dtcm?.capacity == 512 * 1024, "\(dtcm?.summary ?? "no DTCM figure") must fit the 512 KiB DTCM")
         #expect((report.instructionsPerMAC ?? 9) < 2.5)
     }
 

@@ -40,7 +40,11 @@ import Testing
         if board == .netduinoplus2 {
             // The part's limits, not QEMU's: everything in 1 MiB of flash and 128 KiB of SRAM.
             #expect((report.flashBytes ?? .max) <= 1 << 20)
-            #expect((report.ramBytes ?? .max) + board.stackBytes <= 128 << 10)
+            // Everything in RAM, the harness's images and the reserved stack included.
+            let sram = report.ramRegions?.first { $0.region == "SRAM" }
+            #expect(sram?.fits == true && sram?.capacity == 128 << 10 && sram?.parts.contains { $0.name == "stack" && $0.bytes == board.stackBytes } == true,
+                    "\(sram?.summary ?? "no SRAM figure")")
+            #expect((report.ramBytes ?? .max) - (report.stackBytes ?? 0) + board.stackBytes == sram?.bytes)
         }
     }
 

@@ -18,6 +18,33 @@ import Testing
         #expect((object["layers"] as? [Any])?.count ?? 0 > 30)
     }
 
+    /// With --board: the same regions and numbers the firmware fit check
+    /// uses before code, and the arena split as firmware splits it.
+    @Test func aBoardShowsEachRegionBeforeCode() throws {
+        let r = try CLIRunner.run(["analyze", "squeezenet1.1", "--codebook", "4", "--row-input", "--input-size", "128",
+                                   "--board", "netduinoplus2", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["board"] as? String == "netduinoplus2")
+        let regions = try #require(object["board_regions"] as? [[String: Any]])
+        #expect(regions.map { $0["region"] as? String } == ["FLASH", "SRAM"])
+        let sram = try #require(regions.last?["parts"] as? [[String: Any]])
+        let arena = try #require(sram.first { $0["name"] as? String == "arena" }?["bytes"] as? Int)
+        #expect(arena == object["peak_ram_bytes"] as? Int)
+        #expect(sram.contains { $0["name"] as? String == "stack" && $0["bytes"] as? Int == 4096 })
+        // The text report says the same, and the split board file splits the arena over DTCM and SRAM.
+        let text = try CLIRunner.run(["analyze", "squeezenet1.1", "--codebook", "4", "--row-input", "--input-size", "128", "--board", "netduinoplus2"])
+        #expect(text.stdout.contains("netduinoplus2 before code (the firmware adds code and static data): FLASH "), "\(text.stdout)")
+        #expect(text.stdout.contains("SRAM ") && text.stdout.contains("(arena \(arena) + stack 4096 + harness buffers "))
+        let split = try CLIRunner.run(["analyze", "squeezenet1.1", "--board", "docs/boards/mps3-an547-split.json", "--json"])
+        #expect(split.status == 0, "\(split.stderr)")
+        let splitObject = try #require(try JSONSerialization.jsonObject(with: Data(split.stdout.utf8)) as? [String: Any])
+        let names = (splitObject["board_regions"] as? [[String: Any]] ?? []).filter {
+            ($0["parts"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "arena" }
+        }.map { $0["region"] as? String }
+        #expect(names == ["DTCM", "SRAM"], "\(split.stdout)")
+    }
+
     @Test func metaparameterOptions() throws {
         let r = try CLIRunner.run(["analyze", "squeezenet1.0", "--squeeze-ratio", "0.25", "--pct3x3", "0.75",
                                    "--classes", "10", "--input-size", "128", "--bypass", "complex", "--json"])

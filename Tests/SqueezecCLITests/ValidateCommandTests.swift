@@ -76,6 +76,21 @@ import Testing
         let (flash, code, weights, other) = (Int(figures.1)!, Int(figures.2)!, Int(figures.3)!, Int(figures.4)!)
         #expect(code > 0 && weights > 0 && other > 0)
         #expect(code + weights + other == flash)
+        // "RAM N bytes (arena a + data + bss b + harness buffers c + stack s reserved)": the parts add up too.
+        let ram = try #require(r.stdout.firstMatch(of: /RAM (\d+) bytes \(arena (\d+) \+ data \+ bss (\d+) \+ harness buffers (\d+) \+ stack (\d+) reserved\)/),
+                               "\(r.stdout)")
+        #expect(Int(ram.1)! == Int(ram.2)! + Int(ram.3)! + Int(ram.4)! + Int(ram.5)!)
+        #expect(Int(ram.4)! >= (64 * 64 * 3 + 1000) * 4, "the harness's input and output images")
+        // The folder's Makefile rebuilds the same image, and runs it.
+        let elf = out.appendingPathComponent("firmware.elf")
+        let built = try Data(contentsOf: elf)
+        let make = try CLIRunner.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["make", "-C", out.path, "clean", "all"])
+        #expect(make.status == 0, "\(make.stderr)")
+        #expect(try Data(contentsOf: elf) == built, "make rebuilt a different firmware.elf")
+        try Data(count: 64 * 64 * 3 * 4).write(to: out.appendingPathComponent("input.bin"))
+        let run = try CLIRunner.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["make", "-s", "-C", out.path, "run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect((try? Data(contentsOf: out.appendingPathComponent("output.bin")))?.count == 1000 * 4)
         let bad = try CLIRunner.run(["firmware", "squeezenet1.1", "--board", "stm32", "-o", out.path])
         #expect(bad.status == 2)
         let tooBig = try CLIRunner.run(["firmware", "squeezenet1.0", "--schedule", "layer", "--board", "mps3-an547", "-o", out.path])
