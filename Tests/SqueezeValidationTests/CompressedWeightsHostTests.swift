@@ -133,8 +133,10 @@ import Testing
         }
     }
 
-    /// The same under QEMU on every board (fp32 and int8, streamed).
-    @Test(arguments: [Board.an386, .an500, .an547, .an547dtcm128])
+    /// The same under QEMU (fp32 and int8, streamed) on the Cortex-M4 (the
+    /// DSP int8 kernels; the M7 board runs the same code) and the Cortex-M55
+    /// (its DTCM layout; the 128 KiB variant differs only in size).
+    @Test(arguments: [Board.an386, .an547])
     func compressedFirmwareIsBitIdenticalToDense(board: Board) throws {
         for quantized in [false, true] {
             var dense = try Self.graph(storage: .dense)
