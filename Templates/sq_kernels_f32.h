@@ -282,12 +282,15 @@ SQ_INLINE void sq__conv1x1_run_f32(const float *SQ_RESTRICT in, int in_stride,
                                    const float *SQ_RESTRICT bias, int relu,
                                    float *SQ_RESTRICT gap, int to_gap, int npx)
 {
+    /* The pixel pointers advance by their strides (no p * stride products:
+     * gcc's loop analysis cannot always bound npx and would warn that the
+     * product may overflow); out is NULL on the gap path and never moved. */
+    const float *SQ_RESTRICT x = in;
+    float *SQ_RESTRICT o = out;
     int p = 0;
     int co;
 
     for (; p + 4 <= npx; p += 4) {
-        const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
                                   bias, relu, gap, to_gap, 4, co, 4);
@@ -296,10 +299,12 @@ SQ_INLINE void sq__conv1x1_run_f32(const float *SQ_RESTRICT in, int in_stride,
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
                                   bias, relu, gap, to_gap, 4, co, cout - co);
         }
+        x += 4 * in_stride;
+        if (!to_gap) {
+            o += 4 * out_stride;
+        }
     }
     for (; p < npx; ++p) {
-        const float *SQ_RESTRICT x = in + p * in_stride;
-        float *SQ_RESTRICT o = to_gap ? out : out + p * out_stride;
         for (co = 0; co + 4 <= cout; co += 4) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
                                   bias, relu, gap, to_gap, 1, co, 4);
@@ -307,6 +312,10 @@ SQ_INLINE void sq__conv1x1_run_f32(const float *SQ_RESTRICT in, int in_stride,
         if (co < cout) {
             sq__conv1x1_block_f32(x, in_stride, cin, o, out_stride, w_packed,
                                   bias, relu, gap, to_gap, 1, co, cout - co);
+        }
+        x += in_stride;
+        if (!to_gap) {
+            o += out_stride;
         }
     }
 }

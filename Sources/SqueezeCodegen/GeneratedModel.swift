@@ -17,17 +17,17 @@ public struct GeneratedModel: Sendable {
 
     /// Bytes of the caller's input and output buffers (with `--row-input`
     /// no input buffer: the rows go into the arena's ring).
-    public var inputBytes: Int { inputRing != nil ? 0 : graph.inputs[0].type.shape.elementCount * (graph.quantization == nil ? 4 : 1) }
+    public var inputBytes: Int { inputRing != nil ? 0 : inputImageBytes }
     public var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * (graph.quantization == nil ? 4 : 1) }
     /// RAM besides the stack: the arena and the caller's input and output buffers.
     public var ramBytes: Int { arenaBytes + inputBytes + outputBytes }
     /// The RAM sum in words: "arena A + input I + output O", or with
-    /// `--row-input` "arena A + output O, the input ring's R bytes inside the arena".
+    /// `--row-input` "arena A with the R-byte input ring + output O".
     public var ramTerms: String { Self.ramTerms(arena: arenaBytes, input: inputBytes, output: outputBytes, ring: inputRing?.bytes) }
 
     static func ramTerms(arena: Int, input: Int, output: Int, ring: Int?) -> String {
         guard let ring else { return "arena \(arena) + input \(input) + output \(output)" }
-        return "arena \(arena) + output \(output), the input ring's \(ring) bytes inside the arena"
+        return "arena \(arena) with the \(ring)-byte input ring + output \(output)"
     }
 
     public var scheduleKind: ScheduleKind { schedule.kind }

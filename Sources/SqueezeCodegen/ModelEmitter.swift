@@ -195,10 +195,12 @@ struct ModelEmitter {
     /// The ring of `--row-input` (rows, bytes), nil otherwise.
     var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
     /// The caller's buffers (with `--row-input` no input image: the rows go into the arena's ring).
-    var inputBytes: Int { inputRing != nil ? 0 : graph.inputs[0].type.shape.elementCount * calls.elementBytes }
+    /// The whole input image (`<prefix>_run` reads it; `<PREFIX>_INPUT_BYTES`).
+    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * calls.elementBytes }
     var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
     /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
-    var ramBytes: Int { plan.arenaBytes + inputBytes + outputBytes }
+    /// With `--row-input` the rows go into the arena's ring: no input image in RAM.
+    var ramBytes: Int { plan.arenaBytes + (inputRing == nil ? inputBytes : 0) + outputBytes }
     var ramTerms: String { GeneratedModel.ramTerms(arena: plan.arenaBytes, input: inputBytes, output: outputBytes, ring: inputRing?.bytes) }
 
     /// With `--row-input`: the row entry points' declarations (after the
