@@ -32,6 +32,9 @@ public struct Graph: Sendable, Hashable {
     /// How the generated C stores convolution weights: dense, or
     /// compressed where that pays (`WeightStoragePolicy.auto`).
     public var weightStorage: WeightStoragePolicy = .auto
+    /// Set by the ONNX importer for an already-quantised model (QDQ or
+    /// QOperator): its own scales, zero points and integer weights.
+    public var importedQuantization: ImportedQuantization?
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {
