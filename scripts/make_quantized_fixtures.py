@@ -73,8 +73,50 @@ def session(path):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
+def tiny_models():
+    """Two small float models for the pre-flight tests: unsupported_ops.onnx
+    (5 nodes of operators squeezec does not read) and concat_int8.onnx (two
+    standalone channel concatenations, which have no int8 support)."""
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(15)
+
+    def conv(name, x, y, cin, cout):
+        w = helper.make_tensor(name + ".weight", TensorProto.FLOAT, [cout, cin, 1, 1],
+                               rng.standard_normal(cout * cin).astype(np.float32).tolist())
+        return helper.make_node("Conv", [x, w.name], [y], name=name, kernel_shape=[1, 1]), w
+
+    def save(graph, name):
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=7)
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(OUT, name))
+
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 8, 8])
+    c, w = conv("conv", "input", "c", 3, 4)
+    nodes = [c]
+    previous = "c"
+    for i, op in enumerate(["Erf", "Sin", "Erf", "Cos", "Erf"]):
+        nodes.append(helper.make_node(op, [previous], [f"{op.lower()}{i}"], name=f"{op.lower()}{i}"))
+        previous = f"{op.lower()}{i}"
+    y = helper.make_tensor_value_info(previous, TensorProto.FLOAT, [1, 4, 8, 8])
+    save(helper.make_graph(nodes, "unsupported_ops", [x], [y], [w]), "unsupported_ops.onnx")
+
+    a, wa = conv("a", "input", "a_out", 3, 4)
+    b, wb = conv("b", "input", "b_out", 3, 4)
+    d, wd = conv("d", "input", "d_out", 3, 4)
+    nodes = [a, b, d,
+             helper.make_node("Concat", ["a_out", "b_out"], ["ab"], name="concat1", axis=1),
+             helper.make_node("Concat", ["ab", "d_out"], ["abd"], name="concat2", axis=1),
+             helper.make_node("GlobalAveragePool", ["abd"], ["g"], name="gap"),
+             helper.make_node("Flatten", ["g"], ["output"], name="flatten", axis=1)]
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 12])
+    save(helper.make_graph(nodes, "concat_int8", [x], [y], [wa, wb, wd]), "concat_int8.onnx")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    tiny_models()
+    if "--tiny" in sys.argv:
+        return
     calibration = images(os.path.join(DIGITS, "calibrate"))
     tests = images(os.path.join(DIGITS, "test"))
     for name, source, fmt, per_channel, activation in VARIANTS:

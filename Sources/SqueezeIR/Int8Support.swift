@@ -15,14 +15,14 @@ public enum Int8Support {
 
     /// The ops with int8 support, for messages.
     public static var supportedNames: String {
-        OpKind.allCases.filter(supports).map(\.rawValue).joined(separator: ", ")
+        OpKind.allCases.filter { supports($0) }.map(\.rawValue).joined(separator: ", ")
     }
 
     /// The nodes of a (fused) graph that have no int8 support, as
     /// (node name, op name) pairs in execution order.
     public static func unsupportedNodes(_ graph: Graph) -> [UnsupportedNode] {
         graph.nodes.filter { !supports($0.op) }.map {
-            UnsupportedNode(name: $0.name, op: $0.op.name, reason: "no int8 support (int8 supports \(supportedNames))")
+            UnsupportedNode(name: $0.name, op: $0.op.name, reason: "no int8 kernel")
         }
     }
 
@@ -30,7 +30,8 @@ public enum Int8Support {
     public static func check(_ graph: Graph) throws(Diagnostic) {
         let nodes = unsupportedNodes(graph)
         guard !nodes.isEmpty else { return }
-        throw UnsupportedNode.report(nodes, what: "int8", hint: nil)
+        throw UnsupportedNode.report(nodes, what: "int8",
+                                     hint: "int8 supports \(supportedNames) (after fusion); --precision fp32 compiles every op")
     }
 
     /// The diagnostic a single node without int8 support gets.

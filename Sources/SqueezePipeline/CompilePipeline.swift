@@ -90,7 +90,11 @@ public struct CompilePipeline {
             return LoweredStage(fused: fused, precision: .fp32, graph: fused.graph)
         case .int8:
             // The int8 pre-flight: every node without int8 support, before calibration runs.
-            try Int8Support.check(fused.graph)
+            do {
+                try Int8Support.check(fused.graph)
+            } catch {
+                throw error.inFile(options.source.name)
+            }
             if fused.graph.importedQuantization != nil {
                 return LoweredStage(fused: fused, precision: .int8, graph: try quantizeImported(fused))
             }

@@ -25,7 +25,7 @@ enum OpsTable {
             let ir = row.kind.map(\.rawValue) ?? "—"
             let int8: String
             if let kind = row.kind {
-                int8 = Int8Support.supports(kind) ? "yes" : "no"
+                int8 = Int8Support.supports(kind) ? "yes" : kind.fusedWith.isEmpty ? "no" : "when fused"
             } else {
                 int8 = "yes"
             }
