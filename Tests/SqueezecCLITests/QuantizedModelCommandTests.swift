@@ -61,6 +61,20 @@ import Testing
         #expect(fp32.stderr.contains("note: the model is already quantised (QOperator); fp32 runs its dequantised weights"))
     }
 
+    /// The feature's one QEMU run: an imported QDQ model (int8 activations,
+    /// per-tensor weights, bypass) as Cortex-M4 firmware, bit-exact against
+    /// the Swift int8 reference.
+    @Test func importedQDQModelIsBitExactUnderQEMU() throws {
+        let model = Self.fixture("digits32_bypass_qdq_pt_s8.onnx")
+        let r = try CLIRunner.run(["validate", model, "--precision", "int8", "--target", "mps2-an386",
+                                   "--input", Self.fixture("digits32_bypass_qdq_pt_s8.input0.npy"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(report["passed"] as? Bool == true)
+        #expect(report["precision"] as? String == "int8")
+        #expect(report["differing_bytes"] as? Int == 0)
+    }
+
     @Test func opsPrintsTheSupportedOperatorTable() throws {
         let r = try CLIRunner.run(["ops"])
         #expect(r.status == 0, "\(r.stderr)")
