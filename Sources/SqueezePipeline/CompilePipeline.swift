@@ -42,6 +42,10 @@ public struct CompilePipeline {
             let names = dead.prefix(5).map { MessageText.printable($0) }.joined(separator: ", ") + (dead.count > 5 ? ", ..." : "")
             progress("note: removed \(dead.count) node(s) whose output no graph output uses: \(names)")
         }
+        if let imported = graph.importedQuantization, !options.compression.isEmpty {
+            throw .usage("--prune/--codebook: the model is already quantised (\(imported.format)) and its int8 weights are used as they are; "
+                         + "compress the float model instead")
+        }
         graph = try WeightCompressionPass(options: options.compression,
                                           domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
         graph.preprocessing = try preprocessing(of: graph)

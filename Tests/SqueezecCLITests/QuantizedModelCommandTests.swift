@@ -56,6 +56,10 @@ import Testing
         #expect(calibrate.stderr == "squeezec: error: --calibrate: the model is already quantised (QOperator) and carries its own scales "
             + "and zero points; drop --calibrate, or give the float model to calibrate it\n")
 
+        let codebook = try CLIRunner.run(["run", model, "--precision", "int8", "--codebook", "4"])
+        #expect(codebook.status == 2)
+        #expect(codebook.stderr.contains("--prune/--codebook: the model is already quantised (QOperator)"))
+
         let fp32 = try CLIRunner.run(["run", model, "--input", Self.fixture("digits32_qop_pt_u8.input0.npy")])
         #expect(fp32.status == 0, "\(fp32.stderr)")
         #expect(fp32.stderr.contains("note: the model is already quantised (QOperator); fp32 runs its dequantised weights"))

@@ -9,7 +9,11 @@ import SqueezeTensorIO
 /// which becomes an NHWC graph input of the same name; the operators Conv,
 /// Relu, MaxPool, AveragePool, GlobalAveragePool, Concat, Dropout, Identity,
 /// Flatten, Reshape (to 2-D), Softmax, Add, BatchNormalization (folded into
-/// the Conv before it) and Constant. Conv weights become OHWI constants.
+/// the Conv before it) and Constant, and for already-quantised models
+/// QuantizeLinear, DequantizeLinear, QLinearConv and com.microsoft's
+/// QLinearAdd, QLinearConcat and QLinearGlobalAveragePool (the full list:
+/// `ONNXOperatorTable`; what they become: docs/quantized-models.md). Conv
+/// weights become OHWI constants.
 /// Node names and value names are those of the file (a node without a name
 /// gets `OpType_index`).
 ///
