@@ -69,12 +69,16 @@ import Testing
     }
 
     /// Host C against the Swift int8 reference, bit for bit: one QDQ
-    /// (per-channel, uint8) and one QOperator model (per-channel, bypass).
-    @Test(arguments: ["digits32_qdq_pc_u8", "digits32_bypass_qop_pc_u8"])
-    func hostCIsBitExact(model: String) throws {
+    /// (per-channel, uint8; gcc with the strict warning flags) and one
+    /// QOperator model (per-channel, bypass; clang under ASan and UBSan).
+    @Test(arguments: [("digits32_qdq_pc_u8", false), ("digits32_bypass_qop_pc_u8", true)])
+    func hostCIsBitExact(model: String, sanitized: Bool) throws {
         let stage = try Self.lowered(model)
         let cases = try (0..<Self.inputs).map { k in ValidationInput(name: "input\(k)", values: try Self.input(model, k, for: stage)) }
-        var validator = Validator(runner: HostRunner())
+        let runner = sanitized
+            ? HostRunner(compiler: "clang", extraFlags: ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"])
+            : HostRunner()
+        var validator = Validator(runner: runner)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-imported-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let report = try validator.validate(stage.graph, inputs: cases, options: CodegenOptions(prefix: "model"), workDirectory: dir,
