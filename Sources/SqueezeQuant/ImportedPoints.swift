@@ -44,6 +44,13 @@ public enum ImportedPoints {
                     throw .internal("the expand convolutions of '\(node.name)' were not found", node: node.name)
                 }
                 try take(Quantization.squeezePoint(node.name), value: expand.inputs[0], node: node.name)
+                // The expands' own parameters (the concat's inputs before fusion), when the model gives them.
+                if let concat = sources.first(where: { $0.op == .concat }), concat.inputs.count == 2 {
+                    let (first, second) = a.expand1x1First ? ("1x1", "3x3") : ("3x3", "1x1")
+                    for (expand, value) in [(first, concat.inputs[0]), (second, concat.inputs[1])] {
+                        if let p = imported.values[value] { result[Quantization.expandPoint(node.name, expand)] = p }
+                    }
+                }
                 if a.pool == nil {
                     try take(node.output, value: node.output, node: node.name)
                 } else {

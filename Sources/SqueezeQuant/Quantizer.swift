@@ -116,10 +116,13 @@ public struct Quantizer {
                 let ranges = a.parameterRanges
                 try quantizeConv(a.squeeze, parameters: Array(node.parameters[ranges[0]]), input: x, output: squeeze, node: node.name,
                                  &constants, &convolutions)
-                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: concat,
-                                 node: node.name, &constants, &convolutions)
-                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: concat,
-                                 node: node.name, &constants, &convolutions)
+                // An imported model's expands keep their own parameters and are requantised to the concat's (its two roundings).
+                let e1 = given[Quantization.expandPoint(node.name, "1x1")].flatMap { $0 == concat ? nil : $0 }
+                let e3 = given[Quantization.expandPoint(node.name, "3x3")].flatMap { $0 == concat ? nil : $0 }
+                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: e1 ?? concat,
+                                 node: node.name, &constants, &convolutions, outputTable: e1.map { Self.rescaleTable(from: $0, to: concat) })
+                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: e3 ?? concat,
+                                 node: node.name, &constants, &convolutions, outputTable: e3.map { Self.rescaleTable(from: $0, to: concat) })
                 values[Quantization.squeezePoint(node.name)] = squeeze
                 if a.pool != nil { values[Quantization.convPoint(node.name)] = concat }
                 values[node.output] = concat
@@ -191,13 +194,26 @@ public struct Quantizer {
         return (weight, bias.flatMap { $0.codes.count == cout && $0.scales.count == cout ? $0 : nil })
     }
 
+    /// The codes of `to` for every code of `from`, as DequantizeLinear then
+    /// QuantizeLinear compute them (onnxruntime's QLinearConcat table):
+    /// `(q - zp) * scale` in float32, divided by the new scale, rounded half
+    /// to even, plus the new zero point, saturated.
+    public static func rescaleTable(from: QuantParams, to: QuantParams) -> [Int8] {
+        (-128...127).map { (code: Int32) -> Int8 in
+            let real = Float(code - from.zeroPoint) * from.scale
+            let q = (real / to.scale).rounded(.toNearestOrEven) + Float(to.zeroPoint)
+            return Int8(min(max(q, -128), 127))
+        }
+    }
+
     /// Scales equal up to float32 rounding of their product.
     static func sameScale(_ a: Double, _ b: Double) -> Bool {
         abs(a - b) <= 1e-6 * max(abs(a), abs(b))
     }
 
     private func quantizeConv(_ a: Conv2DAttributes, parameters: [String], input: QuantParams, output: QuantParams, node: String,
-                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization]) throws(Diagnostic) {
+                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization],
+                              outputTable: [Int8]? = nil) throws(Diagnostic) {
         guard let weight = constants[parameters[0]], let w = weight.floats, weight.shape.rank == 4 else {
             throw .unsupported("weight '\(parameters[0])' must be an fp32 OHWI tensor to be quantised", node: node)
         }
@@ -270,6 +286,6 @@ public struct Quantizer {
         let relu = a.activation == .relu
         convolutions[parameters[0]] = ConvQuantization(
             input: input, output: output, weightScales: scales, bias: corrected, multipliers: multipliers, shifts: shifts,
-            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127)
+            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127, outputTable: outputTable)
     }
 }

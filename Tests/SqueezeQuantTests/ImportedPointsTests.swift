@@ -57,6 +57,18 @@ import Testing
         #expect(conv.weightScales == [0.01, 0.01, 0.01])
     }
 
+    /// An imported Fire expand's second requantisation: DequantizeLinear
+    /// then QuantizeLinear, ties to even, saturated.
+    @Test func rescaleTableIsDequantizeThenQuantize() {
+        let same = QuantParams(scale: 0.1, zeroPoint: -5)
+        #expect(Quantizer.rescaleTable(from: same, to: same) == (-128...127).map { Int8($0) })
+        let t = Quantizer.rescaleTable(from: QuantParams(scale: 0.25, zeroPoint: -128), to: QuantParams(scale: 0.5, zeroPoint: -128))
+        #expect(Array(t[0..<6]) == [-128, -128, -127, -126, -126, -126])   // 0, 0.5, 1, 1.5, 2, 2.5 -> 0, 0, 1, 2, 2, 2
+        #expect(t[255] == 0)   // 255 * 0.25 / 0.5 = 127.5 -> 128 (even), -128 + 128
+        let wide = Quantizer.rescaleTable(from: QuantParams(scale: 1, zeroPoint: 0), to: QuantParams(scale: 0.5, zeroPoint: 0))
+        #expect(wide[0] == -128 && wide[255] == 127)   // saturated
+    }
+
     @Test func aPointWithoutParametersIsRefused() throws {
         var source = try Self.graph()
         source.importedQuantization?.values["g"] = nil

@@ -12,9 +12,9 @@ import Testing
 /// (Tests/Fixtures/quantized, scripts/make_quantized_fixtures.py): QDQ and
 /// QOperator, per-channel and per-tensor weights, uint8 and int8
 /// activations. squeezec lowers them with the model's own scales, zero
-/// points and integer weights (no calibration); its int8 outputs agree
-/// with onnxruntime's within the measured bound below, and the host C gives
-/// exactly the Swift int8 reference's bytes.
+/// points and integer weights (no calibration); its int8 outputs are
+/// onnxruntime's, byte for byte, and the host C gives exactly the Swift int8
+/// reference's bytes.
 @Suite struct ImportedQuantizedModelTests {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -33,16 +33,13 @@ import Testing
     }
 
     /// squeezec's int8 output codes against onnxruntime's outputs (as codes
-    /// of the same output parameters): onnxruntime requantises each Fire
-    /// expand to its own scale and then QLinearConcat to the concat's (two
-    /// roundings, half to even); squeezec's fused Fire writes the expands
-    /// straight at the concat's scale (one rounding, TFLite single
-    /// rounding). Measured over the 3 inputs x 10 logits of each model
-    /// (docs/quantized-models.md): max 1, 3, 3, 3 LSB; 24, 23, 21, 21 of 30
-    /// bytes exact. With the expands' parameters set to the concat's, the
-    /// two agree on every byte (30/30), so the difference is that rounding.
+    /// of the same output parameters), 3 inputs x 10 logits per model: every
+    /// byte equal (docs/quantized-models.md). The Fire expands keep the
+    /// model's own parameters and are requantised to the concat's through
+    /// `ConvQuantization.outputTable`, as onnxruntime's QLinearConcat does;
+    /// without that second rounding the difference was up to 3 LSB.
     @Test(arguments: models)
-    func agreesWithOnnxruntimeWithinThreeLSB(model: String) throws {
+    func agreesWithOnnxruntimeOnEveryByte(model: String) throws {
         let stage = try Self.lowered(model)
         let int8 = stage.graph
         #expect(int8.quantization?.calibration.method.hasPrefix("imported ") == true)
@@ -64,8 +61,8 @@ import Testing
             }
         }
         #expect(total == 30)
-        #expect(worst <= 3, "\(model): max difference \(worst) LSB")
-        #expect(exact >= 21, "\(model): \(exact)/\(total) bytes exact")
+        #expect(worst == 0, "\(model): max difference \(worst) LSB")
+        #expect(exact == total, "\(model): \(exact)/\(total) bytes exact")
     }
 
     /// Host C against the Swift int8 reference, bit for bit: one QDQ
