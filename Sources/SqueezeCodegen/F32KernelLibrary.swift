@@ -76,6 +76,8 @@ struct F32KernelLibrary: KernelLibrary {
         "sq_add_f32(\(a), \(b), \(out), \(count));"
     }
 
+    func convOutputTable(_ arrays: ConvArrays, target: Map, channels: Int, rows: (String, String)) throws(Diagnostic) -> [String] { [] }
+
     func relu(_ pointer: String, count: Int, value: String) -> String {
         "sq_relu_f32(\(pointer), \(count));"
     }

@@ -69,6 +69,9 @@ protocol KernelLibrary {
     /// Folds one input row into the pooled row `accRow`.
     func maxPoolFold(_ pool: PoolAttributes, layer: String, source: Map, accRow: String, target: Map, first: String) -> String
     func copyChannels(layer: String, source: Map, target: Map, rows: (String, String)) -> String
+    /// An imported Fire expand's second requantisation (`ConvQuantization.outputTable`) over the
+    /// `channels` it just wrote; nothing for other convolutions and in fp32.
+    func convOutputTable(_ arrays: ConvArrays, target: Map, channels: Int, rows: (String, String)) throws(Diagnostic) -> [String]
     /// Copy of one input of a standalone concat into its channel slice.
     func concatCopy(layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
     func avgPool(_ a: PoolAttributes, layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String

@@ -126,6 +126,30 @@ struct S8KernelLibrary: KernelLibrary {
     }
 
     /// ReLU on codes: clamps below the zero point of `value`.
+    /// An imported Fire expand requantised a second time, to its concat's
+    /// parameters, through a 256-entry table (index code + 128), over the
+    /// rows and channels the expand just wrote (rings: row modulo height).
+    func convOutputTable(_ arrays: ConvArrays, target t: Map, channels: Int, rows: (String, String)) throws(Diagnostic) -> [String] {
+        guard let table = try convQuantization(arrays.weight).outputTable else { return [] }
+        var lines = ["{", "    static const int8_t sq_table[256] = {"]
+        for start in stride(from: 0, to: 256, by: 16) {
+            let values = table[start..<(start + 16)].map { String($0) }.joined(separator: ", ")
+            lines.append("        \(values)\(start + 16 < 256 ? "," : "")")
+        }
+        lines += ["    };",
+                  "    int sq_r, sq_x, sq_k;",
+                  "    for (sq_r = \(rows.0); sq_r < \(rows.1); ++sq_r) {",
+                  "        int8_t *sq_row = \(t.pointer) + (sq_r % \(t.ring)) * \(t.w * t.stride);",
+                  "        for (sq_x = 0; sq_x < \(t.w); ++sq_x) {",
+                  "            for (sq_k = 0; sq_k < \(channels); ++sq_k) {",
+                  "                sq_row[sq_x * \(t.stride) + sq_k] = sq_table[sq_row[sq_x * \(t.stride) + sq_k] + 128];",
+                  "            }",
+                  "        }",
+                  "    }",
+                  "}"]
+        return lines
+    }
+
     func relu(_ pointer: String, count: Int, value: String) -> String {
         "sq_relu_s8(\(pointer), \(count), \(quantization.values[value]?.zeroPoint ?? -128));"
     }

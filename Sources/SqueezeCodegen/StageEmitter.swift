@@ -76,6 +76,7 @@ struct StageEmitter {
             var lines: [String] = []
             for (conv, slice) in zip(convolutions, stage.outputSlices) {
                 lines.append(try calls.conv(conv.attributes, source: sources[0], target: target.slice(slice), arrays: conv.arrays, rows: bounds))
+                lines += try calls.convOutputTable(conv.arrays, target: target.slice(slice), channels: conv.attributes.outChannels, rows: bounds)
             }
             return lines
         case .maxPool(let a):

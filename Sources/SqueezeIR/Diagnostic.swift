@@ -30,6 +30,9 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var location: SourceLocation
+    /// Longer explanation, one line each (e.g. every node of a pre-flight
+    /// report); the CLI prints them with `--verbose`.
+    public var details: [String] = []
 
     public init(_ kind: Kind = .input, _ message: String, at location: SourceLocation = .unknown) {
         self.kind = kind

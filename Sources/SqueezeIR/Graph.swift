@@ -37,6 +37,9 @@ public struct Graph: Sendable, Hashable {
     /// still decodes at least its smallest block (4 fp32 or 2 int8 output
     /// channels), so the buffer may be larger than this for wide layers.
     public var decodeScratchBytes: Int?
+    /// Set by the ONNX importer for an already-quantised model (QDQ or
+    /// QOperator): its own scales, zero points and integer weights.
+    public var importedQuantization: ImportedQuantization?
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

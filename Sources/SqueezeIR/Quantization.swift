@@ -51,9 +51,15 @@ public struct ConvQuantization: Sendable, Hashable {
     public var shifts: [Int32]
     public var activationMin: Int32
     public var activationMax: Int32
+    /// An imported Fire expand whose own output parameters differ from its
+    /// concat's: the 256 concat codes of its codes (index code + 128), as
+    /// the model requantises it a second time (`Quantizer.rescaleTable`);
+    /// nil otherwise.
+    public var outputTable: [Int8]?
 
     public init(input: QuantParams, output: QuantParams, weightScales: [Float], bias: [Int32], multipliers: [Int32],
-                shifts: [Int32], activationMin: Int32, activationMax: Int32) {
+                shifts: [Int32], activationMin: Int32, activationMax: Int32, outputTable: [Int8]? = nil) {
+        self.outputTable = outputTable
         self.input = input
         self.output = output
         self.weightScales = weightScales
@@ -70,8 +76,10 @@ public struct ConvQuantization: Sendable, Hashable {
     /// The requantised, clamped output code of accumulator `acc` for channel `co`.
     @inline(__always)
     public func requantize(_ acc: Int32, channel co: Int) -> Int8 {
-        Self.requantize(acc, multiplier: multipliers[co], shift: shifts[co], zeroPoint: output.zeroPoint,
-                        min: activationMin, max: activationMax)
+        let code = Self.requantize(acc, multiplier: multipliers[co], shift: shifts[co], zeroPoint: output.zeroPoint,
+                                   min: activationMin, max: activationMax)
+        guard let outputTable else { return code }
+        return outputTable[Int(code) + 128]
     }
 
     @inline(__always)
@@ -211,4 +219,6 @@ public struct Quantization: Sendable, Hashable {
     /// Internal quantisation points of fused ops.
     public static func squeezePoint(_ node: String) -> String { node + ".squeeze" }
     public static func convPoint(_ node: String) -> String { node + ".conv" }
+    /// An imported Fire module's expand output before its concat (`"1x1"`, `"3x3"`).
+    public static func expandPoint(_ node: String, _ expand: String) -> String { node + ".expand" + expand }
 }

@@ -42,9 +42,17 @@ public struct CompilePipeline {
             let names = dead.prefix(5).map { MessageText.printable($0) }.joined(separator: ", ") + (dead.count > 5 ? ", ..." : "")
             progress("note: removed \(dead.count) node(s) whose output no graph output uses: \(names)")
         }
+        if let imported = graph.importedQuantization, !options.compression.isEmpty {
+            throw .usage("--prune/--codebook: the model is already quantised (\(imported.format)) and its int8 weights are used as they are; "
+                         + "compress the float model instead")
+        }
         graph = try WeightCompressionPass(options: options.compression,
                                           domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
         graph.preprocessing = try preprocessing(of: graph)
+        if let imported = graph.importedQuantization, options.precision == .fp32 {
+            progress("note: the model is already quantised (\(imported.format)); fp32 runs its dequantised weights, "
+                     + "--precision int8 runs its own int8 arithmetic")
+        }
         return LoadedStage(graph: graph)
     }
 
@@ -85,6 +93,15 @@ public struct CompilePipeline {
         case .fp32:
             return LoweredStage(fused: fused, precision: .fp32, graph: fused.graph)
         case .int8:
+            // The int8 pre-flight: every node without int8 support, before calibration runs.
+            do {
+                try Int8Support.check(fused.graph)
+            } catch {
+                throw error.inFile(options.source.name)
+            }
+            if fused.graph.importedQuantization != nil {
+                return LoweredStage(fused: fused, precision: .int8, graph: try quantizeImported(fused))
+            }
             return LoweredStage(fused: fused, precision: .int8, graph: try quantize(fused.graph))
         }
     }
@@ -141,6 +158,24 @@ public struct CompilePipeline {
 
     // MARK: int8
 
+    /// An already-quantised model: its own parameters and integer weights,
+    /// no calibration (`--calibrate` and `--quantization` are refused).
+    func quantizeImported(_ fused: FusedStage) throws(Diagnostic) -> Graph {
+        guard let imported = fused.graph.importedQuantization else { throw .internal("the model is not quantised") }
+        try refuseCalibration(imported)
+        let given = try ImportedPoints.params(fused: fused.graph, source: fused.loaded.graph)
+        return try Quantizer(given: given, calibration: CalibrationSummary(method: "imported \(imported.format)", inputs: []))
+            .run(fused.graph)
+    }
+
+    func refuseCalibration(_ imported: ImportedQuantization) throws(Diagnostic) {
+        if options.calibration.folder != nil || options.calibration.file != nil {
+            let option = options.calibration.folder != nil ? "--calibrate" : "--quantization"
+            throw .usage("\(option): the model is already quantised (\(imported.format)) and carries its own scales and zero points; "
+                         + "drop \(option), or give the float model to calibrate it")
+        }
+    }
+
     /// The int8 graph: the quantizer over the calibration result (loaded or measured).
     func quantize(_ fused: Graph) throws(Diagnostic) -> Graph {
         let (ranges, summary) = try calibration(fused)
@@ -151,6 +186,10 @@ public struct CompilePipeline {
     /// the options' quantisation file (checked against the graph), else
     /// measured on the calibration inputs.
     public func calibration(_ fused: Graph) throws(Diagnostic) -> (ranges: [String: ClosedRange<Float>], summary: CalibrationSummary) {
+        if let imported = fused.importedQuantization {
+            try refuseCalibration(imported)
+            throw .usage("the model is already quantised (\(imported.format)): there is nothing to calibrate; give the float model")
+        }
         if let path = options.calibration.file {
             guard options.calibration.folder == nil else {
                 throw .usage("--quantization loads a calibration result: drop --calibrate (or drop --quantization to calibrate again)")

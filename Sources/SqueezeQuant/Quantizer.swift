@@ -12,13 +12,33 @@ import SqueezeIR
 /// `<node>.squeeze`, and both expands are requantised straight to the
 /// concat's parameters (no copy, no second requantisation); max pool, global
 /// average, ReLU, dropout and flatten pass their input's parameters on.
+///
+/// The parameters of a point come from its calibrated range, or are given
+/// (an already-quantised model's own, `ImportedPoints`); the integer
+/// lowering below (weights, biases, multipliers, shifts) is the same for
+/// both, and takes an imported model's integer weights and biases as they
+/// are (`Graph.importedQuantization`).
 public struct Quantizer {
     public var ranges: [String: ClosedRange<Float>]
     public var calibration: CalibrationSummary
+    /// Parameters by quantisation point, used as they are (no range).
+    public var given: [String: QuantParams]
 
     public init(ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
         self.ranges = ranges
         self.calibration = calibration
+        given = [:]
+        graphImported = nil
+    }
+
+    /// The integer lowering of an already-quantised model: `given` holds
+    /// the model's parameters of every point, its weights and biases are
+    /// in `Graph.importedQuantization`.
+    public init(given: [String: QuantParams], calibration: CalibrationSummary) {
+        ranges = [:]
+        self.calibration = calibration
+        self.given = given
+        graphImported = nil
     }
 
     /// Activation parameters for a real range (widened to include 0):
@@ -32,7 +52,16 @@ public struct Quantizer {
         return QuantParams(scale: scale, zeroPoint: Int32(min(max(zp, -128), 127)))
     }
 
+    /// The imported model's quantisation while `run` lowers its graph.
+    private var graphImported: ImportedQuantization?
+
     public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
+        var lowering = self
+        lowering.graphImported = graph.importedQuantization
+        return try lowering.lower(graph)
+    }
+
+    private func lower(_ graph: Graph) throws(Diagnostic) -> Graph {
         guard graph.quantization == nil else { throw .usage("graph '\(graph.name)' is already quantised") }
         guard graph.inputs.count == 1 else { throw .unsupported("int8 needs a graph with one input") }
         var values: [String: QuantParams] = [:]
@@ -43,6 +72,7 @@ public struct Quantizer {
         var usedRanges: [String: ClosedRange<Float>] = [:]
 
         func params(_ point: String, node: String?) throws(Diagnostic) -> QuantParams {
+            if let p = given[point] { return p }
             guard let range = ranges[point] else {
                 throw .internal("no calibrated range for '\(point)'", node: node)
             }
@@ -57,6 +87,7 @@ public struct Quantizer {
         let input = graph.inputs[0].name
         values[input] = try params(input, node: nil)
         for node in graph.nodes {
+            guard Int8Support.supports(node.op) else { throw Int8Support.refusal(node) }
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {
             case .conv2d(let a):
@@ -85,10 +116,13 @@ public struct Quantizer {
                 let ranges = a.parameterRanges
                 try quantizeConv(a.squeeze, parameters: Array(node.parameters[ranges[0]]), input: x, output: squeeze, node: node.name,
                                  &constants, &convolutions)
-                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: concat,
-                                 node: node.name, &constants, &convolutions)
-                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: concat,
-                                 node: node.name, &constants, &convolutions)
+                // An imported model's expands keep their own parameters and are requantised to the concat's (its two roundings).
+                let e1 = given[Quantization.expandPoint(node.name, "1x1")].flatMap { $0 == concat ? nil : $0 }
+                let e3 = given[Quantization.expandPoint(node.name, "3x3")].flatMap { $0 == concat ? nil : $0 }
+                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: e1 ?? concat,
+                                 node: node.name, &constants, &convolutions, outputTable: e1.map { Self.rescaleTable(from: $0, to: concat) })
+                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: e3 ?? concat,
+                                 node: node.name, &constants, &convolutions, outputTable: e3.map { Self.rescaleTable(from: $0, to: concat) })
                 values[Quantization.squeezePoint(node.name)] = squeeze
                 if a.pool != nil { values[Quantization.convPoint(node.name)] = concat }
                 values[node.output] = concat
@@ -105,8 +139,7 @@ public struct Quantizer {
                 adds[node.name] = add
                 values[node.output] = add.output
             case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet (supported: conv, fire, max pool, "
-                                   + "global average pool, add, ReLU, dropout, flatten)", node: node.name)
+                throw .internal("\(node.op.name) has no int8 lowering but Int8Support lists it", node: node.name)
             }
         }
 
@@ -152,8 +185,35 @@ public struct Quantizer {
         return AverageQuantization(input: input, output: output, count: Int32(count), multiplier: multiplier, shift: shift)
     }
 
+    /// An imported model's integer weight (and bias) of a convolution, when
+    /// its shape matches.
+    private func importedWeight(_ parameters: [String], cout: Int, count: Int) -> (weight: QuantizedWeight, bias: QuantizedBias?)? {
+        guard let imported = graphImported, let weight = imported.weights[parameters[0]], weight.codes.count == count,
+              weight.scales.count == cout else { return nil }
+        let bias = parameters.count > 1 ? imported.biases[parameters[1]] : nil
+        return (weight, bias.flatMap { $0.codes.count == cout && $0.scales.count == cout ? $0 : nil })
+    }
+
+    /// The codes of `to` for every code of `from`, as DequantizeLinear then
+    /// QuantizeLinear compute them (onnxruntime's QLinearConcat table):
+    /// `(q - zp) * scale` in float32, divided by the new scale, rounded half
+    /// to even, plus the new zero point, saturated.
+    public static func rescaleTable(from: QuantParams, to: QuantParams) -> [Int8] {
+        (-128...127).map { (code: Int32) -> Int8 in
+            let real = Float(code - from.zeroPoint) * from.scale
+            let q = (real / to.scale).rounded(.toNearestOrEven) + Float(to.zeroPoint)
+            return Int8(min(max(q, -128), 127))
+        }
+    }
+
+    /// Scales equal up to float32 rounding of their product.
+    static func sameScale(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= 1e-6 * max(abs(a), abs(b))
+    }
+
     private func quantizeConv(_ a: Conv2DAttributes, parameters: [String], input: QuantParams, output: QuantParams, node: String,
-                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization]) throws(Diagnostic) {
+                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization],
+                              outputTable: [Int8]? = nil) throws(Diagnostic) {
         guard let weight = constants[parameters[0]], let w = weight.floats, weight.shape.rank == 4 else {
             throw .unsupported("weight '\(parameters[0])' must be an fp32 OHWI tensor to be quantised", node: node)
         }
@@ -166,6 +226,7 @@ public struct Quantizer {
             }
             bias = b
         }
+        let imported = importedWeight(parameters, cout: cout, count: w.count)
         var codes = [Int8](repeating: 0, count: w.count)
         var scales = [Float](repeating: 1, count: cout)
         var corrected = [Int32](repeating: 0, count: cout)
@@ -176,23 +237,37 @@ public struct Quantizer {
             guard row.allSatisfy({ $0.isFinite }), bias[co].isFinite else {
                 throw .input("weights or bias of output channel \(co) are not finite", node: node)
             }
-            let maxAbs = row.reduce(Float(0)) { max($0, abs($1)) }
-            // An all-zero channel gets a scale that keeps its multiplier small (M = 2^-10).
-            let scale = maxAbs > 0 ? maxAbs / 127 : Float(Double(output.scale) / 1024 / Double(input.scale))
-            scales[co] = scale
             var sum: Int64 = 0
-            for i in 0..<k {
-                let q = (Double(row[row.startIndex + i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
-                let code = Int8(min(max(q, -127), 127))
-                codes[co * k + i] = code
-                sum += Int64(code)
+            let scale: Float
+            if let imported {
+                // The model's own codes and scale, exactly.
+                scale = imported.weight.scales[co]
+                for i in 0..<k {
+                    codes[co * k + i] = imported.weight.codes[co * k + i]
+                    sum += Int64(imported.weight.codes[co * k + i])
+                }
+            } else {
+                let maxAbs = row.reduce(Float(0)) { max($0, abs($1)) }
+                // An all-zero channel gets a scale that keeps its multiplier small (M = 2^-10).
+                scale = maxAbs > 0 ? maxAbs / 127 : Float(Double(output.scale) / 1024 / Double(input.scale))
+                for i in 0..<k {
+                    let q = (Double(row[row.startIndex + i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
+                    let code = Int8(min(max(q, -127), 127))
+                    codes[co * k + i] = code
+                    sum += Int64(code)
+                }
             }
+            scales[co] = scale
             let biasScale = Double(input.scale) * Double(scale)
-            let b = (Double(bias[co]) / biasScale).rounded(.toNearestOrAwayFromZero)
+            var b = (Double(bias[co]) / biasScale).rounded(.toNearestOrAwayFromZero)
+            if let importedBias = imported?.bias, Self.sameScale(Double(importedBias.scales[co]), biasScale) {
+                // The model's int32 bias, exactly (its scale is input scale x weight scale).
+                b = Double(importedBias.codes[co])
+            }
             guard abs(b) < 1e15 else { throw .input("bias of output channel \(co) does not fit int32 after quantisation", node: node) }
             let value = Int64(b) - Int64(input.zeroPoint) * sum
             // The accumulator must stay inside int32 for every input.
-            guard abs(value) + Int64(k) * 128 * 127 < Int64(Int32.max) else {
+            guard abs(value) + Int64(k) * 128 * (imported == nil ? 127 : 128) < Int64(Int32.max) else {
                 throw .input("the int32 accumulator of output channel \(co) could overflow (bias \(value), \(k) taps)", node: node)
             }
             corrected[co] = Int32(value)
@@ -211,6 +286,6 @@ public struct Quantizer {
         let relu = a.activation == .relu
         convolutions[parameters[0]] = ConvQuantization(
             input: input, output: output, weightScales: scales, bias: corrected, multipliers: multipliers, shifts: shifts,
-            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127)
+            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127, outputTable: outputTable)
     }
 }

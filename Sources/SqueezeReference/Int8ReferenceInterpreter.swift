@@ -24,6 +24,7 @@ public struct Int8ReferenceInterpreter: Sendable {
         var kernels: [Int: [Int8ConvKernel]] = [:]
         var shapes: [TensorShape] = []
         for (index, node) in graph.nodes.enumerated() {
+            guard Int8Support.supports(node.op) else { throw Int8Support.refusal(node) }
             let input = try graph.type(of: node.inputs[0]).shape
             shapes.append(input)
             switch node.op {
@@ -40,7 +41,7 @@ public struct Int8ReferenceInterpreter: Sendable {
             case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add:
                 break
             case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
+                throw .internal("\(node.op.name) has no int8 reference kernel but Int8Support lists it", node: node.name)
             }
         }
         self.graph = graph
@@ -130,7 +131,7 @@ public struct Int8ReferenceInterpreter: Sendable {
                 let q = try quantization.addition(node.name)
                 y = zip(x, other).map { q.add($0, $1) }
             case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
+                throw Int8Support.refusal(node)
             }
             values[node.output] = y
             if !keepAll {

@@ -49,6 +49,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .customLong("row-input"), help: "Stream schedule: the generated code also takes its input a row at a time from a function you give (<prefix>_run_rows), into a ring in the arena, so the whole input image never needs to be in RAM; see docs/generated-c.md.")
     var rowInput = false
 
+    @Flag(help: "List every node of a pre-flight report (unsupported nodes), not just the summary.")
+    var verbose = false
+
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 

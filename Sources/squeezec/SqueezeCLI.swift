@@ -12,7 +12,7 @@ struct SqueezeC: ParsableCommand {
         abstract: "Compile SqueezeNet-family networks to portable C for microcontrollers.",
         version: version,
         subcommands: [AnalyzeCommand.self, DumpCommand.self, RunCommand.self, GenerateCommand.self, ValidateCommand.self, FirmwareCommand.self, BoardCommand.self, PlanCommand.self,
-                      CalibrateCommand.self, EvalCommand.self, FidelityCommand.self])
+                      CalibrateCommand.self, EvalCommand.self, FidelityCommand.self, OpsCommand.self])
 }
 
 enum SqueezeCLI {
@@ -28,6 +28,9 @@ enum SqueezeCLI {
             code = 0
         } catch let diagnostic as Diagnostic {
             Console.error("\(diagnostic)")
+            if !diagnostic.details.isEmpty && CommandLine.arguments.contains("--verbose") {
+                for line in diagnostic.details { Console.note("  \(line)") }
+            }
             code = exitCode(for: diagnostic)
         } catch {
             let status = SqueezeC.exitCode(for: error)

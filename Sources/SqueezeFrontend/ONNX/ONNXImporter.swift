@@ -9,7 +9,11 @@ import SqueezeTensorIO
 /// which becomes an NHWC graph input of the same name; the operators Conv,
 /// Relu, MaxPool, AveragePool, GlobalAveragePool, Concat, Dropout, Identity,
 /// Flatten, Reshape (to 2-D), Softmax, Add, BatchNormalization (folded into
-/// the Conv before it) and Constant. Conv weights become OHWI constants.
+/// the Conv before it) and Constant, and for already-quantised models
+/// QuantizeLinear, DequantizeLinear, QLinearConv and com.microsoft's
+/// QLinearAdd, QLinearConcat and QLinearGlobalAveragePool (the full list:
+/// `ONNXOperatorTable`; what they become: docs/quantized-models.md). Conv
+/// weights become OHWI constants.
 /// Node names and value names are those of the file (a node without a name
 /// gets `OpType_index`).
 ///
@@ -146,6 +150,17 @@ struct ONNXGraphConverter {
     /// (node name, op type, reason) of every unsupported node.
     var unsupported: [(String, String, String)] = []
 
+    /// Already-quantised models (`ONNXQuantizedOperators`): "QDQ" or
+    /// "QOperator" once a quantised node is read.
+    var quantizationFormat: String?
+    /// Parameters of quantised activation values (int8 domain).
+    var valueParams: [String: QuantParams] = [:]
+    /// Quantised initializers by the name of the float value they stand for.
+    var quantizedConstants: [String: ONNXQuantizedConstant] = [:]
+    /// The model's integer weights and biases by IR constant name.
+    var importedWeights: [String: QuantizedWeight] = [:]
+    var importedBiases: [String: QuantizedBias] = [:]
+
     init(graph: ONNXProto.Graph, opset: Int64, file: String) throws(Diagnostic) {
         self.file = file
         self.proto = graph
@@ -192,12 +207,17 @@ struct ONNXGraphConverter {
         let outputs = try graphOutputs()
         let graphName = proto.name.isEmpty ? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent : proto.name
         let graph = SqueezeIR.Graph(name: graphName, inputs: [input], outputs: outputs, nodes: nodes, constants: irConstants)
-        let typed: SqueezeIR.Graph
+        var typed: SqueezeIR.Graph
         do {
             try ONNXSizeGuard.check(graph)
             typed = try ShapeInference.run(graph)
             try runPostChecks(typed)
             try checkDeclaredOutputShapes(typed)
+            if let format = quantizationFormat {
+                typed.importedQuantization = ImportedQuantization(format: format, values: valueParams, weights: importedWeights,
+                                                                  biases: importedBiases)
+                typed = try ONNXReluRestoration.run(typed, reserved: valueNames)
+            }
             try GraphVerifier.verify(typed)
         } catch {
             throw error.inFile(file)
@@ -212,15 +232,16 @@ struct ONNXGraphConverter {
         return copy
     }
 
-    /// One diagnostic listing every unsupported node.
+    /// One diagnostic summarising every unsupported node (counts per op
+    /// type, the first names; the full list in `details`, for `--verbose`),
+    /// with a hint when the model is quantised: squeezec can quantise the
+    /// float model itself.
     func reportUnsupported() throws(Diagnostic) {
         guard !unsupported.isEmpty else { return }
-        let items = unsupported.map { name, op, reason in
-            "'\(MessageText.printable(name))' (\(MessageText.printable(op))): \(reason)"
-        }
-        let count = unsupported.count == 1 ? "1 unsupported node" : "\(unsupported.count) unsupported nodes"
-        let node = unsupported.count == 1 ? unsupported[0].0 : nil
-        throw Diagnostic(.unsupported, "\(count): " + items.joined(separator: "; "), at: SourceLocation(file: file, node: node))
+        let nodes = unsupported.map { UnsupportedNode(name: $0.0, op: $0.1, reason: $0.2) }
+        let quantised = quantizationFormat != nil || unsupported.contains { $0.1.hasPrefix("QLinear") || $0.1.hasPrefix("Quant") }
+        let hint = quantised ? "squeezec can quantise the float model itself: --precision int8 --calibrate DIR" : nil
+        throw UnsupportedNode.report(nodes, what: "", hint: hint, file: file)
     }
 
     // MARK: Graph input and node names
@@ -307,7 +328,8 @@ struct ONNXGraphConverter {
     mutating func collectUses() {
         for index in order {
             let view = views[index]
-            if view.opType == "Identity", ONNXImporter.isDefaultDomain(view.proto.domain),
+            if view.opType == "Identity" && ONNXImporter.isDefaultDomain(view.proto.domain)
+                || Self.isActivationQDQ(view, constants: constants, resolve: resolve),
                let input = view.input(0), let output = view.outputs.first, !output.isEmpty {
                 aliases[output] = resolve(input)
                 continue
@@ -411,6 +433,9 @@ struct ONNXGraphConverter {
             }
         }
         guard !renames.isEmpty else { return result }
+        for (old, new) in renames {
+            if let params = valueParams[old] { valueParams[new] = params }
+        }
         for index in nodes.indices {
             if let new = renames[nodes[index].output] { nodes[index].output = new }
             nodes[index].inputs = nodes[index].inputs.map { renames[$0] ?? $0 }

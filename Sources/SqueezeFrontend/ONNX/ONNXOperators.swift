@@ -5,26 +5,22 @@ import SqueezeTensorIO
 /// `.unsupported` for what squeezec cannot compile (collected into one
 /// report by the caller) and `.input` for a malformed model.
 extension ONNXGraphConverter {
+    /// Converts one node with its row of `ONNXOperatorTable`.
     mutating func convert(_ view: ONNXNodeView) throws(Diagnostic) {
-        guard ONNXImporter.isDefaultDomain(view.proto.domain) else {
-            throw .unsupported("domain '\(MessageText.printable(view.proto.domain))' is not supported (only the default ONNX domain)")
+        let domain = ONNXImporter.isDefaultDomain(view.proto.domain) ? "" : view.proto.domain
+        guard let row = ONNXOperatorTable.row(domain: domain, opType: view.opType) else {
+            let domains = Set(ONNXOperatorTable.rows.map(\.domain))
+            guard domains.contains(domain) else {
+                throw .unsupported("domain '\(MessageText.printable(view.proto.domain))' is not supported (only the default ONNX domain and com.microsoft's quantised operators)")
+            }
+            throw .unsupported("operator not supported")
         }
-        switch view.opType {
-        case "Conv": try convertConv(view)
-        case "Relu": try convertUnary(view, .relu)
-        case "MaxPool": try convertPool(view, max: true)
-        case "AveragePool": try convertPool(view, max: false)
-        case "GlobalAveragePool": try convertUnary(view, .globalAvgPool)
-        case "Concat": try convertConcat(view)
-        case "Dropout": try convertDropout(view)
-        case "Identity": try convertIdentity(view)
-        case "Flatten": try convertFlatten(view)
-        case "Reshape": try convertReshape(view)
-        case "Softmax": try convertSoftmax(view)
-        case "Add": try convertAdd(view)
-        case "BatchNormalization": try convertBatchNorm(view)
-        case "Constant": try convertConstant(view)
-        default: throw .unsupported("operator not supported")
+        do {
+            try row.convert(&self, view)
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch {
+            throw .internal("converter of \(view.opType) failed: \(error)", node: view.name)
         }
     }
 
@@ -181,8 +177,15 @@ extension ONNXGraphConverter {
     mutating func convertConv(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(2...3)
         let x = try activation(view.inputs[0], of: view)
-        let weightName = resolve(view.inputs[1])
-        let weight = try constant(view.inputs[1], of: view)
+        try emitConv(view, input: x, weightInput: view.inputs[1], biasInput: view.input(2))
+    }
+
+    /// A Conv (or QLinearConv) node reading activation `input`, with the
+    /// weight and optional bias constants (float, or dequantised; the
+    /// model's integer codes are recorded by `recordQuantizedConv`).
+    mutating func emitConv(_ view: ONNXNodeView, input x: String, weightInput: String, biasInput: String?) throws(Diagnostic) {
+        let weightName = resolve(weightInput)
+        let weight = try constant(weightInput, of: view)
         let group = try view.int("group", default: 1)
         guard group == 1 else { throw .unsupported("group=\(group) is not supported (only 1)") }
         try view.requireUnitDilations()
@@ -205,7 +208,7 @@ extension ONNXGraphConverter {
 
         var parameters = [store(Tensor(shape: TensorShape([o, kh, kw, i]), floats: Layout.oihwToOHWI(values, o: o, i: i, kh: kh, kw: kw)),
                                 as: weightName, reuse: true)]
-        if let biasInput = view.input(2) {
+        if let biasInput {
             let bias = try constant(biasInput, of: view)
             let biasValues = try bias.floatValues(file: file, node: view.name)
             guard bias.dims == [Int64(o)] else {
@@ -213,6 +216,8 @@ extension ONNXGraphConverter {
             }
             parameters.append(store(Tensor(shape: TensorShape([o]), floats: biasValues), as: resolve(biasInput), reuse: true))
         }
+        try recordQuantizedConv(view, weight: weightName, storedWeight: parameters[0], bias: biasInput.map(resolve),
+                                storedBias: parameters.count == 2 ? parameters[1] : nil)
         let attributes = Conv2DAttributes(
             outChannels: o, kernel: Size2(kh, kw), stride: Size2(strides[0], strides[1]),
             padding: Padding(top: pads[0], left: pads[1], bottom: pads[2], right: pads[3]),

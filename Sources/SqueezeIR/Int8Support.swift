@@ -1,0 +1,41 @@
+/// The one table of which operators have int8 support (quantizer, int8
+/// reference, generated int8 kernels). Every int8 check consults it: the
+/// quantizer, the int8 reference interpreter and the pre-flight that runs
+/// before calibration (`unsupportedNodes`).
+public enum Int8Support {
+    /// True when the op (after fusion) runs in int8.
+    public static func supports(_ kind: OpKind) -> Bool {
+        switch kind {
+        case .conv2d, .fire, .maxPool, .globalAvgPool, .add, .relu, .dropout, .flatten: true
+        case .avgPool, .concat, .softmax: false
+        }
+    }
+
+    public static func supports(_ op: Op) -> Bool { supports(op.kind) }
+
+    /// The ops with int8 support, for messages.
+    public static var supportedNames: String {
+        OpKind.allCases.filter { supports($0) }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// The nodes of a (fused) graph that have no int8 support, as
+    /// (node name, op name) pairs in execution order.
+    public static func unsupportedNodes(_ graph: Graph) -> [UnsupportedNode] {
+        graph.nodes.filter { !supports($0.op) }.map {
+            UnsupportedNode(name: $0.name, op: $0.op.name, reason: "no int8 kernel")
+        }
+    }
+
+    /// Throws one pre-flight report of every node without int8 support.
+    public static func check(_ graph: Graph) throws(Diagnostic) {
+        let nodes = unsupportedNodes(graph)
+        guard !nodes.isEmpty else { return }
+        throw UnsupportedNode.report(nodes, what: "int8",
+                                     hint: "int8 supports \(supportedNames) (after fusion); --precision fp32 compiles every op")
+    }
+
+    /// The diagnostic a single node without int8 support gets.
+    public static func refusal(_ node: Node) -> Diagnostic {
+        .unsupported("\(node.op.name) is not supported in int8 yet (int8 supports \(supportedNames))", node: node.name)
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import SqueezeIR
+
+/// The one int8 support table, the pre-flight built on it, and the short
+/// report (`UnsupportedNode`).
+@Suite struct Int8SupportTests {
+    @Test func tableCoversEveryKindAndMatchesTheKernels() {
+        let supported = OpKind.allCases.filter { Int8Support.supports($0) }
+        #expect(supported == [.conv2d, .relu, .maxPool, .globalAvgPool, .add, .dropout, .flatten, .fire])
+        #expect(Int8Support.supports(.conv2d(Conv2DAttributes(outChannels: 2, kernel: .square(1)))))
+        #expect(!Int8Support.supports(Op.softmax))
+        for kind in OpKind.allCases { #expect(!kind.streams.isEmpty) }
+    }
+
+    @Test func preflightListsEveryNodeWithoutInt8Support() throws {
+        let graph = Graph(name: "g", inputs: [ValueInfo(name: "x", type: TensorType(.float32, .nhwc(1, 4, 4, 2)))], outputs: ["s"],
+                          nodes: [Node(name: "c", op: .concat, inputs: ["x", "x"], output: "c"),
+                                  Node(name: "r", op: .relu, inputs: ["c"], output: "r"),
+                                  Node(name: "f", op: .flatten, inputs: ["r"], output: "f"),
+                                  Node(name: "s", op: .softmax, inputs: ["f"], output: "s")],
+                          constants: [:])
+        #expect(Int8Support.unsupportedNodes(graph).map(\.name) == ["c", "s"])
+        do {
+            try Int8Support.check(graph)
+            Issue.record("the pre-flight accepted a softmax")
+        } catch {
+            #expect(error.kind == .unsupported)
+            #expect(error.message.hasPrefix("2 nodes without int8 support (1 concat, 1 softmax): 'c', 's'; no int8 kernel; int8 supports "))
+            #expect(error.details == ["'c' (concat): no int8 kernel", "'s' (softmax): no int8 kernel"])
+        }
+    }
+
+    @Test func reportShowsCountsAndTheFirstNamesOnly() {
+        let nodes = (0..<5).map { UnsupportedNode(name: "n\($0)", op: $0 < 3 ? "Erf" : "Sin", reason: "operator not supported") }
+        let many = UnsupportedNode.report(nodes, what: "", hint: "try X", file: "m.onnx")
+        #expect(many.description == "m.onnx: 5 unsupported nodes (3 Erf, 2 Sin): 'n0', 'n1', 'n2', ... (--verbose lists all 5); "
+            + "operator not supported; try X")
+        #expect(many.details.count == 5)
+        let one = UnsupportedNode.report([nodes[0]], what: "", hint: nil, file: "m.onnx")
+        #expect(one.description == "m.onnx: layer 'n0': 1 unsupported node: 'n0' (Erf): operator not supported")
+        #expect(one.details.isEmpty)
+    }
+}
