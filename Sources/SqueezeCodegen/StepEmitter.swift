@@ -136,7 +136,7 @@ struct StepEmitter {
             zero(acc, count: input.c, &p)
             try emitWhole(stage, convolutions, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
-        case .relu, .dropout, .add, .avgPool, .concat:
+        case .relu, .dropout, .add, .avgPool, .concat, .activation, .affine, .pad:
             let (stage, convolutions) = try onlyStage(step)
             try emitWhole(stage, convolutions, out, acc: "out", &p)
         case .flatten, .softmax:
@@ -152,7 +152,7 @@ struct StepEmitter {
         case .softmax:
             let width = out.dims.last ?? 1
             p.lines(try calls.softmax(layer: node.name, rows: out.elementCount / max(width, 1), width: width, source: "in", target: "out"))
-        case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .relu, .dropout, .add, .concat:
+        case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .relu, .dropout, .add, .concat, .activation, .affine, .pad:
             throw Diagnostic.internal("\(node.op.name) is not a float-only op")
         }
     }
@@ -205,6 +205,7 @@ struct StepEmitter {
         case .fireExpand: "e_row"
         case .conv: stage.output == node.output ? "conv_row" : "s_row"
         case .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu, .concat, .copy: "row"
+        case .activation, .affine, .pad: "row"
         }
     }
 
