@@ -10,19 +10,15 @@ import SqueezeTensorIO
 extension ONNXGraphConverter {
     // MARK: Activations
 
-    /// Clip: opset < 11 takes `min`/`max` attributes, opset 11+ optional
-    /// constant inputs 1 and 2. Unbounded sides are +-FLT_MAX.
+    /// Clip: optional constant inputs 1 and 2 (`min`, `max`; the importer
+    /// reads opsets 11+, where they are inputs, not attributes). Unbounded
+    /// sides are +-FLT_MAX.
     mutating func convertClip(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(1...3)
         let x = try activation(view.inputs[0], of: view)
         var lo = -Float.greatestFiniteMagnitude, hi = Float.greatestFiniteMagnitude
-        if opset < 11 {
-            lo = try view.float("min", default: lo)
-            hi = try view.float("max", default: hi)
-        } else {
-            if let name = view.input(1) { lo = try scalar(name, "min", of: view) }
-            if let name = view.input(2) { hi = try scalar(name, "max", of: view) }
-        }
+        if let name = view.input(1) { lo = try scalar(name, "min", of: view) }
+        if let name = view.input(2) { hi = try scalar(name, "max", of: view) }
         guard !lo.isNaN, !hi.isNaN else { throw view.invalid("Clip bounds must not be NaN") }
         lo = max(lo, -Float.greatestFiniteMagnitude)
         hi = min(hi, Float.greatestFiniteMagnitude)
@@ -131,35 +127,28 @@ extension ONNXGraphConverter {
 
     // MARK: Pad
 
-    /// Pad, constant mode with value 0, height and width only: opset < 11
-    /// attributes `pads`/`mode`/`value`, opset 11+ inputs `pads`,
-    /// `constant_value` and (18+) `axes`.
+    /// Pad, constant mode with value 0, height and width only: inputs `pads`,
+    /// `constant_value` and (opset 18+) `axes` (the importer reads opsets 11+).
     mutating func convertPad(_ view: ONNXNodeView) throws(Diagnostic) {
-        try view.requireInputs(opset < 11 ? 1...1 : 1...4)
+        try view.requireInputs(2...4)
         let x = try activation(view.inputs[0], of: view)
         let mode = try view.string("mode") ?? "constant"
         guard mode == "constant" else {
             throw .unsupported("mode=\(MessageText.printable(mode)) is not supported (only constant padding with 0)")
         }
-        var pads: [Int64]
+        let pads: [Int64]
         var value: Float = 0
         var axes: [Int64] = [0, 1, 2, 3]
-        if opset < 11 {
-            guard let p = try view.ints("pads") else { throw view.invalid("Pad has no 'pads' attribute") }
-            pads = p
-            value = try view.float("value", default: 0)
-        } else {
-            guard let name = view.input(1) else { throw view.invalid("Pad has no 'pads' input") }
-            pads = try constant(name, of: view).int64Values(file: file, node: view.name)
-            if let name = view.input(2) {
-                let tensor = try constant(name, of: view)
-                let values = try tensor.floatValues(file: file, node: view.name)
-                guard values.count == 1 else { throw view.invalid("constant_value must be a scalar, has shape \(tensor.dims)") }
-                value = values[0]
-            }
-            if let name = view.input(3) {
-                axes = try constant(name, of: view).int64Values(file: file, node: view.name).map { $0 < 0 ? $0 + 4 : $0 }
-            }
+        guard let name = view.input(1) else { throw view.invalid("Pad has no 'pads' input") }
+        pads = try constant(name, of: view).int64Values(file: file, node: view.name)
+        if let name = view.input(2) {
+            let tensor = try constant(name, of: view)
+            let values = try tensor.floatValues(file: file, node: view.name)
+            guard values.count == 1 else { throw view.invalid("constant_value must be a scalar, has shape \(tensor.dims)") }
+            value = values[0]
+        }
+        if let name = view.input(3) {
+            axes = try constant(name, of: view).int64Values(file: file, node: view.name).map { $0 < 0 ? $0 + 4 : $0 }
         }
         guard value == 0 else { throw .unsupported("constant_value \(value) is not supported (only 0)") }
         guard pads.count == 2 * axes.count, axes.allSatisfy({ (0..<4).contains($0) }) else {
