@@ -17,6 +17,7 @@ public struct AffineFolding: GraphPass {
 
     public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
         var result = graph
+        var replaced = Set<String>()
         var index = 0
         while index < result.nodes.count {
             let node = result.nodes[index]
@@ -38,6 +39,7 @@ public struct AffineFolding: GraphPass {
                 }
                 let b2 = (0..<a.outChannels).map { co in b[co] * scale[co] + shift[co] }
                 var conv = result.nodes[producer]
+                replaced.formUnion(conv.parameters + node.parameters)
                 a.hasBias = true
                 conv.op = .conv2d(a)
                 conv.parameters = Self.store(&result, conv, w2, b2)
@@ -62,6 +64,7 @@ public struct AffineFolding: GraphPass {
                     }
                 }
                 var conv = result.nodes[consumer]
+                replaced.formUnion(conv.parameters + node.parameters)
                 a.hasBias = true
                 conv.op = .conv2d(a)
                 conv.parameters = Self.store(&result, conv, w2, b2.map { Float($0) })
@@ -73,6 +76,9 @@ public struct AffineFolding: GraphPass {
             }
             index += 1
         }
+        // Tensors folded away (and read by nothing else) leave the graph.
+        let used = Set(result.nodes.flatMap(\.parameters))
+        for name in replaced where !used.contains(name) { result.constants[name] = nil }
         return try result.reinferred()
     }
 

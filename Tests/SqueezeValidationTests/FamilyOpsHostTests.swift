@@ -51,15 +51,34 @@ import Testing
         #expect(report.passed, "\(schedule) \(compiler)")
     }
 
-    @Test(arguments: [(ScheduleKind.stream, "gcc"), (.layer, "clang")])
-    func int8BitExact(schedule: ScheduleKind, compiler: String) throws {
-        let float = try Self.fused()
+    /// The fused fp32 graph and its int8 quantisation, calibrated on seeded noise.
+    static func quantized() throws -> (int8: Graph, float: Graph) {
+        let float = try fused()
         let calibration = HostValidationTests.inputs(float, count: 3).map { Calibrator.Input(name: $0.name, values: $0.values) }
         let ranges = try Calibrator(method: .minMax).ranges(float, inputs: calibration)
         let int8 = try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: calibration.map(\.name))).run(float)
+        return (int8, float)
+    }
+
+    @Test(arguments: [(ScheduleKind.stream, "gcc"), (.layer, "clang")])
+    func int8BitExact(schedule: ScheduleKind, compiler: String) throws {
+        let (int8, float) = try Self.quantized()
         #expect(int8.quantization?.activations.count == 4)   // fused leaky ReLU, sigmoid, clip, leaky ReLU
         #expect(int8.quantization?.affines.count == 1)
         let report = try Self.validate(int8, float: float, schedule: schedule, compiler: compiler)
         Int8ValidationTests.expectExact(report, "\(schedule) \(compiler)")
+    }
+
+    /// The one QEMU run of these ops: int8 (the stream schedule,
+    /// arm-none-eabi-gcc, Cortex-M4) bit-exact on the board.
+    @Test func int8BitExactOnTheCortexM4() throws {
+        let (int8, float) = try Self.quantized()
+        var validator = Validator(runner: FirmwareRunner(board: .an386))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-family-fw-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inputs = Array(HostValidationTests.inputs(float, count: 4).suffix(1))
+        let report = try validator.validate(int8, inputs: inputs, options: CodegenOptions(prefix: "model", schedule: .stream), workDirectory: dir,
+                                            floatGraph: float).report
+        Int8ValidationTests.expectExact(report, "an386")
     }
 }
