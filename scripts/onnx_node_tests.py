@@ -25,11 +25,13 @@ test-case generators (onnx/backend/test/case/node/*.py) from which that
 folder is made. If the folder is missing, this script writes the candidates
 with those generators, the same way onnx's own `backend-test-tools
 generate-data` does for the other kinds, into
-.venv/onnx-node-tests/onnx-<version>/node/ (once; later runs reuse it).
+.venv/onnx-node-tests/onnx-<version>-<hash of the supported ops>/node/ (once;
+later runs reuse it).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -85,7 +87,9 @@ def _write_value(path: str, value, vi: onnx.ValueInfoProto) -> None:
 
 def generated_node_dir(quiet: bool) -> str:
     """Writes the candidate node tests with onnx's generators, once per onnx version."""
-    base = os.path.join(CACHE, f"onnx-{onnx.__version__}")
+    # Keyed by the supported set too: a new operator needs its candidates written.
+    key = hashlib.sha256(",".join(sorted(SUPPORTED)).encode()).hexdigest()[:8]
+    base = os.path.join(CACHE, f"onnx-{onnx.__version__}-{key}")
     node_dir = os.path.join(base, "node")
     done = os.path.join(base, ".complete")
     if os.path.exists(done):
