@@ -116,7 +116,8 @@ public struct Quantizer {
                 values[node.output] = add.output
             case .avgPool, .concat, .softmax:
                 throw .unsupported("\(node.op.name) is not supported in int8 yet (supported: conv, fire, max pool, "
-                                   + "global average pool, add, ReLU, dropout, flatten)", node: node.name)
+                                   + "global average pool, add, ReLU, dropout, flatten, clip, leaky ReLU, sigmoid, affine, pad)",
+                                   node: node.name)
             case .activation(let a):
                 let out = try params(node.output, node: node.name)
                 activations[node.name] = ActivationQuantization.derive(activation: a, input: x, output: out)
