@@ -14,7 +14,8 @@ explicit pad op: a max pool's padding is -inf, not 0), Clip(0.2, 0.8)
 standalone, Sub by a per-channel constant before a 1x1 Conv (folded into its
 weights and bias), Mul by a scalar after it (folded), Relu, a 3x3 Conv with
 auto_pad=SAME_LOWER and stride 2, Add of a scalar (folded), Relu,
-GlobalAveragePool, LeakyRelu standalone, Flatten.
+GlobalAveragePool, LeakyRelu standalone (after the stream: it reads a global
+average), Flatten, Sigmoid on the flat logits (a whole-tensor step).
 
 Three seeded inputs (normal(0, 1)) and onnxruntime's outputs (one thread,
 graph optimisations off) are saved as .npy next to it. Deterministic.
@@ -83,7 +84,8 @@ def main() -> None:
     y = node("Relu", "relu5", [y])
     y = node("GlobalAveragePool", "gap", [y])
     y = node("LeakyRelu", "leaky6", [y], alpha=0.2)
-    nodes.append(helper.make_node("Flatten", [y], ["output"], name="flatten", axis=1))
+    y = node("Flatten", "flatten", [y], axis=1)
+    nodes.append(helper.make_node("Sigmoid", [y], ["output"], name="sigmoid7"))
 
     graph = helper.make_graph(
         nodes, "family_ops",

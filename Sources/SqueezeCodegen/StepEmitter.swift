@@ -136,6 +136,12 @@ struct StepEmitter {
             zero(acc, count: input.c, &p)
             try emitWhole(stage, convolutions, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
+        case .activation(let a) where step.stages.isEmpty:
+            // Not a 4-D map (e.g. a Sigmoid after Flatten): all values as one row.
+            let flat = TensorShape.nhwc(1, 1, 1, out.elementCount)
+            let target = Map(pointer: "out", shape: flat)
+            p.line(calls.copyChannels(layer: node.name, source: Map(pointer: "in", shape: flat), target: target, rows: ("0", "1")))
+            p.line(try calls.activation(a, node: node.name, target: target, rows: ("0", "1")))
         case .relu, .dropout, .add, .avgPool, .concat, .activation, .affine, .pad:
             let (stage, convolutions) = try onlyStage(step)
             try emitWhole(stage, convolutions, out, acc: "out", &p)

@@ -63,7 +63,7 @@ import Testing
     @Test(arguments: [(ScheduleKind.stream, "gcc"), (.layer, "clang")])
     func int8BitExact(schedule: ScheduleKind, compiler: String) throws {
         let (int8, float) = try Self.quantized()
-        #expect(int8.quantization?.activations.count == 4)   // fused leaky ReLU, sigmoid, clip, leaky ReLU
+        #expect(int8.quantization?.activations.count == 5)   // fused leaky ReLU, sigmoid, clip, leaky ReLU, sigmoid
         #expect(int8.quantization?.affines.count == 1)
         let report = try Self.validate(int8, float: float, schedule: schedule, compiler: compiler)
         Int8ValidationTests.expectExact(report, "\(schedule) \(compiler)")

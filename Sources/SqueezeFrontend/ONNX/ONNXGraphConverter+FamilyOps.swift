@@ -91,6 +91,7 @@ extension ONNXGraphConverter {
     /// BatchNormalization that cannot be folded into a Conv: `y = x * s + (beta - mean * s)`
     /// with `s = gamma / sqrt(var + eps)`.
     mutating func convertBatchNormAffine(_ view: ONNXNodeView, _ x: String) throws(Diagnostic) {
+        guard try channelCount(x) != nil else { return poison(view) }
         var parameters: [[Float]] = []
         for (position, label) in ["scale", "B", "mean", "var"].enumerated() {
             let name = view.inputs[position + 1]
@@ -132,6 +133,7 @@ extension ONNXGraphConverter {
     mutating func convertPad(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(2...4)
         let x = try activation(view.inputs[0], of: view)
+        guard try channelCount(x) != nil else { return poison(view) }
         let mode = try view.string("mode") ?? "constant"
         guard mode == "constant" else {
             throw .unsupported("mode=\(MessageText.printable(mode)) is not supported (only constant padding with 0)")

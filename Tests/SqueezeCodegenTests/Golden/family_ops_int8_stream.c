@@ -332,6 +332,48 @@ static const sq_lut_params_s8 act_leaky6 = {
     .table = lut_leaky6
 };
 
+/* sigmoid7: sigmoid, output code of input code + 128 (scale 0.0011447563 zp -128 -> scale 0.0022449584 zp -128) */
+static const int8_t lut_sigmoid7[256] = {
+    95, 95, 95, 95, 95, 95, 95, 96,
+    96, 96, 96, 96, 96, 96, 97, 97,
+    97, 97, 97, 97, 97, 97, 98, 98,
+    98, 98, 98, 98, 98, 98, 99, 99,
+    99, 99, 99, 99, 99, 99, 100, 100,
+    100, 100, 100, 100, 100, 100, 101, 101,
+    101, 101, 101, 101, 101, 101, 102, 102,
+    102, 102, 102, 102, 102, 102, 103, 103,
+    103, 103, 103, 103, 103, 104, 104, 104,
+    104, 104, 104, 104, 104, 105, 105, 105,
+    105, 105, 105, 105, 105, 106, 106, 106,
+    106, 106, 106, 106, 106, 107, 107, 107,
+    107, 107, 107, 107, 107, 108, 108, 108,
+    108, 108, 108, 108, 108, 109, 109, 109,
+    109, 109, 109, 109, 109, 110, 110, 110,
+    110, 110, 110, 110, 111, 111, 111, 111,
+    111, 111, 111, 111, 112, 112, 112, 112,
+    112, 112, 112, 112, 113, 113, 113, 113,
+    113, 113, 113, 113, 114, 114, 114, 114,
+    114, 114, 114, 114, 115, 115, 115, 115,
+    115, 115, 115, 115, 116, 116, 116, 116,
+    116, 116, 116, 116, 117, 117, 117, 117,
+    117, 117, 117, 117, 118, 118, 118, 118,
+    118, 118, 118, 118, 119, 119, 119, 119,
+    119, 119, 119, 119, 120, 120, 120, 120,
+    120, 120, 120, 120, 121, 121, 121, 121,
+    121, 121, 121, 121, 122, 122, 122, 122,
+    122, 122, 122, 122, 123, 123, 123, 123,
+    123, 123, 123, 123, 124, 124, 124, 124,
+    124, 124, 124, 124, 125, 125, 125, 125,
+    125, 125, 125, 126, 126, 126, 126, 126,
+    126, 126, 126, 127, 127, 127, 127, 127
+};
+
+/* sigmoid7: sigmoid on 1x10 rows */
+static const sq_lut_params_s8 act_sigmoid7 = {
+    .map = { .h = 1, .w = 1, .c = 10, .stride = 10, .ring = 1 },
+    .table = lut_sigmoid7
+};
+
 /* gap: mean of 4 pixels, requantised to scale 0.0011447563 zp -128 */
 static const sq_gap_params_s8 mean_gap = {
     .c = 10,
@@ -629,13 +671,26 @@ static void ensure_8(sq_stream *s, int need) {
  * Step 1: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
  * input   gap_out 1x1x1x10 arena[1184, 1200)
- * output  leaky6_out 1x1x1x10 output buffer
+ * output  leaky6_out 1x1x1x10 arena[0, 16)
  * MACs 0
  * int8 input scale 0.0011447563 zp -128 -> output scale 0.0011447563 zp -128
  */
 static void step_leaky6(const int8_t *SQ_RESTRICT in, int8_t *SQ_RESTRICT out) {
     sq_copy_channels_s8(&copy_leaky6, in, out, 0, 1);
     sq_lut_rows_s8(&act_leaky6, out, 0, 1);
+}
+
+/*
+ * Step 3: sigmoid7 - sigmoid
+ * source layers: sigmoid7
+ * input   flatten_out 1x10 arena[0, 16)
+ * output  output 1x10 output buffer
+ * MACs 0
+ * int8 input scale 0.0011447563 zp -128 -> output scale 0.0022449584 zp -128
+ */
+static void step_sigmoid7(const int8_t *SQ_RESTRICT in, int8_t *SQ_RESTRICT out) {
+    sq_copy_channels_s8(&copy_leaky6, in, out, 0, 1);
+    sq_lut_rows_s8(&act_sigmoid7, out, 0, 1);
 }
 
 int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {
@@ -665,12 +720,19 @@ int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {
 #ifdef SQ_TRACE
     sq_trace("gap_out", s->a + 1184, 10);
 #endif
-    step_leaky6(a + 1184, output);
+    step_leaky6(a + 1184, a);
 #ifdef SQ_TRACE
-    sq_trace("leaky6_out", output, 10);
+    sq_trace("leaky6_out", a, 10);
 #endif
 #ifdef SQ_PROFILE
     sq_profile("leaky6");
+#endif
+    step_sigmoid7(a, output);
+#ifdef SQ_TRACE
+    sq_trace("output", output, 10);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("sigmoid7");
 #endif
     return 0;
 }

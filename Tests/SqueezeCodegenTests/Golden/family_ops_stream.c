@@ -175,6 +175,12 @@ static const sq_act_params_f32 act_leaky6 = {
     .alpha = 0.2f
 };
 
+/* sigmoid7: sigmoid on 1x10 rows */
+static const sq_act_params_f32 act_sigmoid7 = {
+    .map = { .h = 1, .w = 1, .c = 10, .stride = 10, .ring = 1 },
+    .kind = 3
+};
+
 /*
  * State of one streamed inference: the caller's buffers, the arena,
  * and per stage the output rows completed and the rows computed
@@ -413,12 +419,24 @@ static void ensure_8(sq_stream *s, int need) {
  * Step 1: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
  * input   gap_out 1x1x1x10 arena[3360, 3408)
- * output  leaky6_out 1x1x1x10 output buffer
+ * output  leaky6_out 1x1x1x10 arena[0, 48)
  * MACs 0
  */
 static void step_leaky6(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
     sq_copy_channels_f32(&copy_leaky6, in, out, 0, 1);
     sq_act_rows_f32(&act_leaky6, out, 0, 1);
+}
+
+/*
+ * Step 3: sigmoid7 - sigmoid
+ * source layers: sigmoid7
+ * input   flatten_out 1x10 arena[0, 48)
+ * output  output 1x10 output buffer
+ * MACs 0
+ */
+static void step_sigmoid7(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
+    sq_copy_channels_f32(&copy_leaky6, in, out, 0, 1);
+    sq_act_rows_f32(&act_sigmoid7, out, 0, 1);
 }
 
 int tiny_run_with_arena(const float *input, float *output, void *arena) {
@@ -447,12 +465,19 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
 #ifdef SQ_TRACE
     sq_trace("gap_out", s->a + 840, 10);
 #endif
-    step_leaky6(a + 840, output);
+    step_leaky6(a + 840, a);
 #ifdef SQ_TRACE
-    sq_trace("leaky6_out", output, 10);
+    sq_trace("leaky6_out", a, 10);
 #endif
 #ifdef SQ_PROFILE
     sq_profile("leaky6");
+#endif
+    step_sigmoid7(a, output);
+#ifdef SQ_TRACE
+    sq_trace("output", output, 10);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("sigmoid7");
 #endif
     return 0;
 }
