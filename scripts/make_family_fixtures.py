@@ -9,8 +9,9 @@ cannot: Pad before a Conv (folded into the Conv's padding), BatchNormalization
 right after a Conv (folded by the importer), Clip(0, 6) after it (ReLU6, fused
 as the Conv's clamp), LeakyRelu after a 3x3 Conv (fused), MaxPool with
 auto_pad=SAME_UPPER (fused into that Conv), BatchNormalization after the pool
-(a standalone per-channel affine op), Sigmoid, Pad before a MaxPool (an
-explicit pad op: a max pool's padding is -inf, not 0), Clip(0.2, 0.8)
+(a standalone per-channel affine op), Pad before a MaxPool (an explicit
+pad op: a max pool's padding is -inf, and the affine op's output may be
+negative), Sigmoid, Clip(0.2, 0.8)
 standalone, Sub by a per-channel constant before a 1x1 Conv (folded into its
 weights and bias), Mul by a scalar after it (folded), Relu, a 3x3 Conv with
 auto_pad=SAME_LOWER and stride 2, Add of a scalar (folded), Relu,
@@ -71,9 +72,9 @@ def main() -> None:
     y = node("LeakyRelu", "leaky2", [y], alpha=0.1)
     y = node("MaxPool", "pool2", [y], kernel_shape=[2, 2], strides=[2, 2], auto_pad="SAME_UPPER")
     y = bn(y, "bn2", 8)
-    y = node("Sigmoid", "sigmoid", [y])
     y = node("Pad", "pad3", [y, init("pad3.pads", np.array([0, 0, 1, 0, 0, 0, 0, 1], dtype=np.int64))])
     y = node("MaxPool", "pool3", [y], kernel_shape=[3, 3], strides=[2, 2])
+    y = node("Sigmoid", "sigmoid", [y])
     y = node("Clip", "clip3", [y, init("clip3.min", np.array(0.2, np.float32)), init("clip3.max", np.array(0.8, np.float32))])
     y = node("Sub", "sub4", [y, init("sub4.c", f32(8, 1, 1, scale=0.3) + 0.5)])
     y = conv(y, "conv4", 8, 6, 1)

@@ -83,7 +83,7 @@ import Testing
         #expect(try AffineFolding().run(shared).nodes.count == 2)
     }
 
-    @Test func padFoldsIntoAConvAndAnAveragePoolButNotAMaxPool() throws {
+    @Test func padFoldsIntoAConvAnAveragePoolAndAMaxPoolOfNonNegativeValues() throws {
         let pad = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2)), inputs: ["x"], output: "p")
         let g = try Self.graph([pad, Self.conv("c", "p", kernel: 3)], output: "c", constants: [:])
         let folded = try PadFolding().run(g)
@@ -100,8 +100,18 @@ import Testing
         #expect(b.countIncludePad && b.padding == Padding(top: 1, left: 0, bottom: 1, right: 2))
         try Self.expectClose(avg, avgFolded)
 
+        // A max pool only when its input cannot be negative (here: after a ReLU).
         let max = try Self.graph([pad, Node(name: "q", op: .maxPool(pool), inputs: ["p"], output: "q")], output: "q", constants: [:])
         #expect(try PadFolding().run(max).nodes.count == 2)
+        let relu = Node(name: "r", op: .relu, inputs: ["x"], output: "r")
+        let afterRelu = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2)), inputs: ["r"], output: "p")
+        let nonNegative = try Self.graph([relu, afterRelu, Node(name: "q", op: .maxPool(pool), inputs: ["p"], output: "q")], output: "q",
+                                         constants: [:])
+        let maxFolded = try PadFolding().run(nonNegative)
+        #expect(maxFolded.nodes.count == 2)
+        guard case .maxPool(let m) = maxFolded.nodes[1].op else { Issue.record("not a max pool"); return }
+        #expect(m.padding == Padding(top: 1, left: 0, bottom: 1, right: 2))
+        try PassTestSupport.expectSameValues(nonNegative, maxFolded)
 
         // Padding as large as the kernel stays a pad op.
         let wide = Node(name: "p", op: .pad(.uniform(3)), inputs: ["x"], output: "p")

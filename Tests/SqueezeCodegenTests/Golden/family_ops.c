@@ -91,12 +91,6 @@ static const sq_affine_params_f32 affine_bn2 = {
     .shift = shift_bn2
 };
 
-/* sigmoid: sigmoid on 8x8 rows */
-static const sq_act_params_f32 act_sigmoid = {
-    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 8 },
-    .kind = 3
-};
-
 /* pad3: zero pad 1,0,0,1, 8x8x8 -> 9x9x8 */
 static const sq_pad_params pad_pad3 = {
     .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 8 },
@@ -113,10 +107,16 @@ static const sq_pool_params pool_pool3 = {
     .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
 };
 
-/* clip3: copy 4x4x8 into 4x4x8 */
-static const sq_copy_params copy_clip3 = {
+/* sigmoid: copy 4x4x8 into 4x4x8 */
+static const sq_copy_params copy_sigmoid = {
     .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 4 },
     .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 4 }
+};
+
+/* sigmoid: sigmoid on 4x8 rows */
+static const sq_act_params_f32 act_sigmoid = {
+    .map = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 4 },
+    .kind = 3
 };
 
 /* clip3: clip [0.2, 0.8] on 4x8 rows */
@@ -210,7 +210,7 @@ static void step_conv2(const float *SQ_RESTRICT in, float *SQ_RESTRICT out, floa
  * Step 2: bn2 - affine x * scale[c] + shift[c], 8 channels
  * source layers: bn2
  * input   pool2_out 1x8x8x8 arena[8192, 10240)
- * output  bn2_out 1x8x8x8 arena[0, 2048)
+ * output  bn2_out 1x8x8x8 arena[2592, 4640)
  * MACs 0
  */
 static void step_bn2(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
@@ -219,21 +219,9 @@ static void step_bn2(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 3: sigmoid - sigmoid
- * source layers: sigmoid
- * input   bn2_out 1x8x8x8 arena[0, 2048)
- * output  sigmoid_out 1x8x8x8 arena[2592, 4640)
- * MACs 0
- */
-static void step_sigmoid(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
-    sq_copy_channels_f32(&copy_bn2, in, out, 0, 8);
-    sq_act_rows_f32(&act_sigmoid, out, 0, 8);
-}
-
-/*
- * Step 4: pad3 - zero pad 1,0,0,1
+ * Step 3: pad3 - zero pad 1,0,0,1
  * source layers: pad3
- * input   sigmoid_out 1x8x8x8 arena[2592, 4640)
+ * input   bn2_out 1x8x8x8 arena[2592, 4640)
  * output  pad3_out 1x9x9x8 arena[0, 2592)
  * MACs 0
  */
@@ -242,7 +230,7 @@ static void step_pad3(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 5: pool3 - maxpool
+ * Step 4: pool3 - maxpool
  * source layers: pool3
  * input   pad3_out 1x9x9x8 arena[0, 2592)
  * output  pool3_out 1x4x4x8 arena[2592, 3104)
@@ -253,14 +241,26 @@ static void step_pool3(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
+ * Step 5: sigmoid - sigmoid
+ * source layers: sigmoid
+ * input   pool3_out 1x4x4x8 arena[2592, 3104)
+ * output  sigmoid_out 1x4x4x8 arena[512, 1024)
+ * MACs 0
+ */
+static void step_sigmoid(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
+    sq_copy_channels_f32(&copy_sigmoid, in, out, 0, 4);
+    sq_act_rows_f32(&act_sigmoid, out, 0, 4);
+}
+
+/*
  * Step 6: clip3 - clip [0.2, 0.8]
  * source layers: clip3
- * input   pool3_out 1x4x4x8 arena[2592, 3104)
+ * input   sigmoid_out 1x4x4x8 arena[512, 1024)
  * output  clip3_out 1x4x4x8 arena[0, 512)
  * MACs 0
  */
 static void step_clip3(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
-    sq_copy_channels_f32(&copy_clip3, in, out, 0, 4);
+    sq_copy_channels_f32(&copy_sigmoid, in, out, 0, 4);
     sq_act_rows_f32(&act_clip3, out, 0, 4);
 }
 
@@ -348,19 +348,12 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
 #ifdef SQ_PROFILE
     sq_profile("conv2");
 #endif
-    step_bn2(a + 2048, a);
+    step_bn2(a + 2048, a + 648);
 #ifdef SQ_TRACE
-    sq_trace("bn2_out", a, 512);
+    sq_trace("bn2_out", a + 648, 512);
 #endif
 #ifdef SQ_PROFILE
     sq_profile("bn2");
-#endif
-    step_sigmoid(a, a + 648);
-#ifdef SQ_TRACE
-    sq_trace("sigmoid_out", a + 648, 512);
-#endif
-#ifdef SQ_PROFILE
-    sq_profile("sigmoid");
 #endif
     step_pad3(a + 648, a);
 #ifdef SQ_TRACE
@@ -376,7 +369,14 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
 #ifdef SQ_PROFILE
     sq_profile("pool3");
 #endif
-    step_clip3(a + 648, a);
+    step_sigmoid(a + 648, a + 128);
+#ifdef SQ_TRACE
+    sq_trace("sigmoid_out", a + 128, 128);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("sigmoid");
+#endif
+    step_clip3(a + 128, a);
 #ifdef SQ_TRACE
     sq_trace("clip3_out", a, 128);
 #endif

@@ -110,7 +110,7 @@ static const sq_pool_params pool_conv2 = {
 /* bn2: copy 8x8x8 into 8x8x8 */
 static const sq_copy_params copy_bn2 = {
     .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
-    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 }
+    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 }
 };
 
 /* bn2: per-channel multipliers */
@@ -125,7 +125,7 @@ static const int64_t offset_bn2[8] = {
 
 /* bn2: x * scale[c] + shift[c] requantised per channel, one rounding */
 static const sq_affine_params_s8 affine_bn2 = {
-    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
+    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
     .in_zp = -106,
     .out_zp = -108,
     .shift = 30,
@@ -133,10 +133,26 @@ static const sq_affine_params_s8 affine_bn2 = {
     .offset = offset_bn2
 };
 
-/* sigmoid: copy 8x8x8 into 8x8x8 */
+/* pad3: zero pad 1,0,0,1, 8x8x8 -> 9x9x8 */
+static const sq_pad_params pad_pad3 = {
+    .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
+    .out = { .h = 9, .w = 9, .c = 8, .stride = 8, .ring = 1 },
+    .pad_t = 1,
+    .pad_l = 0,
+    .fill = -108
+};
+
+/* pad3: maxpool 3x3/2, 9x9x8 -> 4x4x8 */
+static const sq_pool_params pool_pad3 = {
+    .in = { .h = 9, .w = 9, .c = 8, .stride = 8, .ring = 1 },
+    .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
+};
+
+/* sigmoid: copy 4x4x8 into 4x4x8 */
 static const sq_copy_params copy_sigmoid = {
-    .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
-    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 }
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
+    .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 }
 };
 
 /* sigmoid: sigmoid, output code of input code + 128 (scale 0.039505377 zp -108 -> scale 0.003921206 zp -128) */
@@ -175,31 +191,15 @@ static const int8_t lut_sigmoid[256] = {
     127, 127, 127, 127, 127, 127, 127, 127
 };
 
-/* sigmoid: sigmoid on 8x8 rows */
+/* sigmoid: sigmoid on 4x8 rows */
 static const sq_lut_params_s8 act_sigmoid = {
-    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
+    .map = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
     .table = lut_sigmoid
-};
-
-/* pad3: zero pad 1,0,0,1, 8x8x8 -> 9x9x8 */
-static const sq_pad_params pad_pad3 = {
-    .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
-    .out = { .h = 9, .w = 9, .c = 8, .stride = 8, .ring = 1 },
-    .pad_t = 1,
-    .pad_l = 0,
-    .fill = -128
-};
-
-/* pad3: maxpool 3x3/2, 9x9x8 -> 4x4x8 */
-static const sq_pool_params pool_pad3 = {
-    .in = { .h = 9, .w = 9, .c = 8, .stride = 8, .ring = 1 },
-    .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
-    .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
 };
 
 /* clip3: copy 4x4x8 into 4x4x8 */
 static const sq_copy_params copy_clip3 = {
-    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
     .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 }
 };
 
@@ -468,12 +468,12 @@ static void ensure_1(sq_stream *s, int need) {
  * Stage 2: bn2 - affine per channel, row by row in place
  * source layers: bn2
  * input  pool2_out 1x8x8x8 1 of 8 rows, arena[1008, 1072)
- * output bn2_out 1x8x8x8 1 of 8 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
+ * output bn2_out 1x8x8x8 2 of 8 rows, arena[672, 800)
  * int8 input scale 0.028397486 zp -106 -> output scale 0.039505377 zp -108
  */
 static SQ_NOINLINE void compute_2(sq_stream *s, const int r) {
-    sq_copy_channels_s8(&copy_bn2, s->a + 1008, s->a + 800, r, r + 1);
-    sq_affine_rows_s8(&affine_bn2, s->a + 800, r, r + 1);
+    sq_copy_channels_s8(&copy_bn2, s->a + 1008, s->a + 672, r, r + 1);
+    sq_affine_rows_s8(&affine_bn2, s->a + 672, r, r + 1);
 }
 
 static void ensure_2(sq_stream *s, int need) {
@@ -486,49 +486,21 @@ static void ensure_2(sq_stream *s, int need) {
         sq_profile("bn2");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("bn2_out", r, s->a + 800 + (r % 1) * 64, 64);
+        sq_trace_row("bn2_out", r, s->a + 672 + (r % 2) * 64, 64);
 #endif
         ++s->done[2];
     }
 }
 
 /*
- * Stage 3: sigmoid - sigmoid, row by row in place
- * source layers: sigmoid
- * input  bn2_out 1x8x8x8 1 of 8 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
- * output sigmoid_out 1x8x8x8 2 of 8 rows, arena[672, 800)
- * int8 input scale 0.039505377 zp -108 -> output scale 0.003921206 zp -128
- */
-static SQ_NOINLINE void compute_3(sq_stream *s, const int r) {
-    sq_copy_channels_s8(&copy_sigmoid, s->a + 800, s->a + 672, r, r + 1);
-    sq_lut_rows_s8(&act_sigmoid, s->a + 672, r, r + 1);
-}
-
-static void ensure_3(sq_stream *s, int need) {
-    while (s->done[3] <= need) {
-        const int r = s->done[3];
-        ensure_2(s, SQ_MIN(r * 1 + 0, 7));
-        compute_3(s, r);
-        ++s->computed[3];
-#ifdef SQ_PROFILE
-        sq_profile("sigmoid");
-#endif
-#ifdef SQ_TRACE
-        sq_trace_row("sigmoid_out", r, s->a + 672 + (r % 2) * 64, 64);
-#endif
-        ++s->done[3];
-    }
-}
-
-/*
- * Stage 4: pad3 - zero pad 1,0,0,1, row by row + maxpool 3/2 folded row by row
+ * Stage 3: pad3 - zero pad 1,0,0,1, row by row + maxpool 3/2 folded row by row
  * source layers: pad3
- * input  sigmoid_out 1x8x8x8 2 of 8 rows, arena[672, 800)
+ * input  bn2_out 1x8x8x8 2 of 8 rows, arena[672, 800)
  * output pool3_out 1x4x4x8 2 of 4 rows, arena[1072, 1136)
  * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[800, ...)
- * int8 input scale 0.003921206 zp -128 -> output scale 0.003921206 zp -128
+ * int8 input scale 0.039505377 zp -108 -> output scale 0.039505377 zp -108
  */
-static SQ_NOINLINE void compute_4(sq_stream *s, const int y) {
+static SQ_NOINLINE void compute_3(sq_stream *s, const int y) {
     sq_pad_rows_s8(&pad_pad3, s->a + 672, s->a + 800, y, y + 1);
     {
         int q = y + -2;
@@ -539,20 +511,48 @@ static SQ_NOINLINE void compute_4(sq_stream *s, const int y) {
     }
 }
 
-static void ensure_4(sq_stream *s, int need) {
-    while (s->done[4] <= need) {
-        const int r = s->done[4];
-        while (s->computed[4] <= SQ_MIN(r * 2 + 2, 8)) {
-            const int y = s->computed[4];
-            ensure_3(s, SQ_MIN(y * 1 + 0, 7));
-            compute_4(s, y);
-            ++s->computed[4];
+static void ensure_3(sq_stream *s, int need) {
+    while (s->done[3] <= need) {
+        const int r = s->done[3];
+        while (s->computed[3] <= SQ_MIN(r * 2 + 2, 8)) {
+            const int y = s->computed[3];
+            ensure_2(s, SQ_MIN(y * 1 + 0, 7));
+            compute_3(s, y);
+            ++s->computed[3];
 #ifdef SQ_PROFILE
             sq_profile("pad3");
 #endif
         }
 #ifdef SQ_TRACE
         sq_trace_row("pool3_out", r, s->a + 1072 + (r % 2) * 32, 32);
+#endif
+        ++s->done[3];
+    }
+}
+
+/*
+ * Stage 4: sigmoid - sigmoid, row by row in place
+ * source layers: sigmoid
+ * input  pool3_out 1x4x4x8 2 of 4 rows, arena[1072, 1136)
+ * output sigmoid_out 1x4x4x8 1 of 4 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
+ * int8 input scale 0.039505377 zp -108 -> output scale 0.003921206 zp -128
+ */
+static SQ_NOINLINE void compute_4(sq_stream *s, const int r) {
+    sq_copy_channels_s8(&copy_sigmoid, s->a + 1072, s->a + 800, r, r + 1);
+    sq_lut_rows_s8(&act_sigmoid, s->a + 800, r, r + 1);
+}
+
+static void ensure_4(sq_stream *s, int need) {
+    while (s->done[4] <= need) {
+        const int r = s->done[4];
+        ensure_3(s, SQ_MIN(r * 1 + 0, 3));
+        compute_4(s, r);
+        ++s->computed[4];
+#ifdef SQ_PROFILE
+        sq_profile("sigmoid");
+#endif
+#ifdef SQ_TRACE
+        sq_trace_row("sigmoid_out", r, s->a + 800 + (r % 1) * 32, 32);
 #endif
         ++s->done[4];
     }
@@ -561,13 +561,13 @@ static void ensure_4(sq_stream *s, int need) {
 /*
  * Stage 5: clip3 - clip [0.2, 0.8], row by row in place
  * source layers: clip3
- * input  pool3_out 1x4x4x8 2 of 4 rows, arena[1072, 1136)
- * output clip3_out 1x4x4x8 1 of 4 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
+ * input  sigmoid_out 1x4x4x8 1 of 4 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
+ * output clip3_out 1x4x4x8 1 of 4 rows, arena[1184, 1216) (shared hand-off buffer stream.handoff1)
  * int8 input scale 0.003921206 zp -128 -> output scale 0.0031372549 zp -128
  */
 static SQ_NOINLINE void compute_5(sq_stream *s, const int r) {
-    sq_copy_channels_s8(&copy_clip3, s->a + 1072, s->a + 800, r, r + 1);
-    sq_lut_rows_s8(&act_clip3, s->a + 800, r, r + 1);
+    sq_copy_channels_s8(&copy_clip3, s->a + 800, s->a + 1184, r, r + 1);
+    sq_lut_rows_s8(&act_clip3, s->a + 1184, r, r + 1);
 }
 
 static void ensure_5(sq_stream *s, int need) {
@@ -580,7 +580,7 @@ static void ensure_5(sq_stream *s, int need) {
         sq_profile("clip3");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("clip3_out", r, s->a + 800 + (r % 1) * 32, 32);
+        sq_trace_row("clip3_out", r, s->a + 1184 + (r % 1) * 32, 32);
 #endif
         ++s->done[5];
     }
@@ -589,13 +589,13 @@ static void ensure_5(sq_stream *s, int need) {
 /*
  * Stage 6: conv4 - conv 1x1/1 -> 6 + ReLU
  * source layers: sub4, conv4, mul4, relu4
- * input  clip3_out 1x4x4x8 1 of 4 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
+ * input  clip3_out 1x4x4x8 1 of 4 rows, arena[1184, 1216) (shared hand-off buffer stream.handoff1)
  * output relu4_out 1x4x4x6 3 of 4 rows, arena[928, 1008)
  * int8 input scale 0.0031372549 zp -128 -> output scale 0.00050677743 zp -128
  * int8 conv4.weight_affine_2: in zp -128, out scale 0.00050677743 zp -128, clamp [-128, 127], shifts 36..36
  */
 static SQ_NOINLINE void compute_6(sq_stream *s, const int r) {
-    sq_conv1x1_s8(&conv_conv4_weight_affine_2, s->a + 800, s->a + 928, r, r + 1, s->im2col);
+    sq_conv1x1_s8(&conv_conv4_weight_affine_2, s->a + 1184, s->a + 928, r, r + 1, s->im2col);
 }
 
 static void ensure_6(sq_stream *s, int need) {
@@ -646,7 +646,7 @@ static void ensure_7(sq_stream *s, int need) {
  * Stage 8: gap - global average, row by row
  * source layers: gap
  * input  relu5_out 1x2x2x10 1 of 2 rows, arena[800, 928) (shared hand-off buffer stream.handoff0)
- * output gap_out 1x1x1x10 1 of 1 rows, arena[1184, 1200)
+ * output gap_out 1x1x1x10 1 of 1 rows, arena[1216, 1232)
  * int8 input scale 0.0011819245 zp -128 -> output scale 0.0011447563 zp -128
  * int8 global average over 4 pixels requantised to scale 0.0011447563 zp -128
  */
@@ -670,7 +670,7 @@ static void ensure_8(sq_stream *s, int need) {
 /*
  * Step 1: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
- * input   gap_out 1x1x1x10 arena[1184, 1200)
+ * input   gap_out 1x1x1x10 arena[1216, 1232)
  * output  leaky6_out 1x1x1x10 arena[0, 16)
  * MACs 0
  * int8 input scale 0.0011447563 zp -128 -> output scale 0.0011447563 zp -128
@@ -716,11 +716,11 @@ int tiny_run_with_arena(const int8_t *input, int8_t *output, void *arena) {
         ((int32_t *)(void *)(s->a + 1136))[i] = 0;
     }
     ensure_8(s, 1);
-    sq_gap_mean_s8(&mean_gap, (int32_t *)(void *)(s->a + 1136), s->a + 1184);
+    sq_gap_mean_s8(&mean_gap, (int32_t *)(void *)(s->a + 1136), s->a + 1216);
 #ifdef SQ_TRACE
-    sq_trace("gap_out", s->a + 1184, 10);
+    sq_trace("gap_out", s->a + 1216, 10);
 #endif
-    step_leaky6(a + 1184, a);
+    step_leaky6(a + 1216, a);
 #ifdef SQ_TRACE
     sq_trace("leaky6_out", a, 10);
 #endif

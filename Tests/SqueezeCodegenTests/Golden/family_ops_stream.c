@@ -71,7 +71,7 @@ static const sq_pool_params pool_conv2 = {
 /* bn2: copy 8x8x8 into 8x8x8 */
 static const sq_copy_params copy_bn2 = {
     .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
-    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 }
+    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 }
 };
 
 /* bn2: per-channel scale */
@@ -86,21 +86,9 @@ static const float shift_bn2[8] = {
 
 /* bn2: x * scale[c] + shift[c] on 8x8 rows */
 static const sq_affine_params_f32 affine_bn2 = {
-    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
+    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
     .scale = scale_bn2,
     .shift = shift_bn2
-};
-
-/* sigmoid: copy 8x8x8 into 8x8x8 */
-static const sq_copy_params copy_sigmoid = {
-    .in = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 1 },
-    .out = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 }
-};
-
-/* sigmoid: sigmoid on 8x8 rows */
-static const sq_act_params_f32 act_sigmoid = {
-    .map = { .h = 8, .w = 8, .c = 8, .stride = 8, .ring = 2 },
-    .kind = 3
 };
 
 /* pad3: zero pad 1,0,0,1, 8x8x8 -> 9x9x8 */
@@ -119,9 +107,21 @@ static const sq_pool_params pool_pad3 = {
     .win = { .k_h = 3, .k_w = 3, .s_h = 2, .s_w = 2 }
 };
 
+/* sigmoid: copy 4x4x8 into 4x4x8 */
+static const sq_copy_params copy_sigmoid = {
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
+    .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 }
+};
+
+/* sigmoid: sigmoid on 4x8 rows */
+static const sq_act_params_f32 act_sigmoid = {
+    .map = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
+    .kind = 3
+};
+
 /* clip3: copy 4x4x8 into 4x4x8 */
 static const sq_copy_params copy_clip3 = {
-    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 2 },
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
     .out = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 }
 };
 
@@ -254,61 +254,38 @@ static void ensure_1(sq_stream *s, int need) {
  * Stage 2: bn2 - affine per channel, row by row in place
  * source layers: bn2
  * input  pool2_out 1x8x8x8 1 of 8 rows, arena[2848, 3104)
- * output bn2_out 1x8x8x8 1 of 8 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * output bn2_out 1x8x8x8 2 of 8 rows, arena[1536, 2048)
  */
 static void ensure_2(sq_stream *s, int need) {
     while (s->done[2] <= need) {
         const int r = s->done[2];
         ensure_1(s, SQ_MIN(r * 1 + 0, 7));
-        sq_copy_channels_f32(&copy_bn2, s->a + 712, s->a + 512, r, r + 1);
-        sq_affine_rows_f32(&affine_bn2, s->a + 512, r, r + 1);
+        sq_copy_channels_f32(&copy_bn2, s->a + 712, s->a + 384, r, r + 1);
+        sq_affine_rows_f32(&affine_bn2, s->a + 384, r, r + 1);
         ++s->computed[2];
 #ifdef SQ_PROFILE
         sq_profile("bn2");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("bn2_out", r, s->a + 512 + (r % 1) * 64, 64);
+        sq_trace_row("bn2_out", r, s->a + 384 + (r % 2) * 64, 64);
 #endif
         ++s->done[2];
     }
 }
 
 /*
- * Stage 3: sigmoid - sigmoid, row by row in place
- * source layers: sigmoid
- * input  bn2_out 1x8x8x8 1 of 8 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
- * output sigmoid_out 1x8x8x8 2 of 8 rows, arena[1536, 2048)
+ * Stage 3: pad3 - zero pad 1,0,0,1, row by row + maxpool 3/2 folded row by row
+ * source layers: pad3
+ * input  bn2_out 1x8x8x8 2 of 8 rows, arena[1536, 2048)
+ * output pool3_out 1x4x4x8 2 of 4 rows, arena[3104, 3360)
+ * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[2048, ...)
  */
 static void ensure_3(sq_stream *s, int need) {
     while (s->done[3] <= need) {
         const int r = s->done[3];
-        ensure_2(s, SQ_MIN(r * 1 + 0, 7));
-        sq_copy_channels_f32(&copy_sigmoid, s->a + 512, s->a + 384, r, r + 1);
-        sq_act_rows_f32(&act_sigmoid, s->a + 384, r, r + 1);
-        ++s->computed[3];
-#ifdef SQ_PROFILE
-        sq_profile("sigmoid");
-#endif
-#ifdef SQ_TRACE
-        sq_trace_row("sigmoid_out", r, s->a + 384 + (r % 2) * 64, 64);
-#endif
-        ++s->done[3];
-    }
-}
-
-/*
- * Stage 4: pad3 - zero pad 1,0,0,1, row by row + maxpool 3/2 folded row by row
- * source layers: pad3
- * input  sigmoid_out 1x8x8x8 2 of 8 rows, arena[1536, 2048)
- * output pool3_out 1x4x4x8 2 of 4 rows, arena[3104, 3360)
- * pre-pool row scratch: shared hand-off buffer stream.handoff0 at arena[2048, ...)
- */
-static void ensure_4(sq_stream *s, int need) {
-    while (s->done[4] <= need) {
-        const int r = s->done[4];
-        while (s->computed[4] <= SQ_MIN(r * 2 + 2, 8)) {
-            const int y = s->computed[4];
-            ensure_3(s, SQ_MIN(y * 1 + 0, 7));
+        while (s->computed[3] <= SQ_MIN(r * 2 + 2, 8)) {
+            const int y = s->computed[3];
+            ensure_2(s, SQ_MIN(y * 1 + 0, 7));
             sq_pad_rows_f32(&pad_pad3, s->a + 384, s->a + 512, y, y + 1);
             {
                 int q = y + -2;
@@ -317,13 +294,36 @@ static void ensure_4(sq_stream *s, int need) {
                     sq_maxpool_fold_f32(&pool_pad3, s->a + 512, s->a + 776 + (q % 2) * 32, y == SQ_MAX(q * 2 - 0, 0));
                 }
             }
-            ++s->computed[4];
+            ++s->computed[3];
 #ifdef SQ_PROFILE
             sq_profile("pad3");
 #endif
         }
 #ifdef SQ_TRACE
         sq_trace_row("pool3_out", r, s->a + 776 + (r % 2) * 32, 32);
+#endif
+        ++s->done[3];
+    }
+}
+
+/*
+ * Stage 4: sigmoid - sigmoid, row by row in place
+ * source layers: sigmoid
+ * input  pool3_out 1x4x4x8 2 of 4 rows, arena[3104, 3360)
+ * output sigmoid_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ */
+static void ensure_4(sq_stream *s, int need) {
+    while (s->done[4] <= need) {
+        const int r = s->done[4];
+        ensure_3(s, SQ_MIN(r * 1 + 0, 3));
+        sq_copy_channels_f32(&copy_sigmoid, s->a + 776, s->a + 512, r, r + 1);
+        sq_act_rows_f32(&act_sigmoid, s->a + 512, r, r + 1);
+        ++s->computed[4];
+#ifdef SQ_PROFILE
+        sq_profile("sigmoid");
+#endif
+#ifdef SQ_TRACE
+        sq_trace_row("sigmoid_out", r, s->a + 512 + (r % 1) * 32, 32);
 #endif
         ++s->done[4];
     }
@@ -332,21 +332,21 @@ static void ensure_4(sq_stream *s, int need) {
 /*
  * Stage 5: clip3 - clip [0.2, 0.8], row by row in place
  * source layers: clip3
- * input  pool3_out 1x4x4x8 2 of 4 rows, arena[3104, 3360)
- * output clip3_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * input  sigmoid_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * output clip3_out 1x4x4x8 1 of 4 rows, arena[3360, 3488) (shared hand-off buffer stream.handoff1)
  */
 static void ensure_5(sq_stream *s, int need) {
     while (s->done[5] <= need) {
         const int r = s->done[5];
         ensure_4(s, SQ_MIN(r * 1 + 0, 3));
-        sq_copy_channels_f32(&copy_clip3, s->a + 776, s->a + 512, r, r + 1);
-        sq_act_rows_f32(&act_clip3, s->a + 512, r, r + 1);
+        sq_copy_channels_f32(&copy_clip3, s->a + 512, s->a + 840, r, r + 1);
+        sq_act_rows_f32(&act_clip3, s->a + 840, r, r + 1);
         ++s->computed[5];
 #ifdef SQ_PROFILE
         sq_profile("clip3");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("clip3_out", r, s->a + 512 + (r % 1) * 32, 32);
+        sq_trace_row("clip3_out", r, s->a + 840 + (r % 1) * 32, 32);
 #endif
         ++s->done[5];
     }
@@ -355,14 +355,14 @@ static void ensure_5(sq_stream *s, int need) {
 /*
  * Stage 6: conv4 - conv 1x1/1 -> 6 + ReLU
  * source layers: sub4, conv4, mul4, relu4
- * input  clip3_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * input  clip3_out 1x4x4x8 1 of 4 rows, arena[3360, 3488) (shared hand-off buffer stream.handoff1)
  * output relu4_out 1x4x4x6 3 of 4 rows, arena[2560, 2848)
  */
 static void ensure_6(sq_stream *s, int need) {
     while (s->done[6] <= need) {
         const int r = s->done[6];
         ensure_5(s, SQ_MIN(r * 1 + 0, 3));
-        sq_conv1x1_f32(&conv_conv4_weight_affine_2, s->a + 512, s->a + 640, r, r + 1);
+        sq_conv1x1_f32(&conv_conv4_weight_affine_2, s->a + 840, s->a + 640, r, r + 1);
         ++s->computed[6];
 #ifdef SQ_PROFILE
         sq_profile("conv4");
@@ -400,13 +400,13 @@ static void ensure_7(sq_stream *s, int need) {
  * Stage 8: gap - global average, row by row
  * source layers: gap
  * input  relu5_out 1x2x2x10 1 of 2 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
- * output gap_out 1x1x1x10 1 of 1 rows, arena[3360, 3408)
+ * output gap_out 1x1x1x10 1 of 1 rows, arena[3488, 3536)
  */
 static void ensure_8(sq_stream *s, int need) {
     while (s->done[8] <= need) {
         const int r = s->done[8];
         ensure_7(s, r);
-        sq_gap_f32(&dims_gap, s->a + 512, s->a + 840, r, r + 1);
+        sq_gap_f32(&dims_gap, s->a + 512, s->a + 872, r, r + 1);
         ++s->computed[8];
 #ifdef SQ_PROFILE
         sq_profile("gap");
@@ -418,7 +418,7 @@ static void ensure_8(sq_stream *s, int need) {
 /*
  * Step 1: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
- * input   gap_out 1x1x1x10 arena[3360, 3408)
+ * input   gap_out 1x1x1x10 arena[3488, 3536)
  * output  leaky6_out 1x1x1x10 arena[0, 48)
  * MACs 0
  */
@@ -458,14 +458,14 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
         s->computed[i] = 0;
     }
     for (i = 0; i < 10; ++i) {
-        (s->a + 840)[i] = 0.0f;
+        (s->a + 872)[i] = 0.0f;
     }
     ensure_8(s, 1);
-    sq_gap_finish_f32(s->a + 840, 10, 0.25f);
+    sq_gap_finish_f32(s->a + 872, 10, 0.25f);
 #ifdef SQ_TRACE
-    sq_trace("gap_out", s->a + 840, 10);
+    sq_trace("gap_out", s->a + 872, 10);
 #endif
-    step_leaky6(a + 840, a);
+    step_leaky6(a + 872, a);
 #ifdef SQ_TRACE
     sq_trace("leaky6_out", a, 10);
 #endif
