@@ -76,6 +76,12 @@ def main() -> None:
     y = node("MaxPool", "pool3", [y], kernel_shape=[3, 3], strides=[2, 2])
     y = node("Sigmoid", "sigmoid", [y])
     y = node("Clip", "clip3", [y, init("clip3.min", np.array(0.2, np.float32)), init("clip3.max", np.array(0.8, np.float32))])
+    # A Fire module with ReLU6 on the squeeze and the 1x1 expand, ReLU on the 3x3 expand.
+    six = [init("fire.min", np.array(0.0, np.float32)), init("fire.max", np.array(6.0, np.float32))]
+    s = node("Clip", "fire/squeeze_relu6", [conv(y, "fire/squeeze", 8, 4, 1)] + six)
+    e1 = node("Clip", "fire/expand1x1_relu6", [conv(s, "fire/expand1x1", 4, 4, 1)] + six)
+    e3 = node("Relu", "fire/expand3x3_relu", [conv(s, "fire/expand3x3", 4, 4, 3, pads=[1, 1, 1, 1])])
+    y = node("Concat", "fire/concat", [e1, e3], axis=1)
     y = node("Sub", "sub4", [y, init("sub4.c", f32(8, 1, 1, scale=0.3) + 0.5)])
     y = conv(y, "conv4", 8, 6, 1)
     y = node("Mul", "mul4", [y, init("mul4.c", np.array(0.5, np.float32))])

@@ -230,7 +230,9 @@ struct StreamEmitter {
         var text: String
         switch stage.kind {
         case .conv(let a): text = "conv \(a.kernel)x\(a.kernel)/\(a.stride) -> \(a.outChannels)" + (a.activation == .none ? "" : " + " + a.activation.summary)
-        case .fireExpand(let a): text = "expand 1x1 \(a.expand1x1.outChannels) + 3x3 \(a.expand3x3.outChannels) + ReLU into the concat"
+        case .fireExpand(let a):
+            let activation = a.expand1x1.activation == a.expand3x3.activation ? a.expand1x1.activation.summary : "activations"
+            text = "expand 1x1 \(a.expand1x1.outChannels) + 3x3 \(a.expand3x3.outChannels) + \(activation) into the concat"
         case .maxPool(let p): text = "maxpool \(p.kernel)/\(p.stride)"
         case .avgPool(let p): text = "avgpool \(p.kernel)/\(p.stride)"
         case .convGlobalAverage(let a): text = "conv 1x1 -> \(a.outChannels) + ReLU + global average, row by row"

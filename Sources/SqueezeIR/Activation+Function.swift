@@ -47,6 +47,16 @@ extension Activation {
         }
     }
 
+    /// The clamp a node applies, for Fire modules: ReLU, or a Clip (ReLU6
+    /// and the like). Leaky ReLU and sigmoid are not clamps.
+    public static func clamp(of op: Op) -> Activation? {
+        switch op {
+        case .relu: .relu
+        case .activation(let a) where a.isClamp && a != .none: a
+        default: nil
+        }
+    }
+
     /// True when int8 does it by clamping a convolution's requantised codes
     /// (none, ReLU, clip); the others take a lookup table
     /// (`ActivationQuantization`) from the pre-activation point `<node>.act`.

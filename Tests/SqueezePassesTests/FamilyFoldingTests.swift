@@ -129,6 +129,33 @@ import Testing
         try PassTestSupport.expectSameValues(g, fused)
     }
 
+    /// ReLU6 (a clip) in a Fire module: still one Fire step, each conv with its own clamp.
+    @Test func fireModulesTakeClipsAsTheirActivations() throws {
+        var k: [String: Tensor] = [:]
+        func conv(_ name: String, _ input: String, inC: Int, out: Int, kernel: Int) -> Node {
+            k[name + ".w"] = Self.tensor([out, kernel, kernel, inC], seed: UInt64(name.count))
+            let a = Conv2DAttributes(outChannels: out, kernel: .square(kernel), padding: .uniform(kernel / 2), hasBias: false)
+            return Node(name: name, op: .conv2d(a), inputs: [input], parameters: [name + ".w"], output: name)
+        }
+        let six = Activation.clip(min: 0, max: 6)
+        let nodes = [
+            conv("s", "x", inC: 3, out: 2, kernel: 1), Node(name: "sr", op: .activation(six), inputs: ["s"], output: "sr"),
+            conv("e1", "sr", inC: 2, out: 3, kernel: 1), Node(name: "e1r", op: .activation(six), inputs: ["e1"], output: "e1r"),
+            conv("e3", "sr", inC: 2, out: 3, kernel: 3), Node(name: "e3r", op: .relu, inputs: ["e3"], output: "e3r"),
+            Node(name: "cat", op: .concat, inputs: ["e1r", "e3r"], output: "cat"),
+        ]
+        let g = try ShapeInference.run(Graph(name: "fire", inputs: [Self.x], outputs: ["cat"], nodes: nodes, constants: k))
+        let fused = try FireFusion().run(g)
+        #expect(fused.nodes.count == 1)
+        guard case .fire(let a) = fused.nodes[0].op else { Issue.record("not a fire"); return }
+        #expect([a.squeeze.activation, a.expand1x1.activation, a.expand3x3.activation] == [six, six, .relu])
+        try PassTestSupport.expectSameValues(g, fused)
+        // A leaky ReLU is not a clamp: no Fire step.
+        var leaky = g
+        leaky.nodes[1].op = .activation(.leakyRelu(alpha: 0.1))
+        #expect(try FireFusion().run(leaky).nodes.count == 7)
+    }
+
     @Test func sigmoidStaysStandalone() throws {
         let g = try Self.graph([Self.conv("c", "x", kernel: 1), Node(name: "s", op: .activation(.sigmoid), inputs: ["c"], output: "s")],
                                output: "s", constants: [:])

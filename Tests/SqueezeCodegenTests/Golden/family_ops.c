@@ -127,6 +127,50 @@ static const sq_act_params_f32 act_clip3 = {
     .hi = 0.8f
 };
 
+/* fire/squeeze: conv 1x1/1 + clip [0.0, 6.0], 4x4x8 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_squeeze = {
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 4 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_fire_squeeze_weight,
+    .bias = tiny_w_fire_squeeze_bias
+};
+
+/* fire: clip [0.0, 6.0] on 4x4 rows */
+static const sq_act_params_f32 act_fire = {
+    .map = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .kind = 1,
+    .lo = 0.0f,
+    .hi = 6.0f
+};
+
+/* fire/expand1x1: conv 1x1/1 + clip [0.0, 6.0], 4x4x4 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_expand1x1 = {
+    .in = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 4 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_fire_expand1x1_weight,
+    .bias = tiny_w_fire_expand1x1_bias
+};
+
+/* fire: clip [0.0, 6.0] on 4x4 rows */
+static const sq_act_params_f32 act_fire_2 = {
+    .map = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 4 },
+    .kind = 1,
+    .lo = 0.0f,
+    .hi = 6.0f
+};
+
+/* fire/expand3x3: conv 3x3/1 + ReLU, 4x4x4 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_expand3x3 = {
+    .in = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 4 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .relu = 1,
+    .w = tiny_w_fire_expand3x3_weight,
+    .bias = tiny_w_fire_expand3x3_bias
+};
+
 /* conv4.weight_affine_2: conv 1x1/1 + ReLU, 4x4x8 -> 4x4x6 */
 static const sq_conv_params_f32 conv_conv4_weight_affine_2 = {
     .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 4 },
@@ -265,9 +309,30 @@ static void step_clip3(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 7: conv4 - conv 1x1/1 -> 6 + ReLU
- * source layers: sub4, conv4, mul4, relu4
+ * Step 7: fire - fire: squeeze 4, expand 4+4
+ * source layers: fire/squeeze, fire/squeeze_relu6, fire/expand1x1, fire/expand1x1_relu6, fire/expand3x3, fire/expand3x3_relu, fire/concat
  * input   clip3_out 1x4x4x8 arena[0, 512)
+ * output  fire/concat_out 1x4x4x8 arena[0, 512)
+ * scratch fire.squeeze_rows 192 bytes arena[512, 704)
+ * MACs 3072
+ */
+static void step_fire(const float *in, float *out, float *SQ_RESTRICT squeeze_rows) {
+    int s_row = 0, e_row = 0;
+    for (; e_row <= 3; ++e_row) {
+        for (; s_row <= SQ_MIN(e_row * 1 + 1, 3); ++s_row) {
+            sq_conv1x1_f32(&conv_fire_squeeze, in, squeeze_rows, s_row, s_row + 1);
+            sq_act_rows_f32(&act_fire, squeeze_rows, s_row, s_row + 1);
+        }
+        sq_conv1x1_f32(&conv_fire_expand1x1, squeeze_rows, out, e_row, e_row + 1);
+        sq_act_rows_f32(&act_fire_2, out, e_row, e_row + 1);
+        sq_conv_f32(&conv_fire_expand3x3, squeeze_rows, out + 4, e_row, e_row + 1);
+    }
+}
+
+/*
+ * Step 8: conv4 - conv 1x1/1 -> 6 + ReLU
+ * source layers: sub4, conv4, mul4, relu4
+ * input   fire/concat_out 1x4x4x8 arena[0, 512)
  * output  relu4_out 1x4x4x6 arena[512, 896)
  * MACs 768
  */
@@ -276,7 +341,7 @@ static void step_conv4(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 8: conv5 - conv 3x3/2 -> 10 + ReLU
+ * Step 9: conv5 - conv 3x3/2 -> 10 + ReLU
  * source layers: conv5, add5, relu5
  * input   relu4_out 1x4x4x6 arena[512, 896)
  * output  relu5_out 1x2x2x10 arena[0, 160)
@@ -287,7 +352,7 @@ static void step_conv5(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 9: gap - global_avgpool
+ * Step 10: gap - global_avgpool
  * source layers: gap
  * input   relu5_out 1x2x2x10 arena[0, 160)
  * output  gap_out 1x1x1x10 arena[160, 208)
@@ -303,7 +368,7 @@ static void step_gap(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 10: leaky6 - leaky ReLU 0.2
+ * Step 11: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
  * input   gap_out 1x1x1x10 arena[160, 208)
  * output  leaky6_out 1x1x1x10 arena[0, 48)
@@ -315,7 +380,7 @@ static void step_leaky6(const float *SQ_RESTRICT in, float *SQ_RESTRICT out) {
 }
 
 /*
- * Step 12: sigmoid7 - sigmoid
+ * Step 13: sigmoid7 - sigmoid
  * source layers: sigmoid7
  * input   flatten_out 1x10 arena[0, 48)
  * output  output 1x10 output buffer
@@ -382,6 +447,13 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
 #endif
 #ifdef SQ_PROFILE
     sq_profile("clip3");
+#endif
+    step_fire(a, a, a + 128);
+#ifdef SQ_TRACE
+    sq_trace("fire/concat_out", a, 128);
+#endif
+#ifdef SQ_PROFILE
+    sq_profile("fire");
 #endif
     step_conv4(a, a + 128);
 #ifdef SQ_TRACE

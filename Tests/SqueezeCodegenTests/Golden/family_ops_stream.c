@@ -133,6 +133,50 @@ static const sq_act_params_f32 act_clip3 = {
     .hi = 0.8f
 };
 
+/* fire/squeeze: conv 1x1/1 + clip [0.0, 6.0], 4x4x8 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_squeeze = {
+    .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_fire_squeeze_weight,
+    .bias = tiny_w_fire_squeeze_bias
+};
+
+/* fire: clip [0.0, 6.0] on 4x4 rows */
+static const sq_act_params_f32 act_fire = {
+    .map = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .kind = 1,
+    .lo = 0.0f,
+    .hi = 6.0f
+};
+
+/* fire/expand1x1: conv 1x1/1 + clip [0.0, 6.0], 4x4x4 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_expand1x1 = {
+    .in = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 1, .k_w = 1, .s_h = 1, .s_w = 1 },
+    .w = tiny_w_fire_expand1x1_weight,
+    .bias = tiny_w_fire_expand1x1_bias
+};
+
+/* fire: clip [0.0, 6.0] on 4x4 rows */
+static const sq_act_params_f32 act_fire_2 = {
+    .map = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 1 },
+    .kind = 1,
+    .lo = 0.0f,
+    .hi = 6.0f
+};
+
+/* fire/expand3x3: conv 3x3/1 + ReLU, 4x4x4 -> 4x4x4 */
+static const sq_conv_params_f32 conv_fire_expand3x3 = {
+    .in = { .h = 4, .w = 4, .c = 4, .stride = 4, .ring = 3 },
+    .out = { .h = 4, .w = 4, .c = 4, .stride = 8, .ring = 1 },
+    .win = { .k_h = 3, .k_w = 3, .s_h = 1, .s_w = 1, .pad_t = 1, .pad_l = 1 },
+    .relu = 1,
+    .w = tiny_w_fire_expand3x3_weight,
+    .bias = tiny_w_fire_expand3x3_bias
+};
+
 /* conv4.weight_affine_2: conv 1x1/1 + ReLU, 4x4x8 -> 4x4x6 */
 static const sq_conv_params_f32 conv_conv4_weight_affine_2 = {
     .in = { .h = 4, .w = 4, .c = 8, .stride = 8, .ring = 1 },
@@ -190,8 +234,8 @@ typedef struct {
     const float *in;
     float *out;
     float *a;
-    int done[9];
-    int computed[9];
+    int done[11];
+    int computed[11];
 } sq_stream;
 
 /*
@@ -333,92 +377,136 @@ static void ensure_4(sq_stream *s, int need) {
  * Stage 5: clip3 - clip [0.2, 0.8], row by row in place
  * source layers: clip3
  * input  sigmoid_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
- * output clip3_out 1x4x4x8 1 of 4 rows, arena[3360, 3488) (shared hand-off buffer stream.handoff1)
+ * output clip3_out 1x4x4x8 1 of 4 rows, arena[3552, 3680) (shared hand-off buffer stream.handoff1)
  */
 static void ensure_5(sq_stream *s, int need) {
     while (s->done[5] <= need) {
         const int r = s->done[5];
         ensure_4(s, SQ_MIN(r * 1 + 0, 3));
-        sq_copy_channels_f32(&copy_clip3, s->a + 512, s->a + 840, r, r + 1);
-        sq_act_rows_f32(&act_clip3, s->a + 840, r, r + 1);
+        sq_copy_channels_f32(&copy_clip3, s->a + 512, s->a + 888, r, r + 1);
+        sq_act_rows_f32(&act_clip3, s->a + 888, r, r + 1);
         ++s->computed[5];
 #ifdef SQ_PROFILE
         sq_profile("clip3");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("clip3_out", r, s->a + 840 + (r % 1) * 32, 32);
+        sq_trace_row("clip3_out", r, s->a + 888 + (r % 1) * 32, 32);
 #endif
         ++s->done[5];
     }
 }
 
 /*
- * Stage 6: conv4 - conv 1x1/1 -> 6 + ReLU
- * source layers: sub4, conv4, mul4, relu4
- * input  clip3_out 1x4x4x8 1 of 4 rows, arena[3360, 3488) (shared hand-off buffer stream.handoff1)
- * output relu4_out 1x4x4x6 3 of 4 rows, arena[2560, 2848)
+ * Stage 6: fire.squeeze - conv 1x1/1 -> 4 + clip [0.0, 6.0]
+ * source layers: fire/squeeze, fire/squeeze_relu6, fire/expand1x1, fire/expand1x1_relu6, fire/expand3x3, fire/expand3x3_relu, fire/concat
+ * input  clip3_out 1x4x4x8 1 of 4 rows, arena[3552, 3680) (shared hand-off buffer stream.handoff1)
+ * output fire.squeeze 1x4x4x4 3 of 4 rows, arena[3360, 3552)
  */
 static void ensure_6(sq_stream *s, int need) {
     while (s->done[6] <= need) {
         const int r = s->done[6];
         ensure_5(s, SQ_MIN(r * 1 + 0, 3));
-        sq_conv1x1_f32(&conv_conv4_weight_affine_2, s->a + 840, s->a + 640, r, r + 1);
+        sq_conv1x1_f32(&conv_fire_squeeze, s->a + 888, s->a + 840, r, r + 1);
+        sq_act_rows_f32(&act_fire, s->a + 840, r, r + 1);
         ++s->computed[6];
 #ifdef SQ_PROFILE
-        sq_profile("conv4");
-#endif
-#ifdef SQ_TRACE
-        sq_trace_row("relu4_out", r, s->a + 640 + (r % 3) * 24, 24);
+        sq_profile("fire");
 #endif
         ++s->done[6];
     }
 }
 
 /*
- * Stage 7: conv5 - conv 3x3/2 -> 10 + ReLU
- * source layers: conv5, add5, relu5
- * input  relu4_out 1x4x4x6 3 of 4 rows, arena[2560, 2848)
- * output relu5_out 1x2x2x10 1 of 2 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * Stage 7: fire.expand - expand 1x1 4 + 3x3 4 + activations into the concat
+ * source layers: fire/squeeze, fire/squeeze_relu6, fire/expand1x1, fire/expand1x1_relu6, fire/expand3x3, fire/expand3x3_relu, fire/concat
+ * input  fire.squeeze 1x4x4x4 3 of 4 rows, arena[3360, 3552)
+ * output fire/concat_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
  */
 static void ensure_7(sq_stream *s, int need) {
     while (s->done[7] <= need) {
         const int r = s->done[7];
-        ensure_6(s, SQ_MIN(r * 2 + 1, 3));
-        sq_conv_f32(&conv_conv5_weight_affine, s->a + 640, s->a + 512, r, r + 1);
+        ensure_6(s, SQ_MIN(r * 1 + 1, 3));
+        sq_conv1x1_f32(&conv_fire_expand1x1, s->a + 840, s->a + 512, r, r + 1);
+        sq_act_rows_f32(&act_fire_2, s->a + 512, r, r + 1);
+        sq_conv_f32(&conv_fire_expand3x3, s->a + 840, s->a + 512 + 4, r, r + 1);
         ++s->computed[7];
 #ifdef SQ_PROFILE
-        sq_profile("conv5");
+        sq_profile("fire");
 #endif
 #ifdef SQ_TRACE
-        sq_trace_row("relu5_out", r, s->a + 512 + (r % 1) * 20, 20);
+        sq_trace_row("fire/concat_out", r, s->a + 512 + (r % 1) * 32, 32);
 #endif
         ++s->done[7];
     }
 }
 
 /*
- * Stage 8: gap - global average, row by row
- * source layers: gap
- * input  relu5_out 1x2x2x10 1 of 2 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
- * output gap_out 1x1x1x10 1 of 1 rows, arena[3488, 3536)
+ * Stage 8: conv4 - conv 1x1/1 -> 6 + ReLU
+ * source layers: sub4, conv4, mul4, relu4
+ * input  fire/concat_out 1x4x4x8 1 of 4 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * output relu4_out 1x4x4x6 3 of 4 rows, arena[2560, 2848)
  */
 static void ensure_8(sq_stream *s, int need) {
     while (s->done[8] <= need) {
         const int r = s->done[8];
-        ensure_7(s, r);
-        sq_gap_f32(&dims_gap, s->a + 512, s->a + 872, r, r + 1);
+        ensure_7(s, SQ_MIN(r * 1 + 0, 3));
+        sq_conv1x1_f32(&conv_conv4_weight_affine_2, s->a + 512, s->a + 640, r, r + 1);
         ++s->computed[8];
 #ifdef SQ_PROFILE
-        sq_profile("gap");
+        sq_profile("conv4");
+#endif
+#ifdef SQ_TRACE
+        sq_trace_row("relu4_out", r, s->a + 640 + (r % 3) * 24, 24);
 #endif
         ++s->done[8];
     }
 }
 
 /*
+ * Stage 9: conv5 - conv 3x3/2 -> 10 + ReLU
+ * source layers: conv5, add5, relu5
+ * input  relu4_out 1x4x4x6 3 of 4 rows, arena[2560, 2848)
+ * output relu5_out 1x2x2x10 1 of 2 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ */
+static void ensure_9(sq_stream *s, int need) {
+    while (s->done[9] <= need) {
+        const int r = s->done[9];
+        ensure_8(s, SQ_MIN(r * 2 + 1, 3));
+        sq_conv_f32(&conv_conv5_weight_affine, s->a + 640, s->a + 512, r, r + 1);
+        ++s->computed[9];
+#ifdef SQ_PROFILE
+        sq_profile("conv5");
+#endif
+#ifdef SQ_TRACE
+        sq_trace_row("relu5_out", r, s->a + 512 + (r % 1) * 20, 20);
+#endif
+        ++s->done[9];
+    }
+}
+
+/*
+ * Stage 10: gap - global average, row by row
+ * source layers: gap
+ * input  relu5_out 1x2x2x10 1 of 2 rows, arena[2048, 2560) (shared hand-off buffer stream.handoff0)
+ * output gap_out 1x1x1x10 1 of 1 rows, arena[3680, 3728)
+ */
+static void ensure_10(sq_stream *s, int need) {
+    while (s->done[10] <= need) {
+        const int r = s->done[10];
+        ensure_9(s, r);
+        sq_gap_f32(&dims_gap, s->a + 512, s->a + 920, r, r + 1);
+        ++s->computed[10];
+#ifdef SQ_PROFILE
+        sq_profile("gap");
+#endif
+        ++s->done[10];
+    }
+}
+
+/*
  * Step 1: leaky6 - leaky ReLU 0.2
  * source layers: leaky6
- * input   gap_out 1x1x1x10 arena[3488, 3536)
+ * input   gap_out 1x1x1x10 arena[3680, 3728)
  * output  leaky6_out 1x1x1x10 arena[0, 48)
  * MACs 0
  */
@@ -453,19 +541,19 @@ int tiny_run_with_arena(const float *input, float *output, void *arena) {
     s->in = input;
     s->out = output;
     s->a = a;
-    for (i = 0; i < 9; ++i) {
+    for (i = 0; i < 11; ++i) {
         s->done[i] = 0;
         s->computed[i] = 0;
     }
     for (i = 0; i < 10; ++i) {
-        (s->a + 872)[i] = 0.0f;
+        (s->a + 920)[i] = 0.0f;
     }
-    ensure_8(s, 1);
-    sq_gap_finish_f32(s->a + 872, 10, 0.25f);
+    ensure_10(s, 1);
+    sq_gap_finish_f32(s->a + 920, 10, 0.25f);
 #ifdef SQ_TRACE
-    sq_trace("gap_out", s->a + 872, 10);
+    sq_trace("gap_out", s->a + 920, 10);
 #endif
-    step_leaky6(a + 872, a);
+    step_leaky6(a + 920, a);
 #ifdef SQ_TRACE
     sq_trace("leaky6_out", a, 10);
 #endif
