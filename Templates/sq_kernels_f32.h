@@ -1110,4 +1110,97 @@ SQ_INLINE void sq_copy_channels_f32(const sq_copy_params *p,
                           out, p->out.stride, p->out.ring, row0, row1);
 }
 
+/*
+ * sq_act_params_f32: an element-wise activation over rows of a map, in place.
+ *   kind   1: clip to [lo, hi]; 2: leaky ReLU (v < 0: v * alpha);
+ *          3: sigmoid 1 / (1 + expf(-v))
+ */
+typedef struct {
+    sq_dims map;
+    int kind;
+    float lo, hi;
+    float alpha;
+} sq_act_params_f32;
+
+/*
+ * sq_act_rows_f32: the activation of p->kind on map.c channels of rows
+ * [row0, row1) of the map at base (rows modulo map.ring), in place. One
+ * row at a time, so it streams: a convolution's epilogue right after the
+ * call that wrote the rows, or a standalone node after a row copy.
+ */
+SQ_INLINE void sq_act_rows_f32(const sq_act_params_f32 *p, float *base,
+                               int row0, int row1)
+{
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        float *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
+        for (x = 0; x < p->map.w; ++x) {
+            float *px = row + x * p->map.stride;
+            for (ch = 0; ch < p->map.c; ++ch) {
+                float v = px[ch];
+                if (p->kind == 1) {
+                    if (v < p->lo) {
+                        v = p->lo;
+                    }
+                    if (v > p->hi) {
+                        v = p->hi;
+                    }
+                } else if (p->kind == 2) {
+                    v = v < 0.0f ? v * p->alpha : v;
+                } else {
+                    v = 1.0f / (1.0f + expf(-v));
+                }
+                px[ch] = v;
+            }
+        }
+    }
+}
+
+/* sq_affine_params_f32: y = x * scale[c] + shift[c] over rows of a map. */
+typedef struct {
+    sq_dims map;
+    const float *scale;
+    const float *shift;
+} sq_affine_params_f32;
+
+/* sq_affine_rows_f32: the affine map on rows [row0, row1), in place. */
+SQ_INLINE void sq_affine_rows_f32(const sq_affine_params_f32 *p, float *base,
+                                  int row0, int row1)
+{
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        float *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
+        for (x = 0; x < p->map.w; ++x) {
+            float *px = row + x * p->map.stride;
+            for (ch = 0; ch < p->map.c; ++ch) {
+                px[ch] = px[ch] * p->scale[ch] + p->shift[ch];
+            }
+        }
+    }
+}
+
+/* sq_pad_rows_f32: rows [row0, row1) of the zero-padded map (sq_pad_params). */
+SQ_INLINE void sq_pad_rows_f32(const sq_pad_params *p,
+                               const float *SQ_RESTRICT in,
+                               float *SQ_RESTRICT out, int row0, int row1)
+{
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        const int sy = y - p->pad_t;
+        float *SQ_RESTRICT dst = out + (y % p->out.ring) * p->out.w * p->out.stride;
+        const float *SQ_RESTRICT src =
+            (sy >= 0 && sy < p->in.h) ? in + (sy % p->in.ring) * p->in.w * p->in.stride : 0;
+        for (x = 0; x < p->out.w; ++x) {
+            const int sx = x - p->pad_l;
+            for (ch = 0; ch < p->out.c; ++ch) {
+                dst[x * p->out.stride + ch] =
+                    (src != 0 && sx >= 0 && sx < p->in.w) ? src[sx * p->in.stride + ch] : 0.0f;
+            }
+        }
+    }
+}
+
 #endif /* SQ_KERNELS_F32_H */

@@ -1825,4 +1825,98 @@ SQ_INLINE void sq_copy_channels_s8(const sq_copy_params *p,
                          out, p->out.stride, p->out.ring, row0, row1);
 }
 
+/*
+ * sq_lut_params_s8: a 256-entry table over rows of a map: the output code
+ * of input code q is table[q + 128] (clip, leaky ReLU, sigmoid; computed at
+ * compile time from the input and output scales).
+ */
+typedef struct {
+    sq_dims map;
+    const int8_t *table;
+} sq_lut_params_s8;
+
+/*
+ * sq_lut_rows_s8: the table on map.c channels of rows [row0, row1) at base
+ * (rows modulo map.ring), in place: a convolution's epilogue right after the
+ * call that wrote the rows, or a standalone node after a row copy.
+ */
+SQ_INLINE void sq_lut_rows_s8(const sq_lut_params_s8 *p, int8_t *base,
+                              int row0, int row1)
+{
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        int8_t *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
+        for (x = 0; x < p->map.w; ++x) {
+            int8_t *px = row + x * p->map.stride;
+            for (ch = 0; ch < p->map.c; ++ch) {
+                px[ch] = p->table[px[ch] + 128];
+            }
+        }
+    }
+}
+
+/*
+ * sq_affine_params_s8: per-channel affine map on codes, one rounding:
+ *
+ *   out = clamp(((q - in_zp) * mult[c] + offset[c] + 2^(shift - 1)) >> shift
+ *               + out_zp, -128, 127)
+ *
+ * |mult| < 2^31, |offset| < 2^57, 1 <= shift <= 62: no int64 overflow.
+ */
+typedef struct {
+    sq_dims map;
+    int in_zp;
+    int out_zp;
+    int shift;
+    const int32_t *mult;
+    const int64_t *offset;
+} sq_affine_params_s8;
+
+/* sq_affine_rows_s8: the affine map on rows [row0, row1), in place. */
+SQ_INLINE void sq_affine_rows_s8(const sq_affine_params_s8 *p, int8_t *base,
+                                 int row0, int row1)
+{
+    const int64_t rnd = (int64_t)1 << (p->shift - 1);
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        int8_t *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
+        for (x = 0; x < p->map.w; ++x) {
+            int8_t *px = row + x * p->map.stride;
+            for (ch = 0; ch < p->map.c; ++ch) {
+                const int64_t v = (int64_t)(px[ch] - p->in_zp) * p->mult[ch] +
+                                  p->offset[ch] + rnd;
+                int64_t r = (v >> p->shift) + p->out_zp;
+                r = r < -128 ? -128 : r;
+                r = r > 127 ? 127 : r;
+                px[ch] = (int8_t)r;
+            }
+        }
+    }
+}
+
+/* sq_pad_rows_s8: rows [row0, row1) of the padded map (sq_pad_params). */
+SQ_INLINE void sq_pad_rows_s8(const sq_pad_params *p,
+                              const int8_t *SQ_RESTRICT in,
+                              int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    const int8_t fill = (int8_t)p->fill;
+    int y, x, ch;
+
+    for (y = row0; y < row1; ++y) {
+        const int sy = y - p->pad_t;
+        int8_t *SQ_RESTRICT dst = out + (y % p->out.ring) * p->out.w * p->out.stride;
+        const int8_t *SQ_RESTRICT src =
+            (sy >= 0 && sy < p->in.h) ? in + (sy % p->in.ring) * p->in.w * p->in.stride : 0;
+        for (x = 0; x < p->out.w; ++x) {
+            const int sx = x - p->pad_l;
+            for (ch = 0; ch < p->out.c; ++ch) {
+                dst[x * p->out.stride + ch] =
+                    (src != 0 && sx >= 0 && sx < p->in.w) ? src[sx * p->in.stride + ch] : fill;
+            }
+        }
+    }
+}
+
 #endif /* SQ_KERNELS_S8_H */

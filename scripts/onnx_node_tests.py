@@ -25,11 +25,13 @@ test-case generators (onnx/backend/test/case/node/*.py) from which that
 folder is made. If the folder is missing, this script writes the candidates
 with those generators, the same way onnx's own `backend-test-tools
 generate-data` does for the other kinds, into
-.venv/onnx-node-tests/onnx-<version>/node/ (once; later runs reuse it).
+.venv/onnx-node-tests/onnx-<version>-<hash of the supported ops>/node/ (once;
+later runs reuse it).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -46,6 +48,7 @@ CACHE = os.path.join(ROOT, ".venv", "onnx-node-tests")
 SUPPORTED = {
     "Conv", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Dropout",
     "Identity", "Flatten", "Reshape", "Softmax", "Add", "BatchNormalization",
+    "Clip", "LeakyRelu", "Sigmoid", "Mul", "Sub", "Div", "Pad",
 }
 EXPANDED = re.compile(r"_expanded(_ver\d+)?$")
 
@@ -84,7 +87,9 @@ def _write_value(path: str, value, vi: onnx.ValueInfoProto) -> None:
 
 def generated_node_dir(quiet: bool) -> str:
     """Writes the candidate node tests with onnx's generators, once per onnx version."""
-    base = os.path.join(CACHE, f"onnx-{onnx.__version__}")
+    # Keyed by the supported set too: a new operator needs its candidates written.
+    key = hashlib.sha256(",".join(sorted(SUPPORTED)).encode()).hexdigest()[:8]
+    base = os.path.join(CACHE, f"onnx-{onnx.__version__}-{key}")
     node_dir = os.path.join(base, "node")
     done = os.path.join(base, ".complete")
     if os.path.exists(done):
@@ -154,8 +159,6 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
         r = rank.get(n.input[0])
         if r is not None and r != 4:
             return f"{op} on a rank-{r} tensor (squeezec: 2-D spatial only)"
-        if attr(n, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
-            return f"{op} auto_pad={attr(n, 'auto_pad').decode()}"
         if any(v != 1 for v in attr(n, "dilations", [])):
             return f"{op} dilations={attr(n, 'dilations')}"
     if op == "Conv":
@@ -193,10 +196,42 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
             return "Reshape shape is not a constant"
         if attr(n, "allowzero", 0) != 0:
             return "Reshape allowzero=1"
-    elif op == "Add":
+    elif op in ("Add", "Mul", "Sub", "Div"):
         a, b = (shape.get(i) for i in n.input[:2])
-        if a is None or b is None or a != b:
-            return f"Add of shapes {a} and {b} (squeezec: same shape, no broadcast)"
+        constant = [i for i in n.input[:2] if i in consts]
+        if len(constant) == 1:
+            c = list(consts[constant[0]].shape)
+            x = a if constant[0] == n.input[1] else b
+            if len(c) > 4 or x is None or len(x) != 4:
+                return f"{op} by a constant of shape {c} on {x}"
+            c = [1] * (4 - len(c)) + c
+            if c[0] != 1 or c[2] != 1 or c[3] != 1 or c[1] not in (1, x[1]):
+                return f"{op} by a constant of shape {c} (squeezec: scalar or per-channel [C,1,1])"
+            if op == "Div" and constant[0] == n.input[0]:
+                return "Div of a constant by a tensor"
+        elif op == "Add":
+            if a is None or b is None or a != b:
+                return f"Add of shapes {a} and {b} (squeezec: same shape, no broadcast)"
+        else:
+            return f"{op} of {len(constant)} constants (squeezec: one computed tensor by one constant)"
+    elif op == "Clip":
+        if any(i and i not in consts for i in n.input[1:3]):
+            return "Clip min/max are not constants"
+    elif op == "Pad":
+        mode = attr(n, "mode", b"constant")
+        if mode not in (b"constant", "constant"):
+            return f"Pad mode={mode.decode() if isinstance(mode, bytes) else mode}"
+        if any(i and i not in consts for i in n.input[1:]):
+            return "Pad pads/constant_value/axes are not constants"
+        pads = list(consts[n.input[1]]) if len(n.input) > 1 and n.input[1] else list(attr(n, "pads", []))
+        value = float(consts[n.input[2]]) if len(n.input) > 2 and n.input[2] else float(attr(n, "value", 0.0))
+        axes = [int(a) % 4 for a in consts[n.input[3]]] if len(n.input) > 3 and n.input[3] else [0, 1, 2, 3]
+        if value != 0:
+            return f"Pad constant_value={value}"
+        if any(p < 0 for p in pads):
+            return "Pad with negative pads"
+        if any(pads[i] or pads[i + len(axes)] for i, ax in enumerate(axes) if ax in (0, 1)):
+            return f"Pad pads {pads} on the batch or channel axis"
     return None
 
 

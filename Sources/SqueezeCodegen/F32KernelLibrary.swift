@@ -10,10 +10,14 @@ struct F32KernelLibrary: KernelLibrary {
     let storage: WeightStoragePlan
     var im2col = ""
     var decodeScratch = "wdec"
+    /// The graph's constants (affine scales and shifts go into parameter arrays).
+    var constants: [String: Tensor] = [:]
 
-    init(parameters: KernelParameterTable = KernelParameterTable(), storage: WeightStoragePlan = WeightStoragePlan()) {
+    init(parameters: KernelParameterTable = KernelParameterTable(), storage: WeightStoragePlan = WeightStoragePlan(),
+         constants: [String: Tensor] = [:]) {
         self.parameters = parameters
         self.storage = storage
+        self.constants = constants
     }
 
     var precision: String { "fp32" }

@@ -78,6 +78,15 @@ protocol KernelLibrary {
     func flatten(layer: String, input: TensorShape, source: String, target: String) throws(Diagnostic) -> String
     /// Softmax over the last axis of `rows` rows of `width` values.
     func softmax(layer: String, rows: Int, width: Int, source: String, target: String) throws(Diagnostic) -> [String]
+    /// What follows a convolution call on the rows it wrote, for activations
+    /// the convolution kernel does not apply itself (none for ReLU).
+    func convEpilogue(_ a: Conv2DAttributes, node: String, output: Map, rows: (String, String)) throws(Diagnostic) -> [String]
+    /// A standalone activation in place on rows of `target`.
+    func activation(_ a: Activation, node: String, target: Map, rows: (String, String)) throws(Diagnostic) -> String
+    /// A per-channel affine map in place on rows of `target` (parameters: scale, shift).
+    func affine(node: String, parameters: [String], target: Map, rows: (String, String)) throws(Diagnostic) -> String
+    /// Zero padding: rows of `target` from `source` (`input`: the padded value's name).
+    func pad(_ p: Padding, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
 }
 
 typealias Map = StepEmitter.Map
@@ -89,7 +98,7 @@ enum KernelLibraries {
         if let quantization = graph.quantization {
             return S8KernelLibrary(quantization: quantization, parameters: parameters, storage: storage)
         }
-        return F32KernelLibrary(parameters: parameters, storage: storage)
+        return F32KernelLibrary(parameters: parameters, storage: storage, constants: graph.constants)
     }
 }
 
@@ -159,7 +168,7 @@ extension KernelLibrary {
     }
 
     func convSummary(_ a: Conv2DAttributes, _ s: Map, _ out: Map) -> String {
-        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.activation == .relu ? " + ReLU" : "")
+        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.activation == .none ? "" : " + " + a.activation.summary)
             + ", \(s.h)x\(s.w)x\(s.c) -> \(out.h)x\(out.w)x\(out.c)"
     }
 
@@ -204,6 +213,15 @@ extension KernelLibrary {
                                   comment: "\(layer): global average of \(source.h)x\(source.w)x\(source.c)",
                                   fields: KernelParameterTable.dimsFields(source))
         return "sq_gap_\(suffix)(&\(name), \(source.pointer), \(acc), \(rows.0), \(rows.1));"
+    }
+
+    /// `sq_pad_params` of a padding call (`fill`: the padding's code; 0 in fp32).
+    func padCall(_ p: Padding, layer: String, source s: Map, target t: Map, fill: Int32, rows: (String, String)) -> String {
+        let name = parameters.add(kind: "pad", layer: layer, type: "sq_pad_params",
+                                  comment: "\(layer): zero pad \(p), \(s.h)x\(s.w)x\(s.c) -> \(t.h)x\(t.w)x\(s.c)",
+                                  fields: [".in = " + KernelParameterTable.dims(s), ".out = " + KernelParameterTable.dims(t, channels: s.c),
+                                           ".pad_t = \(p.top)", ".pad_l = \(p.left)", ".fill = \(fill)"])
+        return "sq_pad_rows_\(suffix)(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));"
     }
 
     func unsupported(_ what: String, layer: String) -> Diagnostic {

@@ -11,6 +11,8 @@ final class KernelParameterTable {
         var type: String
         var comment: String
         var fields: [String]
+        /// Set for a `static const` array of that many elements (fields: lines of values).
+        var count: Int? = nil
     }
 
     private(set) var entries: [Entry] = []
@@ -47,12 +49,31 @@ final class KernelParameterTable {
         for entry in entries {
             p.line()
             p.comment([entry.comment])
-            p.scope("static const \(entry.type) \(entry.name) =", trailer: ";") { p in
+            p.scope("static const \(entry.type) \(entry.name)\(entry.count.map { "[\($0)]" } ?? "") =", trailer: ";") { p in
                 for (index, field) in entry.fields.enumerated() {
                     p.line(field + (index == entry.fields.count - 1 ? "" : ","))
                 }
             }
         }
+    }
+
+    /// The name of a `static const <type> name[count]` array of `values`
+    /// (C literals), added on first use, printed 8 to a line.
+    func addArray(kind: String, layer: String, type: String, comment: String, values: [String]) -> String {
+        let content = type + "[" + values.joined(separator: ",") + "]"
+        if let name = byContent[content] { return name }
+        let base = kind + "_" + CIdentifier.sanitize(layer)
+        var name = base
+        var counter = 2
+        while used.contains(name) {
+            name = "\(base)_\(counter)"
+            counter += 1
+        }
+        used.insert(name)
+        byContent[content] = name
+        let lines = stride(from: 0, to: values.count, by: 8).map { values[$0..<min($0 + 8, values.count)].joined(separator: ", ") }
+        entries.append(Entry(name: name, type: type, comment: comment, fields: lines, count: values.count))
+        return name
     }
 
     static func dimsFields(_ m: Map, channels: Int? = nil) -> [String] {

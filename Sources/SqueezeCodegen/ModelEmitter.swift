@@ -239,12 +239,18 @@ struct ModelEmitter {
         switch node.op {
         case .conv2d(let a):
             var text = "conv \(a.kernel)x\(a.kernel)/\(a.stride) -> \(a.outChannels)"
-            if a.activation == .relu { text += " + ReLU" }
+            if a.activation != .none { text += " + " + a.activation.summary }
             return text + poolSummary(a.pool)
         case .fire(let a):
             return "fire: squeeze \(a.squeeze.outChannels), expand \(a.expand1x1.outChannels)+\(a.expand3x3.outChannels)" + poolSummary(a.pool)
         case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax:
             return node.op.name
+        case .activation(let a):
+            return a.summary
+        case .affine(let channels):
+            return "affine x * scale[c] + shift[c], \(channels) channels"
+        case .pad(let p):
+            return "zero pad \(p)"
         }
     }
 
@@ -299,8 +305,18 @@ struct ModelEmitter {
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
         }
-        let steps = stream.map { s in s.tail.enumerated().map { ScheduledStep(index: $0 + 1, node: graph.nodes[$1]) } }
-            ?? layer?.steps ?? []
+        var steps = layer?.steps ?? []
+        if let stream {
+            // Whole-tensor steps after the stream; those that lower to stages
+            // without rings (e.g. an activation after a global average) run them.
+            steps = []
+            for (step, index) in stream.tail.enumerated() {
+                let node = graph.nodes[index]
+                let lowered = try Lowering.lower(node, in: graph)
+                let stages = lowered.flatMap { $0.internalValues.isEmpty ? $0.stages : nil } ?? []
+                steps.append(ScheduledStep(index: step + 1, node: node, stages: stages))
+            }
+        }
         for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()

@@ -6,7 +6,7 @@ import SqueezeIR
 /// The model code (`<prefix>.c`, weights, arena) calls `memcpy` and `memset`
 /// (string.h; compilers also emit calls to them for loops and copies, and
 /// every C toolchain provides them, freestanding ones included). fp32 models
-/// with a Softmax call `expf` (libm). int8 model code needs no libm; its
+/// with a Softmax or a Sigmoid call `expf` (libm). int8 model code needs no libm; its
 /// float convenience entry point (`<prefix>_f32.c`, linked only when called)
 /// calls `roundf`. The CKernel and build tests compile the generated code
 /// with gcc, clang and arm-none-eabi-gcc and check the undefined symbols of
@@ -16,8 +16,9 @@ public enum RuntimeNeeds {
     public static func modelSymbols(_ graph: Graph) -> [String] {
         let softmax = graph.nodes.contains { node in
             switch node.op {
-            case .softmax: true
+            case .softmax, .activation(.sigmoid): true
             case .conv2d, .fire, .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten: false
+            case .activation, .affine, .pad: false
             }
         }
         return ["memcpy", "memset"] + (softmax && graph.quantization == nil ? ["expf"] : [])

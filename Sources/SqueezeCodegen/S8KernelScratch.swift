@@ -60,6 +60,8 @@ public struct S8KernelScratch: KernelScratchProvider {
             return [sums(input.c)]
         case .maxPool, .avgPool, .add, .relu, .concat, .copy:
             return []
+        case .activation, .affine, .pad:
+            return []
         }
     }
 }

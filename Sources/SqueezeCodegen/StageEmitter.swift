@@ -76,6 +76,8 @@ struct StageEmitter {
             var lines: [String] = []
             for (conv, slice) in zip(convolutions, stage.outputSlices) {
                 lines.append(try calls.conv(conv.attributes, source: sources[0], target: target.slice(slice), arrays: conv.arrays, rows: bounds))
+                let output = calls.convOutput(conv.attributes, source: sources[0], target: target.slice(slice))
+                lines += try calls.convEpilogue(conv.attributes, node: stage.node.name, output: output, rows: bounds)
                 lines += try calls.convOutputTable(conv.arrays, target: target.slice(slice), channels: conv.attributes.outChannels, rows: bounds)
             }
             return lines
@@ -101,6 +103,14 @@ struct StageEmitter {
                 offset += source.c
             }
             return lines
+        case .activation(let a):
+            return [calls.copyChannels(layer: layer, source: sources[0], target: target, rows: bounds),
+                    try calls.activation(a, node: stage.node.name, target: target, rows: bounds)]
+        case .affine:
+            return [calls.copyChannels(layer: layer, source: sources[0], target: target, rows: bounds),
+                    try calls.affine(node: stage.node.name, parameters: stage.parameters, target: target, rows: bounds)]
+        case .pad(let p):
+            return [try calls.pad(p, layer: layer, input: stage.inputs[0].value, source: sources[0], target: target, rows: bounds)]
         case .add:
             guard sources.count == 2 else { throw Diagnostic.internal("add stage \(stage.name) has \(sources.count) inputs") }
             let (a, b, out) = (Self.span(sources[0], rows), Self.span(sources[1], rows), Self.span(target, rows))

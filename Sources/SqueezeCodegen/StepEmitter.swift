@@ -136,7 +136,13 @@ struct StepEmitter {
             zero(acc, count: input.c, &p)
             try emitWhole(stage, convolutions, out, acc: acc, &p)
             p.line(try calls.gapFinish(acc: acc, out: "out", channels: input.c, pixels: input.h * input.w, node: node.name))
-        case .relu, .dropout, .add, .avgPool, .concat:
+        case .activation(let a) where step.stages.isEmpty:
+            // Not a 4-D map (e.g. a Sigmoid after Flatten): all values as one row.
+            let flat = TensorShape.nhwc(1, 1, 1, out.elementCount)
+            let target = Map(pointer: "out", shape: flat)
+            p.line(calls.copyChannels(layer: node.name, source: Map(pointer: "in", shape: flat), target: target, rows: ("0", "1")))
+            p.line(try calls.activation(a, node: node.name, target: target, rows: ("0", "1")))
+        case .relu, .dropout, .add, .avgPool, .concat, .activation, .affine, .pad:
             let (stage, convolutions) = try onlyStage(step)
             try emitWhole(stage, convolutions, out, acc: "out", &p)
         case .flatten, .softmax:
@@ -152,7 +158,7 @@ struct StepEmitter {
         case .softmax:
             let width = out.dims.last ?? 1
             p.lines(try calls.softmax(layer: node.name, rows: out.elementCount / max(width, 1), width: width, source: "in", target: "out"))
-        case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .relu, .dropout, .add, .concat:
+        case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .relu, .dropout, .add, .concat, .activation, .affine, .pad:
             throw Diagnostic.internal("\(node.op.name) is not a float-only op")
         }
     }
@@ -205,6 +211,7 @@ struct StepEmitter {
         case .fireExpand: "e_row"
         case .conv: stage.output == node.output ? "conv_row" : "s_row"
         case .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu, .concat, .copy: "row"
+        case .activation, .affine, .pad: "row"
         }
     }
 

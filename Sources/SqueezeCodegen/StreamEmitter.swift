@@ -229,8 +229,10 @@ struct StreamEmitter {
     func kindSummary(_ stage: StreamStage) -> String {
         var text: String
         switch stage.kind {
-        case .conv(let a): text = "conv \(a.kernel)x\(a.kernel)/\(a.stride) -> \(a.outChannels)" + (a.activation == .relu ? " + ReLU" : "")
-        case .fireExpand(let a): text = "expand 1x1 \(a.expand1x1.outChannels) + 3x3 \(a.expand3x3.outChannels) + ReLU into the concat"
+        case .conv(let a): text = "conv \(a.kernel)x\(a.kernel)/\(a.stride) -> \(a.outChannels)" + (a.activation == .none ? "" : " + " + a.activation.summary)
+        case .fireExpand(let a):
+            let activation = a.expand1x1.activation == a.expand3x3.activation ? a.expand1x1.activation.summary : "activations"
+            text = "expand 1x1 \(a.expand1x1.outChannels) + 3x3 \(a.expand3x3.outChannels) + \(activation) into the concat"
         case .maxPool(let p): text = "maxpool \(p.kernel)/\(p.stride)"
         case .avgPool(let p): text = "avgpool \(p.kernel)/\(p.stride)"
         case .convGlobalAverage(let a): text = "conv 1x1 -> \(a.outChannels) + ReLU + global average, row by row"
@@ -239,6 +241,9 @@ struct StreamEmitter {
         case .relu: text = "relu"
         case .concat: text = "concat"
         case .copy: text = "copy"
+        case .activation(let a): text = a.summary + ", row by row in place"
+        case .affine: text = "affine per channel, row by row in place"
+        case .pad(let p): text = "zero pad \(p), row by row"
         }
         if let pool = stage.pool { text += " + maxpool \(pool.kernel)/\(pool.stride) folded row by row" }
         return text

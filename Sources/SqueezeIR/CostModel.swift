@@ -23,6 +23,8 @@ public enum CostModel {
             return pixels * (s * input.c + a.expand1x1.outChannels * s + a.expand3x3.outChannels * s * 9)
         case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax:
             return 0
+        case .activation, .affine, .pad:
+            return 0
         }
     }
 

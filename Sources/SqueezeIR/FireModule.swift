@@ -1,5 +1,6 @@
 /// A Fire module found in a graph: squeeze 1x1 conv + ReLU feeding an expand
 /// 1x1 conv + ReLU and an expand 3x3 conv + ReLU, joined by a channel concat.
+/// Each ReLU may also be a clip (ReLU6: `Activation.clamp(of:)`).
 /// Indices refer to `Graph.nodes`.
 public struct FireModule: Sendable, Hashable {
     public var name: String
@@ -41,7 +42,7 @@ public enum FireModuleMatcher {
         }
         /// relu(conv(x)) branch: returns (convIndex, reluIndex, conv input).
         func reluConv(_ value: String) -> (Int, Int, Node)? {
-            guard let (reluIndex, relu) = producer(value), case .relu = relu.op,
+            guard let (reluIndex, relu) = producer(value), Activation.clamp(of: relu.op) != nil,
                   let (convIndex, convNode) = producer(relu.inputs[0]), case .conv2d = convNode.op,
                   private_(relu.inputs[0], readers: [reluIndex])
             else { return nil }
@@ -60,7 +61,7 @@ public enum FireModuleMatcher {
             let e3 = oneFirst ? b : a
             guard e1.2.inputs[0] == e3.2.inputs[0] else { continue }
             let squeezed = e1.2.inputs[0]
-            guard let (sReluIndex, sRelu) = producer(squeezed), case .relu = sRelu.op,
+            guard let (sReluIndex, sRelu) = producer(squeezed), Activation.clamp(of: sRelu.op) != nil,
                   private_(squeezed, readers: [e1.0, e3.0]),
                   let (sIndex, sNode) = producer(sRelu.inputs[0]), conv(sNode, kernel: 1, pad: 0),
                   private_(sRelu.inputs[0], readers: [sReluIndex])

@@ -49,13 +49,19 @@ public enum GraphPrinter {
             return "ratio=\(ratio)"
         case .relu, .globalAvgPool, .concat, .add, .flatten, .softmax:
             return ""
+        case .activation(let a):
+            return a.parameterText
+        case .affine(let channels):
+            return "channels=\(channels)"
+        case .pad(let p):
+            return "pad=\(p)"
         }
     }
 
     static func convText(_ a: Conv2DAttributes) -> String {
         var text = "out=\(a.outChannels) kernel=\(a.kernel) stride=\(a.stride) pad=\(a.padding)"
         if !a.hasBias { text += " nobias" }
-        if a.activation != .none { text += " \(a.activation.rawValue)" }
+        if a.activation != .none { text += " \(a.activation.name)" + (a.activation.parameterText.isEmpty ? "" : "(\(a.activation.parameterText))") }
         return text
     }
 

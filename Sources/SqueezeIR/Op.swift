@@ -41,10 +41,17 @@ public struct Padding: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// An activation fused into the op that produces the value.
-public enum Activation: String, Sendable, Hashable {
+/// An activation fused into the op that produces the value, or applied by
+/// a standalone `.activation` node (see `Activation+Function.swift`).
+public enum Activation: Sendable, Hashable {
     case none
     case relu
+    /// `min(max(x, min), max)` (ONNX Clip; ReLU6 is `clip(min: 0, max: 6)`).
+    case clip(min: Float, max: Float)
+    /// `x >= 0 ? x : alpha * x`.
+    case leakyRelu(alpha: Float)
+    /// `1 / (1 + exp(-x))` (standalone only; never fused into a convolution).
+    case sigmoid
 }
 
 /// A pooling fused into the op that produces its input (set by the fusion
@@ -171,6 +178,16 @@ public enum Op: Sendable, Hashable {
     case softmax
     /// A fused Fire module (created by `FireFusion`).
     case fire(FireAttributes)
+    /// A standalone element-wise activation (clip, leaky ReLU, sigmoid; ReLU
+    /// stays `.relu`). Streams row by row.
+    case activation(Activation)
+    /// Per-channel affine map `y = x * scale[c] + shift[c]` (BatchNormalization
+    /// not after a conv, Mul/Add/Sub by a constant); parameters: scale
+    /// `[channels]`, shift `[channels]`. Streams row by row.
+    case affine(channels: Int)
+    /// Constant zero padding of height and width (int8: the zero point's code).
+    /// Streams row by row (output row r reads input row r - top).
+    case pad(Padding)
 
     /// The name used in dumps, tables and JSON.
     public var name: String {
@@ -186,6 +203,9 @@ public enum Op: Sendable, Hashable {
         case .flatten: "flatten"
         case .softmax: "softmax"
         case .fire: "fire"
+        case .activation(let a): a.name
+        case .affine: "affine"
+        case .pad: "pad"
         }
     }
 
@@ -195,6 +215,8 @@ public enum Op: Sendable, Hashable {
         case .conv2d(let a): a.hasBias ? 2 : 1
         case .fire(let a): a.parameterRanges.last!.upperBound
         case .relu, .maxPool, .avgPool, .globalAvgPool, .concat, .add, .dropout, .flatten, .softmax: 0
+        case .activation, .pad: 0
+        case .affine: 2
         }
     }
 
@@ -204,6 +226,7 @@ public enum Op: Sendable, Hashable {
         case .concat: nil
         case .add: 2
         case .conv2d, .relu, .maxPool, .avgPool, .globalAvgPool, .dropout, .flatten, .softmax, .fire: 1
+        case .activation, .affine, .pad: 1
         }
     }
 }

@@ -13,6 +13,9 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable {
     case flatten
     case softmax
     case fire
+    case activation
+    case affine
+    case pad
 
     /// How the op runs in the stream schedule (`StreamDecomposition`).
     public var streams: String {
@@ -27,6 +30,9 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable {
         case .add: "rows (element-wise)"
         case .dropout: "removed"
         case .flatten, .softmax: "whole tensor at the end"
+        case .activation: "rows (element-wise; in the producing conv's epilogue when fused)"
+        case .affine: "rows (element-wise, per channel)"
+        case .pad: "rows (a window of top + 1 input rows)"
         }
     }
 
@@ -37,6 +43,9 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable {
         case .maxPool: "conv, fire (epilogue)"
         case .globalAvgPool: "1x1 conv + ReLU (epilogue)"
         case .concat: "fire (with its convs)"
+        case .activation: "conv, fire (activation: clip; leaky ReLU in convs)"
+        case .affine: "conv (weights and bias)"
+        case .pad: "conv, pools (padding)"
         case .conv2d, .avgPool, .add, .dropout, .flatten, .softmax, .fire: ""
         }
     }
@@ -56,6 +65,9 @@ extension Op {
         case .flatten: .flatten
         case .softmax: .softmax
         case .fire: .fire
+        case .activation: .activation
+        case .affine: .affine
+        case .pad: .pad
         }
     }
 }

@@ -183,16 +183,38 @@ public struct Quantization: Sendable, Hashable {
     /// The observed real range `[min, max]` each value's parameters came from.
     public var ranges: [String: ClosedRange<Float>]
     public var calibration: CalibrationSummary
+    /// Lookup-table activations by node name (standalone clip, leaky ReLU,
+    /// sigmoid; a convolution's fused leaky ReLU).
+    public var activations: [String: ActivationQuantization]
+    /// Per-channel affine maps by node name.
+    public var affines: [String: AffineQuantization]
 
     public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
-                adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
+                adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary,
+                activations: [String: ActivationQuantization] = [:], affines: [String: AffineQuantization] = [:]) {
         self.values = values
         self.convolutions = convolutions
         self.averages = averages
         self.adds = adds
         self.ranges = ranges
         self.calibration = calibration
+        self.activations = activations
+        self.affines = affines
     }
+
+    public func activation(_ node: String) throws(Diagnostic) -> ActivationQuantization {
+        guard let a = activations[node] else { throw .internal("activation has no quantisation parameters", node: node) }
+        return a
+    }
+
+    public func affine(_ node: String) throws(Diagnostic) -> AffineQuantization {
+        guard let a = affines[node] else { throw .internal("affine op has no quantisation parameters", node: node) }
+        return a
+    }
+
+    /// A convolution's output before its fused lookup-table activation
+    /// (leaky ReLU), when the activation is not a clamp.
+    public static func activationPoint(_ node: String) -> String { node + ".act" }
 
     public func params(of value: String) throws(Diagnostic) -> QuantParams {
         guard let params = values[value] else { throw .internal("value '\(value)' has no quantisation parameters") }

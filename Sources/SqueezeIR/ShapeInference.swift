@@ -93,6 +93,18 @@ public enum ShapeInference {
             return TensorType(x.elementType, TensorShape([n, x.shape.elementCount / max(n, 1)]))
         case .softmax:
             return x
+        case .activation:
+            return x
+        case .affine(let channels):
+            let s = try image(x, node)
+            guard s.c == channels, parameters.allSatisfy({ $0.shape == TensorShape([channels]) }) else {
+                throw .input("affine over \(channels) channels does not match input \(s) or its parameters", node: node.name)
+            }
+            return x
+        case .pad(let p):
+            let s = try image(x, node)
+            guard min(p.top, p.left, p.bottom, p.right) >= 0 else { throw .input("negative padding \(p)", node: node.name) }
+            return TensorType(x.elementType, .nhwc(s.n, s.h + p.top + p.bottom, s.w + p.left + p.right, s.c))
         }
     }
 

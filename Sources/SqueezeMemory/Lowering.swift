@@ -50,7 +50,7 @@ public enum Lowering {
             try FireLowering.lower(a, input: input, &builder)
         case .maxPool, .avgPool, .globalAvgPool:
             PoolLowering.lower(input: input, &builder)
-        case .add, .relu, .concat, .dropout:
+        case .add, .relu, .concat, .dropout, .activation, .affine, .pad:
             ElementwiseLowering.lower(&builder)
         case .flatten, .softmax:
             return nil
@@ -69,7 +69,7 @@ public enum Lowering {
             ConvLowering.firstLiveInputRow()
         case .maxPool, .avgPool, .globalAvgPool:
             PoolLowering.firstLiveInputRow()
-        case .add, .relu, .concat, .dropout:
+        case .add, .relu, .concat, .dropout, .activation, .affine, .pad:
             ElementwiseLowering.firstLiveInputRow()
         case .flatten, .softmax:
             nil

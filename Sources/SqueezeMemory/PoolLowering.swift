@@ -16,7 +16,7 @@ enum PoolLowering {
             b.add("", .avgPool(p), [Lowering.poolInput(node.inputs[0], p)], node.output, rows: b.output.h)
         case .globalAvgPool:
             b.add("", .globalAverage, [StreamInput(value: node.inputs[0])], node.output, rows: input.h)
-        case .conv2d, .fire, .relu, .concat, .add, .dropout, .flatten, .softmax:
+        case .conv2d, .fire, .relu, .concat, .add, .dropout, .flatten, .softmax, .activation, .affine, .pad:
             preconditionFailure("\(node.op.name) is not a pool")
         }
     }

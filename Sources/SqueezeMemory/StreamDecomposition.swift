@@ -2,7 +2,8 @@ import SqueezeIR
 
 /// Chains the stages of a fused graph's nodes (`Lowering`, in execution
 /// order) into the streaming schedule, plus the nodes that run after the
-/// stream on whole tensors (flatten, softmax). A max pool that is the only
+/// stream on whole tensors (flatten, softmax, and anything that reads a
+/// global average's output). A max pool that is the only
 /// reader of a stage's output folds into that stage.
 public enum StreamDecomposition {
     public struct Result: Sendable {
@@ -29,7 +30,12 @@ public enum StreamDecomposition {
             }
             stages += lowered.stages
             shapes.merge(lowered.shapes) { _, new in new }
-            streamed.insert(node.output)
+            // A global average's output exists only when the stream has run
+            // (its stage accumulates over all rows): its readers (e.g. a
+            // standalone activation after the pool) run after the stream.
+            if !lowered.stages.contains(where: { $0.output == node.output && $0.accumulates }) {
+                streamed.insert(node.output)
+            }
         }
         return Result(stages: foldStandalonePools(stages, shapes: &shapes, keep: Set(graph.outputs)), shapes: shapes, tail: tail)
     }

@@ -49,6 +49,14 @@ public struct StreamStage: Sendable, Hashable {
         case concat
         /// Identity copy (dropout, if one survived).
         case copy
+        /// Standalone clip / leaky ReLU / sigmoid: rows copied, then mapped in place.
+        case activation(Activation)
+        /// Per-channel `x * scale[c] + shift[c]` (parameters: scale, shift):
+        /// rows copied, then mapped in place.
+        case affine
+        /// Zero padding: output row r is a padding row or input row r - top
+        /// between padding columns (its input window: rows r - top ... r).
+        case pad(Padding)
     }
 
     public var name: String
@@ -85,6 +93,7 @@ public struct StreamStage: Sendable, Hashable {
         switch kind {
         case .convGlobalAverage, .globalAverage: true
         case .conv, .fireExpand, .maxPool, .avgPool, .add, .relu, .concat, .copy: false
+        case .activation, .affine, .pad: false
         }
     }
 
@@ -95,6 +104,7 @@ public struct StreamStage: Sendable, Hashable {
         case .conv(let a), .convGlobalAverage(let a): [a]
         case .fireExpand(let a): [a.expand1x1, a.expand3x3]
         case .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy: []
+        case .activation, .affine, .pad: []
         }
     }
 
@@ -104,6 +114,7 @@ public struct StreamStage: Sendable, Hashable {
         switch kind {
         case .fireExpand(let a): [a.channelOffsets.expand1x1, a.channelOffsets.expand3x3]
         case .conv, .convGlobalAverage, .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy: [0]
+        case .activation, .affine, .pad: [0]
         }
     }
 }

@@ -1,7 +1,7 @@
 import SqueezeIR
 
-/// Folds a ReLU into the convolution that produces its input, when nothing
-/// else reads the convolution's raw output.
+/// Folds a ReLU, clip or leaky ReLU into the convolution that produces its
+/// input, when nothing else reads the convolution's raw output.
 public struct ActivationFusion: GraphPass {
     public let name = "activation-fusion"
 
@@ -12,7 +12,7 @@ public struct ActivationFusion: GraphPass {
         var index = 0
         while index < result.nodes.count {
             let relu = result.nodes[index]
-            guard case .relu = relu.op,
+            guard let activation = Self.fusable(relu.op),
                   let producerIndex = result.nodes.firstIndex(where: { $0.output == relu.inputs[0] }),
                   case .conv2d(var a) = result.nodes[producerIndex].op,
                   a.activation == .none, a.pool == nil,
@@ -21,7 +21,7 @@ public struct ActivationFusion: GraphPass {
                 index += 1
                 continue
             }
-            a.activation = .relu
+            a.activation = activation
             var conv = result.nodes[producerIndex]
             conv.op = .conv2d(a)
             conv.output = relu.output
@@ -30,5 +30,14 @@ public struct ActivationFusion: GraphPass {
             result.nodes.remove(at: index)
         }
         return try result.reinferred()
+    }
+
+    /// The activation a node applies, if a convolution can take it as its epilogue.
+    static func fusable(_ op: Op) -> Activation? {
+        switch op {
+        case .relu: return .relu
+        case .activation(let a) where a.fusesIntoConvolution: return a
+        default: return nil
+        }
     }
 }

@@ -15,12 +15,13 @@ public struct FireFusion: GraphPass {
         var removed = Set<Int>()
         for module in modules {
             let convs = [module.squeeze, module.expand1x1, module.expand3x3].map { graph.nodes[$0] }
+            let activations = [module.squeezeRelu, module.expand1x1Relu, module.expand3x3Relu].map { Activation.clamp(of: graph.nodes[$0].op) }
             var attributes: [Conv2DAttributes] = []
-            for conv in convs {
-                guard case .conv2d(var a) = conv.op else {
-                    throw .internal("fire matcher returned a non-convolution", node: conv.name)
+            for (conv, activation) in zip(convs, activations) {
+                guard case .conv2d(var a) = conv.op, let activation else {
+                    throw .internal("fire matcher returned a non-convolution or an activation that is not a clamp", node: conv.name)
                 }
-                a.activation = .relu
+                a.activation = activation
                 attributes.append(a)
             }
             let concat = graph.nodes[module.concat]

@@ -11,9 +11,11 @@ public struct PassPipeline: Sendable {
         self.verify = verify
     }
 
-    /// Dropout removal, then Fire fusion (needs the separate ReLUs), then
-    /// conv + ReLU, then pooling into producers.
-    public static let standard: [any GraphPass] = [DropoutElimination(), FireFusion(), ActivationFusion(), PoolFusion()]
+    /// Dropout removal, affine ops and pads folded into convolutions (and
+    /// pads into average pools), then Fire fusion (needs the separate
+    /// ReLUs), then conv + activation, then pooling into producers.
+    public static let standard: [any GraphPass] = [DropoutElimination(), AffineFolding(), PadFolding(), FireFusion(), ActivationFusion(),
+                                                   PoolFusion()]
 
     public func run(_ graph: Graph) throws(Diagnostic) -> Graph {
         var current = graph.valueTypes.isEmpty ? try ShapeInference.run(graph) : graph

@@ -33,6 +33,7 @@ public struct Calibrator {
         for node in graph.nodes {
             switch node.op {
             case .conv2d(let a):
+                if !a.activation.isClamp { result.append(Quantization.activationPoint(node.name)) }
                 result.append(a.pool == nil ? node.output : Quantization.convPoint(node.name))
                 if a.pool == .globalAverage { result.append(node.output) }
             case .fire(let a):
@@ -41,6 +42,10 @@ public struct Calibrator {
             case .globalAvgPool, .add:
                 result.append(node.output)
             case .relu, .maxPool, .avgPool, .concat, .dropout, .flatten, .softmax:
+                break
+            case .activation, .affine:
+                result.append(node.output)
+            case .pad:
                 break
             }
         }

@@ -68,6 +68,8 @@ public struct Quantizer {
         var convolutions: [String: ConvQuantization] = [:]
         var averages: [String: AverageQuantization] = [:]
         var adds: [String: AddQuantization] = [:]
+        var activations: [String: ActivationQuantization] = [:]
+        var affines: [String: AffineQuantization] = [:]
         var constants = graph.constants
         var usedRanges: [String: ClosedRange<Float>] = [:]
 
@@ -92,7 +94,15 @@ public struct Quantizer {
             switch node.op {
             case .conv2d(let a):
                 let out = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
-                try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
+                if a.activation.isClamp {
+                    try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
+                } else {
+                    // Requantised to the pre-activation point, then a lookup table to `out`.
+                    let pre = try params(Quantization.activationPoint(node.name), node: node.name)
+                    try quantizeConv(a, parameters: Array(node.parameters), input: x, output: pre, node: node.name, &constants, &convolutions)
+                    values[Quantization.activationPoint(node.name)] = pre
+                    activations[node.name] = ActivationQuantization.derive(activation: a.activation, input: pre, output: out)
+                }
                 switch a.pool {
                 case nil:
                     values[node.output] = out
@@ -140,6 +150,20 @@ public struct Quantizer {
                 values[node.output] = add.output
             case .avgPool, .concat, .softmax:
                 throw .internal("\(node.op.name) has no int8 lowering but Int8Support lists it", node: node.name)
+            case .activation(let a):
+                let out = try params(node.output, node: node.name)
+                activations[node.name] = ActivationQuantization.derive(activation: a, input: x, output: out)
+                values[node.output] = out
+            case .affine:
+                let out = try params(node.output, node: node.name)
+                guard let scale = graph.constants[node.parameters[0]]?.floats, let shift = graph.constants[node.parameters[1]]?.floats,
+                      let q = AffineQuantization.derive(input: x, output: out, scale: scale, shift: shift) else {
+                    throw .unsupported("the affine op's int8 rescale factors are out of range", node: node.name)
+                }
+                affines[node.name] = q
+                values[node.output] = out
+            case .pad:
+                values[node.output] = x
             }
         }
 
@@ -149,7 +173,7 @@ public struct Quantizer {
         result.valueTypes = [:]
         result = try ShapeInference.run(result)
         result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, adds: adds, ranges: usedRanges,
-                                           calibration: calibration)
+                                           calibration: calibration, activations: activations, affines: affines)
         return result
     }
 
@@ -283,9 +307,14 @@ public struct Quantizer {
         if a.hasBias {
             constants[parameters[1]] = Tensor(shape: TensorShape([cout]), storage: .int32(corrected))
         }
-        let relu = a.activation == .relu
+        var (lo, hi): (Int32, Int32) = (-128, 127)
+        switch a.activation {
+        case .relu: lo = max(output.zeroPoint, -128)
+        case .clip(let min, let max): (lo, hi) = (Int32(output.quantize(min)), Int32(output.quantize(max)))
+        case .none, .leakyRelu, .sigmoid: break
+        }
         convolutions[parameters[0]] = ConvQuantization(
             input: input, output: output, weightScales: scales, bias: corrected, multipliers: multipliers, shifts: shifts,
-            activationMin: relu ? max(output.zeroPoint, -128) : -128, activationMax: 127, outputTable: outputTable)
+            activationMin: lo, activationMax: hi, outputTable: outputTable)
     }
 }

@@ -9,6 +9,7 @@ enum FusedKernels {
         switch activation {
         case .none: x
         case .relu: ElementwiseKernels.relu(x)
+        case .clip, .leakyRelu, .sigmoid: x.map(activation.apply)
         }
     }
 
@@ -37,7 +38,9 @@ enum FusedKernels {
     /// reported as `<node>.conv`.
     static func conv(_ x: [Float], shape: TensorShape, kernel: Conv2DKernel, _ a: Conv2DAttributes,
                      node: String = "", observe: Observer? = nil) -> [Float] {
-        let y = activation(kernel.apply(x, shape: shape), a.activation)
+        let raw = kernel.apply(x, shape: shape)
+        if !a.activation.isClamp { observe?(Quantization.activationPoint(node), raw) }
+        let y = activation(raw, a.activation)
         if a.pool != nil { observe?(Quantization.convPoint(node), y) }
         return pool(y, shape: kernel.outputShape(for: shape)!, a.pool)
     }

@@ -4,8 +4,10 @@ import SqueezeIR
 /// int8 activations and weights) with exactly the integer arithmetic of the
 /// generated C, so generated code and firmware must match it bit for bit.
 ///
-/// Supported: conv2d (ReLU or none; fused max pool or global average), fire
-/// (fused max pool), max pool, global average pool, add, ReLU, dropout, flatten.
+/// Supported: conv2d (ReLU, clip, leaky ReLU or none; fused max pool or
+/// global average), fire (fused max pool), max pool, global average pool,
+/// add, ReLU, clip/leaky ReLU/sigmoid (lookup tables), affine, pad, dropout,
+/// flatten.
 /// Anything else is rejected at init with an `.unsupported` diagnostic
 /// naming the layer.
 public struct Int8ReferenceInterpreter: Sendable {
@@ -39,6 +41,8 @@ public struct Int8ReferenceInterpreter: Sendable {
                 }
                 kernels[index] = list
             case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add:
+                break
+            case .activation, .affine, .pad:
                 break
             case .avgPool, .concat, .softmax:
                 throw .internal("\(node.op.name) has no int8 reference kernel but Int8Support lists it", node: node.name)
@@ -96,7 +100,12 @@ public struct Int8ReferenceInterpreter: Sendable {
             switch node.op {
             case .conv2d(let a):
                 let kernel = convKernels[index]![0]
-                let codes = kernel.apply(x, shape: shape)
+                var codes = kernel.apply(x, shape: shape)
+                if !a.activation.isClamp {
+                    // Requantised to `<node>.act`, then the activation's table.
+                    let table = try quantization.activation(node.name)
+                    codes = codes.map(table.apply)
+                }
                 if a.pool == .globalAverage {
                     y = try Self.average(codes, shape: kernel.outputShape(for: shape)!, quantization.average(node.name))
                 } else {
@@ -132,6 +141,14 @@ public struct Int8ReferenceInterpreter: Sendable {
                 y = zip(x, other).map { q.add($0, $1) }
             case .avgPool, .concat, .softmax:
                 throw Int8Support.refusal(node)
+            case .activation:
+                let table = try quantization.activation(node.name)
+                y = x.map(table.apply)
+            case .affine(let channels):
+                y = AffineKernel.apply(codes: x, channels: channels, try quantization.affine(node.name))
+            case .pad(let p):
+                let zp = Int8(truncatingIfNeeded: try quantization.params(of: node.inputs[0]).zeroPoint)
+                y = PadKernel.apply(x, shape: shape, p, fill: zp)
             }
             values[node.output] = y
             if !keepAll {

@@ -79,8 +79,10 @@ public struct ReferenceInterpreter: Sendable {
             case .flatten:
                 let n = shapes[0].dims[0]
                 kernelShape = TensorShape([n, shapes[0].elementCount / max(n, 1)])
-            case .relu, .add, .dropout, .softmax:
+            case .relu, .add, .dropout, .softmax, .activation, .affine:
                 kernelShape = shapes[0]
+            case .pad(let p):
+                kernelShape = PadKernel.outputShape(shapes[0], p)
             }
             guard kernelShape == outType.shape else {
                 throw .internal("reference kernel gives \(kernelShape.map { "\($0)" } ?? "no shape") but shape inference gives \(outType.shape)", node: node.name)
@@ -214,6 +216,15 @@ public struct ReferenceInterpreter: Sendable {
                 y = FlattenKernel.apply(x[0], shape: shapes[0])
             case .softmax:
                 y = SoftmaxKernel.apply(x[0], shape: shapes[0])
+            case .activation(let a):
+                y = FusedKernels.activation(x[0], a)
+            case .affine(let channels):
+                guard let scale = graph.constants[node.parameters[0]]?.floats, let shift = graph.constants[node.parameters[1]]?.floats else {
+                    throw .internal("affine parameters are not fp32", node: node.name)
+                }
+                y = AffineKernel.apply(x[0], channels: channels, scale: scale, shift: shift)
+            case .pad(let p):
+                y = PadKernel.apply(x[0], shape: shapes[0], p, fill: 0)
             }
             guard y.count == outputShapes[index].elementCount else {
                 throw .internal("kernel produced \(y.count) values for shape \(outputShapes[index])", node: node.name)

@@ -76,7 +76,7 @@ import Testing
             case .convGlobalAverage:
                 let sums = KernelScratchKind(library: "fake", role: .globalAverageSums(node: stage.node.name))
                 return [ScratchRequest(id: .kernelScratch(sums), bytes: 40, alignment: alignment, lifetime: .inference)]
-            case .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy:
+            case .maxPool, .avgPool, .globalAverage, .add, .relu, .concat, .copy, .activation, .affine, .pad:
                 return []
             }
         }

@@ -198,30 +198,53 @@ import Testing
         #expect(expected.contains { $0 > 0 } && expected.contains { $0 == 0 })
     }
 
-    @Test func batchNormNotAfterAConvIsUnsupported() {
-        var b = Self.batchNormModel(bias: true)
+    /// Not right after a Conv (or the Conv's output read elsewhere): a
+    /// per-channel affine op `x * s + (beta - mean * s)`, `s = gamma / sqrt(var + eps)`.
+    @Test func batchNormNotAfterAConvBecomesAnAffineOp() throws {
+        let epsilon: Float = 1e-3
+        func expectAffine(_ b: ONNXModelBuilder, input value: String, _ label: String) throws {
+            let g = try Self.load(b)
+            let node = try #require(g.nodes.first { $0.name == "bn" }, "\(label)")
+            #expect(node.op == .affine(channels: 4), "\(label)")
+            let values = try ReferenceInterpreter(graph: g).runCapturingAll(Self.input)
+            let x = try #require(values[value]), y = try #require(values[node.output])
+            let expected = x.enumerated().map { index, v in
+                let c = index % 4
+                return (v - Self.mean[c]) / (Self.variance[c] + epsilon).squareRoot() * Self.gamma[c] + Self.beta[c]
+            }
+            #expect(TestSupport.maxAbsDifference(y, expected) <= 1e-5, "\(label)")
+        }
         // Relu between Conv and BN.
+        var b = Self.batchNormModel(bias: true, epsilon: epsilon)
         b.nodes = []
-        b.node("Conv", ["x", "W", "B"], ["c"], name: "conv")
+        b.node("Conv", ["x", "W", "B"], ["c"], name: "conv", [.ints("pads", [1, 1, 1, 1])])
         b.node("Relu", ["c"], ["r"], name: "relu")
-        b.node("BatchNormalization", ["r", "gamma", "beta", "mean", "var"], ["y"], name: "bn")
-        let e = TestSupport.importError(b.encode())
-        #expect(e.kind == .unsupported)
-        #expect(e.message == "1 unsupported node: 'bn' (BatchNormalization): BatchNormalization is supported only right after a Conv (it is folded into the Conv)")
-        #expect(e.location == SqueezeIR.SourceLocation(file: "test.onnx", node: "bn"))
+        b.node("BatchNormalization", ["r", "gamma", "beta", "mean", "var"], ["y"], name: "bn", [.float("epsilon", epsilon)])
+        try expectAffine(b, input: "r", "after a Relu")
 
         // Conv output also read by another node.
-        var shared = Self.batchNormModel(bias: true)
+        var shared = Self.batchNormModel(bias: true, epsilon: epsilon)
         shared.nodes = []
-        shared.node("Conv", ["x", "W", "B"], ["c"], name: "conv")
-        shared.node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["bn"], name: "bn")
+        shared.node("Conv", ["x", "W", "B"], ["c"], name: "conv", [.ints("pads", [1, 1, 1, 1])])
+        shared.node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["bn"], name: "bn", [.float("epsilon", epsilon)])
         shared.node("Add", ["bn", "c"], ["y"], name: "add")
-        #expect(TestSupport.importError(shared.encode()).message.contains("is also read elsewhere"))
+        try expectAffine(shared, input: "c", "conv output shared")
 
-        // Conv output is also a graph output.
-        var output = Self.batchNormModel(bias: true)
-        output.output("c")
-        #expect(TestSupport.importError(output.encode()).message.contains("is also read elsewhere"))
+        // At the graph input.
+        var atInput = ONNXModelBuilder(dims: [1, 4, 5, 5])
+        for (name, values) in [("gamma", Self.gamma), ("beta", Self.beta), ("mean", Self.mean), ("var", Self.variance)] {
+            atInput.initializer(.floats(name, [4], values))
+        }
+        atInput.node("BatchNormalization", ["x", "gamma", "beta", "mean", "var"], ["y"], name: "bn", [.float("epsilon", epsilon)])
+        atInput.output("y")
+        let g = try Self.load(atInput)
+        let x = TestSupport.randomFloats(100, seed: 9)
+        let y = try TestSupport.run(g, x)
+        let expected = x.enumerated().map { index, v in
+            let c = index % 4
+            return (v - Self.mean[c]) / (Self.variance[c] + epsilon).squareRoot() * Self.gamma[c] + Self.beta[c]
+        }
+        #expect(TestSupport.maxAbsDifference(y, expected) <= 1e-5)
     }
 
     @Test func batchNormParametersAreChecked() {
@@ -437,7 +460,7 @@ import Testing
         b.node("LSTM", ["y"], ["l"], name: "n1")
         b.node("Conv", ["c", "W2"], ["g2"], name: "n2", [.int("group", 2)])
         b.node("MaxPool", ["r"], ["m"], name: "n3", [.ints("kernel_shape", [2, 2]), .ints("dilations", [2, 2])])
-        b.node("Conv", ["r", "W"], ["s"], name: "n4", [.string("auto_pad", "SAME_UPPER")])
+        b.node("Conv", ["r", "W"], ["s"], name: "n4", [.string("auto_pad", "SAME_MIDDLE")])
         b.node("Relu", ["l"], ["after"], name: "n5")   // supported, reads an unsupported node's output
         b.node("Softmax", ["y"], ["sm"], name: "n6", [.int("axis", 0)])
         b.node("", ["y"], ["z"], name: "")
@@ -565,9 +588,11 @@ import Testing
         #expect(TestSupport.importError(int64Weights.encode()).message.contains("'W' is INT64; only FLOAT"))
     }
 
-    @Test func addingAConstantIsUnsupported() {
+    /// Adding a constant is a per-channel affine op on 4-D maps only (ONNXFamilyOpsTests).
+    @Test func addingAConstantAfterFlattenIsUnsupported() {
         var b = Self.tinyModel()
         b.node("Add", ["y", "B"], ["z"], name: "plus")
-        #expect(TestSupport.importError(b.encode()).message.contains("'plus' (Add): input 'B' is a constant"))
+        #expect(TestSupport.importError(b.encode()).message.contains(
+            "'plus' (Add): only 4-D [N, C, H, W] inputs are supported here; the input is [1, 4]"))
     }
 }

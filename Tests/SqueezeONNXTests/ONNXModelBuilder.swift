@@ -242,6 +242,23 @@ enum ONNXExport {
             case .flatten: b.node("Flatten", io.0, io.1, name: node.name, [.int("axis", 1)])
             case .softmax: b.node("Softmax", io.0, io.1, name: node.name, [.int("axis", -1)])
             case .fire: fatalError("export fused graphs is not supported")
+            case .activation(.clip(let lo, let hi)):
+                b.initializer(.floats(node.name + ".min", [], [lo]))
+                b.initializer(.floats(node.name + ".max", [], [hi]))
+                b.node("Clip", io.0 + [node.name + ".min", node.name + ".max"], io.1, name: node.name)
+            case .activation(.leakyRelu(let alpha)): b.node("LeakyRelu", io.0, io.1, name: node.name, [.float("alpha", alpha)])
+            case .activation(.sigmoid): b.node("Sigmoid", io.0, io.1, name: node.name)
+            case .activation(.none), .activation(.relu): fatalError("not a standalone activation")
+            case .affine(let channels):
+                // Mul then Add by [C,1,1] constants.
+                let scale = graph.constants[node.parameters[0]]!.floats!, shift = graph.constants[node.parameters[1]]!.floats!
+                b.initializer(.floats(node.name + ".mul", [channels, 1, 1], scale))
+                b.initializer(.floats(node.name + ".add", [channels, 1, 1], shift))
+                b.node("Mul", [node.inputs[0], node.name + ".mul"], [node.name + "_scaled"], name: node.name + "_mul")
+                b.node("Add", [node.name + "_scaled", node.name + ".add"], io.1, name: node.name)
+            case .pad(let p):
+                b.initializer(.int64s(node.name + ".pads", [0, 0, p.top, p.left, 0, 0, p.bottom, p.right].map(Int64.init)))
+                b.node("Pad", [node.inputs[0], node.name + ".pads"], io.1, name: node.name)
             }
         }
         for output in graph.outputs { b.output(output) }

@@ -17,7 +17,8 @@ import Testing
         return worst / max(range, 1e-12)
     }
 
-    @Test(arguments: ["squeezenet1_0_64", "squeezenet1_1_64", "squeezenet1_1_64_floatdata", "squeezenet1_1_224", "bn_conv"])
+    @Test(arguments: ["squeezenet1_0_64", "squeezenet1_1_64", "squeezenet1_1_64_floatdata", "squeezenet1_1_224", "bn_conv",
+                            "family_ops"])
     func referenceMatchesOnnxruntime(model: String) throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -39,6 +39,7 @@ extension ONNXGraphConverter {
 
     mutating func convertAdd(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(2...2)
+        if view.inputs.contains(where: { constants[resolve($0)] != nil }) { return try convertArithmetic(view) }
         let a = try activation(view.inputs[0], of: view)
         let b = try activation(view.inputs[1], of: view)
         emit(Node(name: view.name, op: .add, inputs: [a, b], output: output(view)))
@@ -189,7 +190,6 @@ extension ONNXGraphConverter {
         let group = try view.int("group", default: 1)
         guard group == 1 else { throw .unsupported("group=\(group) is not supported (only 1)") }
         try view.requireUnitDilations()
-        try view.requireExplicitPadding()
         guard weight.dims.count == 4 else {
             throw .unsupported("only 2-D convolutions are supported; the weight has shape \(weight.dims)")
         }
@@ -204,7 +204,8 @@ extension ONNXGraphConverter {
             throw view.invalid("kernel_shape \(kernel) does not match the weight's \([kh, kw]) (weight shape \(dims), OIHW)")
         }
         let strides = try view.sizes("strides", count: 2, range: 1...limit, default: [1, 1]) ?? [1, 1]
-        let pads = try view.sizes("pads", count: 4, range: 0...limit, default: [0, 0, 0, 0]) ?? [0, 0, 0, 0]
+        var pads = try view.sizes("pads", count: 4, range: 0...limit, default: [0, 0, 0, 0]) ?? [0, 0, 0, 0]
+        if let automatic = try autoPads(view, input: x, kernel: [Int(kh), Int(kw)], strides: strides) { pads = automatic }
 
         var parameters = [store(Tensor(shape: TensorShape([o, kh, kw, i]), floats: Layout.oihwToOHWI(values, o: o, i: i, kh: kh, kw: kw)),
                                 as: weightName, reuse: true)]
@@ -228,7 +229,6 @@ extension ONNXGraphConverter {
     mutating func convertPool(_ view: ONNXNodeView, max: Bool) throws(Diagnostic) {
         try view.requireInputs(1...1)
         let x = try activation(view.inputs[0], of: view)
-        try view.requireExplicitPadding()
         try view.requireUnitDilations()
         if max {
             let order = try view.int("storage_order", default: 0)
@@ -243,7 +243,8 @@ extension ONNXGraphConverter {
         let limit = ONNXLimits.maxSpatial
         let kernel = try view.sizes("kernel_shape", count: 2, range: 1...limit, default: nil) ?? [1, 1]
         let strides = try view.sizes("strides", count: 2, range: 1...limit, default: [1, 1]) ?? [1, 1]
-        let pads = try view.sizes("pads", count: 4, range: 0...limit, default: [0, 0, 0, 0]) ?? [0, 0, 0, 0]
+        var pads = try view.sizes("pads", count: 4, range: 0...limit, default: [0, 0, 0, 0]) ?? [0, 0, 0, 0]
+        if let automatic = try autoPads(view, input: x, kernel: kernel, strides: strides) { pads = automatic }
         let ceilMode = try view.int("ceil_mode", default: 0)
         guard ceilMode == 0 || ceilMode == 1 else { throw view.invalid("ceil_mode must be 0 or 1, got \(ceilMode)") }
         var countIncludePad: Int64 = 0
@@ -279,11 +280,10 @@ extension ONNXGraphConverter {
             return
         }
         _ = try activation(view.inputs[0], of: view)
-        guard let index = producers[x], case .conv2d(var conv) = nodes[index].op, nodes[index].output == x else {
-            throw .unsupported("BatchNormalization is supported only right after a Conv (it is folded into the Conv)")
-        }
-        guard uses[x] == [view.index] else {
-            throw .unsupported("the output of Conv '\(MessageText.printable(nodes[index].name))' is also read elsewhere, so the BatchNormalization cannot be folded into it")
+        guard let index = producers[x], case .conv2d(var conv) = nodes[index].op, nodes[index].output == x,
+              uses[x] == [view.index] else {
+            // Not right after a Conv (or the Conv's output is read elsewhere): a per-channel affine op.
+            return try convertBatchNormAffine(view, x)
         }
         let channels = conv.outChannels
         var parameters: [[Float]] = []

@@ -54,8 +54,10 @@ enum ONNXSizeGuard {
                 bound = Bound(h: inputs.map(\.h).max() ?? x.h, w: inputs.map(\.w).max() ?? x.w, c: inputs.map(\.c).max() ?? x.c)
             case .flatten:
                 bound = Bound(h: 1, w: 1, c: x.count)
-            case .relu, .dropout, .softmax:
+            case .relu, .dropout, .softmax, .activation, .affine:
                 bound = x
+            case .pad(let p):
+                bound = Bound(h: sum(x.h, p.top + p.bottom), w: sum(x.w, p.left + p.right), c: x.c)
             }
             guard bound.count <= maxElements else {
                 throw .unsupported("value '\(MessageText.printable(node.output))' would have more than \(maxElements) elements", node: node.name)
