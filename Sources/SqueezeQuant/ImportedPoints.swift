@@ -56,9 +56,9 @@ public enum ImportedPoints {
                 } else {
                     try take(Quantization.convPoint(node.name), value: try prePool(), node: node.name)
                 }
-            case .globalAvgPool, .add:
+            case .globalAvgPool, .add, .activation, .affine:
                 try take(node.output, value: node.output, node: node.name)
-            case .relu, .maxPool, .avgPool, .concat, .dropout, .flatten, .softmax:
+            case .relu, .maxPool, .avgPool, .concat, .dropout, .flatten, .softmax, .pad:
                 break
             }
         }
