@@ -156,7 +156,7 @@ extension KernelLibrary {
     }
 
     func convSummary(_ a: Conv2DAttributes, _ s: Map, _ out: Map) -> String {
-        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.activation == .relu ? " + ReLU" : "")
+        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.isGrouped ? " \(a.groups) groups" : "") + (a.activation == .relu ? " + ReLU" : "")
             + ", \(s.h)x\(s.w)x\(s.c) -> \(out.h)x\(out.w)x\(out.c)"
     }
 

@@ -175,15 +175,22 @@ public struct Quantization: Sendable, Hashable {
     /// The observed real range `[min, max]` each value's parameters came from.
     public var ranges: [String: ClosedRange<Float>]
     public var calibration: CalibrationSummary
+    /// Average pools (not global) by node name.
+    public var averagePools: [String: AveragePoolQuantization]
+    /// Softmaxes by node name.
+    public var softmaxes: [String: SoftmaxQuantization]
 
     public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
-                adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary) {
+                adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary,
+                averagePools: [String: AveragePoolQuantization] = [:], softmaxes: [String: SoftmaxQuantization] = [:]) {
         self.values = values
         self.convolutions = convolutions
         self.averages = averages
         self.adds = adds
         self.ranges = ranges
         self.calibration = calibration
+        self.averagePools = averagePools
+        self.softmaxes = softmaxes
     }
 
     public func params(of value: String) throws(Diagnostic) -> QuantParams {

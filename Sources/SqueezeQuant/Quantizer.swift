@@ -11,7 +11,9 @@ import SqueezeIR
 /// int8 codes keep scale and zero point; a Fire module's squeeze from
 /// `<node>.squeeze`, and both expands are requantised straight to the
 /// concat's parameters (no copy, no second requantisation); max pool, global
-/// average, ReLU, dropout and flatten pass their input's parameters on.
+/// average, ReLU, dropout, flatten and average pool pass their input's
+/// parameters on; a softmax outputs scale 1/256, zero point -128
+/// (`SoftmaxQuantization`).
 public struct Quantizer {
     public var ranges: [String: ClosedRange<Float>]
     public var calibration: CalibrationSummary
@@ -39,6 +41,8 @@ public struct Quantizer {
         var convolutions: [String: ConvQuantization] = [:]
         var averages: [String: AverageQuantization] = [:]
         var adds: [String: AddQuantization] = [:]
+        var averagePools: [String: AveragePoolQuantization] = [:]
+        var softmaxes: [String: SoftmaxQuantization] = [:]
         var constants = graph.constants
         var usedRanges: [String: ClosedRange<Float>] = [:]
 
@@ -56,11 +60,14 @@ public struct Quantizer {
 
         let input = graph.inputs[0].name
         values[input] = try params(input, node: nil)
+        // Convolutions feeding a standalone concat take its parameters (`ConcatQuantization`).
+        let concatOutputs = ConcatQuantization.sharedOutputs(in: graph)
         for node in graph.nodes {
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {
             case .conv2d(let a):
-                let out = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
+                let out = try params(a.pool == nil ? concatOutputs[node.output] ?? node.output : Quantization.convPoint(node.name),
+                                     node: node.name)
                 try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
                 switch a.pool {
                 case nil:
@@ -104,9 +111,28 @@ public struct Quantizer {
                                        node: node.name)
                 adds[node.name] = add
                 values[node.output] = add.output
-            case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet (supported: conv, fire, max pool, "
-                                   + "global average pool, add, ReLU, dropout, flatten)", node: node.name)
+            case .avgPool:
+                let pool = AveragePoolQuantization.derive(input: x)
+                averagePools[node.name] = pool
+                values[node.output] = pool.params
+            case .softmax:
+                let width = try graph.type(of: node.inputs[0]).shape.dims.last ?? 1
+                guard width <= SoftmaxQuantization.maximumWidth else {
+                    throw .unsupported("the int8 softmax takes rows of at most \(SoftmaxQuantization.maximumWidth) values, not \(width)",
+                                       node: node.name)
+                }
+                let softmax = SoftmaxQuantization.derive(input: x)
+                softmaxes[node.name] = softmax
+                values[node.output] = softmax.output
+            case .concat:
+                var inputs: [QuantParams] = []
+                for name in node.inputs { inputs.append(try known(name, node: node.name)) }
+                guard let shared = ConcatQuantization.derive(inputs: inputs) else {
+                    throw .unsupported("the int8 concat copies codes, so its inputs need one scale and zero point, but they have "
+                                       + inputs.map(\.description).joined(separator: ", ")
+                                       + " (only convolutions read by the concat alone are requantised to its parameters)", node: node.name)
+                }
+                values[node.output] = shared
             }
         }
 
@@ -116,7 +142,7 @@ public struct Quantizer {
         result.valueTypes = [:]
         result = try ShapeInference.run(result)
         result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, adds: adds, ranges: usedRanges,
-                                           calibration: calibration)
+                                           calibration: calibration, averagePools: averagePools, softmaxes: softmaxes)
         return result
     }
 

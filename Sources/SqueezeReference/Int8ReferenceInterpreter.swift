@@ -4,10 +4,10 @@ import SqueezeIR
 /// int8 activations and weights) with exactly the integer arithmetic of the
 /// generated C, so generated code and firmware must match it bit for bit.
 ///
-/// Supported: conv2d (ReLU or none; fused max pool or global average), fire
-/// (fused max pool), max pool, global average pool, add, ReLU, dropout, flatten.
-/// Anything else is rejected at init with an `.unsupported` diagnostic
-/// naming the layer.
+/// Supported: conv2d (ReLU or none; fused max pool or global average;
+/// grouped), fire (fused max pool), max pool, average pool, global average
+/// pool, add, ReLU, dropout, flatten, softmax, concat (of inputs sharing its
+/// parameters).
 public struct Int8ReferenceInterpreter: Sendable {
     public let graph: Graph
     public let quantization: Quantization
@@ -37,10 +37,8 @@ public struct Int8ReferenceInterpreter: Sendable {
                     if list.count == 1 { channels = conv.outChannels }
                 }
                 kernels[index] = list
-            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add:
+            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add, .avgPool, .softmax, .concat:
                 break
-            case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
             }
         }
         self.graph = graph
@@ -129,8 +127,23 @@ public struct Int8ReferenceInterpreter: Sendable {
                 }
                 let q = try quantization.addition(node.name)
                 y = zip(x, other).map { q.add($0, $1) }
-            case .avgPool, .concat, .softmax:
-                throw .unsupported("\(node.op.name) is not supported in int8 yet", node: node.name)
+            case .avgPool(let a):
+                guard let q = quantization.averagePools[node.name] else { throw .internal("average pool has no quantisation parameters", node: node.name) }
+                y = Int8PoolKernels.avgPool(x, shape: shape, a, q)
+            case .softmax:
+                guard let q = quantization.softmaxes[node.name] else { throw .internal("softmax has no quantisation parameters", node: node.name) }
+                let width = max(shape.dims.last ?? 1, 1)
+                y = stride(from: 0, to: x.count, by: width).flatMap { q.apply(x[$0..<min($0 + width, x.count)]) }
+            case .concat:
+                // Inputs share the concat's parameters (`ConcatQuantization`): a copy of codes.
+                var parts: [[Int8]] = []
+                var shapes: [TensorShape] = []
+                for name in node.inputs {
+                    guard let part = values[name] else { throw .internal("value '\(name)' is not available", node: node.name) }
+                    parts.append(part)
+                    shapes.append(try graph.type(of: name).shape)
+                }
+                y = ConcatKernel.apply(codes: parts, shapes: shapes)
             }
             values[node.output] = y
             if !keepAll {

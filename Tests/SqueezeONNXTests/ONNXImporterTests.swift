@@ -428,7 +428,7 @@ import Testing
         var b = Self.tinyModel()
         b.initializer(.floats("W2", [4, 2, 3, 3], TestSupport.randomFloats(72, seed: 5)))
         b.node("LSTM", ["y"], ["l"], name: "n1")
-        b.node("Conv", ["c", "W2"], ["g2"], name: "n2", [.int("group", 2)])
+        b.node("Conv", ["c", "W2"], ["g2"], name: "n2", [.int("group", 2), .ints("dilations", [1, 2])])
         b.node("MaxPool", ["r"], ["m"], name: "n3", [.ints("kernel_shape", [2, 2]), .ints("dilations", [2, 2])])
         b.node("Conv", ["r", "W"], ["s"], name: "n4", [.string("auto_pad", "SAME_UPPER")])
         b.node("Relu", ["l"], ["after"], name: "n5")   // supported, reads an unsupported node's output
@@ -438,7 +438,7 @@ import Testing
         #expect(e.kind == .unsupported)
         #expect(e.location == SqueezeIR.SourceLocation(file: "model.onnx", node: nil))
         #expect(e.message == "6 unsupported nodes: 'n1' (LSTM): operator not supported; "
-            + "'n2' (Conv): group=2 is not supported (only 1); "
+            + "'n2' (Conv): dilations [1, 2] are not supported (only 1); "
             + "'n3' (MaxPool): dilations [2, 2] are not supported (only 1); "
             + "'n4' (Conv): auto_pad=SAME_UPPER is not supported; export with explicit pads; "
             + "'n6' (Softmax): axis=0 is not supported (only the last axis of a 2-D tensor); "
