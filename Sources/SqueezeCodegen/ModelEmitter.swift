@@ -293,8 +293,8 @@ struct ModelEmitter {
             stepEmitter.weights = emitter.weights
             streamEmitter = emitter
         }
-        let steps = stream.map { s in s.tail.enumerated().map { ScheduledStep(index: $0 + 1, node: graph.nodes[$1]) } }
-            ?? layer?.steps ?? []
+        var steps = layer?.steps ?? []
+        if let stream { steps = try stream.tailSteps() }
         for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()

@@ -2,7 +2,8 @@ import SqueezeIR
 
 /// Chains the stages of a fused graph's nodes (`Lowering`, in execution
 /// order) into the streaming schedule, plus the nodes that run after the
-/// stream on whole tensors (flatten, softmax). A max pool that is the only
+/// stream on whole tensors (flatten, softmax, and whatever reads a global
+/// average, e.g. a Gemm head after the pool). A max pool that is the only
 /// reader of a stage's output folds into that stage.
 public enum StreamDecomposition {
     public struct Result: Sendable {
@@ -29,7 +30,9 @@ public enum StreamDecomposition {
             }
             stages += lowered.stages
             shapes.merge(lowered.shapes) { _, new in new }
-            streamed.insert(node.output)
+            // A global average is complete only after the stream: what reads it
+            // (a classifier head after the pool) runs on the whole tensor after the stream.
+            if !lowered.stages.contains(where: \.accumulates) { streamed.insert(node.output) }
         }
         return Result(stages: foldStandalonePools(stages, shapes: &shapes, keep: Set(graph.outputs)), shapes: shapes, tail: tail)
     }

@@ -100,10 +100,10 @@ extension ONNXGraphConverter {
         }
         let ohwi = Layout.oihwToOHWI(rows, o: n, i: map.c, kh: map.h, kw: map.w)
         var parameters = [store(Tensor(shape: TensorShape([n, map.h, map.w, map.c]), floats: ohwi),
-                                as: "\(view.name).weight", reuse: false)]
+                                as: "\(view.name)/weight", reuse: false)]
         if let bias, beta != 0 {
             let scaled = try denseBias(bias, outputs: n, view: view).map { beta * $0 }
-            parameters.append(store(Tensor(shape: TensorShape([n]), floats: scaled), as: "\(view.name).bias", reuse: false))
+            parameters.append(store(Tensor(shape: TensorShape([n]), floats: scaled), as: "\(view.name)/bias", reuse: false))
         }
         let attributes = Conv2DAttributes(outChannels: n, kernel: Size2(map.h, map.w), hasBias: parameters.count == 2)
         var convValue = output(view) + "_map"
