@@ -304,17 +304,13 @@ static void ensure_3(sq_stream *s, int need) {
  * output fire2/concat 1x8x8x16 3 of 8 rows, arena[768, 1152)
  * int8 input scale 0.02127338 zp -128 -> output scale 0.02127338 zp -128
  */
-static SQ_NOINLINE void compute_4(sq_stream *s, const int r) {
-    sq_copy_channels_s8(&copy_fire2_concat, s->a + 1760, s->a + 768, r, r + 1);
-    sq_copy_channels_s8(&copy_fire2_concat, s->a + 1824, s->a + 768 + 8, r, r + 1);
-}
-
 static void ensure_4(sq_stream *s, int need) {
     while (s->done[4] <= need) {
         const int r = s->done[4];
         ensure_2(s, SQ_MIN(r * 1 + 0, 7));
         ensure_3(s, SQ_MIN(r * 1 + 0, 7));
-        compute_4(s, r);
+        sq_copy_channels_s8(&copy_fire2_concat, s->a + 1760, s->a + 768, r, r + 1);
+        sq_copy_channels_s8(&copy_fire2_concat, s->a + 1824, s->a + 768 + 8, r, r + 1);
         ++s->computed[4];
 #ifdef SQ_PROFILE
         sq_profile("fire2/concat");
