@@ -1203,4 +1203,85 @@ SQ_INLINE void sq_pad_rows_f32(const sq_pad_params *p,
     }
 }
 
+/* ==========================================================================
+ * Grouped and depthwise convolution (ONNX `group` > 1)
+ * ========================================================================== */
+
+/*
+ * sq_gconv_f32: convolution with `groups` channel groups (sq_conv_params_f32
+ * with in.c = cin, out.c = cout, both multiples of groups). Output channel
+ * co reads the cin / groups input channels of its group g = co / (cout /
+ * groups), starting at channel g * (cin / groups). Weights are plain OHWI
+ * [cout][k_h][k_w][cin / groups] (not blocked), bias [cout] or NULL.
+ * Summation order per output: bias, then ky, kx, ci ascending, padded taps
+ * skipped (as the Swift reference). Depthwise (cin == cout == groups) runs
+ * a path with the window clipped once per output pixel.
+ */
+SQ_INLINE void sq_gconv_f32(const sq_conv_params_f32 *p, int groups,
+                            const float *SQ_RESTRICT in,
+                            float *SQ_RESTRICT out, int row0, int row1)
+{
+    const int cin_g = p->in.c / groups;
+    const int cout_g = p->out.c / groups;
+    const int taps = p->win.k_h * p->win.k_w;
+    const int K = taps * cin_g;
+    int oy, ox, co, ky, kx, ci;
+
+    for (oy = row0; oy < row1; ++oy) {
+        float *orow = out + (oy % p->out.ring) * p->out.w * p->out.stride;
+        const int iy0 = oy * p->win.s_h - p->win.pad_t;
+        const int ky0 = iy0 < 0 ? -iy0 : 0;
+        const int ky1 = SQ_MIN(p->win.k_h, p->in.h - iy0);
+        for (ox = 0; ox < p->out.w; ++ox) {
+            float *o = orow + ox * p->out.stride;
+            const int ix0 = ox * p->win.s_w - p->win.pad_l;
+            const int kx0 = ix0 < 0 ? -ix0 : 0;
+            const int kx1 = SQ_MIN(p->win.k_w, p->in.w - ix0);
+            if (cin_g == 1 && cout_g == 1) {
+                /* Depthwise: channel innermost, contiguous in and out. */
+                for (co = 0; co < p->out.c; ++co) {
+                    o[co] = p->bias ? p->bias[co] : 0.0f;
+                }
+                for (ky = ky0; ky < ky1; ++ky) {
+                    const float *irow = in + ((iy0 + ky) % p->in.ring) *
+                                                 p->in.w * p->in.stride;
+                    for (kx = kx0; kx < kx1; ++kx) {
+                        const float *x = irow + (ix0 + kx) * p->in.stride;
+                        const float *w = p->w + ky * p->win.k_w + kx;
+                        for (co = 0; co < p->out.c; ++co) {
+                            o[co] += x[co] * w[co * taps];
+                        }
+                    }
+                }
+                if (p->relu) {
+                    for (co = 0; co < p->out.c; ++co) {
+                        o[co] = o[co] > 0.0f ? o[co] : 0.0f;
+                    }
+                }
+                continue;
+            }
+            for (co = 0; co < p->out.c; ++co) {
+                const float *wc = p->w + co * K;
+                const int c0 = (co / cout_g) * cin_g;
+                float acc = p->bias ? p->bias[co] : 0.0f;
+                for (ky = ky0; ky < ky1; ++ky) {
+                    const float *irow = in + ((iy0 + ky) % p->in.ring) *
+                                                 p->in.w * p->in.stride;
+                    for (kx = kx0; kx < kx1; ++kx) {
+                        const float *x = irow + (ix0 + kx) * p->in.stride + c0;
+                        const float *w = wc + (ky * p->win.k_w + kx) * cin_g;
+                        for (ci = 0; ci < cin_g; ++ci) {
+                            acc += x[ci] * w[ci];
+                        }
+                    }
+                }
+                if (p->relu) {
+                    acc = acc > 0.0f ? acc : 0.0f;
+                }
+                o[co] = acc;
+            }
+        }
+    }
+}
+
 #endif /* SQ_KERNELS_F32_H */

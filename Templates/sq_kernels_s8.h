@@ -1919,4 +1919,217 @@ SQ_INLINE void sq_pad_rows_s8(const sq_pad_params *p,
     }
 }
 
+/* ==========================================================================
+ * Grouped and depthwise convolution (ONNX `group` > 1)
+ * ========================================================================== */
+
+/*
+ * sq_gconv_s8: int8 convolution with `groups` channel groups
+ * (sq_conv_params_s8 with in.c = cin, out.c = cout, multiples of groups).
+ * Output channel co reads the cin / groups input channels of its group
+ * g = co / (cout / groups), from channel g * (cin / groups). Weights are
+ * plain OHWI int8 [cout][k_h][k_w][cin / groups] (not paired), the bias is
+ * corrected for the input zero point over those taps, so as for sq_conv_s8
+ *
+ *     acc[co] = bias[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] * x_tap
+ *
+ * with x_tap = in_zp for a padded tap, then sq_requant_s8. No scratch.
+ * Depthwise (cin == cout == groups) keeps the channel innermost: per output
+ * pixel the int32 sums of SQ_GCONV_S8_BLOCK channels at a time on the stack.
+ */
+#ifndef SQ_GCONV_S8_BLOCK
+#define SQ_GCONV_S8_BLOCK 32
+#endif
+
+SQ_INLINE void sq_gconv_s8(const sq_conv_params_s8 *p, int groups,
+                           const int8_t *SQ_RESTRICT in,
+                           int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    const int cin_g = p->in.c / groups;
+    const int cout_g = p->out.c / groups;
+    const int taps = p->win.k_h * p->win.k_w;
+    const int K = taps * cin_g;
+    const int32_t zp = p->in_zp;
+    int oy, ox, co, ky, kx, ci;
+
+    for (oy = row0; oy < row1; ++oy) {
+        int8_t *orow = out + (oy % p->out.ring) * p->out.w * p->out.stride;
+        const int iy0 = oy * p->win.s_h - p->win.pad_t;
+        for (ox = 0; ox < p->out.w; ++ox) {
+            int8_t *o = orow + ox * p->out.stride;
+            const int ix0 = ox * p->win.s_w - p->win.pad_l;
+            if (cin_g == 1 && cout_g == 1) {
+                int c0;
+                for (c0 = 0; c0 < p->out.c; c0 += SQ_GCONV_S8_BLOCK) {
+                    int32_t acc[SQ_GCONV_S8_BLOCK];
+                    const int n = SQ_MIN(SQ_GCONV_S8_BLOCK, p->out.c - c0);
+                    for (co = 0; co < n; ++co) {
+                        acc[co] = p->bias[c0 + co];
+                    }
+                    for (ky = 0; ky < p->win.k_h; ++ky) {
+                        const int iy = iy0 + ky;
+                        const int row_in = iy >= 0 && iy < p->in.h;
+                        const int8_t *irow = row_in ? in + (iy % p->in.ring) *
+                                                              p->in.w * p->in.stride
+                                                    : in;
+                        for (kx = 0; kx < p->win.k_w; ++kx) {
+                            const int ix = ix0 + kx;
+                            const int8_t *w = p->w + c0 * taps + ky * p->win.k_w + kx;
+                            if (row_in && ix >= 0 && ix < p->in.w) {
+                                const int8_t *x = irow + ix * p->in.stride + c0;
+                                for (co = 0; co < n; ++co) {
+                                    acc[co] += (int32_t)x[co] * (int32_t)w[co * taps];
+                                }
+                            } else {
+                                for (co = 0; co < n; ++co) {
+                                    acc[co] += zp * (int32_t)w[co * taps];
+                                }
+                            }
+                        }
+                    }
+                    for (co = 0; co < n; ++co) {
+                        o[c0 + co] = sq_requant_s8(acc[co], p->mult[c0 + co],
+                                                   p->shift[c0 + co], p->out_zp,
+                                                   p->act_min, p->act_max);
+                    }
+                }
+                continue;
+            }
+            for (co = 0; co < p->out.c; ++co) {
+                const int8_t *wc = p->w + co * K;
+                const int c0 = (co / cout_g) * cin_g;
+                int32_t acc = p->bias[co];
+                for (ky = 0; ky < p->win.k_h; ++ky) {
+                    const int iy = iy0 + ky;
+                    for (kx = 0; kx < p->win.k_w; ++kx) {
+                        const int ix = ix0 + kx;
+                        const int8_t *w = wc + (ky * p->win.k_w + kx) * cin_g;
+                        if (iy >= 0 && iy < p->in.h && ix >= 0 && ix < p->in.w) {
+                            const int8_t *x = in + ((iy % p->in.ring) * p->in.w + ix) *
+                                                       p->in.stride + c0;
+                            for (ci = 0; ci < cin_g; ++ci) {
+                                acc += (int32_t)x[ci] * (int32_t)w[ci];
+                            }
+                        } else {
+                            for (ci = 0; ci < cin_g; ++ci) {
+                                acc += zp * (int32_t)w[ci];
+                            }
+                        }
+                    }
+                }
+                o[co] = sq_requant_s8(acc, p->mult[co], p->shift[co], p->out_zp,
+                                      p->act_min, p->act_max);
+            }
+        }
+    }
+}
+
+/* ==========================================================================
+ * Average pooling (int8)
+ * ========================================================================== */
+
+/*
+ * sq_avgpool_s8: average pooling on int8 codes, output rows [row0, row1);
+ * input and output share scale and zero point zp. Window, padding, ceil
+ * mode and divisor n as sq__avgpool_f32 (padded positions are real 0, the
+ * code zp). Per output:
+ *
+ *     v   = sum over the real window positions of (q - zp)
+ *     out = clamp(zp + round(v / n), -128, 127)
+ *
+ * round: half away from zero in integers, (v + n/2) / n for v >= 0 and
+ * -((-v + n/2) / n) below (C division truncates). A window with no real
+ * position or n == 0 gives zp (real 0). |v| <= 255 * k_h * k_w.
+ */
+SQ_INLINE void sq_avgpool_s8(const sq_pool_params *p, int zp,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out, int row0, int row1)
+{
+    const int in_row = p->in.w * p->in.stride;
+    int r;
+
+    for (r = row0; r < row1; ++r) {
+        const int iy = r * p->win.s_h - p->win.pad_t;
+        const int y0 = SQ_MAX(iy, 0);
+        const int y1 = SQ_MIN(iy + p->win.k_h, p->in.h);
+        const int ny_pad = SQ_MIN(iy + p->win.k_h, p->in.h + p->win.pad_b) -
+                           SQ_MAX(iy, -p->win.pad_t);
+        int8_t *SQ_RESTRICT orow = out + (r % p->out.ring) * p->out.w * p->out.stride;
+        int x;
+
+        for (x = 0; x < p->out.w; ++x) {
+            const int ix = x * p->win.s_w - p->win.pad_l;
+            const int x0 = SQ_MAX(ix, 0);
+            const int x1 = SQ_MIN(ix + p->win.k_w, p->in.w);
+            const int nx_pad = SQ_MIN(ix + p->win.k_w, p->in.w + p->win.pad_r) -
+                               SQ_MAX(ix, -p->win.pad_l);
+            const int n_real = SQ_MAX(y1 - y0, 0) * SQ_MAX(x1 - x0, 0);
+            const int32_t n = p->count_include_pad
+                                  ? SQ_MAX(ny_pad, 0) * SQ_MAX(nx_pad, 0)
+                                  : n_real;
+            int8_t *SQ_RESTRICT o = orow + x * p->out.stride;
+            int ch;
+
+            for (ch = 0; ch < p->in.c; ++ch) {
+                int32_t v = 0, q;
+                int y, xx;
+                if (n_real == 0 || n == 0) {
+                    o[ch] = (int8_t)zp;
+                    continue;
+                }
+                for (y = y0; y < y1; ++y) {
+                    const int8_t *row = in + (y % p->in.ring) * in_row + ch;
+                    for (xx = x0; xx < x1; ++xx) {
+                        v += (int32_t)row[xx * p->in.stride] - zp;
+                    }
+                }
+                q = v >= 0 ? (v + n / 2) / n : -((-v + n / 2) / n);
+                q += zp;
+                o[ch] = (int8_t)SQ_MIN(SQ_MAX(q, -128), 127);
+            }
+        }
+    }
+}
+
+/* ==========================================================================
+ * Softmax (int8)
+ * ========================================================================== */
+
+/*
+ * sq_softmax_params_s8: an int8 softmax over `width` codes (width < 65536).
+ * table[d] = round(2^16 * exp(-in_scale * d)), d = 0..255, computed by the
+ * generator (SoftmaxQuantization).
+ */
+typedef struct {
+    int width;
+    uint32_t table[256];
+} sq_softmax_params_s8;
+
+/*
+ * sq_softmax_s8: out = min(round(256 * table[m - q] / sum) - 128, 127),
+ * m the row's max code, sum = sum of table[m - q] over the row (uint32),
+ * round half up in 64 bits. Output scale 1/256, zero point -128.
+ */
+SQ_INLINE void sq_softmax_s8(const sq_softmax_params_s8 *p,
+                             const int8_t *SQ_RESTRICT in,
+                             int8_t *SQ_RESTRICT out)
+{
+    int i, m = -128;
+    uint32_t sum = 0;
+    uint64_t den;
+
+    for (i = 0; i < p->width; ++i) {
+        m = SQ_MAX(m, (int)in[i]);
+    }
+    for (i = 0; i < p->width; ++i) {
+        sum += p->table[m - in[i]];
+    }
+    den = 2u * (uint64_t)sum;
+    for (i = 0; i < p->width; ++i) {
+        const uint64_t num = (uint64_t)p->table[m - in[i]] * 512u + sum;
+        const int32_t v = (int32_t)(num / den) - 128;
+        out[i] = (int8_t)SQ_MIN(v, 127);
+    }
+}
+
 #endif /* SQ_KERNELS_S8_H */

@@ -48,7 +48,7 @@ CACHE = os.path.join(ROOT, ".venv", "onnx-node-tests")
 SUPPORTED = {
     "Conv", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Dropout",
     "Identity", "Flatten", "Reshape", "Softmax", "Add", "BatchNormalization",
-    "Clip", "LeakyRelu", "Sigmoid", "Mul", "Sub", "Div", "Pad",
+    "Clip", "LeakyRelu", "Sigmoid", "Mul", "Sub", "Div", "Pad", "Gemm", "MatMul",
 }
 EXPANDED = re.compile(r"_expanded(_ver\d+)?$")
 
@@ -92,8 +92,11 @@ def generated_node_dir(quiet: bool) -> str:
     base = os.path.join(CACHE, f"onnx-{onnx.__version__}-{key}")
     node_dir = os.path.join(base, "node")
     done = os.path.join(base, ".complete")
+    stamp = onnx.__version__ + " " + " ".join(sorted(SUPPORTED)) + "\n"
     if os.path.exists(done):
-        return node_dir
+        with open(done) as f:
+            if f.read() == stamp:
+                return node_dir
     if not quiet:
         print(f"onnx_node_tests: writing the node tests of onnx {onnx.__version__} to {node_dir}",
               file=sys.stderr)
@@ -121,7 +124,7 @@ def generated_node_dir(quiet: bool) -> str:
             for j, v in enumerate(outputs):
                 _write_value(os.path.join(ds, f"output_{j}.pb"), v, c.model.graph.output[j])
     with open(done, "w") as f:
-        f.write(onnx.__version__ + "\n")
+        f.write(stamp)  # the operator set too: a new operator regenerates the candidates
     return node_dir
 
 
@@ -162,8 +165,10 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
         if any(v != 1 for v in attr(n, "dilations", [])):
             return f"{op} dilations={attr(n, 'dilations')}"
     if op == "Conv":
-        if attr(n, "group", 1) != 1:
-            return f"Conv group={attr(n, 'group')}"
+        w = shape.get(n.input[1]) if len(n.input) > 1 else None
+        r = rank.get(n.input[0])
+        if attr(n, "group", 1) != 1 and (w is None or r != 4):
+            return f"Conv group={attr(n, 'group')} with unknown shapes"
         if len(n.input) > 1 and n.input[1] not in consts:
             return "Conv weight is not a constant"
     elif op == "MaxPool":
@@ -196,6 +201,15 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
             return "Reshape shape is not a constant"
         if attr(n, "allowzero", 0) != 0:
             return "Reshape allowzero=1"
+    elif op in ("Gemm", "MatMul"):
+        # squeezec: a classifier head on the Flatten of a feature map (the input rule above
+        # already asks for a [1, C, H, W] image, so a lone Gemm/MatMul test is never kept).
+        if rank.get(n.input[0]) != 2:
+            return f"{op} on a rank-{rank.get(n.input[0])} input (squeezec: the [1, K] flatten of a feature map)"
+        if op == "Gemm" and attr(n, "transA", 0) != 0:
+            return "Gemm transA=1"
+        if n.input[1] not in consts or (len(n.input) > 2 and n.input[2] and n.input[2] not in consts):
+            return f"{op} weight or bias is not a constant"
     elif op in ("Add", "Mul", "Sub", "Div"):
         a, b = (shape.get(i) for i in n.input[:2])
         constant = [i for i in n.input[:2] if i in consts]

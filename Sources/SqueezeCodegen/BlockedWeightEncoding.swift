@@ -40,7 +40,10 @@ public struct BlockedWeightEncoding: WeightEncoding {
         let w = try tensor(weight, graph)
         let d = w.shape.dims
         guard d.count == 4, let values = w.floats else { throw Diagnostic.internal("weight '\(weight)' must be a float32 OHWI tensor") }
-        var arrays = [try Self.floats(Self.pack(values, cout: d[0], kh: d[1], kw: d[2], cin: d[3]), key: weight, role: "weights")]
+        // Grouped convolutions (sq_gconv_f32) read plain OHWI.
+        let grouped = GroupedConvolution.isGrouped(weight: weight, in: graph)
+        let packed = grouped ? values : Self.pack(values, cout: d[0], kh: d[1], kw: d[2], cin: d[3])
+        var arrays = [try Self.floats(packed, key: weight, role: "weights")]
         if let bias {
             guard let values = try tensor(bias, graph).floats else { throw Diagnostic.internal("bias '\(bias)' must be float32") }
             arrays.append(try Self.floats(values, key: bias, role: "bias"))

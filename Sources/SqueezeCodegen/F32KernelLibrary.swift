@@ -55,6 +55,7 @@ struct F32KernelLibrary: KernelLibrary {
 
     func conv(_ a: Conv2DAttributes, source s: Map, target t: Map, arrays x: ConvArrays, rows: (String, String)) throws(Diagnostic) -> String {
         let name = convParameters(a, source: s, target: t, arrays: x)
+        if a.isGrouped { return "sq_gconv_f32(&\(name), \(a.groups), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));" }
         let kernel = isPointwise(a) ? "conv1x1" : "conv"
         if let cw = compressedWeights(x) {
             return "sq_\(kernel)_cw_f32(&\(name), &\(cw), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(decodeScratch));"

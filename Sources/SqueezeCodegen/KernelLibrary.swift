@@ -168,7 +168,7 @@ extension KernelLibrary {
     }
 
     func convSummary(_ a: Conv2DAttributes, _ s: Map, _ out: Map) -> String {
-        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.activation == .none ? "" : " + " + a.activation.summary)
+        "conv \(a.kernel.h)x\(a.kernel.w)/\(a.stride.h)" + (a.isGrouped ? " \(a.groups) groups" : "") + (a.activation == .none ? "" : " + " + a.activation.summary)
             + ", \(s.h)x\(s.w)x\(s.c) -> \(out.h)x\(out.w)x\(out.c)"
     }
 

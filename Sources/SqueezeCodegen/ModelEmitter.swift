@@ -306,17 +306,7 @@ struct ModelEmitter {
             streamEmitter = emitter
         }
         var steps = layer?.steps ?? []
-        if let stream {
-            // Whole-tensor steps after the stream; those that lower to stages
-            // without rings (e.g. an activation after a global average) run them.
-            steps = []
-            for (step, index) in stream.tail.enumerated() {
-                let node = graph.nodes[index]
-                let lowered = try Lowering.lower(node, in: graph)
-                let stages = lowered.flatMap { $0.internalValues.isEmpty ? $0.stages : nil } ?? []
-                steps.append(ScheduledStep(index: step + 1, node: node, stages: stages))
-            }
-        }
+        if let stream { steps = try stream.tailSteps() }
         for step in steps {
             let function = "step_" + identifiers.identifier(for: step.node.name)
             var body = CPrinter()

@@ -56,7 +56,8 @@ public struct PairedInt8WeightEncoding: WeightEncoding {
         let w = try tensor(weight, graph)
         let d = w.shape.dims
         guard d.count == 4, case .int8(let codes) = w.storage else { throw Diagnostic.internal("weight '\(weight)' must be an int8 OHWI tensor") }
-        let packed = Self.pack(codes, cout: d[0], kh: d[1], kw: d[2], cin: d[3])
+        // Grouped convolutions (sq_gconv_s8) read plain OHWI codes.
+        let packed = GroupedConvolution.isGrouped(weight: weight, in: graph) ? codes : Self.pack(codes, cout: d[0], kh: d[1], kw: d[2], cin: d[3])
         var body = ""
         IntegerLiteral.appendArrayBody(packed.map(Int.init), perLine: 16, to: &body)
         return [

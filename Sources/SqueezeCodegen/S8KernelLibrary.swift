@@ -4,8 +4,7 @@ import SqueezeMemory
 /// The int8 kernels (Templates/sq_kernels_s8.h) with the paired weight
 /// layout (`PairedInt8WeightEncoding`) and single-rounding requantisation.
 /// Convolutions request an int16 im2col scratch, global averages int32
-/// sums. There is no int8 average pool, standalone concat, flatten of a
-/// map, or softmax: those throw, naming the layer.
+/// sums. There is no int8 flatten of a map: it throws, naming the layer.
 struct S8KernelLibrary: KernelLibrary {
     let quantization: Quantization
     let parameters: KernelParameterTable
@@ -89,6 +88,7 @@ struct S8KernelLibrary: KernelLibrary {
 
     func conv(_ a: Conv2DAttributes, source s: Map, target t: Map, arrays x: ConvArrays, rows: (String, String)) throws(Diagnostic) -> String {
         let name = try convParameters(a, source: s, target: t, arrays: x)
+        if a.isGrouped { return "sq_gconv_s8(&\(name), \(a.groups), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));" }
         let kernel = isPointwise(a) ? "conv1x1" : "conv"
         if let cw = compressedWeights(x) {
             return "sq_\(kernel)_cw_s8(&\(name), &\(cw), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1), \(im2col), \(decodeScratch));"
@@ -154,19 +154,33 @@ struct S8KernelLibrary: KernelLibrary {
         "sq_relu_s8(\(pointer), \(count), \(quantization.values[value]?.zeroPoint ?? -128));"
     }
 
+    /// Inputs share the concat's parameters (`ConcatQuantization`): a copy of codes.
     func concatCopy(layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
-        throw unsupported("a standalone concat", layer: layer)
+        copyChannels(layer: layer, source: source, target: target, rows: rows)
     }
 
+    /// Average of codes with the input's scale and zero point kept (`Int8PoolKernels.avgPool`: round half away from zero).
     func avgPool(_ a: PoolAttributes, layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
-        throw unsupported("average pooling", layer: layer)
+        guard let zp = quantization.averagePools[layer]?.params.zeroPoint else {
+            throw Diagnostic.internal("average pool '\(layer)' has no quantisation parameters")
+        }
+        let name = poolParameters(kind: "avgpool", a, layer: layer, source: source, target: target)
+        return "sq_avgpool_s8(&\(name), \(zp), \(source.pointer), \(target.pointer), \(rows.0), \(rows.1));"
     }
 
     func flatten(layer: String, input: TensorShape, source: String, target: String) throws(Diagnostic) -> String {
         throw unsupported("flatten", layer: layer)
     }
 
+    /// Integer softmax with the layer's exp table (`SoftmaxQuantization`), output scale 1/256 zp -128.
     func softmax(layer: String, rows: Int, width: Int, source: String, target: String) throws(Diagnostic) -> [String] {
-        throw unsupported("softmax", layer: layer)
+        guard let q = quantization.softmaxes[layer] else { throw Diagnostic.internal("softmax '\(layer)' has no quantisation parameters") }
+        let table = q.table.map { "\($0)u" }.joined(separator: ", ")
+        let name = parameters.add(kind: "softmax", layer: layer, type: "sq_softmax_params_s8",
+                                  comment: "\(layer): int8 softmax of \(width) values, input scale \(q.input.scale), exp table in Q16",
+                                  fields: [".width = \(width)", ".table = { \(table) }"])
+        if rows == 1 { return ["sq_softmax_s8(&\(name), \(source), \(target));"] }
+        return ["int r;", "for (r = 0; r < \(rows); ++r) {",
+                "    sq_softmax_s8(&\(name), \(source) + r * \(width), \(target) + r * \(width));", "}"]
     }
 }

@@ -51,7 +51,8 @@ public struct S8KernelScratch: KernelScratchProvider {
                          sums: (Int) -> ScratchRequest) throws(Diagnostic) -> [ScratchRequest] {
         switch stage.kind {
         case .conv(let a):
-            return [im2col(a, input.c)]
+            // Grouped convolutions (sq_gconv_s8) need no im2col.
+            return a.isGrouped ? [] : [im2col(a, input.c)]
         case .fireExpand(let a):
             return [im2col(a.expand1x1, input.c), im2col(a.expand3x3, input.c)]
         case .convGlobalAverage(let a):

@@ -258,7 +258,10 @@ struct StreamEmitter {
         let traceValue = graph.valueTypes[stage.output] != nil && !stage.accumulates
         let row = prepared.row
         // int8: the row's kernels in their own function (see SQ_NOINLINE in sq_common.h).
-        let separate = calls.computesRowsApart
+        // Channel copies (a standalone concat) stay inline: they use no kernel stack, and gcc 12
+        // at -O1/-O2 was seen to drop the call of such a function (only loads and stores through
+        // the state's arena pointer) as if it had no effect.
+        let separate = calls.computesRowsApart && !Self.copiesOnly(stage)
         if separate {
             p.scope("static SQ_NOINLINE void compute_\(index)(sq_stream *s, const int \(row))") { p in
                 p.lines(prepared.kernels)
@@ -389,4 +392,12 @@ struct StreamEmitter {
     }
 
     static func cString(_ text: String) -> String { ModelEmitter.cString(text) }
+
+    /// A stage whose row is only channel copies (no kernel with its own stack).
+    static func copiesOnly(_ stage: StreamStage) -> Bool {
+        switch stage.kind {
+        case .concat, .copy: stage.pool == nil
+        case .conv, .fireExpand, .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu: false
+        }
+    }
 }

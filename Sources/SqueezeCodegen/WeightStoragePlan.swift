@@ -54,7 +54,8 @@ public struct WeightStoragePlan: Sendable {
         let quantized = graph.quantization != nil
         let budget = Self.decodeBudget(of: graph)
         var weights: [(String, Tensor)] = []
-        var seen = Set<String>()
+        // Grouped convolutions' weights stay dense (the grouped kernels do not decode).
+        var seen = GroupedConvolution.weights(in: graph)
         for node in graph.nodes {
             for name in node.parameters where !seen.contains(name) {
                 seen.insert(name)

@@ -1,6 +1,6 @@
 /// Parameters and multiply-accumulates of each layer.
 ///
-/// MACs count convolutions only (out_h * out_w * out_c * in_c * k_h * k_w);
+/// MACs count convolutions only (out_h * out_w * out_c * in_c / groups * k_h * k_w);
 /// pooling, ReLU, add and softmax are not counted. This is the convention of
 /// the published SqueezeNet figures (818.9 M for v1.0, 349.2 M for v1.1).
 public enum CostModel {
@@ -14,7 +14,7 @@ public enum CostModel {
             guard let out = graph.valueTypes[node.output]?.shape,
                   let input = node.inputs.first.flatMap({ graph.valueTypes[$0]?.shape }) else { return 0 }
             let pre = preActivationShape(a, input: input) ?? out
-            return pre.h * pre.w * a.outChannels * input.c * a.kernel.h * a.kernel.w
+            return pre.h * pre.w * a.outChannels * a.groupInputChannels(input.c) * a.kernel.h * a.kernel.w
         case .fire(let a):
             guard let input = node.inputs.first.flatMap({ graph.valueTypes[$0]?.shape }),
                   let squeezed = preActivationShape(a.squeeze, input: input) else { return 0 }

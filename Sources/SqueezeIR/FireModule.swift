@@ -38,7 +38,8 @@ public enum FireModuleMatcher {
         }
         func conv(_ node: Node, kernel: Int, pad: Int) -> Bool {
             guard case .conv2d(let a) = node.op else { return false }
-            return a.kernel == .square(kernel) && a.stride == .square(1) && a.padding == .uniform(pad)
+            // The Fire kernels have no grouped path: a grouped expand stays a plain convolution.
+            return a.kernel == .square(kernel) && a.stride == .square(1) && a.padding == .uniform(pad) && a.groups == 1
         }
         /// relu(conv(x)) branch: returns (convIndex, reluIndex, conv input).
         func reluConv(_ value: String) -> (Int, Int, Node)? {

@@ -61,6 +61,7 @@ public enum GraphPrinter {
     static func convText(_ a: Conv2DAttributes) -> String {
         var text = "out=\(a.outChannels) kernel=\(a.kernel) stride=\(a.stride) pad=\(a.padding)"
         if !a.hasBias { text += " nobias" }
+        if a.groups != 1 { text += " groups=\(a.groups)" }
         if a.activation != .none { text += " \(a.activation.name)" + (a.activation.parameterText.isEmpty ? "" : "(\(a.activation.parameterText))") }
         return text
     }

@@ -6,8 +6,8 @@ public enum Int8Support {
     /// True when the op (after fusion) runs in int8.
     public static func supports(_ kind: OpKind) -> Bool {
         switch kind {
-        case .conv2d, .fire, .maxPool, .globalAvgPool, .add, .relu, .dropout, .flatten, .activation, .affine, .pad: true
-        case .avgPool, .concat, .softmax: false
+        case .conv2d, .fire, .maxPool, .globalAvgPool, .add, .relu, .dropout, .flatten, .activation, .affine, .pad,
+             .avgPool, .concat, .softmax: true
         }
     }
 

@@ -61,8 +61,12 @@ public enum FusedPool: Sendable, Hashable {
     case globalAverage
 }
 
-/// Attributes of a 2-D convolution (dilation 1, one group).
-/// Weights are OHWI: `[outChannels, kernel.h, kernel.w, inChannels]`.
+/// Attributes of a 2-D convolution (dilation 1).
+/// Weights are OHWI: `[outChannels, kernel.h, kernel.w, inChannels / groups]`.
+/// With `groups` > 1 the input and output channels are split into `groups`
+/// equal contiguous blocks and output block g reads only input block g
+/// (ONNX `group`); output channel co belongs to group `co / (outChannels /
+/// groups)`. Depthwise: `groups == inChannels` (weights `[C*m, kh, kw, 1]`).
 /// `activation` and `pool` are epilogues applied in that order (set by fusion).
 public struct Conv2DAttributes: Sendable, Hashable {
     public var outChannels: Int
@@ -72,9 +76,11 @@ public struct Conv2DAttributes: Sendable, Hashable {
     public var hasBias: Bool
     public var activation: Activation
     public var pool: FusedPool?
+    /// Channel groups (ONNX `group`); 1 is an ordinary convolution.
+    public var groups: Int
 
     public init(outChannels: Int, kernel: Size2, stride: Size2 = .square(1), padding: Padding = .zero, hasBias: Bool = true,
-                activation: Activation = .none, pool: FusedPool? = nil) {
+                activation: Activation = .none, pool: FusedPool? = nil, groups: Int = 1) {
         self.outChannels = outChannels
         self.kernel = kernel
         self.stride = stride
@@ -82,7 +88,14 @@ public struct Conv2DAttributes: Sendable, Hashable {
         self.hasBias = hasBias
         self.activation = activation
         self.pool = pool
+        self.groups = groups
     }
+
+    /// Input channels one output channel reads (the weight's last dimension).
+    public func groupInputChannels(_ inputChannels: Int) -> Int { inputChannels / max(groups, 1) }
+
+    /// True for a grouped convolution (`groups` > 1; depthwise included).
+    public var isGrouped: Bool { groups > 1 }
 
     /// The same convolution without epilogues.
     public var bare: Conv2DAttributes {

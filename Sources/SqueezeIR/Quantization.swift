@@ -188,10 +188,15 @@ public struct Quantization: Sendable, Hashable {
     public var activations: [String: ActivationQuantization]
     /// Per-channel affine maps by node name.
     public var affines: [String: AffineQuantization]
+    /// Average pools (not global) by node name.
+    public var averagePools: [String: AveragePoolQuantization]
+    /// Softmaxes by node name.
+    public var softmaxes: [String: SoftmaxQuantization]
 
     public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
                 adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary,
-                activations: [String: ActivationQuantization] = [:], affines: [String: AffineQuantization] = [:]) {
+                activations: [String: ActivationQuantization] = [:], affines: [String: AffineQuantization] = [:],
+                averagePools: [String: AveragePoolQuantization] = [:], softmaxes: [String: SoftmaxQuantization] = [:]) {
         self.values = values
         self.convolutions = convolutions
         self.averages = averages
@@ -200,6 +205,8 @@ public struct Quantization: Sendable, Hashable {
         self.calibration = calibration
         self.activations = activations
         self.affines = affines
+        self.averagePools = averagePools
+        self.softmaxes = softmaxes
     }
 
     public func activation(_ node: String) throws(Diagnostic) -> ActivationQuantization {

@@ -116,8 +116,11 @@ public enum ShapeInference {
         guard a.padding.top < a.kernel.h, a.padding.bottom < a.kernel.h, a.padding.left < a.kernel.w, a.padding.right < a.kernel.w else {
             throw .unsupported("padding \(a.padding) must be smaller than kernel \(a.kernel) (outputs made only of padding)", node: node.name)
         }
+        guard a.groups >= 1, s.c % a.groups == 0, a.outChannels % a.groups == 0 else {
+            throw .input("group \(a.groups) does not divide the \(s.c) input and \(a.outChannels) output channels", node: node.name)
+        }
         let w = parameters[0].shape
-        let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, s.c])
+        let expected = TensorShape([a.outChannels, a.kernel.h, a.kernel.w, a.groupInputChannels(s.c)])
         guard w == expected else {
             throw .input("weight shape \(w) does not match input \(s) (expected \(expected), OHWI)", node: node.name)
         }

@@ -3,7 +3,7 @@ import SqueezeIR
 /// Chains the stages of a fused graph's nodes (`Lowering`, in execution
 /// order) into the streaming schedule, plus the nodes that run after the
 /// stream on whole tensors (flatten, softmax, and anything that reads a
-/// global average's output). A max pool that is the only
+/// global average's output, e.g. a Gemm head or an activation after the pool). A max pool that is the only
 /// reader of a stage's output folds into that stage.
 public enum StreamDecomposition {
     public struct Result: Sendable {
@@ -31,8 +31,8 @@ public enum StreamDecomposition {
             stages += lowered.stages
             shapes.merge(lowered.shapes) { _, new in new }
             // A global average's output exists only when the stream has run
-            // (its stage accumulates over all rows): its readers (e.g. a
-            // standalone activation after the pool) run after the stream.
+            // (its stage accumulates over all rows): its readers (a classifier
+            // head, a standalone activation after the pool) run after the stream.
             if !lowered.stages.contains(where: { $0.output == node.output && $0.accumulates }) {
                 streamed.insert(node.output)
             }

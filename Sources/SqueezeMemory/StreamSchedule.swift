@@ -159,6 +159,22 @@ public struct StreamSchedule: Schedule {
 
     public var stepNames: [String] { ["stream"] + tail.map { graph.nodes[$0].name } }
 
+    /// The steps after the stream (1, 2, ...), with the stages their kernels
+    /// run (a convolution head reading a global average; none for flatten
+    /// and softmax). Such a step keeps no row rings of its own.
+    public func tailSteps() throws(Diagnostic) -> [ScheduledStep] {
+        var result: [ScheduledStep] = []
+        for (step, index) in tail.enumerated() {
+            let scheduled = try ExecutionSchedule.step(step + 1, graph.nodes[index], graph)
+            guard scheduled.rings.isEmpty else {
+                throw .unsupported("\(graph.nodes[index].op.name) after a global average needs row rings the stream schedule does not keep "
+                                   + "there; use --schedule layer", node: graph.nodes[index].name)
+            }
+            result.append(scheduled)
+        }
+        return result
+    }
+
     public func kernelStages() throws(Diagnostic) -> [ScheduledStage] {
         var result = stages.map { stage in
             ScheduledStage(step: 0, stage: stage, inputShapes: stage.inputs.compactMap { shapes[$0.value] })

@@ -40,7 +40,7 @@ public struct PoolFusion: GraphPass {
             a.pool = .max(p)
             return .fire(a)
         case (.conv2d(var a), .globalAvgPool)
-            where a.pool == nil && a.activation == .relu && a.kernel == .square(1) && a.stride == .square(1) && a.padding.isZero:
+            where a.pool == nil && a.activation == .relu && a.kernel == .square(1) && a.stride == .square(1) && a.padding.isZero && a.groups == 1:
             a.pool = .globalAverage
             return .conv2d(a)
         default:

@@ -39,9 +39,9 @@ public struct Calibrator {
             case .fire(let a):
                 result.append(Quantization.squeezePoint(node.name))
                 result.append(a.pool == nil ? node.output : Quantization.convPoint(node.name))
-            case .globalAvgPool, .add:
+            case .globalAvgPool, .add, .concat:
                 result.append(node.output)
-            case .relu, .maxPool, .avgPool, .concat, .dropout, .flatten, .softmax:
+            case .relu, .maxPool, .avgPool, .dropout, .flatten, .softmax:
                 break
             case .activation, .affine:
                 result.append(node.output)

@@ -11,7 +11,9 @@ import SqueezeIR
 /// int8 codes keep scale and zero point; a Fire module's squeeze from
 /// `<node>.squeeze`, and both expands are requantised straight to the
 /// concat's parameters (no copy, no second requantisation); max pool, global
-/// average, ReLU, dropout and flatten pass their input's parameters on.
+/// average, ReLU, dropout, flatten and average pool pass their input's
+/// parameters on; a softmax outputs scale 1/256, zero point -128
+/// (`SoftmaxQuantization`).
 ///
 /// The parameters of a point come from its calibrated range, or are given
 /// (an already-quantised model's own, `ImportedPoints`); the integer
@@ -70,6 +72,8 @@ public struct Quantizer {
         var adds: [String: AddQuantization] = [:]
         var activations: [String: ActivationQuantization] = [:]
         var affines: [String: AffineQuantization] = [:]
+        var averagePools: [String: AveragePoolQuantization] = [:]
+        var softmaxes: [String: SoftmaxQuantization] = [:]
         var constants = graph.constants
         var usedRanges: [String: ClosedRange<Float>] = [:]
 
@@ -88,12 +92,15 @@ public struct Quantizer {
 
         let input = graph.inputs[0].name
         values[input] = try params(input, node: nil)
+        // Convolutions feeding a standalone concat take its parameters (`ConcatQuantization`).
+        let concatOutputs = ConcatQuantization.sharedOutputs(in: graph)
         for node in graph.nodes {
             guard Int8Support.supports(node.op) else { throw Int8Support.refusal(node) }
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {
             case .conv2d(let a):
-                let out = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
+                let out = try params(a.pool == nil ? concatOutputs[node.output] ?? node.output : Quantization.convPoint(node.name),
+                                     node: node.name)
                 if a.activation.isClamp {
                     try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
                 } else {
@@ -148,8 +155,6 @@ public struct Quantizer {
                                        node: node.name)
                 adds[node.name] = add
                 values[node.output] = add.output
-            case .avgPool, .concat, .softmax:
-                throw .internal("\(node.op.name) has no int8 lowering but Int8Support lists it", node: node.name)
             case .activation(let a):
                 let out = try params(node.output, node: node.name)
                 activations[node.name] = ActivationQuantization.derive(activation: a, input: x, output: out)
@@ -164,6 +169,28 @@ public struct Quantizer {
                 values[node.output] = out
             case .pad:
                 values[node.output] = x
+            case .avgPool:
+                let pool = AveragePoolQuantization.derive(input: x)
+                averagePools[node.name] = pool
+                values[node.output] = pool.params
+            case .softmax:
+                let width = try graph.type(of: node.inputs[0]).shape.dims.last ?? 1
+                guard width <= SoftmaxQuantization.maximumWidth else {
+                    throw .unsupported("the int8 softmax takes rows of at most \(SoftmaxQuantization.maximumWidth) values, not \(width)",
+                                       node: node.name)
+                }
+                let softmax = SoftmaxQuantization.derive(input: x)
+                softmaxes[node.name] = softmax
+                values[node.output] = softmax.output
+            case .concat:
+                var inputs: [QuantParams] = []
+                for name in node.inputs { inputs.append(try known(name, node: node.name)) }
+                guard let shared = ConcatQuantization.derive(inputs: inputs) else {
+                    throw .unsupported("the int8 concat copies codes, so its inputs need one scale and zero point, but they have "
+                                       + inputs.map(\.description).joined(separator: ", ")
+                                       + " (only convolutions read by the concat alone are requantised to its parameters)", node: node.name)
+                }
+                values[node.output] = shared
             }
         }
 
@@ -173,7 +200,8 @@ public struct Quantizer {
         result.valueTypes = [:]
         result = try ShapeInference.run(result)
         result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, adds: adds, ranges: usedRanges,
-                                           calibration: calibration, activations: activations, affines: affines)
+                                           calibration: calibration, activations: activations, affines: affines,
+                                           averagePools: averagePools, softmaxes: softmaxes)
         return result
     }
 

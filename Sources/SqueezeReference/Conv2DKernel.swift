@@ -1,10 +1,10 @@
 import Dispatch
 import SqueezeIR
 
-/// fp32 2-D convolution (dilation 1, one group), NHWC activations.
+/// fp32 2-D convolution (dilation 1, `groups` channel groups), NHWC activations.
 ///
-/// The OHWI weights `[outC][kH][kW][inC]` are rearranged once, at init, to
-/// `[kH][kW][inC][outC]`, so that for one output pixel the work is a sequence
+/// The OHWI weights `[outC][kH][kW][inC/groups]` are rearranged once, at init, to
+/// `[kH][kW][inC/groups][outC]`, so that for one output pixel the work is a sequence
 /// of "scaled row" additions `acc[0..<outC] += x[ci] * w[kh][kw][ci][0..<outC]`
 /// over contiguous memory, which the compiler vectorises across output
 /// channels.
@@ -13,7 +13,8 @@ import SqueezeIR
 /// threading and vector width): for every output element
 /// `y[n][oh][ow][co]` the accumulator starts at `bias[co]` (or +0 without a
 /// bias), then adds `x[n][ih][iw][ci] * w[co][kh][kw][ci]` for `kh` ascending,
-/// then `kw` ascending, then `ci` ascending, in Float, one rounding per
+/// then `kw` ascending, then `ci` ascending (the input channels of the
+/// output channel's group), in Float, one rounding per
 /// multiply and per add (no fused multiply-add is requested; Swift does not
 /// contract `a + b * c`). Positions in the zero padding are skipped rather
 /// than added as `0 * w`.
@@ -31,10 +32,10 @@ public struct Conv2DKernel: Sendable {
     let bias: [Float]
 
     /// - Parameters:
-    ///   - weights: OHWI, `outChannels * kernel.h * kernel.w * inputChannels` values.
+    ///   - weights: OHWI, `outChannels * kernel.h * kernel.w * inputChannels / groups` values.
     ///   - bias: `[outChannels]`, or nil for no bias.
     public init(attributes a: Conv2DAttributes, inputChannels: Int, weights: [Float], bias: [Float]?) {
-        let outC = a.outChannels, kH = a.kernel.h, kW = a.kernel.w, inC = inputChannels
+        let outC = a.outChannels, kH = a.kernel.h, kW = a.kernel.w, inC = a.groupInputChannels(inputChannels)
         precondition(weights.count == outC * kH * kW * inC, "conv weights: expected \(outC)x\(kH)x\(kW)x\(inC) (OHWI), got \(weights.count) values")
         precondition(bias.map { $0.count == outC } ?? true, "conv bias: expected \(outC) values")
         var packed = [Float](repeating: 0, count: weights.count)
@@ -48,7 +49,7 @@ public struct Conv2DKernel: Sendable {
             }
         }
         self.attributes = a
-        self.inputChannels = inC
+        self.inputChannels = inputChannels
         self.packedWeights = packed
         self.bias = bias ?? [Float](repeating: 0, count: outC)
     }
@@ -71,7 +72,7 @@ public struct Conv2DKernel: Sendable {
         precondition(input.count == shape.elementCount, "conv input: expected \(shape.elementCount) values, got \(input.count)")
         let geometry = ConvGeometry(input: shape, output: outShape, attributes: attributes)
         let rows = outShape.n * outShape.h
-        let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * inputChannels
+        let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * attributes.groupInputChannels(inputChannels)
         var output = [Float](repeating: 0, count: outShape.elementCount)
         input.withUnsafeBufferPointer { x in
             packedWeights.withUnsafeBufferPointer { w in
@@ -108,8 +109,11 @@ struct ConvGeometry: Sendable {
     let inH, inW, inC: Int
     let outH, outW, outC: Int
     let kH, kW, strideH, strideW, padTop, padLeft: Int
+    /// Channel groups; a weight row holds `inC / groups` input channels.
+    let groups: Int
 
     init(input: TensorShape, output: TensorShape, attributes a: Conv2DAttributes) {
+        groups = max(a.groups, 1)
         inH = input.h; inW = input.w; inC = input.c
         outH = output.h; outW = output.w; outC = output.c
         kH = a.kernel.h; kW = a.kernel.w
@@ -122,7 +126,8 @@ extension ConvGeometry {
     /// Computes output row `row = n * outH + oh`, all pixels and channels.
     fileprivate func computeRow(_ row: Int, _ p: Buffers) {
         let n = row / outH, oh = row % outH
-        let outC = outC, inC = inC
+        let outC = outC, inC = inC, groups = groups
+        let inCg = inC / groups, outCg = outC / groups
         for ow in 0..<outW {
             let acc = p.y + (row * outW + ow) * outC
             for co in 0..<outC { acc[co] = p.b[co] }
@@ -133,11 +138,21 @@ extension ConvGeometry {
                     let iw = ow * strideW - padLeft + kw
                     if iw < 0 || iw >= inW { continue }
                     let x = p.x + ((n * inH + ih) * inW + iw) * inC
-                    let wTap = p.w + (kh * kW + kw) * inC * outC
-                    for ci in 0..<inC {
-                        let xv = x[ci]
-                        let wRow = wTap + ci * outC
-                        for co in 0..<outC { acc[co] += xv * wRow[co] }
+                    let wTap = p.w + (kh * kW + kw) * inCg * outC
+                    if groups == 1 {
+                        for ci in 0..<inC {
+                            let xv = x[ci]
+                            let wRow = wTap + ci * outC
+                            for co in 0..<outC { acc[co] += xv * wRow[co] }
+                        }
+                    } else {
+                        for ci in 0..<inCg {
+                            let wRow = wTap + ci * outC
+                            for g in 0..<groups {
+                                let xv = x[g * inCg + ci]
+                                for co in (g * outCg)..<((g + 1) * outCg) { acc[co] += xv * wRow[co] }
+                            }
+                        }
                     }
                 }
             }

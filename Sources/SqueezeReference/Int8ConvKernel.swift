@@ -6,7 +6,7 @@ import SqueezeIR
 ///
 ///     acc[co] = bias'[co] + sum_{ky,kx,ci} w[co][ky][kx][ci] * x_tap
 ///
-/// where `x_tap` is the input code, or the input zero point for a tap in
+/// (ci over the input channels of the output channel's group) where `x_tap` is the input code, or the input zero point for a tap in
 /// the padding, and `bias'` is the corrected bias of `ConvQuantization`.
 /// Integer sums are exact, so the order of the terms does not matter.
 /// Then `ConvQuantization.requantize` (single rounding, clamp). A padded tap
@@ -20,9 +20,9 @@ public struct Int8ConvKernel: Sendable {
     /// `[kH][kW][outC]`: per tap, `inputZeroPoint * sum_ci w`.
     let paddedTap: [Int32]
 
-    /// - Parameter weights: OHWI int8 codes.
+    /// - Parameter weights: OHWI int8 codes (`[outC][kH][kW][inC/groups]`).
     public init(attributes a: Conv2DAttributes, inputChannels: Int, weights: [Int8], quantization q: ConvQuantization) {
-        let outC = a.outChannels, kH = a.kernel.h, kW = a.kernel.w, inC = inputChannels
+        let outC = a.outChannels, kH = a.kernel.h, kW = a.kernel.w, inC = a.groupInputChannels(inputChannels)
         precondition(weights.count == outC * kH * kW * inC, "int8 conv weights: expected \(outC)x\(kH)x\(kW)x\(inC) (OHWI)")
         precondition(q.bias.count == outC && q.multipliers.count == outC && q.shifts.count == outC, "int8 conv: per-channel tables must have \(outC) entries")
         var packed = [Int32](repeating: 0, count: weights.count)
@@ -41,7 +41,7 @@ public struct Int8ConvKernel: Sendable {
             }
         }
         attributes = a
-        self.inputChannels = inC
+        self.inputChannels = inputChannels
         quantization = q
         packedWeights = packed
         paddedTap = padded
@@ -63,7 +63,7 @@ public struct Int8ConvKernel: Sendable {
         }
         let geometry = ConvGeometry(input: shape, output: outShape, attributes: attributes)
         let rows = outShape.n * outShape.h
-        let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * inputChannels
+        let macs = outShape.elementCount * attributes.kernel.h * attributes.kernel.w * attributes.groupInputChannels(inputChannels)
         var output = [Int8](repeating: 0, count: outShape.elementCount)
         let q = quantization
         input.withUnsafeBufferPointer { x in
@@ -98,7 +98,8 @@ private struct Int8Buffers: @unchecked Sendable {
 extension ConvGeometry {
     fileprivate func computeRow(_ row: Int, _ p: Int8Buffers, _ q: ConvQuantization) {
         let n = row / outH, oh = row % outH
-        let outC = outC, inC = inC
+        let outC = outC, inC = inC, groups = groups
+        let inCg = inC / groups, outCg = outC / groups
         let acc = UnsafeMutablePointer<Int32>.allocate(capacity: outC)
         defer { acc.deallocate() }
         for ow in 0..<outW {
@@ -113,11 +114,13 @@ extension ConvGeometry {
                         continue
                     }
                     let x = p.x + ((n * inH + ih) * inW + iw) * inC
-                    let wTap = p.w + (kh * kW + kw) * inC * outC
-                    for ci in 0..<inC {
-                        let xv = Int32(x[ci])
+                    let wTap = p.w + (kh * kW + kw) * inCg * outC
+                    for ci in 0..<inCg {
                         let wRow = wTap + ci * outC
-                        for co in 0..<outC { acc[co] &+= xv &* wRow[co] }
+                        for g in 0..<groups {
+                            let xv = Int32(x[g * inCg + ci])
+                            for co in (g * outCg)..<((g + 1) * outCg) { acc[co] &+= xv &* wRow[co] }
+                        }
                     }
                 }
             }

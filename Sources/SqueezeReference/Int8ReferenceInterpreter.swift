@@ -5,11 +5,11 @@ import SqueezeIR
 /// generated C, so generated code and firmware must match it bit for bit.
 ///
 /// Supported: conv2d (ReLU, clip, leaky ReLU or none; fused max pool or
-/// global average), fire (fused max pool), max pool, global average pool,
-/// add, ReLU, clip/leaky ReLU/sigmoid (lookup tables), affine, pad, dropout,
-/// flatten.
-/// Anything else is rejected at init with an `.unsupported` diagnostic
-/// naming the layer.
+/// global average; grouped), fire (fused max pool), max pool, average pool,
+/// global average pool, add, ReLU, clip/leaky ReLU/sigmoid (lookup tables),
+/// affine, pad, dropout, flatten, softmax, concat (of inputs sharing its
+/// parameters). Anything else is rejected at init with an `.unsupported`
+/// diagnostic naming the layer.
 public struct Int8ReferenceInterpreter: Sendable {
     public let graph: Graph
     public let quantization: Quantization
@@ -40,12 +40,10 @@ public struct Int8ReferenceInterpreter: Sendable {
                     if list.count == 1 { channels = conv.outChannels }
                 }
                 kernels[index] = list
-            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add:
+            case .maxPool, .globalAvgPool, .relu, .dropout, .flatten, .add, .avgPool, .softmax, .concat:
                 break
             case .activation, .affine, .pad:
                 break
-            case .avgPool, .concat, .softmax:
-                throw .internal("\(node.op.name) has no int8 reference kernel but Int8Support lists it", node: node.name)
             }
         }
         self.graph = graph
@@ -139,8 +137,6 @@ public struct Int8ReferenceInterpreter: Sendable {
                 }
                 let q = try quantization.addition(node.name)
                 y = zip(x, other).map { q.add($0, $1) }
-            case .avgPool, .concat, .softmax:
-                throw Int8Support.refusal(node)
             case .activation:
                 let table = try quantization.activation(node.name)
                 y = x.map(table.apply)
@@ -149,6 +145,23 @@ public struct Int8ReferenceInterpreter: Sendable {
             case .pad(let p):
                 let zp = Int8(truncatingIfNeeded: try quantization.params(of: node.inputs[0]).zeroPoint)
                 y = PadKernel.apply(x, shape: shape, p, fill: zp)
+            case .avgPool(let a):
+                guard let q = quantization.averagePools[node.name] else { throw .internal("average pool has no quantisation parameters", node: node.name) }
+                y = Int8PoolKernels.avgPool(x, shape: shape, a, q)
+            case .softmax:
+                guard let q = quantization.softmaxes[node.name] else { throw .internal("softmax has no quantisation parameters", node: node.name) }
+                let width = max(shape.dims.last ?? 1, 1)
+                y = stride(from: 0, to: x.count, by: width).flatMap { q.apply(x[$0..<min($0 + width, x.count)]) }
+            case .concat:
+                // Inputs share the concat's parameters (`ConcatQuantization`): a copy of codes.
+                var parts: [[Int8]] = []
+                var shapes: [TensorShape] = []
+                for name in node.inputs {
+                    guard let part = values[name] else { throw .internal("value '\(name)' is not available", node: node.name) }
+                    parts.append(part)
+                    shapes.append(try graph.type(of: name).shape)
+                }
+                y = ConcatKernel.apply(codes: parts, shapes: shapes)
             }
             values[node.output] = y
             if !keepAll {

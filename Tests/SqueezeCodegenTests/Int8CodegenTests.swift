@@ -117,14 +117,25 @@ import Testing
     }
 
     @Test func unsupportedInt8OpsAreNamed() throws {
-        // head() has an add (supported) and an average pool (not yet): quantisation names the pool.
+        // head() has an add and an average pool: both int8 now, the pool keeping its input's parameters.
         let fused = try PassPipeline().run(try TinyModels.head())
         let count = fused.inputs[0].type.shape.elementCount
         let ranges = try Calibrator().ranges(fused, inputs: [Calibrator.Input(name: "zero", values: [Float](repeating: 0.5, count: count))])
+        let int8 = try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(fused)
+        let avg = try #require(fused.nodes.first { $0.name == "avg" })
+        #expect(int8.quantization?.averagePools["avg"]?.params == int8.quantization?.values[avg.inputs[0]])
+
+        // A concat of the graph input and a convolution: the input keeps its own parameters, so the copy is refused, naming the concat.
+        var k: [String: Tensor] = [:]
+        let nodes = [TinyModels.conv("c", "x", inC: 3, out: 3, kernel: 1, constants: &k),
+                     Node(name: "cat", op: .concat, inputs: ["x", "c"], output: "cat")]
+        let graph = try PassPipeline().run(try TinyModels.graph("cat", h: 4, w: 4, c: 3, nodes: nodes, constants: k))
+        let catRanges = try Calibrator().ranges(graph, inputs: [Calibrator.Input(name: "x", values: (0..<48).map { Float($0) / 10 - 2 })])
         #expect {
-            _ = try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(fused)
+            _ = try Quantizer(ranges: catRanges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(graph)
         } throws: { error in
-            (error as? Diagnostic)?.location.node == "avg"
+            let d = error as? Diagnostic
+            return d?.location.node == "cat" && d?.kind == .unsupported && d?.message.contains("the int8 concat copies codes") == true
         }
     }
 }

@@ -458,7 +458,7 @@ import Testing
         var b = Self.tinyModel()
         b.initializer(.floats("W2", [4, 2, 3, 3], TestSupport.randomFloats(72, seed: 5)))
         b.node("LSTM", ["y"], ["l"], name: "n1")
-        b.node("Conv", ["c", "W2"], ["g2"], name: "n2", [.int("group", 2)])
+        b.node("Conv", ["c", "W2"], ["g2"], name: "n2", [.int("group", 2), .ints("dilations", [1, 2])])
         b.node("MaxPool", ["r"], ["m"], name: "n3", [.ints("kernel_shape", [2, 2]), .ints("dilations", [2, 2])])
         b.node("Conv", ["r", "W"], ["s"], name: "n4", [.string("auto_pad", "SAME_MIDDLE")])
         b.node("Relu", ["l"], ["after"], name: "n5")   // supported, reads an unsupported node's output
@@ -470,9 +470,9 @@ import Testing
         // A short summary: counts per op type and the first names; every node in `details` (--verbose).
         #expect(e.message == "6 unsupported nodes (1 LSTM, 2 Conv, 1 MaxPool, 1 Softmax, 1 ''): 'n1', 'n2', 'n3', ... (--verbose lists all 6)")
         #expect(e.details == ["'n1' (LSTM): operator not supported",
-                              "'n2' (Conv): group=2 is not supported (only 1)",
+                              "'n2' (Conv): dilations [1, 2] are not supported (only 1)",
                               "'n3' (MaxPool): dilations [2, 2] are not supported (only 1)",
-                              "'n4' (Conv): auto_pad=SAME_UPPER is not supported; export with explicit pads",
+                              "'n4' (Conv): auto_pad=SAME_MIDDLE is not supported (NOTSET, SAME_UPPER, SAME_LOWER, VALID)",
                               "'n6' (Softmax): axis=0 is not supported (only the last axis of a 2-D tensor)",
                               "'node_11' (): operator not supported"])
         #expect(!e.message.contains("\n"))

@@ -58,16 +58,17 @@ import SqueezeReference
         }
     }
 
-    @Test func softmaxIsRejectedWithTheLayerName() throws {
+    /// An int8 softmax outputs probabilities with the fixed scale 1/256, zero point -128 (`SoftmaxQuantization`).
+    @Test func softmaxGetsTheFixedOutputParameters() throws {
         let model = try SqueezeNetBuilder.build(SqueezeNetConfig(version: .v1_1, inputSize: 48, classes: 10, softmax: true))
         let fused = try SqueezePassesShim.fuse(model.graph)
         let ranges = try Calibrator().ranges(fused, inputs: noiseInputs(count: 1, size: 48, seed: 2))
-        #expect {
-            _ = try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(fused)
-        } throws: { error in
-            let d = error as? Diagnostic
-            return d?.location.node == "prob" && d?.kind == .unsupported
-        }
+        let int8 = try Quantizer(ranges: ranges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(fused)
+        let q = try #require(int8.quantization)
+        let softmax = try #require(q.softmaxes["prob"])
+        #expect(q.values["prob"] == QuantParams(scale: 1.0 / 256, zeroPoint: -128))
+        #expect(softmax.input == q.values[fused.nodes.first { $0.name == "prob" }!.inputs[0]])
+        #expect(softmax.table.count == 256 && softmax.table[0] == 65536 && softmax.table[1] < 65536)
     }
 
     /// A global average quantises over any pixel count: over 1 and 2 pixels

@@ -147,6 +147,8 @@ struct ONNXGraphConverter {
     var producers: [String: Int] = [:]
     var irConstants: [String: SqueezeIR.Tensor] = [:]
     var postChecks: [ONNXPostCheck] = []
+    /// Gemm/MatMul outputs (a flatten of a fully-connected convolution) whose bias an Add may fold (`ONNXDense`).
+    var denseOutputs: Set<String> = []
     /// (node name, op type, reason) of every unsupported node.
     var unsupported: [(String, String, String)] = []
 

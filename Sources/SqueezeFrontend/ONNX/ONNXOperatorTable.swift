@@ -39,6 +39,8 @@ public enum ONNXOperatorTable {
         row("Sub", .affine, note: "by a constant; folded into a neighbouring conv when possible") { try $0.convertArithmetic($1) },
         row("Div", .affine, note: "by a constant; folded into a neighbouring conv when possible") { try $0.convertArithmetic($1) },
         row("Pad", .pad, note: "constant 0, spatial; folded into the next conv or pool when possible") { try $0.convertPad($1) },
+        row("Gemm", .conv2d, note: "classifier head: a conv over the whole flattened map") { try $0.convertGemm($1) },
+        row("MatMul", .conv2d, note: "classifier head (+ Add of a constant bias)") { try $0.convertMatMul($1) },
         row("QuantizeLinear", nil, note: "QDQ: parameters of a value") { try $0.convertQuantizeLinear($1) },
         row("DequantizeLinear", nil, note: "QDQ: parameters of a value, or int8 weights") { try $0.convertDequantizeLinear($1) },
         row("QLinearConv", .conv2d, note: "QOperator") { try $0.convertQLinearConv($1) },

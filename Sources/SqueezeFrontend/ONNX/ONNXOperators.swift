@@ -39,6 +39,7 @@ extension ONNXGraphConverter {
 
     mutating func convertAdd(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(2...2)
+        if try foldDenseBias(view) { return }
         if view.inputs.contains(where: { constants[resolve($0)] != nil }) { return try convertArithmetic(view) }
         let a = try activation(view.inputs[0], of: view)
         let b = try activation(view.inputs[1], of: view)
@@ -188,7 +189,7 @@ extension ONNXGraphConverter {
         let weightName = resolve(weightInput)
         let weight = try constant(weightInput, of: view)
         let group = try view.int("group", default: 1)
-        guard group == 1 else { throw .unsupported("group=\(group) is not supported (only 1)") }
+        guard group >= 1, group <= ONNXLimits.maxSpatial * ONNXLimits.maxSpatial else { throw view.invalid("group must be positive, got \(group)") }
         try view.requireUnitDilations()
         guard weight.dims.count == 4 else {
             throw .unsupported("only 2-D convolutions are supported; the weight has shape \(weight.dims)")
@@ -222,7 +223,10 @@ extension ONNXGraphConverter {
         let attributes = Conv2DAttributes(
             outChannels: o, kernel: Size2(kh, kw), stride: Size2(strides[0], strides[1]),
             padding: Padding(top: pads[0], left: pads[1], bottom: pads[2], right: pads[3]),
-            hasBias: parameters.count == 2)
+            hasBias: parameters.count == 2, groups: Int(group))
+        guard o % Int(group) == 0 else {
+            throw view.invalid("group=\(group) does not divide the \(o) output channels of weight '\(MessageText.printable(weightName))'")
+        }
         emit(Node(name: view.name, op: .conv2d(attributes), inputs: [x], parameters: parameters, output: output(view)))
     }
 
