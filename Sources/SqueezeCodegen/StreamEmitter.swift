@@ -397,7 +397,7 @@ struct StreamEmitter {
     static func copiesOnly(_ stage: StreamStage) -> Bool {
         switch stage.kind {
         case .concat, .copy: stage.pool == nil
-        case .conv, .fireExpand, .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu: false
+        case .conv, .fireExpand, .maxPool, .avgPool, .convGlobalAverage, .globalAverage, .add, .relu, .activation, .affine, .pad: false
         }
     }
 }
