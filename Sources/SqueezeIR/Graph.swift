@@ -37,6 +37,13 @@ public struct Graph: Sendable, Hashable {
     /// still decodes at least its smallest block (4 fp32 or 2 int8 output
     /// channels), so the buffer may be larger than this for wide layers.
     public var decodeScratchBytes: Int?
+    /// What the input buffer holds (`--input-type`): `uint8` once
+    /// `InputNormalisationFolding` has folded the preprocessing into the
+    /// first convolution (then `preprocessing` has scale 1, mean 0, std 1).
+    public var inputType: InputType = .float
+    /// With `inputType` `uint8`: the preprocessing that was folded into the
+    /// first convolution (for documentation: the generated header).
+    public var foldedPreprocessing: Preprocessing?
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

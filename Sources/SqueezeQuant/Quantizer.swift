@@ -55,7 +55,13 @@ public struct Quantizer {
         }
 
         let input = graph.inputs[0].name
-        values[input] = try params(input, node: nil)
+        if graph.inputType == .uint8 {
+            // Raw 0...255 pixels (`--input-type uint8`): exact codes v - 128, whatever was calibrated.
+            values[input] = InputType.rawQuantization
+            usedRanges[input] = InputType.rawRange
+        } else {
+            values[input] = try params(input, node: nil)
+        }
         for node in graph.nodes {
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {

@@ -104,7 +104,7 @@ public struct DatasetEvaluator: Sendable {
             let encoded = try reference.encode(values)
             if let handle {
                 do {
-                    try handle.write(contentsOf: FloatFile.encode(encoded, int8: int8))
+                    try handle.write(contentsOf: model?.inputFile(encoded) ?? FloatFile.encode(encoded, int8: int8))
                 } catch {
                     throw .input("cannot write the batch input file: \(error.localizedDescription)")
                 }

@@ -49,6 +49,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .customLong("row-input"), help: "Stream schedule: the generated code also takes its input a row at a time from a function you give (<prefix>_run_rows), into a ring in the arena, so the whole input image never needs to be in RAM; see docs/generated-c.md.")
     var rowInput = false
 
+    @Option(name: .customLong("input-type"), help: ArgumentHelp("What the generated C takes: float (normalised values; default) or uint8 (raw 0-255 pixels, NHWC, resized and in channel order but not scaled or normalised: the mean/std/scale are folded into the first convolution; stream schedule); see docs/preprocessing.md.", valueName: "float|uint8"))
+    var inputType: InputType = .float
+
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 
@@ -100,6 +103,9 @@ struct ModelOptions: ParsableArguments {
         if rowInput && schedule == .layer {
             throw ValidationError("--row-input needs the stream schedule: the layer schedule keeps whole maps (drop --schedule layer)")
         }
+        if inputType == .uint8 && schedule == .layer {
+            throw ValidationError(CompilePipeline.layerRefusal)
+        }
         if quantization != nil {
             guard precision == .int8 else { throw ValidationError("--quantization needs --precision int8") }
             guard calibrate == nil, calibrationMethod == nil else {
@@ -145,6 +151,7 @@ struct ModelOptions: ParsableArguments {
                                       calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
                                       schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
         options.rowInput = rowInput
+        options.inputType = inputType
         return options
     }
 
@@ -158,4 +165,5 @@ struct ModelOptions: ParsableArguments {
 extension Precision: ExpressibleByArgument {}
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
+extension InputType: ExpressibleByArgument {}
 extension WeightStoragePolicy: ExpressibleByArgument {}
