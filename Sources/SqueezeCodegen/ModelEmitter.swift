@@ -128,7 +128,9 @@ struct ModelEmitter {
             // What the caller must put in the input buffer (docs/preprocessing.md).
             let layout = "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved)"
             if input.h == input.w {
-                lines += ["", layout + ", from an image:"] + preprocessing.steps(height: input.h, width: input.w).map { "  " + $0 }
+                // --input-type uint8: only the geometry and channel order; the normalisation is folded (below).
+                let steps = preprocessing.steps(height: input.h, width: input.w)
+                lines += ["", layout + ", from an image:"] + (graph.inputType == .uint8 ? Array(steps.prefix(2)) : steps).map { "  " + $0 }
             } else {
                 lines += ["", layout + ": already preprocessed values (squeezec preprocesses images for square inputs only)"]
             }

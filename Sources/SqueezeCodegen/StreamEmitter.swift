@@ -174,7 +174,8 @@ struct StreamEmitter {
                     p.scope("else if (s->status == 0)") { p in
                         p.comment(["The caller writes the uint8 row at the end of the slot; converting forward",
                                    "in place never overwrites a byte not yet read."])
-                        p.line("uint8_t *const src = (uint8_t *)dst + \(count * (calls.elementBytes - 1));")
+                        let offset = count * (calls.elementBytes - 1)
+                        p.line("uint8_t *const src = (uint8_t *)dst" + (offset == 0 ? ";" : " + \(offset);"))
                         p.scope("if (s->fetch(s->ctx, s->fetched, src) != 0)") { p in p.line("s->status = -3;") }
                         p.scope("else") { p in
                             p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = \(convert);") }
