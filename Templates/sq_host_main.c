@@ -33,8 +33,12 @@
 #ifndef SQ_ELEM_T
 #define SQ_ELEM_T float
 #endif
+/* The element type of the input: SQ_ELEM_T, or uint8_t for --input-type uint8 (-DSQ_INPUT_T=uint8_t). */
+#ifndef SQ_INPUT_T
+#define SQ_INPUT_T SQ_ELEM_T
+#endif
 
-static SQ_ELEM_T sq_input[SQ_INPUT_COUNT];
+static SQ_INPUT_T sq_input[SQ_INPUT_COUNT];
 static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT];
 
 #ifdef SQ_TRACE
@@ -75,12 +79,12 @@ void sq_trace_row(const char *name, int row, const SQ_ELEM_T *data, int count)
 
 #if defined(SQ_RUN_ROWS) && !defined(SQ_WHOLE_IMAGE)
 static int sq_next_row;
-static SQ_ELEM_T *sq_ring_base;
+static SQ_INPUT_T *sq_ring_base;
 
 /* The row function: row `row` of the image `ctx` into dst. */
-static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
+static int sq_fetch_row(void *ctx, int row, SQ_INPUT_T *dst)
 {
-    const SQ_ELEM_T *image = (const SQ_ELEM_T *)ctx;
+    const SQ_INPUT_T *image = (const SQ_INPUT_T *)ctx;
     int i;
 #ifdef SQ_FAIL_AT_ROW
     static int failed;
@@ -99,7 +103,8 @@ static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
     }
     if (row == 0) {
         sq_ring_base = dst;
-    } else if (dst != sq_ring_base + (row % SQ_RING_ROWS) * SQ_ROW_COUNT) {
+    } else if ((const char *)dst != (const char *)sq_ring_base + (size_t)(row % SQ_RING_ROWS) * SQ_ROW_COUNT * sizeof(SQ_ELEM_T)) {
+        /* Ring slots hold SQ_ELEM_T rows (a uint8 row is written at the same place in each slot). */
         fprintf(stderr, "harness: row %d is not in ring slot %d of %d\n", row, row % SQ_RING_ROWS, SQ_RING_ROWS);
         return 1;
     }
@@ -111,7 +116,7 @@ static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
 }
 
 /* One inference through the row entry point; every row fetched once. */
-static int sq_run_model(SQ_ELEM_T *input, SQ_ELEM_T *output)
+static int sq_run_model(SQ_INPUT_T *input, SQ_ELEM_T *output)
 {
     int status;
     sq_next_row = 0;
@@ -126,7 +131,7 @@ static int sq_run_model(SQ_ELEM_T *input, SQ_ELEM_T *output)
 #define sq_run_model SQ_RUN
 #endif
 
-static int read_values(const char *path, SQ_ELEM_T *data, size_t count)
+static int read_values(const char *path, SQ_INPUT_T *data, size_t count)
 {
     FILE *f = fopen(path, "rb");
     size_t got;
@@ -135,7 +140,7 @@ static int read_values(const char *path, SQ_ELEM_T *data, size_t count)
         fprintf(stderr, "harness: cannot open %s\n", path);
         return -1;
     }
-    got = fread(data, sizeof(SQ_ELEM_T), count, f);
+    got = fread(data, sizeof(SQ_INPUT_T), count, f);
     extra = fgetc(f);
     fclose(f);
     if (got != count || extra != EOF) {
@@ -171,7 +176,7 @@ static int run_batch(const char *count_text, const char *in_path, const char *ou
     }
     for (i = 0; i < count; i++) {
         int status;
-        if (fread(sq_input, sizeof(SQ_ELEM_T), SQ_INPUT_COUNT, in) != SQ_INPUT_COUNT) {
+        if (fread(sq_input, sizeof(SQ_INPUT_T), SQ_INPUT_COUNT, in) != SQ_INPUT_COUNT) {
             fprintf(stderr, "harness: %s must hold exactly %ld x %lu values\n", in_path, count, (unsigned long)SQ_INPUT_COUNT);
             fclose(in);
             fclose(out);

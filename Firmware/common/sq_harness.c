@@ -49,6 +49,10 @@
 #ifndef SQ_ELEM_T
 #define SQ_ELEM_T float
 #endif
+/* The element type of the input: SQ_ELEM_T, or uint8_t for --input-type uint8 (-DSQ_INPUT_T=uint8_t). */
+#ifndef SQ_INPUT_T
+#define SQ_INPUT_T SQ_ELEM_T
+#endif
 
 #define SQ_EXIT_OK 0
 #define SQ_EXIT_IO 2
@@ -59,9 +63,9 @@
  * board can keep them out of the model's memory (mps3-an547 puts them in
  * ISRAM, a stand-in for a camera frame buffer; elsewhere they are .bss). */
 #ifdef SQ_RUN_ROWS
-static SQ_ELEM_T sq_first_row[SQ_ROW_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static SQ_INPUT_T sq_first_row[SQ_ROW_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 #else
-static SQ_ELEM_T sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
+static SQ_INPUT_T sq_input[SQ_INPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 #endif
 static SQ_ELEM_T sq_output[SQ_OUTPUT_COUNT] __attribute__((section(".bss.sq_io"), aligned(16)));
 
@@ -214,7 +218,7 @@ static int sq_open_files(void)
 
 #ifdef SQ_RUN_ROWS
 static int sq_next_row;
-static SQ_ELEM_T *sq_ring_base;
+static SQ_INPUT_T *sq_ring_base;
 
 static void sq_print_row_error(const char *what, int row)
 {
@@ -225,9 +229,9 @@ static void sq_print_row_error(const char *what, int row)
 
 /* The row function: row 0 from sq_first_row, the others from input.bin,
  * straight into the ring slot dst. */
-static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
+static int sq_fetch_row(void *ctx, int row, SQ_INPUT_T *dst)
 {
-    const uint32_t bytes = (uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_ELEM_T);
+    const uint32_t bytes = (uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_INPUT_T);
     (void)ctx;
     if (row != sq_next_row) {
         sq_print_row_error("harness: out of order: row ", row);
@@ -239,7 +243,8 @@ static int sq_fetch_row(void *ctx, int row, SQ_ELEM_T *dst)
         for (i = 0; i < SQ_ROW_COUNT; i++) {
             dst[i] = sq_first_row[i];
         }
-    } else if (dst != sq_ring_base + (row % SQ_RING_ROWS) * SQ_ROW_COUNT) {
+    } else if ((const char *)dst != (const char *)sq_ring_base + (uint32_t)(row % SQ_RING_ROWS) * (uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_ELEM_T)) {
+        /* Ring slots hold SQ_ELEM_T rows (a uint8 row is written at the same place in each slot). */
         sq_print_row_error("harness: not in its ring slot: row ", row);
         return 1;
     } else if (sq_sh_read(sq_input_handle, dst, bytes) != 0u) {
@@ -262,14 +267,14 @@ static int sq_run_model(void)
     return status;
 }
 #define SQ_INPUT_BUFFER sq_first_row
-#define SQ_INPUT_BYTES ((uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_ELEM_T))
+#define SQ_INPUT_BYTES ((uint32_t)SQ_ROW_COUNT * (uint32_t)sizeof(SQ_INPUT_T))
 #else
 static int sq_run_model(void)
 {
     return SQ_RUN(sq_input, sq_output);
 }
 #define SQ_INPUT_BUFFER sq_input
-#define SQ_INPUT_BYTES ((uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_ELEM_T))
+#define SQ_INPUT_BYTES ((uint32_t)SQ_INPUT_COUNT * (uint32_t)sizeof(SQ_INPUT_T))
 #endif
 
 /* The next input of input.bin (with SQ_RUN_ROWS its first row; the others

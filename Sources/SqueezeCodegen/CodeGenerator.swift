@@ -15,6 +15,10 @@ public enum CodeGenerator {
                                + "which keeps the stack within MODEL_STACK_BYTES (docs/limits.md): use --schedule layer",
                                node: chain.stage)
         }
+        if memory.graph.inputType == .uint8 && memory.stream?.inputRing == nil {
+            // The raw rows are converted where they enter the input ring (CompilePipeline plans one).
+            throw .usage("--input-type uint8 needs the stream schedule with its input ring (drop --schedule layer)")
+        }
         var options = options
         options.schedule = memory.kind
         do {

@@ -41,5 +41,7 @@ public struct GeneratedModel: Sendable {
     public var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
 
     /// Bytes of one whole input image (what `<prefix>_run` reads).
-    public var inputImageBytes: Int { graph.inputs[0].type.byteCount }
+    public var inputImageBytes: Int {
+        graph.inputType == .uint8 ? graph.inputs[0].type.shape.elementCount : graph.inputs[0].type.byteCount
+    }
 }

@@ -34,6 +34,8 @@ struct ModelEmitter {
 
     var prefix: String { options.prefix }
     var element: String { calls.element }
+    /// The C type of the caller's input: `uint8_t` with `--input-type uint8`, else `element`.
+    var inputElement: String { graph.inputType == .uint8 ? "uint8_t" : element }
 
     var upper: String { prefix.uppercased() }
 
@@ -126,16 +128,29 @@ struct ModelEmitter {
             // What the caller must put in the input buffer (docs/preprocessing.md).
             let layout = "Input \(input.h)x\(input.w)x\(input.c), NHWC (row by row, channels interleaved)"
             if input.h == input.w {
-                lines += ["", layout + ", from an image:"] + preprocessing.steps(height: input.h, width: input.w).map { "  " + $0 }
+                // --input-type uint8: only the geometry and channel order; the normalisation is folded (below).
+                let steps = preprocessing.steps(height: input.h, width: input.w)
+                lines += ["", layout + ", from an image:"] + (graph.inputType == .uint8 ? Array(steps.prefix(2)) : steps).map { "  " + $0 }
             } else {
                 lines += ["", layout + ": already preprocessed values (squeezec preprocesses images for square inputs only)"]
             }
+        }
+        if graph.inputType == .uint8 {
+            // --input-type uint8: the normalisation lives in the first convolution's weights and bias.
+            let conv = graph.consumers[graph.inputs[0].name]?.first.map { graph.nodes[$0].name } ?? "the first convolution"
+            lines += ["", "Input type uint8 (--input-type uint8): raw pixel values v = 0..255, after the resize and",
+                      "channel order above but without scale, mean or std: the normalisation"]
+            if let folded = graph.foldedPreprocessing {
+                lines += ["  " + folded.formula, "  mean = \(Preprocessing.format(folded.mean)), std = \(Preprocessing.format(folded.std))"]
+            }
+            lines.append("is folded into \(conv)'s weights and bias" + (calls.isQuantized ? "; the int8 input codes are v - 128 (scale 1, zero point -128)." : "."))
         }
         if let stream {
             lines += ["", "Streaming schedule (arena \(plan.arenaBytes) bytes, planner \(plan.strategy)): every stage computes rows",
                       "on demand; values live in rings of a few rows or in shared one-row hand-off buffers:"]
             if let input = stream.inputRing {
-                lines.append("  input \(input) -> \(stream.ringRows[input] ?? 0)-row ring, fetched a row at a time (--row-input)")
+                lines.append("  input \(input) -> \(stream.ringRows[input] ?? 0)-row ring, "
+                             + (graph.inputType == .uint8 ? "uint8 rows converted as they enter it (--input-type uint8)" : "fetched a row at a time (--row-input)"))
             }
             for (index, stage) in stream.stages.enumerated() {
                 let storage = stream.bufferOf[.value(stage.output)]
@@ -181,6 +196,9 @@ struct ModelEmitter {
             "#define \(upper)_SCHEDULE \"\(stream == nil ? "layer" : "stream")\"",
             "#define \(upper)_PRECISION \"\(calls.precision)\"",
         ])
+        if graph.inputType == .uint8 {
+            defines.line("#define \(upper)_INPUT_TYPE \"uint8\" /* raw 0..255 pixels; the normalisation is folded into the first convolution */")
+        }
         try calls.modelDefines(upper: upper, graph: graph, into: &defines)
         return try TemplateRenderer.render(template, name: "sq_model.h.in", values: [
             "BANNER": String(banner.text.dropLast()),
@@ -189,14 +207,41 @@ struct ModelEmitter {
             "PREFIX": prefix,
             "PREFIX_UPPER": upper,
             "ROW_API": rowAPI(),
-        ])
+        ].merging(inputTemplateValues(input: input)) { a, _ in a })
+    }
+
+    /// The header's placeholders for the input type (`--input-type`).
+    func inputTemplateValues(input: TensorShape) -> [String: String] {
+        let raw = graph.inputType == .uint8
+        let count = "\(upper)_INPUT_COUNT"
+        var values = ["INPUT_T": inputElement]
+        if raw {
+            values["INPUT_DOC"] = "\(count) raw pixel values 0..255, NHWC (height, width, channels), not normalised:\n"
+                + " *           the normalisation is folded into the first convolution (--input-type uint8)."
+        } else if calls.isQuantized {
+            values["INPUT_DOC"] = "\(count) int8 codes, NHWC (height, width, channels): the normalised\n"
+                + " *           image quantised with \(upper)_INPUT_SCALE / \(upper)_INPUT_ZERO_POINT."
+        } else {
+            values["INPUT_DOC"] = "\(count) floats, NHWC (height, width, channels), already normalised."
+        }
+        if calls.isQuantized {
+            values["F32_INPUT_T"] = raw ? "uint8_t" : "float"
+            values["F32_DOC"] = raw
+                ? " * Convenience entry point (\(prefix)_f32.c): runs \(prefix)_run on the raw pixels and\n"
+                  + " * dequantises the output into \(upper)_OUTPUT_COUNT floats. Returns as \(prefix)_run."
+                : " * Convenience entry point (\(prefix)_f32.c): quantises \(upper)_INPUT_COUNT floats\n"
+                  + " * (round half away from zero, clamped; NaN gives the zero point), runs \(prefix)_run and\n"
+                  + " * dequantises the output into \(upper)_OUTPUT_COUNT floats. Keeps a static int8 copy of the\n"
+                  + " * input (\(upper)_INPUT_COUNT bytes). Returns as \(prefix)_run."
+        }
+        return values
     }
 
     /// The ring of `--row-input` (rows, bytes), nil otherwise.
     var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
     /// The caller's buffers (with `--row-input` no input image: the rows go into the arena's ring).
     /// The whole input image (`<prefix>_run` reads it; `<PREFIX>_INPUT_BYTES`).
-    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * calls.elementBytes }
+    var inputBytes: Int { graph.inputs[0].type.shape.elementCount * (graph.inputType == .uint8 ? 1 : calls.elementBytes) }
     var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
     /// What the model needs in RAM besides the stack: the arena and the caller's buffers.
     /// With `--row-input` the rows go into the arena's ring: no input image in RAM.
@@ -209,7 +254,10 @@ struct ModelEmitter {
         guard let stream, let input = stream.inputRing, let shape = stream.shapes[input] ?? graph.valueTypes[input]?.shape else { return "" }
         let rows = stream.ringRows[input] ?? shape.h
         let ringBytes = stream.lifetime(of: .value(input))?.bytes ?? 0
-        let values = calls.isQuantized
+        let values = graph.inputType == .uint8
+            ? ["raw pixel values 0..255 (uint8_t), NHWC, not normalised (--input-type uint8); then return 0.",
+               "dst is at the end of the ring slot (the model converts the row in place). Non-zero stops the"]
+            : calls.isQuantized
             ? ["int8 codes, NHWC, quantised as for \(prefix)_run (a float row can be quantised",
                "with sq_quantize_f32_s8(row, dst, \(upper)_INPUT_ROW_COUNT, \(upper)_INPUT_SCALE,",
                "\(upper)_INPUT_ZERO_POINT) from sq_kernels_s8.h); then return 0. Non-zero stops the"]
@@ -229,7 +277,7 @@ struct ModelEmitter {
                    "copy their rows from the whole image into the same ring."])
         p.lines(["#define \(upper)_INPUT_RING_ROWS \(rows)",
                  "#define \(upper)_INPUT_ROW_COUNT \(shape.w * shape.c) /* \(calls.elementUnit) in one input row */",
-                 "typedef int (*\(prefix)_row_source)(void *ctx, int row, \(element) *dst);",
+                 "typedef int (*\(prefix)_row_source)(void *ctx, int row, \(inputElement) *dst);",
                  "int \(prefix)_run_rows(\(prefix)_row_source fetch, void *ctx, \(element) *output);",
                  "int \(prefix)_run_rows_with_arena(\(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena);"])
         return "\n" + p.text.dropLast()
@@ -368,8 +416,8 @@ struct ModelEmitter {
         let element = self.element
         let rowInput = stream?.stream.inputRing != nil
         let signature = rowInput
-            ? "static int run_all(const \(element) *input, \(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)"
-            : "int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)"
+            ? "static int run_all(const \(inputElement) *input, \(prefix)_row_source fetch, void *ctx, \(element) *output, void *arena)"
+            : "int \(prefix)_run_with_arena(const \(inputElement) *input, \(element) *output, void *arena)"
         if rowInput {
             p.comment(["One inference: rows copied from the whole image `input`, or fetched from `fetch` when input is NULL."])
         }
@@ -401,14 +449,14 @@ struct ModelEmitter {
         }
         p.line()
         if rowInput {
-            p.scope("int \(prefix)_run_with_arena(const \(element) *input, \(element) *output, void *arena)") { p in
+            p.scope("int \(prefix)_run_with_arena(const \(inputElement) *input, \(element) *output, void *arena)") { p in
                 p.scope("if (input == NULL)") { p in p.line("return -1;") }
                 p.line("return run_all(input, NULL, NULL, output, arena);")
             }
             p.line()
         }
         p.line("#ifndef \(upper)_EXTERNAL_ARENA")
-        p.scope("int \(prefix)_run(const \(element) *input, \(element) *output)") { p in
+        p.scope("int \(prefix)_run(const \(inputElement) *input, \(element) *output)") { p in
             p.line("return \(prefix)_run_with_arena(input, output, \(prefix)_arena);")
         }
         p.line("#endif")
@@ -518,14 +566,20 @@ struct ModelEmitter {
         p.line("#include \"sq_kernels_s8.h\"")
         p.line()
         p.line("#ifndef \(upper)_EXTERNAL_ARENA")
-        p.line("static int8_t \(prefix)_input_codes[\(upper)_INPUT_COUNT] SQ_ALIGN(16);")
+        let raw = graph.inputType == .uint8
+        if !raw { p.line("static int8_t \(prefix)_input_codes[\(upper)_INPUT_COUNT] SQ_ALIGN(16);") }
         p.line("static int8_t \(prefix)_output_codes[\(upper)_OUTPUT_COUNT] SQ_ALIGN(16);")
         p.line()
-        p.scope("int \(prefix)_run_f32(const float *input, float *output)") { p in
+        p.scope("int \(prefix)_run_f32(const \(raw ? "uint8_t" : "float") *input, float *output)") { p in
             p.line("int status;")
             p.scope("if (input == NULL || output == NULL)") { p in p.line("return -1;") }
-            p.line("sq_quantize_f32_s8(input, \(prefix)_input_codes, \(upper)_INPUT_COUNT, \(upper)_INPUT_SCALE, \(upper)_INPUT_ZERO_POINT);")
-            p.line("status = \(prefix)_run(\(prefix)_input_codes, \(prefix)_output_codes);")
+            if raw {
+                // --input-type uint8: the raw pixels go in as they are.
+                p.line("status = \(prefix)_run(input, \(prefix)_output_codes);")
+            } else {
+                p.line("sq_quantize_f32_s8(input, \(prefix)_input_codes, \(upper)_INPUT_COUNT, \(upper)_INPUT_SCALE, \(upper)_INPUT_ZERO_POINT);")
+                p.line("status = \(prefix)_run(\(prefix)_input_codes, \(prefix)_output_codes);")
+            }
             p.scope("if (status == 0)") { p in
                 p.line("sq_dequantize_s8_f32(\(prefix)_output_codes, output, \(upper)_OUTPUT_COUNT, \(upper)_OUTPUT_SCALE, "
                        + "\(upper)_OUTPUT_ZERO_POINT);")

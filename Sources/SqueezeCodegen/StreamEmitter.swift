@@ -111,7 +111,7 @@ struct StreamEmitter {
                    "and per stage the output rows completed and the rows computed",
                    "(pre-pool rows when a max pool is fused)."])
         p.scope("typedef struct", trailer: " sq_stream;") { p in
-            p.line("const \(calls.element) *in;")
+            p.line("const \(graph.inputType == .uint8 ? "uint8_t" : calls.element) *in;")
             p.line("\(calls.element) *out;")
             p.line("\(calls.element) *a;")
             p.lines(calls.streamMembers)
@@ -163,12 +163,32 @@ struct StreamEmitter {
         p.scope("static void fetch_input(sq_stream *s, int need)") { p in
             p.scope("while (s->fetched <= need)") { p in
                 p.line("\(calls.element) *const dst = \(base(input)) + (s->fetched % \(rows)) * \(count);")
-                p.scope("if (s->in != NULL)") { p in
-                    p.line("const \(calls.element) *const src = s->in + (size_t)s->fetched * \(count);")
+                if graph.inputType == .uint8 {
+                    // --input-type uint8: raw pixels converted as they enter the ring (int8: the code v - 128).
+                    let convert = calls.isQuantized ? "(int8_t)((int)src[i] - 128)" : "(float)src[i]"
                     p.line("int i;")
-                    p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = src[i];") }
+                    p.scope("if (s->in != NULL)") { p in
+                        p.line("const uint8_t *const src = s->in + (size_t)s->fetched * \(count);")
+                        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = \(convert);") }
+                    }
+                    p.scope("else if (s->status == 0)") { p in
+                        p.comment(["The caller writes the uint8 row at the end of the slot; converting forward",
+                                   "in place never overwrites a byte not yet read."])
+                        let offset = count * (calls.elementBytes - 1)
+                        p.line("uint8_t *const src = (uint8_t *)dst" + (offset == 0 ? ";" : " + \(offset);"))
+                        p.scope("if (s->fetch(s->ctx, s->fetched, src) != 0)") { p in p.line("s->status = -3;") }
+                        p.scope("else") { p in
+                            p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = \(convert);") }
+                        }
+                    }
+                } else {
+                    p.scope("if (s->in != NULL)") { p in
+                        p.line("const \(calls.element) *const src = s->in + (size_t)s->fetched * \(count);")
+                        p.line("int i;")
+                        p.scope("for (i = 0; i < \(count); ++i)") { p in p.line("dst[i] = src[i];") }
+                    }
+                    p.scope("else if (s->status == 0 && s->fetch(s->ctx, s->fetched, dst) != 0)") { p in p.line("s->status = -3;") }
                 }
-                p.scope("else if (s->status == 0 && s->fetch(s->ctx, s->fetched, dst) != 0)") { p in p.line("s->status = -3;") }
                 p.line("++s->fetched;")
             }
         }

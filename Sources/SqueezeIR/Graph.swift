@@ -40,6 +40,13 @@ public struct Graph: Sendable, Hashable {
     /// Set by the ONNX importer for an already-quantised model (QDQ or
     /// QOperator): its own scales, zero points and integer weights.
     public var importedQuantization: ImportedQuantization?
+    /// What the input buffer holds (`--input-type`): `uint8` once
+    /// `InputNormalisationFolding` has folded the preprocessing into the
+    /// first convolution (then `preprocessing` has scale 1, mean 0, std 1).
+    public var inputType: InputType = .float
+    /// With `inputType` `uint8`: the preprocessing that was folded into the
+    /// first convolution (for documentation: the generated header).
+    public var foldedPreprocessing: Preprocessing?
 
     public init(name: String, inputs: [ValueInfo], outputs: [String], nodes: [Node], constants: [String: Tensor], valueTypes: [String: TensorType] = [:],
                 quantization: Quantization? = nil) {

@@ -46,9 +46,22 @@ public struct CompilePipeline {
             throw .usage("--prune/--codebook: the model is already quantised (\(imported.format)) and its int8 weights are used as they are; "
                          + "compress the float model instead")
         }
+        graph.preprocessing = try preprocessing(of: graph)
+        if options.inputType == .uint8 {
+            try Self.checkInputType(options)
+            if let imported = graph.importedQuantization {
+                throw .usage("--input-type uint8: the model is already quantised (\(imported.format)); its first convolution's int8 weights "
+                             + "cannot take the folded normalisation (use the float model)")
+            }
+            // Before compression: the folded conv1 weights are the ones pruned and shared.
+            do {
+                graph = try InputNormalisationFolding().run(graph)
+            } catch {
+                throw error.kind == .usage ? error : error.inFile(options.source.name)
+            }
+        }
         graph = try WeightCompressionPass(options: options.compression,
                                           domain: options.precision == .int8 ? .int8Codes : .float).run(graph)
-        graph.preprocessing = try preprocessing(of: graph)
         if let imported = graph.importedQuantization, options.precision == .fp32 {
             progress("note: the model is already quantised (\(imported.format)); fp32 runs its dequantised weights, "
                      + "--precision int8 runs its own int8 arithmetic")
@@ -111,10 +124,17 @@ public struct CompilePipeline {
     /// options' schedule and to an explicit stream schedule.
     public func plan(_ lowered: LoweredStage, schedule: ScheduleKind? = nil,
                      planner: (any ArenaPlanner)? = nil) throws(Diagnostic) -> PlannedStage {
-        PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
+        // A raw uint8 input is converted as its rows are copied into the input ring (stream schedule).
+        // An explicit layer schedule is planned for its size only (`analyze` compares the two).
+        let kind = schedule ?? options.schedule
+        let raw = lowered.graph.inputType == .uint8 && kind == .stream
+        if lowered.graph.inputType == .uint8 && schedule == nil && kind == .layer {
+            throw .usage(Self.layerRefusal)
+        }
+        return PlannedStage(lowered: lowered, memory: try PlannedMemory(fused: lowered.graph, kind: schedule ?? options.schedule,
                                                                  planner: planner ?? options.planner,
                                                                  scratch: KernelScratchProviders.forGraph(lowered.graph),
-                                                                 rowInput: options.rowInput && (schedule == nil || schedule == .stream),
+                                                                 rowInput: raw || (options.rowInput && (schedule == nil || schedule == .stream)),
                                                                  regions: options.arenaRegions))
     }
 
@@ -200,7 +220,9 @@ public struct CompilePipeline {
         guard let method = CalibrationMethod(parsing: options.calibration.method) else {
             throw .usage("--calibration '\(options.calibration.method)' is not minmax, percentile, percentile:P (50 < P < 100) or mse")
         }
-        let inputs = try calibrationInputs(for: fused.inputs[0], preprocessing: fused.preprocessing)
+        let inputs = try calibrationInputs(for: fused.inputs[0], preprocessing: fused.preprocessing).map {
+            Calibrator.Input(name: $0.name, values: RawPixels.conformed($0.values, to: fused.inputType))
+        }
         let calibrator = Calibrator(method: method, progress: progress)
         let ranges = try calibrator.ranges(fused, inputs: inputs)
         return (ranges, CalibrationSummary(method: method.description, inputs: inputs.map(\.name)))
@@ -223,7 +245,7 @@ public struct CompilePipeline {
         guard let folder = options.calibration.folder else {
             let count = CalibrationOptions.noiseCount
             progress("note: no --calibrate folder: calibrating on \(count) seeded noise inputs; pass representative images for real scales")
-            return (0..<count).map { Calibrator.Input(name: "noise\($0)", values: InputFiles.seeded(UInt64(1000 + $0), for: input)) }
+            return (0..<count).map { Calibrator.Input(name: "noise\($0)", values: RawPixels.seeded(UInt64(1000 + $0), for: input, type: options.inputType)) }
         }
         return try InputFolder.read(folder, for: input, preprocessing: preprocessing).map { Calibrator.Input(name: $0.name, values: $0.values) }
     }
@@ -252,3 +274,14 @@ extension CompilePipeline {
         return try pipeline.generated(from: lowered, codegen: codegen).model
     }
 }
+
+extension CompilePipeline {
+    /// Why `--input-type uint8` and `--schedule layer` do not go together.
+    public static let layerRefusal = "--input-type uint8 needs the stream schedule (it converts the raw rows as they enter the input ring; drop --schedule layer)"
+
+    /// Usage errors of `--input-type uint8` that need no model.
+    static func checkInputType(_ options: PipelineOptions) throws(Diagnostic) {
+        if options.schedule == .layer { throw .usage(layerRefusal) }
+    }
+}
+

@@ -25,6 +25,10 @@ public struct PipelineOptions: Sendable {
     /// `--row-input`: the generated code fetches the input a row at a time
     /// from a caller's function into a ring in the arena (stream schedule).
     public var rowInput = false
+    /// `--input-type`: `uint8` folds the preprocessing into the first
+    /// convolution (`InputNormalisationFolding`, when the model loads) and the
+    /// generated C takes raw 0...255 pixels (stream schedule only).
+    public var inputType: InputType = .float
 
     public init(source: ModelSource, precision: Precision = .fp32, calibration: CalibrationOptions = CalibrationOptions(),
                 schedule: ScheduleKind = .stream, planner: any ArenaPlanner = SearchPlanner(), passes: PassPipeline = PassPipeline(),

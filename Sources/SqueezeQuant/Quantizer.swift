@@ -91,7 +91,13 @@ public struct Quantizer {
         }
 
         let input = graph.inputs[0].name
-        values[input] = try params(input, node: nil)
+        if graph.inputType == .uint8 {
+            // Raw 0...255 pixels (`--input-type uint8`): exact codes v - 128, whatever was calibrated.
+            values[input] = InputType.rawQuantization
+            usedRanges[input] = InputType.rawRange
+        } else {
+            values[input] = try params(input, node: nil)
+        }
         // Convolutions feeding a standalone concat take its parameters (`ConcatQuantization`).
         let concatOutputs = ConcatQuantization.sharedOutputs(in: graph)
         for node in graph.nodes {

@@ -99,12 +99,13 @@ public struct DatasetEvaluator: Sendable {
         defer { try? handle?.close() }
         let int8 = reference.elementType == .int8
         for item in batch {
-            let values = try LabelledDataset.load(item, for: input, preprocessing: preprocessing)
+            // --input-type uint8: whole pixel values, as the generated C receives them.
+            let values = RawPixels.conformed(try LabelledDataset.load(item, for: input, preprocessing: preprocessing), to: reference.graph.inputType)
             floatTop1.append(try float.map { (f: any ModelInterpreter) throws(Diagnostic) -> Int in TopK.argmax(try f.infer(values)) })
             let encoded = try reference.encode(values)
             if let handle {
                 do {
-                    try handle.write(contentsOf: FloatFile.encode(encoded, int8: int8))
+                    try handle.write(contentsOf: model?.inputFile(encoded) ?? FloatFile.encode(encoded, int8: int8))
                 } catch {
                     throw .input("cannot write the batch input file: \(error.localizedDescription)")
                 }

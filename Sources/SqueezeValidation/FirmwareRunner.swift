@@ -168,7 +168,7 @@ public struct FirmwareRunner: ModelRunner {
         try requireQEMU()
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(elfName(true)).path)
         let outputFile = directory.appendingPathComponent("output.bin")
-        try FloatFile.write(input, to: directory.appendingPathComponent("input.bin"), int8: model.isInt8)
+        try FloatFile.write(model.inputFile(input), to: directory.appendingPathComponent("input.bin"))
         try? FileManager.default.removeItem(at: outputFile)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("trace.bin"))
         let lines = try runQEMU(kernel: elfName(traced), in: directory, timeout: timeout,

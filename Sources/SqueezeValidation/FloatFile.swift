@@ -5,7 +5,11 @@ import SqueezeIR
 /// (`int8: true`; the codes travel in Swift as exact Float values).
 public enum FloatFile {
     public static func write(_ values: [Float], to url: URL, int8: Bool = false) throws(Diagnostic) {
-        let data = encode(values, int8: int8)
+        try write(encode(values, int8: int8), to: url)
+    }
+
+    /// Bytes already encoded (`GeneratedModel.inputFile`).
+    public static func write(_ data: Data, to url: URL) throws(Diagnostic) {
         do {
             try data.write(to: url)
         } catch {

@@ -46,7 +46,7 @@ public struct HostRunner: ModelRunner {
         let inputFile = directory.appendingPathComponent("input.bin")
         let outputFile = directory.appendingPathComponent("output.bin")
         let traceFile = directory.appendingPathComponent("trace.bin")
-        try FloatFile.write(input, to: inputFile, int8: model.isInt8)
+        try FloatFile.write(model.inputFile(input), to: inputFile)
         try? FileManager.default.removeItem(at: traceFile)
         let traced = FileManager.default.fileExists(atPath: directory.appendingPathComponent(executableName(true)).path)
         let executable = directory.appendingPathComponent(executableName(traced)).path

@@ -60,6 +60,7 @@ extension GeneratedModel {
     /// Extra compiler defines for the harness (with `--row-input`: run the row entry point).
     var harnessDefines: [String] {
         var defines = isInt8 ? ["-DSQ_ELEM_T=int8_t"] : []
+        if graph.inputType == .uint8 { defines.append("-DSQ_INPUT_T=uint8_t") }
         if inputRing != nil {
             let upper = prefix.uppercased()
             defines += ["-DSQ_RUN_ROWS=\(prefix)_run_rows", "-DSQ_INPUT_H=\(upper)_INPUT_H", "-DSQ_ROW_COUNT=\(upper)_INPUT_ROW_COUNT",
@@ -68,6 +69,14 @@ extension GeneratedModel {
         return defines
     }
     var inputCount: Int { graph.inputs[0].type.shape.elementCount }
+    /// An input file for the harness: float32 or int8 codes, or with
+    /// `--input-type uint8` the raw pixels (given as the reference's values:
+    /// 0...255 for fp32, the int8 codes v - 128 for int8) as bytes.
+    func inputFile(_ values: [Float]) -> Data {
+        guard graph.inputType == .uint8 else { return FloatFile.encode(values, int8: isInt8) }
+        let offset = isInt8 ? 128 : 0
+        return Data(values.map { UInt8(clamping: Int($0.rounded()) + offset) })
+    }
     /// The distinct names the generated code passes to `sq_profile` (at
     /// least 1): the size of the firmware harness's profile table.
     var profilePoints: Int {

@@ -79,10 +79,12 @@ struct FidelityCommand: ParsableCommand {
             cases = read.prefix(limit ?? read.count).map { .init(name: $0.name, values: $0.values) }
             source = inputDir
         } else {
-            cases = (1...inputs).map { .init(name: "seed \($0)", values: InputFiles.seeded(UInt64($0), for: info)) }
+            cases = (1...inputs).map { .init(name: "seed \($0)", values: RawPixels.seeded(UInt64($0), for: info, type: graph.inputType)) }
             source = "seeded noise"
         }
         if limit != nil, data != nil || inputDir != nil { source += ", first \(cases.count)" }
+        // --input-type uint8: whole pixel values, as the generated C receives them.
+        for index in cases.indices { cases[index].values = RawPixels.conformed(cases[index].values, to: graph.inputType) }
         if model.precision == .int8 {
             source += ", int8 " + (model.quantization.map { "from " + ($0 as NSString).lastPathComponent }
                                    ?? "calibrated \(model.calibrationMethod ?? "minmax") on " + (model.calibrate ?? "seeded noise"))

@@ -70,7 +70,8 @@ struct FirmwareCommand: ParsableCommand {
         }
         print("rebuild it: make -C \(output); run it under QEMU (-M \(machine), -icount): make -C \(output) run, with input.bin: "
               + "\(graph.inputs[0].type.shape.elementCount) "
-              + (graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")
+              + (graph.inputType == .uint8 ? "raw pixel bytes 0..255 (--input-type uint8)"
+                 : graph.quantization == nil ? "little-endian floats" : "int8 codes (MODEL_INPUT_SCALE, MODEL_INPUT_ZERO_POINT in model.h)")
               + ", NHWC")
     }
 }

@@ -31,7 +31,11 @@ struct GenerateCommand: ParsableCommand {
               + "(planner \(generated.plan.strategy), lower bound \(generated.plan.lowerBound)), weights \(generated.weightBytes) bytes")
         print("RAM \(generated.ramBytes) bytes (\(generated.ramTerms)), "
               + "stack at most \(RuntimeNeeds.stackBytes) bytes; C library: \(RuntimeNeeds.modelSymbols(generated.graph).joined(separator: ", "))")
-        if let ring = generated.inputRing {
+        if generated.graph.inputType == .uint8 {
+            print("input type uint8: \(options.prefix)_run takes \(generated.inputImageBytes) bytes of raw pixels 0..255; "
+                  + "the normalisation is folded into the first convolution")
+        }
+        if let ring = generated.inputRing, model.rowInput {
             print("row input: \(options.prefix)_run_rows; the arena holds an input ring of \(ring.rows) rows (\(ring.bytes) bytes) "
                   + "instead of the \(generated.inputImageBytes)-byte input image")
         }

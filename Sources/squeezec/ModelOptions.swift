@@ -52,6 +52,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "List every node of a pre-flight report (unsupported nodes), not just the summary.")
     var verbose = false
 
+    @Option(name: .customLong("input-type"), help: ArgumentHelp("What the generated C takes: float (normalised values; default) or uint8 (raw 0-255 pixels, NHWC, resized and in channel order but not scaled or normalised: the mean/std/scale are folded into the first convolution; stream schedule); see docs/preprocessing.md.", valueName: "float|uint8"))
+    var inputType: InputType = .float
+
     @Option(help: "Numeric precision of the compiled model: fp32 (default) or int8 (calibrated, per-channel weights).")
     var precision: Precision = .fp32
 
@@ -103,6 +106,9 @@ struct ModelOptions: ParsableArguments {
         if rowInput && schedule == .layer {
             throw ValidationError("--row-input needs the stream schedule: the layer schedule keeps whole maps (drop --schedule layer)")
         }
+        if inputType == .uint8 && schedule == .layer {
+            throw ValidationError(CompilePipeline.layerRefusal)
+        }
         if quantization != nil {
             guard precision == .int8 else { throw ValidationError("--quantization needs --precision int8") }
             guard calibrate == nil, calibrationMethod == nil else {
@@ -148,6 +154,7 @@ struct ModelOptions: ParsableArguments {
                                       calibration: CalibrationOptions(folder: calibrate, method: calibrationMethod ?? "minmax", file: quantization),
                                       schedule: schedule, preprocessing: try preprocessingOverrides(), compression: try compression())
         options.rowInput = rowInput
+        options.inputType = inputType
         return options
     }
 
@@ -161,4 +168,5 @@ struct ModelOptions: ParsableArguments {
 extension Precision: ExpressibleByArgument {}
 extension SqueezeNetConfig.Bypass: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
+extension InputType: ExpressibleByArgument {}
 extension WeightStoragePolicy: ExpressibleByArgument {}

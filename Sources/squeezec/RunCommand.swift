@@ -31,8 +31,8 @@ struct RunCommand: ParsableCommand {
         guard let inputInfo = graph.inputs.first, graph.inputs.count == 1, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("run needs a model with one input and one output")
         }
-        let data = try input.map { (path: String) throws(Diagnostic) in try InputFiles.readInput(path, for: inputInfo, preprocessing: graph.preprocessing) }
-            ?? InputFiles.seeded(inputSeed, for: inputInfo)
+        let data = RawPixels.conformed(try input.map { (path: String) throws(Diagnostic) in try InputFiles.readInput(path, for: inputInfo, preprocessing: graph.preprocessing) }
+            ?? RawPixels.seeded(inputSeed, for: inputInfo, type: graph.inputType), to: graph.inputType)
         let start = DispatchTime.now()
         // The fp32 or int8 reference, real values in and out.
         let result = try ModelInterpreters.make(graph).infer(data)

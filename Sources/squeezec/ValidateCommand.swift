@@ -77,14 +77,16 @@ struct ValidateCommand: ParsableCommand {
         guard let info = graph.inputs.first, let outputName = graph.outputs.first else {
             throw Diagnostic.unsupported("validate needs a model with one input and one output")
         }
-        let cases: [ValidationInput]
+        var cases: [ValidationInput]
         if let inputDir {
             cases = try InputFolder.read(inputDir, for: info, preprocessing: graph.preprocessing).map { .init(name: $0.name, values: $0.values) }
         } else if let input {
             cases = [.init(name: input, values: try InputFiles.readInput(input, for: info, preprocessing: graph.preprocessing))]
         } else {
-            cases = (1...inputs).map { .init(name: "seed \($0)", values: InputFiles.seeded(UInt64($0), for: info)) }
+            cases = (1...inputs).map { .init(name: "seed \($0)", values: RawPixels.seeded(UInt64($0), for: info, type: graph.inputType)) }
         }
+        // --input-type uint8: whole pixel values, as the generated C receives them.
+        cases = cases.map { .init(name: $0.name, values: RawPixels.conformed($0.values, to: graph.inputType)) }
         let work = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("squeezec-validate-\(UUID().uuidString)")
         if keep == nil { TemporaryPaths.shared.register(work) }
