@@ -239,7 +239,6 @@ struct ModelEmitter {
 
     /// The ring of `--row-input` (rows, bytes), nil otherwise.
     var inputRing: (rows: Int, bytes: Int)? { stream?.inputRingSize }
-    /// The caller's buffers (with `--row-input` no input image: the rows go into the arena's ring).
     /// The whole input image (`<prefix>_run` reads it; `<PREFIX>_INPUT_BYTES`).
     var inputBytes: Int { graph.inputs[0].type.shape.elementCount * (graph.inputType == .uint8 ? 1 : calls.elementBytes) }
     var outputBytes: Int { (graph.valueTypes[graph.outputs[0]]?.shape.elementCount ?? 0) * calls.elementBytes }
