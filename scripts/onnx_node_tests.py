@@ -334,6 +334,50 @@ def freeze(src: str, dst: str) -> bool:
     return True
 
 
+# Element-wise ops: their result does not depend on how the elements are laid
+# out, so a test on a [d0, ..., dk] tensor (k < 4) is the same test on the
+# [1, ..., d0, ..., dk] 4-D tensor (leading 1s; numpy broadcasting of a
+# constant operand is right-aligned, so it is unchanged too).
+ELEMENTWISE = {"Relu", "Clip", "LeakyRelu", "Sigmoid", "Add", "Sub", "Mul", "Div", "Identity", "Dropout"}
+
+
+def lift(src: str, dst: str) -> bool:
+    """Copies an element-wise test whose input has rank < 4 (or a batch-1
+    rank-4 shape other than squeezec's) with its input and output reshaped to
+    [1, C, H, W] by leading 1s. False if the test is not one to lift."""
+    model = onnx.load(os.path.join(src, "model.onnx"))
+    g = model.graph
+    if len(g.node) != 1 or g.node[0].op_type not in ELEMENTWISE:
+        return False
+    consts = {t.name for t in g.initializer}
+    ins = [i for i in g.input if i.name not in consts]
+    if len(ins) != 1 or len(g.output) != 1:
+        return False
+    xs, ys = dims(ins[0]), dims(g.output[0])
+    if xs is None or ys is None or xs != ys or len(xs) >= 4 or not all(isinstance(d, int) and d > 0 for d in xs):
+        return False
+    lifted = [1] * (4 - len(xs)) + xs
+    for vi in (ins[0], g.output[0]):
+        shape = vi.type.tensor_type.shape
+        del shape.dim[:]
+        for d in lifted:
+            shape.dim.add().dim_value = d
+    ds = os.path.join(src, "test_data_set_0")
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(os.path.join(dst, "test_data_set_0"))
+    with open(os.path.join(dst, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    for name in ("input_0.pb", "output_0.pb"):
+        t = TensorProto()
+        with open(os.path.join(ds, name), "rb") as f:
+            t.ParseFromString(f.read())
+        a = numpy_helper.to_array(t).reshape(lifted)
+        out = numpy_helper.from_array(a, t.name)
+        with open(os.path.join(dst, "test_data_set_0", name), "wb") as f:
+            f.write(out.SerializeToString())
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rejected", action="store_true",
@@ -366,11 +410,23 @@ def main() -> int:
             fpath = os.path.join(CACHE, f"frozen-{onnx.__version__}", d) + os.sep
             if freeze(path, fpath):
                 fwhy, finfo = check(fpath)
-                if fwhy:
+                if fwhy and "not [1, C, H, W]" in fwhy:
+                    path, why = fpath, fwhy  # perhaps liftable below
+                elif fwhy:
                     shutil.rmtree(fpath)
                     why = f"{why}; frozen: {fwhy}"
                 else:
                     path, why, info = fpath, None, finfo + ", frozen"
+        if why and args.freeze and "not [1, C, H, W]" in why:
+            # An element-wise test on a smaller tensor: the same test on [1, C, H, W].
+            lpath = os.path.join(CACHE, f"lifted-{onnx.__version__}", d) + os.sep
+            if lift(path, lpath):
+                lwhy, linfo = check(lpath)
+                if lwhy:
+                    shutil.rmtree(lpath)
+                    why = f"{why}; lifted: {lwhy}"
+                else:
+                    path, why, info = lpath, None, linfo + ", lifted to 4-D"
         (rejected if why else kept).append((path, why, info))
 
     for path, why, info in (rejected if args.rejected else kept):

@@ -30,7 +30,7 @@ enum OpsTable {
                 int8 = "yes"
             }
             let fused = row.kind.map { $0.fusedWith.isEmpty ? "—" : $0.fusedWith } ?? "—"
-            let streams = row.kind?.streams ?? "—"
+            let streams = row.streams ?? row.kind?.streams ?? "—"
             let ir2 = row.note.isEmpty ? ir : "\(ir) (\(row.note))"
             lines.append("| \(name) | \(ir2) | yes | \(int8) | \(fused) | \(streams) |")
         }

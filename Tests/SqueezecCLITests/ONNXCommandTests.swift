@@ -93,6 +93,11 @@ import Testing
         #expect(listing.status == 0, "\(listing.stderr)")
         let tests = listing.stdout.split(separator: "\n").map(String.init)
         #expect(tests.count >= 20, "node tests found: \(tests.count)")
+        // The family's ops are among them (element-wise tests lifted to [1, C, H, W] by the lister).
+        let names = tests.map { URL(fileURLWithPath: $0).lastPathComponent }
+        for op in ["test_clip", "test_leakyrelu", "test_sigmoid", "test_relu", "autopad_same", "same_upper"] {
+            #expect(names.contains { $0.hasPrefix(op) || $0.contains(op) }, "no listed node test for \(op): \(names)")
+        }
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var failures: [String] = []

@@ -9,6 +9,9 @@ public struct ONNXOperatorRow: Sendable {
     public let kind: OpKind?
     /// A short remark for the table (e.g. "folded into the Conv before it").
     public let note: String
+    /// How it streams when that is not its IR op's way (`OpKind.streams`),
+    /// e.g. a classifier head that is a convolution over the whole map.
+    public let streams: String?
     let convert: @Sendable (inout ONNXGraphConverter, ONNXNodeView) throws -> Void
 }
 
@@ -39,8 +42,8 @@ public enum ONNXOperatorTable {
         row("Sub", .affine, note: "by a constant; folded into a neighbouring conv when possible") { try $0.convertArithmetic($1) },
         row("Div", .affine, note: "by a constant; folded into a neighbouring conv when possible") { try $0.convertArithmetic($1) },
         row("Pad", .pad, note: "constant 0, spatial; folded into the next conv or pool when possible") { try $0.convertPad($1) },
-        row("Gemm", .conv2d, note: "classifier head: a conv over the whole flattened map") { try $0.convertGemm($1) },
-        row("MatMul", .conv2d, note: "classifier head (+ Add of a constant bias)") { try $0.convertMatMul($1) },
+        row("Gemm", .conv2d, note: "classifier head: a conv over the whole flattened map", streams: headStreams) { try $0.convertGemm($1) },
+        row("MatMul", .conv2d, note: "classifier head (+ Add of a constant bias)", streams: headStreams) { try $0.convertMatMul($1) },
         row("QuantizeLinear", nil, note: "QDQ: parameters of a value") { try $0.convertQuantizeLinear($1) },
         row("DequantizeLinear", nil, note: "QDQ: parameters of a value, or int8 weights") { try $0.convertDequantizeLinear($1) },
         row("QLinearConv", .conv2d, note: "QOperator") { try $0.convertQLinearConv($1) },
@@ -55,8 +58,10 @@ public enum ONNXOperatorTable {
         rows.first { $0.domain == domain && $0.opType == opType }
     }
 
-    private static func row(_ opType: String, _ kind: OpKind?, domain: String = "", note: String = "",
+    private static let headStreams = "whole tensor after the stream (reads the flatten or the global average)"
+
+    private static func row(_ opType: String, _ kind: OpKind?, domain: String = "", note: String = "", streams: String? = nil,
                             _ convert: @escaping @Sendable (inout ONNXGraphConverter, ONNXNodeView) throws -> Void) -> ONNXOperatorRow {
-        ONNXOperatorRow(domain: domain, opType: opType, kind: kind, note: note, convert: convert)
+        ONNXOperatorRow(domain: domain, opType: opType, kind: kind, note: note, streams: streams, convert: convert)
     }
 }
