@@ -20,15 +20,16 @@ public enum Int8Support {
 
     /// The nodes of a (fused) graph that have no int8 support, as
     /// (node name, op name) pairs in execution order.
-    public static func unsupportedNodes(_ graph: Graph) -> [UnsupportedNode] {
-        graph.nodes.filter { !supports($0.op) }.map {
+    /// (`supported` is the table; tests pass another to see the report.)
+    public static func unsupportedNodes(_ graph: Graph, supported: (OpKind) -> Bool = supports) -> [UnsupportedNode] {
+        graph.nodes.filter { !supported($0.op.kind) }.map {
             UnsupportedNode(name: $0.name, op: $0.op.name, reason: "no int8 kernel")
         }
     }
 
     /// Throws one pre-flight report of every node without int8 support.
-    public static func check(_ graph: Graph) throws(Diagnostic) {
-        let nodes = unsupportedNodes(graph)
+    public static func check(_ graph: Graph, supported: (OpKind) -> Bool = supports) throws(Diagnostic) {
+        let nodes = unsupportedNodes(graph, supported: supported)
         guard !nodes.isEmpty else { return }
         throw UnsupportedNode.report(nodes, what: "int8",
                                      hint: "int8 supports \(supportedNames) (after fusion); --precision fp32 compiles every op")

@@ -199,7 +199,12 @@ public struct CompilePipeline {
     /// The int8 graph: the quantizer over the calibration result (loaded or measured).
     func quantize(_ fused: Graph) throws(Diagnostic) -> Graph {
         let (ranges, summary) = try calibration(fused)
-        return try Quantizer(ranges: ranges, calibration: summary).run(fused)
+        do {
+            return try Quantizer(ranges: ranges, calibration: summary).run(fused)
+        } catch {
+            // A refusal that depends on the calibrated ranges (e.g. a concat of differently scaled inputs) names the model file too.
+            throw error.kind == .internal ? error : error.inFile(options.source.name)
+        }
     }
 
     /// The calibrated ranges of the fused graph's quantisation points: from
