@@ -87,7 +87,7 @@ struct F32KernelLibrary: KernelLibrary {
         "sq_relu_f32(\(pointer), \(count));"
     }
 
-    func concatCopy(layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
+    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
         copyChannels(layer: layer, source: source, target: target, rows: rows)
     }
 

@@ -98,8 +98,8 @@ struct StageEmitter {
         case .concat:
             var lines: [String] = []
             var offset = 0
-            for source in sources {
-                lines.append(try calls.concatCopy(layer: layer, source: source, target: target.slice(offset), rows: bounds))
+            for (source, input) in zip(sources, stage.inputs) {
+                lines.append(try calls.concatCopy(layer: layer, node: stage.node.name, input: input.value, source: source, target: target.slice(offset), rows: bounds))
                 offset += source.c
             }
             return lines

@@ -1,10 +1,11 @@
 /// An int8 standalone concat (one not fused into a Fire module, e.g. after
-/// a Fire whose expand is grouped) copies codes: every input must already
-/// have the concat's scale and zero point. A convolution (without fused
-/// pool) whose output only the concat reads is requantised straight to the
-/// concat's parameters, as a fused Fire module's expands are, so no input
-/// needs a second requantisation. Other inputs must happen to share them;
-/// otherwise the quantizer refuses the concat, naming it.
+/// a Fire whose expand is grouped) copies codes. A convolution (without
+/// fused pool) whose output only the concat reads is requantised straight
+/// to the concat's parameters, as a fused Fire module's expands are, so no
+/// input needs a second requantisation. When the inputs still differ, the
+/// concat takes its own calibrated parameters and each other input goes
+/// through a 256-entry rescale table (`Quantization.concatTables`; the
+/// Swift reference and `sq_lut_rows_s8` apply the same table).
 public enum ConcatQuantization {
     /// Each value that a convolution without fused pool produces and that
     /// one concat alone reads (not a graph output) -> that concat's output.
@@ -22,7 +23,10 @@ public enum ConcatQuantization {
         return result
     }
 
-    /// The concat's parameters: those of its inputs, which must all agree (nil if they do not).
+    /// The key of an input's rescale table in `Quantization.concatTables`.
+    public static func tableKey(concat: String, input: String) -> String { concat + " <- " + input }
+
+    /// The concat's parameters when its inputs all agree (nil if they do not).
     public static func derive(inputs: [QuantParams]) -> QuantParams? {
         guard let first = inputs.first, inputs.allSatisfy({ $0 == first }) else { return nil }
         return first

@@ -192,11 +192,16 @@ public struct Quantization: Sendable, Hashable {
     public var averagePools: [String: AveragePoolQuantization]
     /// Softmaxes by node name.
     public var softmaxes: [String: SoftmaxQuantization]
+    /// Standalone concats whose inputs have other parameters than the
+    /// concat: the input's codes through a 256-entry rescale table (output
+    /// code of input code + 128), by `ConcatQuantization.tableKey`.
+    public var concatTables: [String: [Int8]]
 
     public init(values: [String: QuantParams], convolutions: [String: ConvQuantization], averages: [String: AverageQuantization],
                 adds: [String: AddQuantization] = [:], ranges: [String: ClosedRange<Float>], calibration: CalibrationSummary,
                 activations: [String: ActivationQuantization] = [:], affines: [String: AffineQuantization] = [:],
-                averagePools: [String: AveragePoolQuantization] = [:], softmaxes: [String: SoftmaxQuantization] = [:]) {
+                averagePools: [String: AveragePoolQuantization] = [:], softmaxes: [String: SoftmaxQuantization] = [:],
+                concatTables: [String: [Int8]] = [:]) {
         self.values = values
         self.convolutions = convolutions
         self.averages = averages
@@ -207,6 +212,7 @@ public struct Quantization: Sendable, Hashable {
         self.affines = affines
         self.averagePools = averagePools
         self.softmaxes = softmaxes
+        self.concatTables = concatTables
     }
 
     public func activation(_ node: String) throws(Diagnostic) -> ActivationQuantization {

@@ -73,6 +73,7 @@ public struct Quantizer {
         var activations: [String: ActivationQuantization] = [:]
         var affines: [String: AffineQuantization] = [:]
         var averagePools: [String: AveragePoolQuantization] = [:]
+        var concatTables: [String: [Int8]] = [:]
         var softmaxes: [String: SoftmaxQuantization] = [:]
         var constants = graph.constants
         var usedRanges: [String: ClosedRange<Float>] = [:]
@@ -191,12 +192,16 @@ public struct Quantizer {
             case .concat:
                 var inputs: [QuantParams] = []
                 for name in node.inputs { inputs.append(try known(name, node: node.name)) }
-                guard let shared = ConcatQuantization.derive(inputs: inputs) else {
-                    throw .unsupported("the int8 concat copies codes, so its inputs need one scale and zero point, but they have "
-                                       + inputs.map(\.description).joined(separator: ", ")
-                                       + " (only convolutions read by the concat alone are requantised to its parameters)", node: node.name)
+                if let shared = ConcatQuantization.derive(inputs: inputs) {
+                    values[node.output] = shared
+                } else {
+                    // Inputs on other scales: each rescaled to the concat's calibrated parameters by a 256-entry table.
+                    let out = try params(node.output, node: node.name)
+                    for (name, p) in zip(node.inputs, inputs) where p != out {
+                        concatTables[ConcatQuantization.tableKey(concat: node.name, input: name)] = Self.rescaleTable(from: p, to: out)
+                    }
+                    values[node.output] = out
                 }
-                values[node.output] = shared
             }
         }
 
@@ -207,7 +212,7 @@ public struct Quantizer {
         result = try ShapeInference.run(result)
         result.quantization = Quantization(values: values, convolutions: convolutions, averages: averages, adds: adds, ranges: usedRanges,
                                            calibration: calibration, activations: activations, affines: affines,
-                                           averagePools: averagePools, softmaxes: softmaxes)
+                                           averagePools: averagePools, softmaxes: softmaxes, concatTables: concatTables)
         return result
     }
 

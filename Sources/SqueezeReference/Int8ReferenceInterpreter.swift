@@ -158,7 +158,11 @@ public struct Int8ReferenceInterpreter: Sendable {
                 var shapes: [TensorShape] = []
                 for name in node.inputs {
                     guard let part = values[name] else { throw .internal("value '\(name)' is not available", node: node.name) }
-                    parts.append(part)
+                    if let table = quantization.concatTables[ConcatQuantization.tableKey(concat: node.name, input: name)] {
+                        parts.append(part.map { table[Int($0) + 128] })
+                    } else {
+                        parts.append(part)
+                    }
                     shapes.append(try graph.type(of: name).shape)
                 }
                 y = ConcatKernel.apply(codes: parts, shapes: shapes)

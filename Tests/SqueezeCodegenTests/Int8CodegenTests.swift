@@ -116,7 +116,7 @@ import Testing
         #expect(Array(packed[16..<24]) == [w(2, 0), 0, w(2, 2), 0, w(2, 1), 0, w(2, 3), 0])
     }
 
-    @Test func unsupportedInt8OpsAreNamed() throws {
+    @Test func averagePoolsKeepTheirInputsParametersAndConcatsRescaleOthers() throws {
         // head() has an add and an average pool: both int8 now, the pool keeping its input's parameters.
         let fused = try PassPipeline().run(try TinyModels.head())
         let count = fused.inputs[0].type.shape.elementCount
@@ -125,17 +125,23 @@ import Testing
         let avg = try #require(fused.nodes.first { $0.name == "avg" })
         #expect(int8.quantization?.averagePools["avg"]?.params == int8.quantization?.values[avg.inputs[0]])
 
-        // A concat of the graph input and a convolution: the input keeps its own parameters, so the copy is refused, naming the concat.
+        // A concat of the graph input and a convolution: the input keeps its own parameters, so it is rescaled to the
+        // concat's by a table (the convolution, read by the concat alone, is requantised straight to them).
         var k: [String: Tensor] = [:]
         let nodes = [TinyModels.conv("c", "x", inC: 3, out: 3, kernel: 1, constants: &k),
                      Node(name: "cat", op: .concat, inputs: ["x", "c"], output: "cat")]
         let graph = try PassPipeline().run(try TinyModels.graph("cat", h: 4, w: 4, c: 3, nodes: nodes, constants: k))
         let catRanges = try Calibrator().ranges(graph, inputs: [Calibrator.Input(name: "x", values: (0..<48).map { Float($0) / 10 - 2 })])
-        #expect {
-            _ = try Quantizer(ranges: catRanges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(graph)
-        } throws: { error in
-            let d = error as? Diagnostic
-            return d?.location.node == "cat" && d?.kind == .unsupported && d?.message.contains("the int8 concat copies codes") == true
+        let cat = try Quantizer(ranges: catRanges, calibration: CalibrationSummary(method: "minmax", inputs: [])).run(graph)
+        let q = try #require(cat.quantization)
+        let table = try #require(q.concatTables[ConcatQuantization.tableKey(concat: "cat", input: "x")])
+        #expect(q.concatTables[ConcatQuantization.tableKey(concat: "cat", input: "c")] == nil)
+        let (from, to) = (try #require(q.values["x"]), try #require(q.values["cat"]))
+        #expect(from != to)
+        // Each entry is the input code's real value requantised to the concat's parameters (within half a step).
+        for code in Int32(-128)...127 {
+            let real = from.dequantize(code)
+            #expect(abs(to.dequantize(Int32(table[Int(code) + 128])) - min(max(real, to.dequantize(-128)), to.dequantize(127))) <= to.scale / 2 + 1e-6)
         }
     }
 }

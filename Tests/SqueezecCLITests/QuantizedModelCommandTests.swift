@@ -27,18 +27,24 @@ import Testing
     }
 
     /// Every op has int8 kernels now, so the int8 pre-flight (Int8SupportTests)
-    /// refuses nothing here; what is left is a refusal that depends on the
-    /// calibrated scales: a standalone concat copies codes, so inputs with other
-    /// parameters than its own are refused after calibration, naming the file and layer.
-    @Test func aConcatOfDifferentlyScaledInputsIsRefusedNamingTheFileAndLayer() throws {
+    /// refuses nothing here. A standalone concat whose inputs come out of
+    /// calibration on different scales takes its own parameters and rescales
+    /// the other inputs by a table: bit-exact on the host against the Swift
+    /// int8 reference (the C applies the same table).
+    @Test func aConcatOfDifferentlyScaledInputsRescalesThem() throws {
         let model = Self.fixture("concat_int8.onnx")
-        let r = try CLIRunner.run(["run", model, "--precision", "int8", "--calibrate", "Tests/Fixtures/digits/calibrate"])
-        #expect(r.status == 1)
-        let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.hasPrefix("squeezec: error: \(model): layer 'concat2': the int8 concat copies codes, so its inputs need one scale and zero point"),
-                "\(last)")
-        let fp32 = try CLIRunner.run(["run", model])
-        #expect(fp32.status == 0, "\(fp32.stderr)")
+        let r = try CLIRunner.run(["validate", model, "--precision", "int8", "--calibrate", "Tests/Fixtures/digits/calibrate",
+                                   "--target", "host", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["passed"] as? Bool == true && json["differing_bytes"] as? Int == 0, "\(r.stdout)")
+        let generated = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: generated) }
+        let g = try CLIRunner.run(["generate", model, "--precision", "int8", "--calibrate", "Tests/Fixtures/digits/calibrate",
+                                   "-o", generated.path])
+        #expect(g.status == 0, "\(g.stderr)")
+        let c = try String(contentsOf: generated.appendingPathComponent("model.c"), encoding: .utf8)
+        #expect(c.contains("sq_lut_rows_s8(&"), "no input was rescaled: the fixture's concat inputs should differ")
     }
 
     @Test func importedModelRunsInInt8WithoutCalibration() throws {
