@@ -87,8 +87,8 @@ struct F32KernelLibrary: KernelLibrary {
         "sq_relu_f32(\(pointer), \(count));"
     }
 
-    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
-        copyChannels(layer: layer, source: source, target: target, rows: rows)
+    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> [String] {
+        [copyChannels(layer: layer, source: source, target: target, rows: rows)]
     }
 
     func avgPool(_ a: PoolAttributes, layer: String, source s: Map, target t: Map, rows: (String, String)) throws(Diagnostic) -> String {

@@ -73,7 +73,7 @@ protocol KernelLibrary {
     /// `channels` it just wrote; nothing for other convolutions and in fp32.
     func convOutputTable(_ arrays: ConvArrays, target: Map, channels: Int, rows: (String, String)) throws(Diagnostic) -> [String]
     /// Copy of one input of a standalone concat into its channel slice.
-    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
+    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> [String]
     func avgPool(_ a: PoolAttributes, layer: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
     func flatten(layer: String, input: TensorShape, source: String, target: String) throws(Diagnostic) -> String
     /// Softmax over the last axis of `rows` rows of `width` values.

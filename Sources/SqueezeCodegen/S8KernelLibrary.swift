@@ -156,9 +156,9 @@ struct S8KernelLibrary: KernelLibrary {
 
     /// A copy of codes (`ConcatQuantization`); an input on other parameters
     /// than the concat's then goes through its rescale table in place.
-    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
+    func concatCopy(layer: String, node: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> [String] {
         let copy = copyChannels(layer: layer, source: source, target: target, rows: rows)
-        guard let q = quantization.concatTables[ConcatQuantization.tableKey(concat: node, input: input)] else { return copy }
+        guard let q = quantization.concatTables[ConcatQuantization.tableKey(concat: node, input: input)] else { return [copy] }
         var slice = target
         slice.c = source.c
         let table = parameters.addArray(kind: "lut", layer: layer + "/" + input, type: "int8_t",
@@ -167,7 +167,7 @@ struct S8KernelLibrary: KernelLibrary {
         let name = parameters.add(kind: "rescale", layer: layer + "/" + input, type: "sq_lut_params_s8",
                                   comment: "\(node): input \(input) rescaled in its \(source.c)-channel slice",
                                   fields: [".map = " + KernelParameterTable.dims(slice), ".table = \(table)"])
-        return copy + "\n" + "sq_lut_rows_s8(&\(name), \(target.pointer), \(rows.0), \(rows.1));"
+        return [copy, "sq_lut_rows_s8(&\(name), \(target.pointer), \(rows.0), \(rows.1));"]
     }
 
     /// Average of codes with the input's scale and zero point kept (`Int8PoolKernels.avgPool`: round half away from zero).

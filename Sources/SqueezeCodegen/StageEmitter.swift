@@ -99,7 +99,7 @@ struct StageEmitter {
             var lines: [String] = []
             var offset = 0
             for (source, input) in zip(sources, stage.inputs) {
-                lines.append(try calls.concatCopy(layer: layer, node: stage.node.name, input: input.value, source: source, target: target.slice(offset), rows: bounds))
+                lines += try calls.concatCopy(layer: layer, node: stage.node.name, input: input.value, source: source, target: target.slice(offset), rows: bounds)
                 offset += source.c
             }
             return lines
