@@ -1605,6 +1605,26 @@ SQ_INLINE void sq__copy_channels_s8(const int8_t *SQ_RESTRICT in, int w,
     }
 }
 
+/*
+ * sq_flatten_nchw_s8: reorder a whole h x w x c NHWC map of codes (pixel
+ * stride c) into the NCHW order ONNX's Flatten produces (codes keep their
+ * scale and zero point):
+ *
+ *   out[ch * h * w + y * w + x] = in[(y * w + x) * c + ch]
+ */
+SQ_INLINE void sq_flatten_nchw_s8(const int8_t *SQ_RESTRICT in, int h, int w,
+                                  int c, int8_t *SQ_RESTRICT out)
+{
+    const int hw = h * w;
+    int p, ch;
+
+    for (p = 0; p < hw; ++p) {
+        for (ch = 0; ch < c; ++ch) {
+            out[ch * hw + p] = in[p * c + ch];
+        }
+    }
+}
+
 
 /* ==========================================================================
  * Quantisation of the model input, dequantisation of the output

@@ -4,7 +4,7 @@ import SqueezeMemory
 /// The int8 kernels (Templates/sq_kernels_s8.h) with the paired weight
 /// layout (`PairedInt8WeightEncoding`) and single-rounding requantisation.
 /// Convolutions request an int16 im2col scratch, global averages int32
-/// sums. There is no int8 flatten of a map: it throws, naming the layer.
+/// sums.
 struct S8KernelLibrary: KernelLibrary {
     let quantization: Quantization
     let parameters: KernelParameterTable
@@ -179,8 +179,9 @@ struct S8KernelLibrary: KernelLibrary {
         return "sq_avgpool_s8(&\(name), \(zp), \(source.pointer), \(target.pointer), \(rows.0), \(rows.1));"
     }
 
+    /// ONNX's NCHW element order (`FlattenKernel`); codes keep their parameters.
     func flatten(layer: String, input: TensorShape, source: String, target: String) throws(Diagnostic) -> String {
-        throw unsupported("flatten", layer: layer)
+        "sq_flatten_nchw_s8(\(source), \(input.h), \(input.w), \(input.c), \(target));"
     }
 
     /// Integer softmax with the layer's exp table (`SoftmaxQuantization`), output scale 1/256 zp -128.
