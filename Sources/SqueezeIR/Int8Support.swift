@@ -21,9 +21,23 @@ public enum Int8Support {
     /// The nodes of a (fused) graph that have no int8 support, as
     /// (node name, op name) pairs in execution order.
     /// (`supported` is the table; tests pass another to see the report.)
+    /// Besides the op table, the limits an int8 kernel has on shapes
+    /// alone (`shapeLimit`), so nothing is refused after calibration.
     public static func unsupportedNodes(_ graph: Graph, supported: (OpKind) -> Bool = supports) -> [UnsupportedNode] {
-        graph.nodes.filter { !supported($0.op.kind) }.map {
-            UnsupportedNode(name: $0.name, op: $0.op.name, reason: "no int8 kernel")
+        graph.nodes.compactMap { node in
+            guard supported(node.op.kind) else { return UnsupportedNode(name: node.name, op: node.op.name, reason: "no int8 kernel") }
+            return shapeLimit(node, in: graph).map { UnsupportedNode(name: node.name, op: node.op.name, reason: $0) }
+        }
+    }
+
+    /// Why an int8 kernel cannot take this node's shapes, or nil.
+    static func shapeLimit(_ node: Node, in graph: Graph) -> String? {
+        switch node.op {
+        case .softmax:
+            guard let width = (try? graph.type(of: node.inputs[0]))?.shape.dims.last, width > SoftmaxQuantization.maximumWidth else { return nil }
+            return "the int8 softmax takes rows of at most \(SoftmaxQuantization.maximumWidth) values, not \(width)"
+        default:
+            return nil
         }
     }
 

@@ -106,14 +106,20 @@ public struct Quantizer {
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {
             case .conv2d(let a):
-                let out = try params(a.pool == nil ? concatOutputs[node.output] ?? node.output : Quantization.convPoint(node.name),
-                                     node: node.name)
+                let point = a.pool == nil ? concatOutputs[node.output] ?? node.output : Quantization.convPoint(node.name)
+                var out = try params(point, node: node.name)
                 if a.activation.isClamp {
-                    try quantizeConv(a, parameters: Array(node.parameters), input: x, output: out, node: node.name, &constants, &convolutions)
+                    // Parameters the model gives, or a concat's shared ones, are kept (a table after a widened requantisation);
+                    // calibrated ones, and those inside a fused global average, may be widened.
+                    let keep = a.pool != .globalAverage && (given[point] != nil || concatOutputs[node.output] != nil)
+                    out = try quantizeConv(a, parameters: Array(node.parameters), input: x,
+                                           output: keep ? .keep(requantize: out, final: out) : .widen(out), node: node.name,
+                                           &constants, &convolutions)
                 } else {
                     // Requantised to the pre-activation point, then a lookup table to `out`.
-                    let pre = try params(Quantization.activationPoint(node.name), node: node.name)
-                    try quantizeConv(a, parameters: Array(node.parameters), input: x, output: pre, node: node.name, &constants, &convolutions)
+                    let pre = try quantizeConv(a, parameters: Array(node.parameters), input: x,
+                                               output: .widen(try params(Quantization.activationPoint(node.name), node: node.name)),
+                                               node: node.name, &constants, &convolutions)
                     values[Quantization.activationPoint(node.name)] = pre
                     activations[node.name] = ActivationQuantization.derive(activation: a.activation, input: pre, output: out)
                 }
@@ -138,16 +144,17 @@ public struct Quantizer {
                 let squeeze = try params(Quantization.squeezePoint(node.name), node: node.name)
                 let concat = try params(a.pool == nil ? node.output : Quantization.convPoint(node.name), node: node.name)
                 let ranges = a.parameterRanges
-                try quantizeConv(a.squeeze, parameters: Array(node.parameters[ranges[0]]), input: x, output: squeeze, node: node.name,
-                                 &constants, &convolutions)
+                // The squeeze's codes stay inside the module: widened when too narrow.
+                let squeezed = try quantizeConv(a.squeeze, parameters: Array(node.parameters[ranges[0]]), input: x, output: .widen(squeeze),
+                                                node: node.name, &constants, &convolutions)
                 // An imported model's expands keep their own parameters and are requantised to the concat's (its two roundings).
                 let e1 = given[Quantization.expandPoint(node.name, "1x1")].flatMap { $0 == concat ? nil : $0 }
                 let e3 = given[Quantization.expandPoint(node.name, "3x3")].flatMap { $0 == concat ? nil : $0 }
-                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeeze, output: e1 ?? concat,
-                                 node: node.name, &constants, &convolutions, outputTable: e1.map { Self.rescaleTable(from: $0, to: concat) })
-                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeeze, output: e3 ?? concat,
-                                 node: node.name, &constants, &convolutions, outputTable: e3.map { Self.rescaleTable(from: $0, to: concat) })
-                values[Quantization.squeezePoint(node.name)] = squeeze
+                try quantizeConv(a.expand1x1, parameters: Array(node.parameters[ranges[1]]), input: squeezed,
+                                 output: .keep(requantize: e1 ?? concat, final: concat), node: node.name, &constants, &convolutions)
+                try quantizeConv(a.expand3x3, parameters: Array(node.parameters[ranges[2]]), input: squeezed,
+                                 output: .keep(requantize: e3 ?? concat, final: concat), node: node.name, &constants, &convolutions)
+                values[Quantization.squeezePoint(node.name)] = squeezed
                 if a.pool != nil { values[Quantization.convPoint(node.name)] = concat }
                 values[node.output] = concat
             case .globalAvgPool:
@@ -169,11 +176,20 @@ public struct Quantizer {
             case .affine:
                 let out = try params(node.output, node: node.name)
                 guard let scale = graph.constants[node.parameters[0]]?.floats, let shift = graph.constants[node.parameters[1]]?.floats,
-                      let q = AffineQuantization.derive(input: x, output: out, scale: scale, shift: shift) else {
-                    throw .unsupported("the affine op's int8 rescale factors are out of range", node: node.name)
+                      scale.count == shift.count, !scale.isEmpty else {
+                    throw .internal("the affine op has no per-channel scale and shift", node: node.name)
+                }
+                guard scale.allSatisfy({ $0.isFinite }), shift.allSatisfy({ $0.isFinite }) else {
+                    throw .input("the affine op's scale or shift is not finite", node: node.name)
+                }
+                // An output range too narrow for the factors (at most 2^29) or the offsets (at most 2^19 codes) is widened.
+                let largestScale = Double(scale.map(abs).max() ?? 0), largestShift = Double(shift.map(abs).max() ?? 0)
+                let wide = Self.widened(out, toScale: max(largestScale * Double(x.scale) / 536_870_912, largestShift / 524_288))
+                guard let q = AffineQuantization.derive(input: x, output: wide, scale: scale, shift: shift) else {
+                    throw .internal("the affine op's int8 rescale factors are out of range after widening", node: node.name)
                 }
                 affines[node.name] = q
-                values[node.output] = out
+                values[node.output] = q.output
             case .pad:
                 values[node.output] = x
             case .avgPool:
@@ -219,10 +235,12 @@ public struct Quantizer {
     /// An addition's two rescale factors as multipliers sharing one shift,
     /// the largest shift (<= 62) that keeps both multipliers below 2^31.
     static func add(_ a: QuantParams, _ b: QuantParams, output: QuantParams, node: String) throws(Diagnostic) -> AddQuantization {
+        // An output range 2^27 times narrower than an input's is widened (coarser steps, same real zero).
+        let output = widened(output, toScale: Double(max(a.scale, b.scale)) / 134_217_728)
         let ma = Double(a.scale) / Double(output.scale), mb = Double(b.scale) / Double(output.scale)
         let largest = max(ma, mb)
         guard largest > 0, largest < 268_435_456 else {
-            throw .unsupported("the int8 add's rescale factors (\(ma), \(mb)) are out of range", node: node)
+            throw .internal("the int8 add's rescale factors (\(ma), \(mb)) are out of range", node: node)
         }
         let shift = min(62, 30 - Int(largest.exponent))
         func multiplier(_ m: Double) -> Int32 { Int32(min((m * Double(sign: .plus, exponent: shift, significand: 1)).rounded(.toNearestOrAwayFromZero), 2147483647)) }
@@ -239,9 +257,11 @@ public struct Quantizer {
                         fused: Bool = false) throws(Diagnostic) -> AverageQuantization {
         let pool = fused ? "the int8 global average pool fused into this convolution" : "the int8 global average pool"
         guard count > 0 else { throw .unsupported("\(pool) has no pixels to average", node: node) }
+        // 255 * count * M below 2^29: an output range too narrow for that is widened.
+        let output = widened(output, toScale: 255 * Double(input.scale) / 536_870_912)
         let m = Double(input.scale) / (Double(count) * Double(output.scale))
         guard 255 * Double(count) * m < 1_073_741_824, let (multiplier, shift) = RequantMultiplier.general(m) else {
-            throw .unsupported("\(pool) over \(count) pixels has a rescale factor \(m) too large for int32 "
+            throw .internal("\(pool) over \(count) pixels has a rescale factor \(m) too large for int32 "
                                + "(its calibrated output range is \(output.scale * 255) wide for inputs of scale \(input.scale))",
                                node: node)
         }
@@ -274,9 +294,47 @@ public struct Quantizer {
         abs(a - b) <= 1e-6 * max(abs(a), abs(b))
     }
 
-    private func quantizeConv(_ a: Conv2DAttributes, parameters: [String], input: QuantParams, output: QuantParams, node: String,
-                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization],
-                              outputTable: [Int8]? = nil) throws(Diagnostic) {
+    /// Where a convolution's requantised codes end up when the wanted
+    /// output parameters are too narrow for its accumulator (a factor
+    /// `input.scale * weight.scale / output.scale` of 0.5 or more, which
+    /// the kernels' high-word requantisation cannot take).
+    enum ConvOutput {
+        /// The parameters are the quantizer's own choice (a calibrated
+        /// point, or one internal to a fused op): widen them.
+        case widen(QuantParams)
+        /// The parameters must be kept (an imported model's, or shared):
+        /// requantise to `requantize` (widened when needed), then a table
+        /// to `final` when the two differ.
+        case keep(requantize: QuantParams, final: QuantParams)
+
+        var wanted: QuantParams {
+            switch self {
+            case .widen(let p): p
+            case .keep(let p, _): p
+            }
+        }
+    }
+
+    /// Parameters with a scale of at least `scale` whose real range covers
+    /// `p`'s: the same real zero, coarser steps.
+    static func widened(_ p: QuantParams, toScale scale: Double) -> QuantParams {
+        guard scale > Double(p.scale) else { return p }
+        let lo = Double(p.scale) * Double(-128 - p.zeroPoint)
+        let s = Float(scale)
+        let zp = (-128 - lo / Double(s)).rounded(.toNearestOrAwayFromZero)
+        return QuantParams(scale: s, zeroPoint: Int32(min(max(zp, -128), 127)))
+    }
+
+    /// The largest factor the convolution kernels requantise with (below
+    /// 0.5, with margin for float rounding of the widened scale).
+    static let largestConvFactor = 0.484375
+
+    /// Quantises one convolution; returns the parameters of the codes it
+    /// finally writes (the wanted ones, or widened ones for `.widen`).
+    @discardableResult
+    private func quantizeConv(_ a: Conv2DAttributes, parameters: [String], input: QuantParams, output target: ConvOutput, node: String,
+                              _ constants: inout [String: Tensor], _ convolutions: inout [String: ConvQuantization]) throws(Diagnostic) -> QuantParams {
+        let wanted = target.wanted
         guard let weight = constants[parameters[0]], let w = weight.floats, weight.shape.rank == 4 else {
             throw .unsupported("weight '\(parameters[0])' must be an fp32 OHWI tensor to be quantised", node: node)
         }
@@ -292,6 +350,7 @@ public struct Quantizer {
         let imported = importedWeight(parameters, cout: cout, count: w.count)
         var codes = [Int8](repeating: 0, count: w.count)
         var scales = [Float](repeating: 1, count: cout)
+        var sums = [Int64](repeating: 0, count: cout)
         var corrected = [Int32](repeating: 0, count: cout)
         var multipliers = [Int32](repeating: 0, count: cout)
         var shifts = [Int32](repeating: 0, count: cout)
@@ -312,7 +371,11 @@ public struct Quantizer {
             } else {
                 let maxAbs = row.reduce(Float(0)) { max($0, abs($1)) }
                 // An all-zero channel gets a scale that keeps its multiplier small (M = 2^-10).
-                scale = maxAbs > 0 ? maxAbs / 127 : Float(Double(output.scale) / 1024 / Double(input.scale))
+                var chosen = maxAbs > 0 ? Double(maxAbs) / 127 : Double(wanted.scale) / 1024 / Double(input.scale)
+                // A bias of at most 2^28 accumulator units, so the int32 accumulator cannot overflow: coarser weights
+                // where the input's scale is tiny next to the bias (a layer after one that calibrated as all zeros).
+                chosen = max(chosen, Double(abs(bias[co])) / (Double(input.scale) * 268_435_456))
+                scale = Float(chosen)
                 for i in 0..<k {
                     let q = (Double(row[row.startIndex + i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
                     let code = Int8(min(max(q, -127), 127))
@@ -321,27 +384,38 @@ public struct Quantizer {
                 }
             }
             scales[co] = scale
-            let biasScale = Double(input.scale) * Double(scale)
+            sums[co] = sum
+        }
+        // Output parameters the kernels can requantise to: every factor below 0.5.
+        let largest = scales.map { Double(input.scale) * Double($0) }.max() ?? 0
+        let requantized = largest / Double(wanted.scale) <= Self.largestConvFactor
+            ? wanted : Self.widened(wanted, toScale: largest / Self.largestConvFactor)
+        var outputTable: [Int8]?
+        if case .keep(_, let final) = target, final != requantized {
+            outputTable = Self.rescaleTable(from: requantized, to: final)
+        }
+        for co in 0..<cout {
+            let biasScale = Double(input.scale) * Double(scales[co])
             var b = (Double(bias[co]) / biasScale).rounded(.toNearestOrAwayFromZero)
             if let importedBias = imported?.bias, Self.sameScale(Double(importedBias.scales[co]), biasScale) {
                 // The model's int32 bias, exactly (its scale is input scale x weight scale).
                 b = Double(importedBias.codes[co])
             }
             guard abs(b) < 1e15 else { throw .input("bias of output channel \(co) does not fit int32 after quantisation", node: node) }
-            let value = Int64(b) - Int64(input.zeroPoint) * sum
+            let value = Int64(b) - Int64(input.zeroPoint) * sums[co]
             // The accumulator must stay inside int32 for every input.
             guard abs(value) + Int64(k) * 128 * (imported == nil ? 127 : 128) < Int64(Int32.max) else {
                 throw .input("the int32 accumulator of output channel \(co) could overflow (bias \(value), \(k) taps)", node: node)
             }
             corrected[co] = Int32(value)
-            let m = biasScale / Double(output.scale)
+            let m = biasScale / Double(requantized.scale)
             guard let (multiplier, shift) = RequantMultiplier.make(m) else {
-                throw .unsupported("requantisation factor \(m) of output channel \(co) is 0.5 or more (the output range is too "
-                                   + "narrow for its inputs); the int8 kernels need it below 0.5", node: node)
+                throw .internal("requantisation factor \(m) of output channel \(co) is 0.5 or more after widening", node: node)
             }
             multipliers[co] = multiplier
             shifts[co] = shift
         }
+        let output = requantized
         constants[parameters[0]] = Tensor(shape: weight.shape, storage: .int8(codes))
         if a.hasBias {
             constants[parameters[1]] = Tensor(shape: TensorShape([cout]), storage: .int32(corrected))
@@ -355,5 +429,7 @@ public struct Quantizer {
         convolutions[parameters[0]] = ConvQuantization(
             input: input, output: output, weightScales: scales, bias: corrected, multipliers: multipliers, shifts: shifts,
             activationMin: lo, activationMax: hi, outputTable: outputTable)
+        if case .keep(_, let final) = target { return final }
+        return requantized
     }
 }

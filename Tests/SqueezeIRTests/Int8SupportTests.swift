@@ -34,6 +34,19 @@ import Testing
         }
     }
 
+    /// A limit of a kernel on shapes alone is a pre-flight refusal too (before
+    /// calibration): the int8 softmax's rows of at most 65,535 values.
+    @Test func preflightRefusesAnInt8SoftmaxRowTooWide() throws {
+        func graph(width: Int) throws -> Graph {
+            try ShapeInference.run(Graph(name: "g", inputs: [ValueInfo(name: "x", type: TensorType(.float32, .nhwc(1, 1, 1, width)))],
+                                         outputs: ["s"], nodes: [Node(name: "prob", op: .softmax, inputs: ["x"], output: "s")], constants: [:]))
+        }
+        #expect(Int8Support.unsupportedNodes(try graph(width: SoftmaxQuantization.maximumWidth)).isEmpty)
+        let wide = Int8Support.unsupportedNodes(try graph(width: 70_000))
+        #expect(wide == [UnsupportedNode(name: "prob", op: "softmax",
+                                         reason: "the int8 softmax takes rows of at most 65535 values, not 70000")])
+    }
+
     @Test func reportShowsCountsAndTheFirstNamesOnly() {
         let nodes = (0..<5).map { UnsupportedNode(name: "n\($0)", op: $0 < 3 ? "Erf" : "Sin", reason: "operator not supported") }
         let many = UnsupportedNode.report(nodes, what: "", hint: "try X", file: "m.onnx")

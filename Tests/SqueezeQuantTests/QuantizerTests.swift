@@ -87,16 +87,6 @@ import SqueezeReference
         }
     }
 
-    @Test func anAverageWhoseValueCannotFitNamesThePool() throws {
-        #expect {
-            _ = try Quantizer.average(input: QuantParams(scale: 1, zeroPoint: 0), output: QuantParams(scale: 1e-7, zeroPoint: 0), count: 1,
-                                      node: "conv10", fused: true)
-        } throws: { error in
-            let d = error as? Diagnostic
-            return d?.location.node == "conv10" && d?.message.contains("global average pool fused into this convolution") == true
-        }
-    }
-
     @Test func int8ReferenceTracksFloat() throws {
         let fused = try fusedSqueezeNet(.v1_1, size: 64, classes: 100)
         let calibration = noiseInputs(count: 4, size: 64, seed: 3)
