@@ -17,7 +17,11 @@ ratio and Add's second operand are graph inputs, so by the rule above no Conv,
 BatchNormalization, Reshape, Add or Concat test is kept. With --freeze, such a
 test is also judged as a copy whose extra inputs are initializers holding the
 test's own input_1.pb, input_2.pb... (same expected output); kept copies are
-listed from .venv/onnx-node-tests/frozen-<version>/.
+listed from .venv/onnx-node-tests/frozen-<version>/. A one-node test on a
+batch [N, C, H, W] of an op that treats each item on its own (inference-mode
+BatchNormalization, Flatten at axis 1, ...) is also judged as a batch-1 copy
+with N data sets, one per item (split-<version>/); an element-wise test on a
+smaller tensor as a copy lifted to [1, C, H, W] (lifted-<version>/).
 
 Where the test data come from: older onnx wheels shipped
 onnx/backend/test/data/node/; recent ones (1.23 here) ship only the Python
@@ -378,6 +382,59 @@ def lift(src: str, dst: str) -> bool:
     return True
 
 
+# Ops whose result for one batch item depends on that item alone (inference
+# mode): a test on [N, C, H, W] is N batch-1 tests, one data set per item.
+PER_ITEM = {"BatchNormalization", "Flatten", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "Relu", "Clip", "LeakyRelu", "Sigmoid", "Dropout", "Identity"}
+
+
+def split_batch(src: str, dst: str) -> bool:
+    """Copies a one-node test on a [N, C, H, W] batch (N > 1) of an op that
+    treats each item on its own as a batch-1 test with N data sets
+    (test_data_set_<i>: item i of input_0.pb and of output_0.pb). False if
+    the test is not one to split (training-mode BatchNormalization, a
+    Flatten that mixes items, several outputs)."""
+    model = onnx.load(os.path.join(src, "model.onnx"))
+    g = model.graph
+    if len(g.node) != 1 or g.node[0].op_type not in PER_ITEM or len(g.output) != 1:
+        return False
+    n = g.node[0]
+    if n.op_type == "BatchNormalization" and (attr(n, "training_mode", 0) or len(n.output) != 1):
+        return False
+    if n.op_type == "Flatten" and attr(n, "axis", 1) != 1:
+        return False
+    consts = {t.name for t in g.initializer}
+    ins = [i for i in g.input if i.name not in consts]
+    if len(ins) != 1:
+        return False
+    xs, ys = dims(ins[0]), dims(g.output[0])
+    if xs is None or ys is None or len(xs) != 4 or not isinstance(xs[0], int) or xs[0] < 2 or ys[0] != xs[0]:
+        return False
+    batch = xs[0]
+    for vi in (ins[0], g.output[0]):
+        vi.type.tensor_type.shape.dim[0].dim_value = 1
+    ds = os.path.join(src, "test_data_set_0")
+    arrays = {}
+    for name in ("input_0.pb", "output_0.pb"):
+        t = TensorProto()
+        with open(os.path.join(ds, name), "rb") as f:
+            t.ParseFromString(f.read())
+        arrays[name] = (t.name, numpy_helper.to_array(t))
+        if arrays[name][1].shape[0] != batch:
+            return False
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(dst)
+    with open(os.path.join(dst, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    for i in range(batch):
+        out = os.path.join(dst, f"test_data_set_{i}")
+        os.makedirs(out)
+        for name, (tname, a) in arrays.items():
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(numpy_helper.from_array(np.ascontiguousarray(a[i:i + 1]), tname).SerializeToString())
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rejected", action="store_true",
@@ -417,6 +474,16 @@ def main() -> int:
                     why = f"{why}; frozen: {fwhy}"
                 else:
                     path, why, info = fpath, None, finfo + ", frozen"
+        if why and args.freeze and "not [1, C, H, W]" in why:
+            # A batch of items an op treats one by one: one batch-1 data set per item.
+            spath = os.path.join(CACHE, f"split-{onnx.__version__}", d) + os.sep
+            if split_batch(path, spath):
+                swhy, sinfo = check(spath)
+                if swhy:
+                    shutil.rmtree(spath)
+                    why = f"{why}; split: {swhy}"
+                else:
+                    path, why, info = spath, None, sinfo + ", batch split into data sets"
         if why and args.freeze and "not [1, C, H, W]" in why:
             # An element-wise test on a smaller tensor: the same test on [1, C, H, W].
             lpath = os.path.join(CACHE, f"lifted-{onnx.__version__}", d) + os.sep

@@ -95,27 +95,36 @@ import Testing
         #expect(tests.count >= 20, "node tests found: \(tests.count)")
         // The family's ops are among them (element-wise tests lifted to [1, C, H, W] by the lister).
         let names = tests.map { URL(fileURLWithPath: $0).lastPathComponent }
-        for op in ["test_clip", "test_leakyrelu", "test_sigmoid", "test_relu", "autopad_same", "same_upper"] {
+        // Batch tests of per-item ops split into batch-1 data sets (standalone BatchNormalization).
+        for op in ["test_clip", "test_leakyrelu", "test_sigmoid", "test_relu", "autopad_same", "same_upper", "test_batchnorm_example"] {
             #expect(names.contains { $0.hasPrefix(op) || $0.contains(op) }, "no listed node test for \(op): \(names)")
         }
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var failures: [String] = []
+        var dataSets = 0
         for test in tests {
-            let data = URL(fileURLWithPath: test).appendingPathComponent("test_data_set_0")
-            let out = dir.appendingPathComponent("out.npy").path
-            let r = try CLIRunner.run(["run", URL(fileURLWithPath: test).appendingPathComponent("model.onnx").path,
-                                       "--input", data.appendingPathComponent("input_0.pb").path, "--output", out, "--top", "0"])
-            guard r.status == 0, let actual = try? NpyFormat.read(path: out).floats,
-                  let expected = try? TensorProtoFile.read(path: data.appendingPathComponent("output_0.pb").path).floats,
-                  actual.count == expected.count,
-                  // The ONNX backend tests' own tolerance (rtol 1e-3, atol 1e-7): some expected values are rounded.
-                  zip(actual, expected).allSatisfy({ abs($0 - $1) <= 1e-7 + 1e-3 * abs($1) })
-            else {
-                failures.append("\(URL(fileURLWithPath: test).lastPathComponent): \(r.stderr.prefix(200))")
-                continue
+            // Every data set (a batch test split by the lister has one per item).
+            let sets = ((try? FileManager.default.contentsOfDirectory(atPath: test)) ?? []).filter { $0.hasPrefix("test_data_set_") }.sorted()
+            if sets.isEmpty { failures.append("\(URL(fileURLWithPath: test).lastPathComponent): no test_data_set_*") }
+            for set in sets {
+                dataSets += 1
+                let data = URL(fileURLWithPath: test).appendingPathComponent(set)
+                let out = dir.appendingPathComponent("out.npy").path
+                let r = try CLIRunner.run(["run", URL(fileURLWithPath: test).appendingPathComponent("model.onnx").path,
+                                           "--input", data.appendingPathComponent("input_0.pb").path, "--output", out, "--top", "0"])
+                guard r.status == 0, let actual = try? NpyFormat.read(path: out).floats,
+                      let expected = try? TensorProtoFile.read(path: data.appendingPathComponent("output_0.pb").path).floats,
+                      actual.count == expected.count,
+                      // The ONNX backend tests' own tolerance (rtol 1e-3, atol 1e-7): some expected values are rounded.
+                      zip(actual, expected).allSatisfy({ abs($0 - $1) <= 1e-7 + 1e-3 * abs($1) })
+                else {
+                    failures.append("\(URL(fileURLWithPath: test).lastPathComponent)/\(set): \(r.stderr.prefix(200))")
+                    continue
+                }
             }
         }
+        #expect(dataSets >= tests.count)
         #expect(failures.isEmpty, "\(failures.count) of \(tests.count) node tests failed: \(failures.joined(separator: "; "))")
     }
 }
