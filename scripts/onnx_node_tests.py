@@ -20,8 +20,10 @@ test's own input_1.pb, input_2.pb... (same expected output); kept copies are
 listed from .venv/onnx-node-tests/frozen-<version>/. A one-node test on a
 batch [N, C, H, W] of an op that treats each item on its own (inference-mode
 BatchNormalization, Flatten at axis 1, ...) is also judged as a batch-1 copy
-with N data sets, one per item (split-<version>/); an element-wise test on a
-smaller tensor as a copy lifted to [1, C, H, W] (lifted-<version>/).
+with N data sets, one per item (split-<version>/); a Gemm, MatMul or Softmax
+test on a 2-D [M, K] input as a head after the Flatten of a [1, K, 1, 1]
+image with M data sets, one per row (split-<version>/); an element-wise test
+on a smaller tensor as a copy lifted to [1, C, H, W] (lifted-<version>/).
 
 Where the test data come from: older onnx wheels shipped
 onnx/backend/test/data/node/; recent ones (1.23 here) ship only the Python
@@ -435,6 +437,66 @@ def split_batch(src: str, dst: str) -> bool:
     return True
 
 
+# Ops on a 2-D [M, K] input whose output row i depends on input row i alone:
+# squeezec takes them as a head after the Flatten of a [1, K, 1, 1] map.
+PER_ROW = {"Gemm", "MatMul", "Softmax"}
+
+
+def split_rows(src: str, dst: str) -> bool:
+    """Copies a one-node Gemm, MatMul or Softmax test on a 2-D [M, K] input
+    as squeezec's form of it: a [1, K, 1, 1] image, a Flatten (the values
+    unchanged) and the node, with M data sets (row i of input_0.pb and of
+    output_0.pb). False if rows are not independent (Gemm transA=1 or a bias
+    with M > 1 rows, a Softmax over axis 0)."""
+    model = onnx.load(os.path.join(src, "model.onnx"))
+    g = model.graph
+    if len(g.node) != 1 or g.node[0].op_type not in PER_ROW or len(g.output) != 1:
+        return False
+    n = g.node[0]
+    consts = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    ins = [i for i in g.input if i.name not in consts]
+    if len(ins) != 1 or ins[0].name != n.input[0]:
+        return False
+    xs, ys = dims(ins[0]), dims(g.output[0])
+    if xs is None or ys is None or len(xs) != 2 or len(ys) != 2 or not all(isinstance(d, int) and d > 0 for d in xs + ys) \
+            or ys[0] != xs[0]:
+        return False
+    if n.op_type == "Gemm":
+        bias = consts.get(n.input[2]) if len(n.input) > 2 and n.input[2] else None
+        if attr(n, "transA", 0) != 0 or (bias is not None and bias.ndim == 2 and bias.shape[0] > 1):
+            return False
+    if n.op_type == "Softmax" and attr(n, "axis", -1 if ai_onnx_opset(model) >= 13 else 1) not in (1, -1):
+        return False
+    rows, k = xs
+    image = onnx.helper.make_tensor_value_info(n.input[0] + "_image", TensorProto.FLOAT, [1, k, 1, 1])
+    flatten = onnx.helper.make_node("Flatten", [image.name], [n.input[0]], name="flatten", axis=1)
+    g.node.insert(0, flatten)
+    del g.input[:]
+    g.input.append(image)
+    g.output[0].type.tensor_type.shape.dim[0].dim_value = 1
+    ds = os.path.join(src, "test_data_set_0")
+    arrays = []
+    for name in ("input_0.pb", "output_0.pb"):
+        t = TensorProto()
+        with open(os.path.join(ds, name), "rb") as f:
+            t.ParseFromString(f.read())
+        arrays.append((name, t.name, numpy_helper.to_array(t)))
+    if arrays[0][2].shape != (rows, k) or arrays[1][2].shape[0] != rows:
+        return False
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(dst)
+    with open(os.path.join(dst, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    for i in range(rows):
+        out = os.path.join(dst, f"test_data_set_{i}")
+        os.makedirs(out)
+        for name, tname, a in arrays:
+            row = a[i:i + 1].reshape([1, k, 1, 1]) if name == "input_0.pb" else a[i:i + 1]
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(numpy_helper.from_array(np.ascontiguousarray(row), tname).SerializeToString())
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rejected", action="store_true",
@@ -477,7 +539,7 @@ def main() -> int:
         if why and args.freeze and "not [1, C, H, W]" in why:
             # A batch of items an op treats one by one: one batch-1 data set per item.
             spath = os.path.join(CACHE, f"split-{onnx.__version__}", d) + os.sep
-            if split_batch(path, spath):
+            if split_batch(path, spath) or split_rows(path, spath):
                 swhy, sinfo = check(spath)
                 if swhy:
                     shutil.rmtree(spath)

@@ -1343,6 +1343,27 @@ int main(void)
     }
     test_add(1000, 31);
     test_add(5, 62);
+    /* flatten NHWC -> NCHW (ONNX order), codes unchanged */
+    {
+        enum { FH = 3, FW = 5, FC = 7 };
+        int8_t fin[FH * FW * FC], fout[FH * FW * FC];
+        int y, x, ch, bad = 0, at = -1;
+        for (i = 0; i < FH * FW * FC; ++i) {
+            fin[i] = (int8_t)((i * 37 + 11) % 256 - 128);
+        }
+        sq_flatten_nchw_s8(fin, FH, FW, FC, fout);
+        for (y = 0; y < FH; ++y) {
+            for (x = 0; x < FW; ++x) {
+                for (ch = 0; ch < FC; ++ch) {
+                    if (fout[ch * FH * FW + y * FW + x] != fin[(y * FW + x) * FC + ch] && !bad) {
+                        bad = 1;
+                        at = ch * FH * FW + y * FW + x;
+                    }
+                }
+            }
+        }
+        check(!bad, "flatten_nchw_s8", bad ? fout[at] : 0, 0, at);
+    }
 
     out_str(SQ_S8_DSP ? "path: DSP (SXTB16/SMLAD)\n" : "path: portable\n");
     out_str("checksum ");

@@ -95,8 +95,10 @@ import Testing
         #expect(tests.count >= 20, "node tests found: \(tests.count)")
         // The family's ops are among them (element-wise tests lifted to [1, C, H, W] by the lister).
         let names = tests.map { URL(fileURLWithPath: $0).lastPathComponent }
-        // Batch tests of per-item ops split into batch-1 data sets (standalone BatchNormalization).
-        for op in ["test_clip", "test_leakyrelu", "test_sigmoid", "test_relu", "autopad_same", "same_upper", "test_batchnorm_example"] {
+        // Batch tests of per-item ops split into batch-1 data sets (standalone BatchNormalization), and
+        // 2-D Gemm/MatMul/Softmax tests as heads after a Flatten, one data set per row.
+        for op in ["test_clip", "test_leakyrelu", "test_sigmoid", "test_relu", "autopad_same", "same_upper", "test_batchnorm_example",
+                   "test_gemm_default_vector_bias", "test_gemm_transposeB", "test_matmul_2d", "test_softmax_example"] {
             #expect(names.contains { $0.hasPrefix(op) || $0.contains(op) }, "no listed node test for \(op): \(names)")
         }
         let dir = try CLIRunner.temporaryDirectory()
