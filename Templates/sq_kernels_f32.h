@@ -1157,25 +1157,35 @@ SQ_INLINE void sq_act_rows_f32(const sq_act_params_f32 *p, float *base,
     }
 }
 
-/* sq_affine_params_f32: y = x * scale[c] + shift[c] over rows of a map. */
+/*
+ * sq_affine_params_f32: y = x * scale[i] + shift[i] over rows of a map, i
+ * the parameter index of the value: per channel (by_row = by_col = 0,
+ * i = c), or also per row and/or column (an ONNX constant broadcast over
+ * the map: i = ((by_row ? y : 0) * (by_col ? w : 1) + (by_col ? x : 0)) * c + ch).
+ */
 typedef struct {
     sq_dims map;
     const float *scale;
     const float *shift;
+    int by_row, by_col;
 } sq_affine_params_f32;
 
 /* sq_affine_rows_f32: the affine map on rows [row0, row1), in place. */
 SQ_INLINE void sq_affine_rows_f32(const sq_affine_params_f32 *p, float *base,
                                   int row0, int row1)
 {
+    const int cols = p->by_col ? p->map.w : 1;
     int y, x, ch;
 
     for (y = row0; y < row1; ++y) {
         float *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
         for (x = 0; x < p->map.w; ++x) {
             float *px = row + x * p->map.stride;
+            const int k = ((p->by_row ? y : 0) * cols + (p->by_col ? x : 0)) * p->map.c;
+            const float *scale = p->scale + k;
+            const float *shift = p->shift + k;
             for (ch = 0; ch < p->map.c; ++ch) {
-                px[ch] = px[ch] * p->scale[ch] + p->shift[ch];
+                px[ch] = px[ch] * scale[ch] + shift[ch];
             }
         }
     }

@@ -1877,11 +1877,13 @@ SQ_INLINE void sq_lut_rows_s8(const sq_lut_params_s8 *p, int8_t *base,
 }
 
 /*
- * sq_affine_params_s8: per-channel affine map on codes, one rounding:
+ * sq_affine_params_s8: affine map on codes, one rounding:
  *
- *   out = clamp(((q - in_zp) * mult[c] + offset[c] + 2^(shift - 1)) >> shift
+ *   out = clamp(((q - in_zp) * mult[i] + offset[i] + 2^(shift - 1)) >> shift
  *               + out_zp, -128, 127)
  *
+ * with i the parameter index as in sq_affine_params_f32 (per channel, or
+ * also per row and/or column: by_row, by_col).
  * |mult| < 2^31, |offset| < 2^57, 1 <= shift <= 62: no int64 overflow.
  */
 typedef struct {
@@ -1891,6 +1893,7 @@ typedef struct {
     int shift;
     const int32_t *mult;
     const int64_t *offset;
+    int by_row, by_col;
 } sq_affine_params_s8;
 
 /* sq_affine_rows_s8: the affine map on rows [row0, row1), in place. */
@@ -1898,15 +1901,19 @@ SQ_INLINE void sq_affine_rows_s8(const sq_affine_params_s8 *p, int8_t *base,
                                  int row0, int row1)
 {
     const int64_t rnd = (int64_t)1 << (p->shift - 1);
+    const int cols = p->by_col ? p->map.w : 1;
     int y, x, ch;
 
     for (y = row0; y < row1; ++y) {
         int8_t *row = base + (y % p->map.ring) * p->map.w * p->map.stride;
         for (x = 0; x < p->map.w; ++x) {
             int8_t *px = row + x * p->map.stride;
+            const int k = ((p->by_row ? y : 0) * cols + (p->by_col ? x : 0)) * p->map.c;
+            const int32_t *mult = p->mult + k;
+            const int64_t *offset = p->offset + k;
             for (ch = 0; ch < p->map.c; ++ch) {
-                const int64_t v = (int64_t)(px[ch] - p->in_zp) * p->mult[ch] +
-                                  p->offset[ch] + rnd;
+                const int64_t v = (int64_t)(px[ch] - p->in_zp) * mult[ch] +
+                                  offset[ch] + rnd;
                 int64_t r = (v >> p->shift) + p->out_zp;
                 r = r < -128 ? -128 : r;
                 r = r > 127 ? 127 : r;

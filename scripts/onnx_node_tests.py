@@ -225,8 +225,8 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
             if len(c) > 4 or x is None or len(x) != 4:
                 return f"{op} by a constant of shape {c} on {x}"
             c = [1] * (4 - len(c)) + c
-            if c[0] != 1 or c[2] != 1 or c[3] != 1 or c[1] not in (1, x[1]):
-                return f"{op} by a constant of shape {c} (squeezec: scalar or per-channel [C,1,1])"
+            if c[0] != 1 or any(c[i] not in (1, x[i]) for i in (1, 2, 3)):
+                return f"{op} by a constant of shape {c} (squeezec: one that broadcasts to the input {x})"
             if op == "Div" and constant[0] == n.input[0]:
                 return "Div of a constant by a tensor"
         elif op == "Add":

@@ -32,8 +32,9 @@ extension F32KernelLibrary {
     }
 
     func affine(node: String, parameters names: [String], target: Map, rows: (String, String)) throws(Diagnostic) -> String {
-        guard names.count == 2, let scale = constants[names[0]]?.floats, let shift = constants[names[1]]?.floats else {
-            throw Diagnostic.internal("affine parameters are missing", node: node)
+        guard names.count == 2, let tensor = constants[names[0]], let scale = tensor.floats, let shift = constants[names[1]]?.floats,
+              let broadcast = AffineBroadcast(parameter: tensor.shape, map: .nhwc(1, target.h, target.w, target.c)) else {
+            throw Diagnostic.internal("affine parameters are missing or do not cover the map", node: node)
         }
         func literals(_ values: [Float]) throws(Diagnostic) -> [String] {
             var result: [String] = []
@@ -43,13 +44,14 @@ extension F32KernelLibrary {
             }
             return result
         }
-        let s = parameters.addArray(kind: "scale", layer: node, type: "float", comment: "\(node): per-channel scale",
+        let s = parameters.addArray(kind: "scale", layer: node, type: "float", comment: "\(node): \(broadcast.parameterComment("scale"))",
                                     values: try literals(scale))
-        let t = parameters.addArray(kind: "shift", layer: node, type: "float", comment: "\(node): per-channel shift",
+        let t = parameters.addArray(kind: "shift", layer: node, type: "float", comment: "\(node): \(broadcast.parameterComment("shift"))",
                                     values: try literals(shift))
         let name = parameters.add(kind: "affine", layer: node, type: "sq_affine_params_f32",
-                                  comment: "\(node): x * scale[c] + shift[c] on \(target.w)x\(target.c) rows",
-                                  fields: [".map = " + KernelParameterTable.dims(target), ".scale = \(s)", ".shift = \(t)"])
+                                  comment: "\(node): \(broadcast.formula) on \(target.w)x\(target.c) rows",
+                                  fields: [".map = " + KernelParameterTable.dims(target), ".scale = \(s)", ".shift = \(t)"]
+                                      + broadcast.fields)
         return "sq_affine_rows_f32(&\(name), \(target.pointer), \(rows.0), \(rows.1));"
     }
 

@@ -27,14 +27,17 @@ extension S8KernelLibrary {
 
     func affine(node: String, parameters names: [String], target: Map, rows: (String, String)) throws(Diagnostic) -> String {
         guard let q = quantization.affines[node] else { throw Diagnostic.internal("affine op has no quantisation parameters", node: node) }
-        let m = parameters.addArray(kind: "mult", layer: node, type: "int32_t", comment: "\(node): per-channel multipliers",
+        let broadcast = q.broadcast
+        let m = parameters.addArray(kind: "mult", layer: node, type: "int32_t", comment: "\(node): \(broadcast.parameterComment("multipliers"))",
                                     values: q.multipliers.map { String($0) })
-        let o = parameters.addArray(kind: "offset", layer: node, type: "int64_t", comment: "\(node): per-channel offsets (<< shift)",
+        let o = parameters.addArray(kind: "offset", layer: node, type: "int64_t",
+                                    comment: "\(node): \(broadcast.parameterComment("offsets")) (<< shift)",
                                     values: q.offsets.map { "INT64_C(\($0))" })
         let name = parameters.add(kind: "affine", layer: node, type: "sq_affine_params_s8",
-                                  comment: "\(node): x * scale[c] + shift[c] requantised per channel, one rounding",
+                                  comment: "\(node): \(broadcast.formula) requantised \(broadcast.perChannel ? "per channel" : "in"), one rounding",
                                   fields: [".map = " + KernelParameterTable.dims(target), ".in_zp = \(q.input.zeroPoint)",
-                                           ".out_zp = \(q.output.zeroPoint)", ".shift = \(q.shift)", ".mult = \(m)", ".offset = \(o)"])
+                                           ".out_zp = \(q.output.zeroPoint)", ".shift = \(q.shift)", ".mult = \(m)", ".offset = \(o)"]
+                                      + broadcast.fields)
         return "sq_affine_rows_s8(&\(name), \(target.pointer), \(rows.0), \(rows.1));"
     }
 

@@ -14,17 +14,22 @@ public struct AffineQuantization: Sendable, Hashable {
     public var multipliers: [Int32]
     public var offsets: [Int64]
     public var shift: Int32
+    /// Which value of the map each multiplier and offset is for (per channel unless the constants broadcast over rows or columns).
+    public var broadcast: AffineBroadcast
 
-    public init(input: QuantParams, output: QuantParams, multipliers: [Int32], offsets: [Int64], shift: Int32) {
+    public init(input: QuantParams, output: QuantParams, multipliers: [Int32], offsets: [Int64], shift: Int32,
+                broadcast: AffineBroadcast = .perChannel) {
         self.input = input
         self.output = output
         self.multipliers = multipliers
         self.offsets = offsets
         self.shift = shift
+        self.broadcast = broadcast
     }
 
     /// nil when a factor is not finite or too large for int32 at shift 1.
-    public static func derive(input: QuantParams, output: QuantParams, scale: [Float], shift offsets: [Float]) -> AffineQuantization? {
+    public static func derive(input: QuantParams, output: QuantParams, scale: [Float], shift offsets: [Float],
+                              broadcast: AffineBroadcast = .perChannel) -> AffineQuantization? {
         guard scale.count == offsets.count, !scale.isEmpty else { return nil }
         let factors = scale.map { Double($0) * Double(input.scale) / Double(output.scale) }
         let terms = offsets.map { Double($0) / Double(output.scale) }
@@ -45,7 +50,8 @@ public struct AffineQuantization: Sendable, Hashable {
             multipliers.append(Int32(m))
         }
         let rounded = terms.map { Int64(($0 * two).rounded(.toNearestOrAwayFromZero)) }
-        return AffineQuantization(input: input, output: output, multipliers: multipliers, offsets: rounded, shift: Int32(shift))
+        return AffineQuantization(input: input, output: output, multipliers: multipliers, offsets: rounded, shift: Int32(shift),
+                                  broadcast: broadcast)
     }
 
     /// The output code of input code `q` in channel `c`.

@@ -194,9 +194,10 @@ public enum Op: Sendable, Hashable {
     /// A standalone element-wise activation (clip, leaky ReLU, sigmoid; ReLU
     /// stays `.relu`). Streams row by row.
     case activation(Activation)
-    /// Per-channel affine map `y = x * scale[c] + shift[c]` (BatchNormalization
-    /// not after a conv, Mul/Add/Sub by a constant); parameters: scale
-    /// `[channels]`, shift `[channels]`. Streams row by row.
+    /// Affine map `y = x * scale + shift` (BatchNormalization not after a
+    /// conv, Mul/Add/Sub/Div by a constant); parameters: scale and shift of
+    /// one shape, `[channels]` (per channel) or `[h, w, channels]` broadcast
+    /// over the map (`AffineBroadcast`). Streams row by row.
     case affine(channels: Int)
     /// Constant zero padding of height and width (int8: the zero point's code).
     /// Streams row by row (output row r reads input row r - top).

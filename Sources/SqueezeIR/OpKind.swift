@@ -31,7 +31,7 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable {
         case .dropout: "removed"
         case .flatten, .softmax: "whole tensor at the end"
         case .activation: "rows (element-wise; in the producing conv's epilogue when fused)"
-        case .affine: "rows (element-wise, per channel)"
+        case .affine: "rows (element-wise; parameters per channel, row, column or value)"
         case .pad: "rows (a window of top + 1 input rows)"
         }
     }

@@ -97,7 +97,8 @@ public enum ShapeInference {
             return x
         case .affine(let channels):
             let s = try image(x, node)
-            guard s.c == channels, parameters.allSatisfy({ $0.shape == TensorShape([channels]) }) else {
+            guard s.c == channels, parameters.count == 2, parameters[0].shape == parameters[1].shape,
+                  AffineBroadcast(parameter: parameters[0].shape, map: s) != nil else {
                 throw .input("affine over \(channels) channels does not match input \(s) or its parameters", node: node.name)
             }
             return x

@@ -185,7 +185,11 @@ public struct Quantizer {
                 // An output range too narrow for the factors (at most 2^29) or the offsets (at most 2^19 codes) is widened.
                 let largestScale = Double(scale.map(abs).max() ?? 0), largestShift = Double(shift.map(abs).max() ?? 0)
                 let wide = Self.widened(out, toScale: max(largestScale * Double(x.scale) / 536_870_912, largestShift / 524_288))
-                guard let q = AffineQuantization.derive(input: x, output: wide, scale: scale, shift: shift) else {
+                guard let parameter = graph.constants[node.parameters[0]]?.shape,
+                      let broadcast = AffineBroadcast(parameter: parameter, map: try graph.type(of: node.inputs[0]).shape) else {
+                    throw .internal("the affine op's parameters do not cover its input", node: node.name)
+                }
+                guard let q = AffineQuantization.derive(input: x, output: wide, scale: scale, shift: shift, broadcast: broadcast) else {
                     throw .internal("the affine op's int8 rescale factors are out of range after widening", node: node.name)
                 }
                 affines[node.name] = q

@@ -140,8 +140,9 @@ public struct Int8ReferenceInterpreter: Sendable {
             case .activation:
                 let table = try quantization.activation(node.name)
                 y = x.map(table.apply)
-            case .affine(let channels):
-                y = AffineKernel.apply(codes: x, channels: channels, try quantization.affine(node.name))
+            case .affine:
+                let q = try quantization.affine(node.name)
+                y = AffineKernel.apply(codes: x, shape: shape, q.broadcast, q)
             case .pad(let p):
                 let zp = Int8(truncatingIfNeeded: try quantization.params(of: node.inputs[0]).zeroPoint)
                 y = PadKernel.apply(x, shape: shape, p, fill: zp)

@@ -218,11 +218,12 @@ public struct ReferenceInterpreter: Sendable {
                 y = SoftmaxKernel.apply(x[0], shape: shapes[0])
             case .activation(let a):
                 y = FusedKernels.activation(x[0], a)
-            case .affine(let channels):
-                guard let scale = graph.constants[node.parameters[0]]?.floats, let shift = graph.constants[node.parameters[1]]?.floats else {
-                    throw .internal("affine parameters are not fp32", node: node.name)
+            case .affine:
+                guard let scale = graph.constants[node.parameters[0]], let s = scale.floats, let shift = graph.constants[node.parameters[1]]?.floats,
+                      let broadcast = AffineBroadcast(parameter: scale.shape, map: shapes[0]) else {
+                    throw .internal("affine parameters are not fp32 or do not cover the map", node: node.name)
                 }
-                y = AffineKernel.apply(x[0], channels: channels, scale: scale, shift: shift)
+                y = AffineKernel.apply(x[0], shape: shapes[0], broadcast, scale: s, shift: shift)
             case .pad(let p):
                 y = PadKernel.apply(x[0], shape: shapes[0], p, fill: 0)
             }

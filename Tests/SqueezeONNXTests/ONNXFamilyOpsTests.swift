@@ -102,11 +102,29 @@ import Testing
         try Self.expectElementwise(b, op: .affine(channels: 4)) { x, ch in k[ch] - x }
     }
 
+    /// A constant that varies along the width and height too (numpy broadcasting, right-aligned):
+    /// `[h, w, C]` affine parameters, value (y, x, c) taking the constant's (c, y, x) entry.
+    @Test func constantsBroadcastAlongHeightAndWidth() throws {
+        let k6: [Float] = [0.5, -1, 2, 1.5, -0.25, 3]
+        let perColumn = TensorSpec.floats("c", [6], k6)
+        var g = try Self.load(Self.model("Mul", inputs: ["c"], initializers: [perColumn]))
+        #expect(g.constants[g.nodes[0].parameters[0]]?.shape.dims == [1, 6, 4])
+        var y = try TestSupport.run(g, Self.input)
+        // NHWC index i: channel i % 4, column (i / 4) % 6, row i / 24.
+        #expect(TestSupport.maxAbsDifference(y, Self.input.enumerated().map { $1 * k6[($0 / 4) % 6] }) <= 1e-6)
+        let perValue = TensorSpec.floats("c", [4, 6, 6], (0..<144).map { Float($0) / 10 })
+        g = try Self.load(Self.model("Add", inputs: ["c"], initializers: [perValue]))
+        #expect(g.constants[g.nodes[0].parameters[1]]?.shape.dims == [6, 6, 4])
+        y = try TestSupport.run(g, Self.input)
+        let nchw = { (i: Int) -> Int in (i % 4) * 36 + (i / 24) * 6 + (i / 4) % 6 }
+        #expect(TestSupport.maxAbsDifference(y, Self.input.enumerated().map { $1 + Float(nchw($0)) / 10 }) <= 1e-6)
+    }
+
     @Test func unsupportedArithmeticIsRefusedNamingTheNode() {
-        // [C] broadcasts against the width, not the channels.
-        let wide = TensorSpec.floats("c", [4], Self.perChannel)
+        // [5] broadcasts against the width (6): it does not fit.
+        let wide = TensorSpec.floats("c", [5], [1, 2, 3, 4, 5])
         #expect(Self.refusal(Self.model("Mul", inputs: ["c"], initializers: [wide]))
-            .contains("'n' (Mul): Mul by a constant of shape [4] is not supported (only a scalar or per-channel [4,1,1])"))
+            .contains("'n' (Mul): Mul by a constant of shape [5] is not supported (only one that broadcasts to the input [1, 4, 6, 6])"))
         var two = ONNXModelBuilder(dims: [1, 4, 6, 6])
         two.node("Relu", ["x"], ["r"], name: "relu")
         two.node("Mul", ["x", "r"], ["y"], name: "n")

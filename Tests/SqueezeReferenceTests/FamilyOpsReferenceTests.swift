@@ -19,11 +19,24 @@ import Testing
 
     @Test func affineIsPerChannel() {
         let x: [Float] = [1, 2, 3, 4, 5, 6]
-        #expect(AffineKernel.apply(x, channels: 3, scale: [2, -1, 0.5], shift: [0, 1, -1]) == [2, -1, 0.5, 8, -4, 2])
+        #expect(AffineKernel.apply(x, shape: .nhwc(1, 1, 2, 3), .perChannel, scale: [2, -1, 0.5], shift: [0, 1, -1]) == [2, -1, 0.5, 8, -4, 2])
         let q = AffineQuantization(input: QuantParams(scale: 1, zeroPoint: 0), output: QuantParams(scale: 1, zeroPoint: 0),
                                    multipliers: [2, -1], offsets: [0, 0], shift: 1)
         // (x * m + 1) >> 1: 3 * 2 -> 3; 3 * -1 -> -1 (ties toward +infinity); clamped at 127.
-        #expect(AffineKernel.apply(codes: [3, 3, 127, -128], channels: 2, q) == [3, -1, 127, 64])
+        #expect(AffineKernel.apply(codes: [3, 3, 127, -128], shape: .nhwc(1, 2, 1, 2), .perChannel, q) == [3, -1, 127, 64])
+    }
+
+    /// Parameters per row (map 2 rows x 2 columns x 1 channel): row r takes scale[r], shift[r].
+    @Test func affineBroadcastsPerRowAndPerValue() {
+        let x: [Float] = [1, 2, 3, 4]
+        let rows = AffineBroadcast(byRow: true, byColumn: false)
+        #expect(AffineKernel.apply(x, shape: .nhwc(1, 2, 2, 1), rows, scale: [10, -1], shift: [0, 0.5]) == [10, 20, -2.5, -3.5])
+        let values = AffineBroadcast(byRow: true, byColumn: true)
+        #expect(AffineKernel.apply(x, shape: .nhwc(1, 2, 2, 1), values, scale: [1, 2, 3, 4], shift: [0, 0, 0, 1]) == [1, 4, 9, 17])
+        let columns = AffineBroadcast(byRow: false, byColumn: true)
+        let q = AffineQuantization(input: QuantParams(scale: 1, zeroPoint: 0), output: QuantParams(scale: 1, zeroPoint: 0),
+                                   multipliers: [2, -2], offsets: [0, 0], shift: 1, broadcast: columns)
+        #expect(AffineKernel.apply(codes: [5, 5, 7, 7], shape: .nhwc(1, 2, 2, 1), columns, q) == [5, -5, 7, -7])
     }
 
     @Test func activationsMatchTheirDefinitions() {

@@ -17,8 +17,9 @@ import Testing
 
     /// fp32 float fixtures (pad, clip, leaky ReLU, sigmoid, affine, auto_pad;
     /// batch norm after a pool, average pool, flatten of a map, softmax;
-    /// depthwise + MatMul head; depthwise Fire + Gemm head).
-    @Test(arguments: ["family_ops", "bn_conv", "dw_gap_matmul", "dw_fire_gemm"])
+    /// depthwise + MatMul head; depthwise Fire + Gemm head; Mul/Add/Sub/Div
+    /// by constants broadcast per column, row and value).
+    @Test(arguments: ["family_ops", "bn_conv", "dw_gap_matmul", "dw_fire_gemm", "broadcast_ops"])
     func floatFixtureOnTheBoard(name: String) throws {
         let report = try Self.validate(ONNXCommandTests.fixture("\(name).onnx"), input: ONNXCommandTests.fixture("\(name).input0.npy"),
                                        precision: "fp32")
@@ -33,7 +34,7 @@ import Testing
     }
 
     /// int8 (calibrated on seeded noise) of the fixtures the other suites do not run on the board.
-    @Test(arguments: ["bn_conv", "dw_gap_matmul"])
+    @Test(arguments: ["bn_conv", "dw_gap_matmul", "broadcast_ops"])
     func int8FixtureOnTheBoardIsBitExact(name: String) throws {
         let report = try Self.validate(ONNXCommandTests.fixture("\(name).onnx"), input: ONNXCommandTests.fixture("\(name).input0.npy"),
                                        precision: "int8")

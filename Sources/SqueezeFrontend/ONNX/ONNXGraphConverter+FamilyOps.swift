@@ -50,9 +50,12 @@ extension ONNXGraphConverter {
 
     // MARK: Per-channel affine
 
-    /// Mul, Add, Sub, Div with one constant operand: scalar or per channel
-    /// (`[C,1,1]`, `[1,C,1,1]`, or any shape with ones elsewhere). `c - x` and
-    /// `c / x` are refused (not affine in x for Div; Sub is `-1 * x + c`).
+    /// Mul, Add, Sub, Div with one constant operand that broadcasts to the
+    /// input `[1, C, H, W]` (each axis 1 or the input's, numpy's rule):
+    /// scalar or per channel (`[C,1,1]`, ...) give per-channel parameters,
+    /// a constant along H and/or W too gives `[h, w, C]` ones (channels
+    /// expanded; `AffineBroadcast`). `c / x` is refused (not affine in x;
+    /// `c - x` is `-1 * x + c`).
     mutating func convertArithmetic(_ view: ONNXNodeView) throws(Diagnostic) {
         try view.requireInputs(2...2)
         let constantFirst = constants[resolve(view.inputs[0])] != nil
@@ -66,14 +69,25 @@ extension ONNXGraphConverter {
         let tensor = try constant(name, of: view)
         let values = try tensor.floatValues(file: file, node: view.name)
         let (dims, count) = try tensor.checkedShape(file: file, node: view.name)
-        guard let channels = try channelCount(x) else { return poison(view) }
-        // Broadcast against NCHW: only the channel axis (rank-3 from the end) may differ from 1.
+        guard let channels = try channelCount(x), let map = try spatialShape(x) else { return poison(view) }
+        // Broadcast against NCHW, right-aligned: every axis 1 or the input's.
         let padded = [Int](repeating: 1, count: max(0, 4 - dims.count)) + dims
-        guard padded.count == 4, padded[0] == 1, padded[2] == 1, padded[3] == 1, padded[1] == 1 || padded[1] == channels, count >= 1 else {
-            throw .unsupported("\(view.opType) by a constant of shape \(dims) is not supported (only a scalar or per-channel [\(channels),1,1])")
+        guard padded.count == 4, padded[0] == 1, padded[1] == 1 || padded[1] == channels, padded[2] == 1 || padded[2] == map.h,
+              padded[3] == 1 || padded[3] == map.w, count >= 1 else {
+            throw .unsupported("\(view.opType) by a constant of shape \(dims) is not supported (only one that broadcasts to the input "
+                               + "[1, \(channels), \(map.h), \(map.w)])")
         }
-        let c = count == 1 ? [Float](repeating: values[0], count: channels) : values
-        var scale = [Float](repeating: 1, count: channels), shift = [Float](repeating: 0, count: channels)
+        let (byChannel, rows, columns) = (padded[1] > 1, padded[2], padded[3])
+        // NHWC parameters: [C], or [rows, columns, C] with the channels expanded.
+        var c: [Float] = []
+        c.reserveCapacity(rows * columns * channels)
+        for r in 0..<rows {
+            for col in 0..<columns {
+                for k in 0..<channels { c.append(values[((byChannel ? k : 0) * rows + r) * columns + col]) }
+            }
+        }
+        let parameterShape = rows == 1 && columns == 1 ? TensorShape([channels]) : TensorShape([rows, columns, channels])
+        var scale = [Float](repeating: 1, count: c.count), shift = [Float](repeating: 0, count: c.count)
         switch (view.opType, constantFirst) {
         case ("Mul", _): scale = c
         case ("Add", _): shift = c
@@ -85,7 +99,7 @@ extension ONNXGraphConverter {
         default:
             throw .unsupported("\(view.opType) of a constant by a computed tensor is not supported")
         }
-        try emitAffine(view, x, scale: scale, shift: shift)
+        try emitAffine(view, x, scale: scale, shift: shift, shape: parameterShape)
     }
 
     /// BatchNormalization that cannot be folded into a Conv: `y = x * s + (beta - mean * s)`
@@ -116,14 +130,15 @@ extension ONNXGraphConverter {
         try emitAffine(view, x, scale: scale, shift: shift)
     }
 
-    mutating func emitAffine(_ view: ONNXNodeView, _ x: String, scale: [Float], shift: [Float]) throws(Diagnostic) {
+    /// `shape`: `[C]` (per channel, the default) or `[h, w, C]`.
+    mutating func emitAffine(_ view: ONNXNodeView, _ x: String, scale: [Float], shift: [Float], shape: TensorShape? = nil) throws(Diagnostic) {
         guard scale.allSatisfy({ $0.isFinite }), shift.allSatisfy({ $0.isFinite }) else {
             throw view.invalid("\(view.opType) has non-finite constants")
         }
-        let channels = scale.count
-        let s = store(Tensor(shape: TensorShape([channels]), floats: scale), as: "\(view.name).scale", reuse: false)
-        let t = store(Tensor(shape: TensorShape([channels]), floats: shift), as: "\(view.name).shift", reuse: false)
-        emit(Node(name: view.name, op: .affine(channels: channels), inputs: [x], parameters: [s, t], output: output(view)))
+        let shape = shape ?? TensorShape([scale.count])
+        let s = store(Tensor(shape: shape, floats: scale), as: "\(view.name).scale", reuse: false)
+        let t = store(Tensor(shape: shape, floats: shift), as: "\(view.name).shift", reuse: false)
+        emit(Node(name: view.name, op: .affine(channels: shape.dims.last ?? 0), inputs: [x], parameters: [s, t], output: output(view)))
     }
 
     // MARK: Pad

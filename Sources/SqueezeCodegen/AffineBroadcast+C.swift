@@ -1,0 +1,21 @@
+import SqueezeIR
+
+/// How the generated C describes an affine op's parameters
+/// (`sq_affine_params_*`): per-channel ones exactly as before broadcasts
+/// existed (no `by_row`/`by_col` fields: zero), the others with their flags.
+extension AffineBroadcast {
+    /// `.by_row` / `.by_col` initialisers, none for per-channel parameters.
+    var fields: [String] {
+        (byRow ? [".by_row = 1"] : []) + (byColumn ? [".by_col = 1"] : [])
+    }
+
+    /// "per-channel scale", "scale per row and channel", ...
+    func parameterComment(_ what: String) -> String {
+        perChannel ? "per-channel \(what)" : "\(what) \(summary)"
+    }
+
+    /// The map in the struct's comment.
+    var formula: String {
+        perChannel ? "x * scale[c] + shift[c]" : "x * scale + shift (\(summary))"
+    }
+}
