@@ -148,13 +148,15 @@ typedef struct {
  * sq_pad_params: constant padding of height and width. Output row y is
  * input row y - pad_t between pad_l columns of fill on the left and the
  * rest on the right, or all fill when y - pad_t is outside the input
- * (fill: 0 in fp32, the zero point's code in int8).
+ * (fp32: `value`, ONNX Pad's constant_value, 0 unless set; int8: the
+ * code `fill`, the zero point's for 0).
  */
 typedef struct {
     sq_dims in;
     sq_dims out;
     int pad_t, pad_l;
     int fill;
+    float value;
 } sq_pad_params;
 
 #endif /* SQ_COMMON_H */

@@ -1191,7 +1191,8 @@ SQ_INLINE void sq_affine_rows_f32(const sq_affine_params_f32 *p, float *base,
     }
 }
 
-/* sq_pad_rows_f32: rows [row0, row1) of the zero-padded map (sq_pad_params). */
+/* sq_pad_rows_f32: rows [row0, row1) of the padded map (sq_pad_params:
+ * fill `value`, 0 for a zero pad). */
 SQ_INLINE void sq_pad_rows_f32(const sq_pad_params *p,
                                const float *SQ_RESTRICT in,
                                float *SQ_RESTRICT out, int row0, int row1)
@@ -1207,7 +1208,7 @@ SQ_INLINE void sq_pad_rows_f32(const sq_pad_params *p,
             const int sx = x - p->pad_l;
             for (ch = 0; ch < p->out.c; ++ch) {
                 dst[x * p->out.stride + ch] =
-                    (src != 0 && sx >= 0 && sx < p->in.w) ? src[sx * p->in.stride + ch] : 0.0f;
+                    (src != 0 && sx >= 0 && sx < p->in.w) ? src[sx * p->in.stride + ch] : p->value;
             }
         }
     }

@@ -2,7 +2,7 @@
 """Writes broadcast_ops.onnx in Tests/Fixtures/onnx/: Mul/Add/Sub/Div by
 constants that broadcast over the height and width of the map, not only per
 channel (squeezec: the affine op with `[h, w, C]` parameters,
-`AffineBroadcast`).
+`AffineBroadcast`), and a Pad with a non-zero constant_value.
 
 Run with the repo's venv:  scripts/venv.sh && .venv/bin/python scripts/make_broadcast_fixture.py
 
@@ -10,7 +10,8 @@ Input [1, 4, 6, 5] -> Mul by a [5] constant (per column) -> Conv 3x3 (pad 1,
 4 -> 6) -> Add of a [6, 6, 5] constant (per value; not foldable into the
 Conv) -> Relu -> Sub of a [6, 1] constant (per row) -> Div by a [6, 1, 1]
 constant (per channel) -> MaxPool 2x2 stride 2 -> Mul by a [3, 1] constant
-(per row of the pooled map) -> GlobalAveragePool -> Flatten -> output [1, 6].
+(per row of the pooled map) -> Pad (top 1, right 1) with 0.75 ->
+GlobalAveragePool -> Flatten -> output [1, 6].
 
 Three seeded inputs (normal(0, 1)) and onnxruntime's outputs (one thread,
 graph optimisations off) are saved as .npy next to it. Deterministic.
@@ -37,6 +38,10 @@ def main() -> None:
         inits.append(numpy_helper.from_array(np.asarray(arr, dtype=np.float32), name))
         return name
 
+    def inits_int64(name: str, values) -> str:
+        inits.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name))
+        return name
+
     def node(op: str, name: str, inputs: list[str], **attrs) -> str:
         out = f"{name}_out"
         nodes.append(helper.make_node(op, inputs, [out], name=name, **attrs))
@@ -52,6 +57,7 @@ def main() -> None:
     y = node("Div", "div_c", [y, init("div_c.c", rng.uniform(0.5, 2.0, size=(6, 1, 1)))])
     y = node("MaxPool", "pool1", [y], kernel_shape=[2, 2], strides=[2, 2])
     y = node("Mul", "mul_h", [y, init("mul_h.c", rng.uniform(-1.0, 1.5, size=(3, 1)))])
+    y = node("Pad", "pad_v", [y, inits_int64("pad_v.pads", [0, 0, 1, 0, 0, 0, 0, 1]), init("pad_v.value", np.array(0.75))])
     y = node("GlobalAveragePool", "gap", [y])
     nodes.append(helper.make_node("Flatten", [y], ["output"], name="flatten", axis=1))
 

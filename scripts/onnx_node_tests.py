@@ -246,7 +246,7 @@ def check_node(n: onnx.NodeProto, rank: dict[str, int], shape: dict[str, list],
         pads = list(consts[n.input[1]]) if len(n.input) > 1 and n.input[1] else list(attr(n, "pads", []))
         value = float(consts[n.input[2]]) if len(n.input) > 2 and n.input[2] else float(attr(n, "value", 0.0))
         axes = [int(a) % 4 for a in consts[n.input[3]]] if len(n.input) > 3 and n.input[3] else [0, 1, 2, 3]
-        if value != 0:
+        if not np.isfinite(value):
             return f"Pad constant_value={value}"
         if any(p < 0 for p in pads):
             return "Pad with negative pads"

@@ -55,7 +55,7 @@ extension F32KernelLibrary {
         return "sq_affine_rows_f32(&\(name), \(target.pointer), \(rows.0), \(rows.1));"
     }
 
-    func pad(_ p: Padding, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
-        padCall(p, layer: layer, source: source, target: target, fill: 0, rows: rows)
+    func pad(_ p: Padding, value: Float, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
+        try padCall(p, value: value, layer: layer, source: source, target: target, fill: 0, rows: rows)
     }
 }

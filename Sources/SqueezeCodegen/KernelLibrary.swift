@@ -86,7 +86,8 @@ protocol KernelLibrary {
     /// A per-channel affine map in place on rows of `target` (parameters: scale, shift).
     func affine(node: String, parameters: [String], target: Map, rows: (String, String)) throws(Diagnostic) -> String
     /// Zero padding: rows of `target` from `source` (`input`: the padded value's name).
-    func pad(_ p: Padding, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
+    /// Constant padding with `value` (fp32 as it is; int8 its code in the input's parameters).
+    func pad(_ p: Padding, value: Float, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String
 }
 
 typealias Map = StepEmitter.Map
@@ -216,11 +217,18 @@ extension KernelLibrary {
     }
 
     /// `sq_pad_params` of a padding call (`fill`: the padding's code; 0 in fp32).
-    func padCall(_ p: Padding, layer: String, source s: Map, target t: Map, fill: Int32, rows: (String, String)) -> String {
+    /// `value`: the fill of an fp32 pad (a `.value` field unless 0); `fill`: an int8 pad's code.
+    func padCall(_ p: Padding, value: Float, layer: String, source s: Map, target t: Map, fill: Int32, rows: (String, String)) throws(Diagnostic) -> String {
+        var fields = [".in = " + KernelParameterTable.dims(s), ".out = " + KernelParameterTable.dims(t, channels: s.c),
+                      ".pad_t = \(p.top)", ".pad_l = \(p.left)", ".fill = \(fill)"]
+        if suffix == "f32", value != 0 {
+            guard let literal = FloatLiteral.c(value) else { throw Diagnostic.internal("pad value \(value) is not finite", node: layer) }
+            fields.append(".value = \(literal)")
+        }
+        let what = value == 0 ? "zero pad \(p)" : "pad \(p) with \(value)\(suffix == "f32" ? "" : " (code \(fill))")"
         let name = parameters.add(kind: "pad", layer: layer, type: "sq_pad_params",
-                                  comment: "\(layer): zero pad \(p), \(s.h)x\(s.w)x\(s.c) -> \(t.h)x\(t.w)x\(s.c)",
-                                  fields: [".in = " + KernelParameterTable.dims(s), ".out = " + KernelParameterTable.dims(t, channels: s.c),
-                                           ".pad_t = \(p.top)", ".pad_l = \(p.left)", ".fill = \(fill)"])
+                                  comment: "\(layer): \(what), \(s.h)x\(s.w)x\(s.c) -> \(t.h)x\(t.w)x\(s.c)",
+                                  fields: fields)
         return "sq_pad_rows_\(suffix)(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));"
     }
 

@@ -296,8 +296,8 @@ struct ModelEmitter {
             return a.summary
         case .affine(let channels):
             return "affine x * scale[c] + shift[c], \(channels) channels"
-        case .pad(let p):
-            return "zero pad \(p)"
+        case .pad(let p, let value):
+            return value == 0 ? "zero pad \(p)" : "pad \(p) with \(value)"
         }
     }
 

@@ -41,8 +41,8 @@ extension S8KernelLibrary {
         return "sq_affine_rows_s8(&\(name), \(target.pointer), \(rows.0), \(rows.1));"
     }
 
-    func pad(_ p: Padding, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
+    func pad(_ p: Padding, value: Float, layer: String, input: String, source: Map, target: Map, rows: (String, String)) throws(Diagnostic) -> String {
         guard let q = quantization.values[input] else { throw Diagnostic.internal("value '\(input)' has no quantisation parameters", node: layer) }
-        return padCall(p, layer: layer, source: source, target: target, fill: q.zeroPoint, rows: rows)
+        return try padCall(p, value: value, layer: layer, source: source, target: target, fill: Int32(q.quantize(value)), rows: rows)
     }
 }

@@ -110,11 +110,20 @@ struct StageEmitter {
             return [calls.copyChannels(layer: layer, source: sources[0], target: target, rows: bounds),
                     try calls.affine(node: stage.node.name, parameters: stage.parameters, target: target, rows: bounds)]
         case .pad(let p):
-            return [try calls.pad(p, layer: layer, input: stage.inputs[0].value, source: sources[0], target: target, rows: bounds)]
+            return [try calls.pad(p, value: stage.node.op.padValue, layer: layer, input: stage.inputs[0].value, source: sources[0],
+                                  target: target, rows: bounds)]
         case .add:
             guard sources.count == 2 else { throw Diagnostic.internal("add stage \(stage.name) has \(sources.count) inputs") }
             let (a, b, out) = (Self.span(sources[0], rows), Self.span(sources[1], rows), Self.span(target, rows))
             return [try calls.add(a.pointer, b.pointer, out: out.pointer, count: out.count, node: stage.node.name)]
         }
+    }
+}
+
+extension Op {
+    /// A pad's fill value (ONNX constant_value), 0 for every other op.
+    var padValue: Float {
+        if case .pad(_, let value) = self { return value }
+        return 0
     }
 }

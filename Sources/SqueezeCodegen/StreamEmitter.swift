@@ -263,7 +263,7 @@ struct StreamEmitter {
         case .copy: text = "copy"
         case .activation(let a): text = a.summary + ", row by row in place"
         case .affine: text = "affine per channel, row by row in place"
-        case .pad(let p): text = "zero pad \(p), row by row"
+        case .pad(let p): text = "\(stage.node.op.padValue == 0 ? "zero pad" : "pad") \(p), row by row"
         }
         if let pool = stage.pool { text += " + maxpool \(pool.kernel)/\(pool.stride) folded row by row" }
         return text

@@ -53,8 +53,8 @@ public enum GraphPrinter {
             return a.parameterText
         case .affine(let channels):
             return "channels=\(channels)"
-        case .pad(let p):
-            return "pad=\(p)"
+        case .pad(let p, let value):
+            return "pad=\(p)" + (value == 0 ? "" : " value=\(value)")
         }
     }
 

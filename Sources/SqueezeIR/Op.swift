@@ -199,9 +199,11 @@ public enum Op: Sendable, Hashable {
     /// one shape, `[channels]` (per channel) or `[h, w, channels]` broadcast
     /// over the map (`AffineBroadcast`). Streams row by row.
     case affine(channels: Int)
-    /// Constant zero padding of height and width (int8: the zero point's code).
-    /// Streams row by row (output row r reads input row r - top).
-    case pad(Padding)
+    /// Constant padding of height and width with `value` (ONNX Pad's
+    /// constant_value, usually 0; int8: the code of `value` in the input's
+    /// parameters, the zero point's for 0). Streams row by row (output row r
+    /// reads input row r - top).
+    case pad(Padding, value: Float)
 
     /// The name used in dumps, tables and JSON.
     public var name: String {

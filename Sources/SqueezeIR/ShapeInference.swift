@@ -102,7 +102,8 @@ public enum ShapeInference {
                 throw .input("affine over \(channels) channels does not match input \(s) or its parameters", node: node.name)
             }
             return x
-        case .pad(let p):
+        case .pad(let p, let value):
+            guard value.isFinite else { throw .input("pad value \(value) is not finite", node: node.name) }
             let s = try image(x, node)
             guard min(p.top, p.left, p.bottom, p.right) >= 0 else { throw .input("negative padding \(p)", node: node.name) }
             return TensorType(x.elementType, .nhwc(s.n, s.h + p.top + p.bottom, s.w + p.left + p.right, s.c))

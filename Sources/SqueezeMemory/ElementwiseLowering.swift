@@ -23,7 +23,7 @@ enum ElementwiseLowering {
             b.add("", .activation(a), [StreamInput(value: node.inputs[0])], node.output, rows: rows)
         case .affine:
             b.add("", .affine, [StreamInput(value: node.inputs[0])], node.output, rows: rows, node.parameters)
-        case .pad(let p):
+        case .pad(let p, _):
             b.add("", .pad(p), [StreamInput(value: node.inputs[0], kernel: p.top + 1, stride: 1, padTop: p.top)], node.output, rows: rows)
         case .conv2d, .fire, .maxPool, .avgPool, .globalAvgPool, .flatten, .softmax:
             preconditionFailure("\(node.op.name) is not element-wise")

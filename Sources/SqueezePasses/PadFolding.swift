@@ -24,7 +24,7 @@ public struct PadFolding: GraphPass {
         var index = 0
         while index < result.nodes.count {
             let node = result.nodes[index]
-            guard case .pad(let p) = node.op,
+            guard case .pad(let p, let value) = node.op, value == 0,
                   let consumer = result.nodes.indices.first(where: { result.nodes[$0].inputs.contains(node.output) }),
                   result.isPrivate(node.output, to: consumer),
                   let op = Self.folded(p, into: result.nodes[consumer].op,

@@ -143,9 +143,9 @@ public struct Int8ReferenceInterpreter: Sendable {
             case .affine:
                 let q = try quantization.affine(node.name)
                 y = AffineKernel.apply(codes: x, shape: shape, q.broadcast, q)
-            case .pad(let p):
-                let zp = Int8(truncatingIfNeeded: try quantization.params(of: node.inputs[0]).zeroPoint)
-                y = PadKernel.apply(x, shape: shape, p, fill: zp)
+            case .pad(let p, let value):
+                // The value's code in the input's parameters (the zero point for 0; saturated outside their range).
+                y = PadKernel.apply(x, shape: shape, p, fill: try quantization.params(of: node.inputs[0]).quantize(value))
             case .avgPool(let a):
                 guard let q = quantization.averagePools[node.name] else { throw .internal("average pool has no quantisation parameters", node: node.name) }
                 y = Int8PoolKernels.avgPool(x, shape: shape, a, q)

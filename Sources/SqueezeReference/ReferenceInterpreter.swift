@@ -81,7 +81,7 @@ public struct ReferenceInterpreter: Sendable {
                 kernelShape = TensorShape([n, shapes[0].elementCount / max(n, 1)])
             case .relu, .add, .dropout, .softmax, .activation, .affine:
                 kernelShape = shapes[0]
-            case .pad(let p):
+            case .pad(let p, _):
                 kernelShape = PadKernel.outputShape(shapes[0], p)
             }
             guard kernelShape == outType.shape else {
@@ -224,8 +224,8 @@ public struct ReferenceInterpreter: Sendable {
                     throw .internal("affine parameters are not fp32 or do not cover the map", node: node.name)
                 }
                 y = AffineKernel.apply(x[0], shape: shapes[0], broadcast, scale: s, shift: shift)
-            case .pad(let p):
-                y = PadKernel.apply(x[0], shape: shapes[0], p, fill: 0)
+            case .pad(let p, let value):
+                y = PadKernel.apply(x[0], shape: shapes[0], p, fill: value)
             }
             guard y.count == outputShapes[index].elementCount else {
                 throw .internal("kernel produced \(y.count) values for shape \(outputShapes[index])", node: node.name)

@@ -145,7 +145,7 @@ import Testing
                   Self.model("Pad", inputs: ["pads", "zero"], opset: 11, [.string("mode", "constant")],
                              initializers: [.int64s("pads", pads), .floats("zero", [], [0])])] {
             let g = try Self.load(b)
-            #expect(g.nodes.map(\.op) == [.pad(Padding(top: 1, left: 2, bottom: 0, right: 1))])
+            #expect(g.nodes.map(\.op) == [.pad(Padding(top: 1, left: 2, bottom: 0, right: 1), value: 0)])
             #expect(try g.type(of: "y").shape == .nhwc(1, 7, 9, 4))
             let y = try TestSupport.run(g, Self.input)
             for r in 0..<7 { for c in 0..<9 { for ch in 0..<4 {
@@ -157,15 +157,19 @@ import Testing
         // opset 18 axes: height and width only.
         let axes = Self.model("Pad", inputs: ["pads", "", "axes"], opset: 18,
                               initializers: [.int64s("pads", [1, 1, 1, 1]), .int64s("axes", [-2, -1])])
-        #expect(try Self.load(axes).nodes.map(\.op) == [.pad(.uniform(1))])
+        #expect(try Self.load(axes).nodes.map(\.op) == [.pad(.uniform(1), value: 0)])
+        // A non-zero constant_value fills the border with it.
+        let valued = try Self.load(Self.model("Pad", inputs: ["pads", "v"], initializers: [.int64s("pads", [0, 0, 1, 0, 0, 0, 0, 1]),
+                                                                                          .floats("v", [], [1.5])]))
+        #expect(valued.nodes.map(\.op) == [.pad(Padding(top: 1, left: 0, bottom: 0, right: 1), value: 1.5)])
+        let y = try TestSupport.run(valued, Self.input)
+        #expect(Array(y[0..<(7 * 4)]) == [Float](repeating: 1.5, count: 7 * 4))   // the new top row
+        #expect(y[(7 + 6) * 4] == 1.5 && y[7 * 4] == Self.input[0])               // the right column; the map starts a row down
     }
 
     @Test func unsupportedPadsAreRefusedNamingTheNode() {
         #expect(Self.refusal(Self.model("Pad", inputs: ["pads"], [.string("mode", "reflect")], initializers: [.int64s("pads", [0, 0, 1, 1, 0, 0, 1, 1])]))
-            .contains("'n' (Pad): mode=reflect is not supported (only constant padding with 0)"))
-        #expect(Self.refusal(Self.model("Pad", inputs: ["pads", "v"],
-                                        initializers: [.int64s("pads", [0, 0, 1, 1, 0, 0, 1, 1]), .floats("v", [], [1.5])]))
-            .contains("'n' (Pad): constant_value 1.5 is not supported (only 0)"))
+            .contains("'n' (Pad): mode=reflect is not supported (only constant padding)"))
         #expect(Self.refusal(Self.model("Pad", inputs: ["pads"], initializers: [.int64s("pads", [0, 1, 0, 0, 0, 0, 0, 0])]))
             .contains("'n' (Pad): pads [0, 1, 0, 0, 0, 0, 0, 0] pad the batch or channel axis (only height and width)"))
         #expect(Self.refusal(Self.model("Pad", inputs: ["pads"], initializers: [.int64s("pads", [0, 0, -1, 0, 0, 0, 0, 0])]))

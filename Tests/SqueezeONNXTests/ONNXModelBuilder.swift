@@ -256,9 +256,10 @@ enum ONNXExport {
                 b.initializer(.floats(node.name + ".add", [channels, 1, 1], shift))
                 b.node("Mul", [node.inputs[0], node.name + ".mul"], [node.name + "_scaled"], name: node.name + "_mul")
                 b.node("Add", [node.name + "_scaled", node.name + ".add"], io.1, name: node.name)
-            case .pad(let p):
+            case .pad(let p, let value):
                 b.initializer(.int64s(node.name + ".pads", [0, 0, p.top, p.left, 0, 0, p.bottom, p.right].map(Int64.init)))
-                b.node("Pad", [node.inputs[0], node.name + ".pads"], io.1, name: node.name)
+                b.initializer(.floats(node.name + ".value", [], [value]))
+                b.node("Pad", [node.inputs[0], node.name + ".pads", node.name + ".value"], io.1, name: node.name)
             }
         }
         for output in graph.outputs { b.output(output) }

@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func padFoldsIntoAConvAnAveragePoolAndAMaxPoolOfNonNegativeValues() throws {
-        let pad = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2)), inputs: ["x"], output: "p")
+        let pad = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2), value: 0), inputs: ["x"], output: "p")
         let g = try Self.graph([pad, Self.conv("c", "p", kernel: 3)], output: "c", constants: [:])
         let folded = try PadFolding().run(g)
         #expect(folded.nodes.count == 1)
@@ -104,7 +104,7 @@ import Testing
         let max = try Self.graph([pad, Node(name: "q", op: .maxPool(pool), inputs: ["p"], output: "q")], output: "q", constants: [:])
         #expect(try PadFolding().run(max).nodes.count == 2)
         let relu = Node(name: "r", op: .relu, inputs: ["x"], output: "r")
-        let afterRelu = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2)), inputs: ["r"], output: "p")
+        let afterRelu = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2), value: 0), inputs: ["r"], output: "p")
         let nonNegative = try Self.graph([relu, afterRelu, Node(name: "q", op: .maxPool(pool), inputs: ["p"], output: "q")], output: "q",
                                          constants: [:])
         let maxFolded = try PadFolding().run(nonNegative)
@@ -114,8 +114,12 @@ import Testing
         try PassTestSupport.expectSameValues(nonNegative, maxFolded)
 
         // Padding as large as the kernel stays a pad op.
-        let wide = Node(name: "p", op: .pad(.uniform(3)), inputs: ["x"], output: "p")
+        let wide = Node(name: "p", op: .pad(.uniform(3), value: 0), inputs: ["x"], output: "p")
         #expect(try PadFolding().run(try Self.graph([wide, Self.conv("c", "p", kernel: 3)], output: "c", constants: [:])).nodes.count == 2)
+
+        // A pad with another value than 0 is no convolution padding: it stays.
+        let valued = Node(name: "p", op: .pad(Padding(top: 1, left: 0, bottom: 1, right: 2), value: 0.5), inputs: ["x"], output: "p")
+        #expect(try PadFolding().run(try Self.graph([valued, Self.conv("c", "p", kernel: 3)], output: "c", constants: [:])).nodes.count == 2)
     }
 
     @Test(arguments: [Activation.clip(min: 0, max: 6), .clip(min: -0.5, max: 0.5), .leakyRelu(alpha: 0.1)])

@@ -9,7 +9,8 @@ import Testing
 @testable import SqueezeValidation
 
 /// Mul/Add/Sub/Div by constants that broadcast per column, per row and per
-/// value (scripts/make_broadcast_fixture.py) as generated C on the host
+/// value, and a Pad with a non-zero value (scripts/make_broadcast_fixture.py)
+/// as generated C on the host
 /// under ASan/UBSan, both schedules: fp32 within the tolerance, int8
 /// bit-exact against the Swift int8 reference.
 @Suite struct BroadcastAffineHostTests {
@@ -31,6 +32,8 @@ import Testing
         #expect(shapes["sub_h"] == [6, 1, 6])     // per row
         #expect(shapes["div_c"] == [6])           // per channel
         #expect(shapes["mul_h"] == [3, 1, 6])     // per row of the pooled map
+        // The Pad with constant_value 0.75 keeps its value (and is not folded into the global average).
+        #expect(g.nodes.contains { $0.op == .pad(Padding(top: 1, left: 0, bottom: 0, right: 1), value: 0.75) })
     }
 
     @Test(arguments: [(ScheduleKind.stream, "gcc", false), (.layer, "clang", false), (.stream, "clang", true), (.layer, "gcc", true)])

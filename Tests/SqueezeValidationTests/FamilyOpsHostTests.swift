@@ -42,7 +42,7 @@ import Testing
         #expect(ops.contains(.activation(.sigmoid)) && ops.contains(.activation(.clip(min: 0.2, max: 0.8))))
         #expect(ops.contains(.activation(.leakyRelu(alpha: 0.2))))
         #expect(ops.contains(.affine(channels: 8)))
-        #expect(ops.contains(.pad(Padding(top: 1, left: 0, bottom: 0, right: 1))))
+        #expect(ops.contains(.pad(Padding(top: 1, left: 0, bottom: 0, right: 1), value: 0)))
     }
 
     @Test(arguments: [(ScheduleKind.stream, "clang"), (.layer, "gcc")])

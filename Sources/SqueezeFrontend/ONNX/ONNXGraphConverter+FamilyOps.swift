@@ -151,7 +151,7 @@ extension ONNXGraphConverter {
         guard try channelCount(x) != nil else { return poison(view) }
         let mode = try view.string("mode") ?? "constant"
         guard mode == "constant" else {
-            throw .unsupported("mode=\(MessageText.printable(mode)) is not supported (only constant padding with 0)")
+            throw .unsupported("mode=\(MessageText.printable(mode)) is not supported (only constant padding)")
         }
         let pads: [Int64]
         var value: Float = 0
@@ -167,7 +167,7 @@ extension ONNXGraphConverter {
         if let name = view.input(3) {
             axes = try constant(name, of: view).int64Values(file: file, node: view.name).map { $0 < 0 ? $0 + 4 : $0 }
         }
-        guard value == 0 else { throw .unsupported("constant_value \(value) is not supported (only 0)") }
+        guard value.isFinite else { throw view.invalid("constant_value \(value) is not finite") }
         guard pads.count == 2 * axes.count, axes.allSatisfy({ (0..<4).contains($0) }) else {
             throw view.invalid("pads \(pads) do not match \(axes.count) axes of a 4-D input")
         }
@@ -183,7 +183,7 @@ extension ONNXGraphConverter {
             throw .unsupported("pads \(pads) are not supported (only non-negative padding, no cropping)")
         }
         let padding = Padding(top: Int(begin[2]), left: Int(begin[3]), bottom: Int(end[2]), right: Int(end[3]))
-        emit(Node(name: view.name, op: .pad(padding), inputs: [x], output: output(view)))
+        emit(Node(name: view.name, op: .pad(padding, value: value), inputs: [x], output: output(view)))
     }
 
     // MARK: auto_pad

@@ -41,7 +41,7 @@ public enum ONNXOperatorTable {
         row("Mul", .affine, note: "by a constant broadcasting to the input; folded into a neighbouring conv when per channel") { try $0.convertArithmetic($1) },
         row("Sub", .affine, note: "by a constant broadcasting to the input; folded into a neighbouring conv when per channel") { try $0.convertArithmetic($1) },
         row("Div", .affine, note: "by a constant broadcasting to the input; folded into a neighbouring conv when per channel") { try $0.convertArithmetic($1) },
-        row("Pad", .pad, note: "constant 0, spatial; folded into the next conv or pool when possible") { try $0.convertPad($1) },
+        row("Pad", .pad, note: "constant value, spatial; a zero pad folded into the next conv or pool when possible") { try $0.convertPad($1) },
         row("Gemm", .conv2d, note: "classifier head: a conv over the whole flattened map", streams: headStreams) { try $0.convertGemm($1) },
         row("MatMul", .conv2d, note: "classifier head (+ Add of a constant bias)", streams: headStreams) { try $0.convertMatMul($1) },
         row("QuantizeLinear", nil, note: "QDQ: parameters of a value") { try $0.convertQuantizeLinear($1) },

@@ -56,7 +56,7 @@ enum ONNXSizeGuard {
                 bound = Bound(h: 1, w: 1, c: x.count)
             case .relu, .dropout, .softmax, .activation, .affine:
                 bound = x
-            case .pad(let p):
+            case .pad(let p, _):
                 bound = Bound(h: sum(x.h, p.top + p.bottom), w: sum(x.w, p.left + p.right), c: x.c)
             }
             guard bound.count <= maxElements else {
