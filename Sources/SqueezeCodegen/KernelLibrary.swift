@@ -231,8 +231,4 @@ extension KernelLibrary {
                                   fields: fields)
         return "sq_pad_rows_\(suffix)(&\(name), \(s.pointer), \(t.pointer), \(rows.0), \(rows.1));"
     }
-
-    func unsupported(_ what: String, layer: String) -> Diagnostic {
-        .unsupported("\(what) has no \(precision) kernel", node: layer)
-    }
 }
