@@ -177,7 +177,7 @@ public struct Quantizer {
                 let out = try params(node.output, node: node.name)
                 guard let scale = graph.constants[node.parameters[0]]?.floats, let shift = graph.constants[node.parameters[1]]?.floats,
                       scale.count == shift.count, !scale.isEmpty else {
-                    throw .internal("the affine op has no per-channel scale and shift", node: node.name)
+                    throw .internal("the affine op has no scale and shift of one shape", node: node.name)
                 }
                 guard scale.allSatisfy({ $0.isFinite }), shift.allSatisfy({ $0.isFinite }) else {
                     throw .input("the affine op's scale or shift is not finite", node: node.name)
