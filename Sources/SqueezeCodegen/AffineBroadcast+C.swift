@@ -4,6 +4,12 @@ import SqueezeIR
 /// (`sq_affine_params_*`): per-channel ones exactly as before broadcasts
 /// existed (no `by_row`/`by_col` fields: zero), the others with their flags.
 extension AffineBroadcast {
+    /// An affine node's broadcast, from its scale's shape (`[C]` or `[h, w, C]`).
+    static func of(_ node: Node, in graph: Graph) -> AffineBroadcast {
+        guard let dims = node.parameters.first.flatMap({ graph.constants[$0]?.shape.dims }), dims.count == 3 else { return .perChannel }
+        return AffineBroadcast(byRow: dims[0] > 1, byColumn: dims[1] > 1)
+    }
+
     /// `.by_row` / `.by_col` initialisers, none for per-channel parameters.
     var fields: [String] {
         (byRow ? [".by_row = 1"] : []) + (byColumn ? [".by_col = 1"] : [])

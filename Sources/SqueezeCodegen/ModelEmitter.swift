@@ -295,7 +295,7 @@ struct ModelEmitter {
         case .activation(let a):
             return a.summary
         case .affine(let channels):
-            return "affine x * scale[c] + shift[c], \(channels) channels"
+            return "affine \(AffineBroadcast.of(node, in: graph).formula), \(channels) channels"
         case .pad(let p, let value):
             return value == 0 ? "zero pad \(p)" : "pad \(p) with \(value)"
         }

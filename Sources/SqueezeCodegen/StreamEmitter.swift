@@ -262,7 +262,7 @@ struct StreamEmitter {
         case .concat: text = "concat"
         case .copy: text = "copy"
         case .activation(let a): text = a.summary + ", row by row in place"
-        case .affine: text = "affine per channel, row by row in place"
+        case .affine: text = "affine \(AffineBroadcast.of(stage.node, in: graph).summary), row by row in place"
         case .pad(let p): text = "\(stage.node.op.padValue == 0 ? "zero pad" : "pad") \(p), row by row"
         }
         if let pool = stage.pool { text += " + maxpool \(pool.kernel)/\(pool.stride) folded row by row" }
