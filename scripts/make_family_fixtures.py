@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the tiny ONNX fixture of the SqueezeNet-family ops in Tests/Fixtures/onnx/.
+"""Writes the tiny ONNX fixtures of the SqueezeNet-family ops in Tests/Fixtures/onnx/:
+family_ops.onnx (below) and broadcast_ops.onnx (`broadcast_ops`).
 
 Run with the repo's venv:  scripts/venv.sh && .venv/bin/python scripts/make_family_fixtures.py
 
@@ -93,29 +94,78 @@ def main() -> None:
     y = node("LeakyRelu", "leaky6", [y], alpha=0.2)
     y = node("Flatten", "flatten", [y], axis=1)
     nodes.append(helper.make_node("Sigmoid", [y], ["output"], name="sigmoid7"))
+    save_fixture("family_ops", nodes, inits, [1, 3, 16, 16], [1, 10], input_seed=151)
 
+
+def broadcast_ops() -> None:
+    """broadcast_ops.onnx: Mul/Add/Sub/Div by constants that broadcast over
+    the height and width of the map, not only per channel (squeezec: the
+    affine op with `[h, w, C]` parameters, `AffineBroadcast`), and a Pad
+    with a non-zero constant_value.
+
+    Input [1, 4, 6, 5] -> Mul by a [5] constant (per column) -> Conv 3x3
+    (pad 1, 4 -> 6) -> Add of a [6, 6, 5] constant (per value; not foldable
+    into the Conv) -> Relu -> Sub of a [6, 1] constant (per row) -> Div by a
+    [6, 1, 1] constant (per channel) -> MaxPool 2x2 stride 2 -> Mul by a
+    [3, 1] constant (per row of the pooled map) -> Pad (top 1, right 1) with
+    0.75 -> GlobalAveragePool -> Flatten -> output [1, 6].
+    """
+    rng = np.random.default_rng(16)
+    inits: list[onnx.TensorProto] = []
+    nodes: list[onnx.NodeProto] = []
+
+    def init(name: str, arr, dtype=np.float32) -> str:
+        inits.append(numpy_helper.from_array(np.asarray(arr, dtype=dtype), name))
+        return name
+
+    def node(op: str, name: str, inputs: list[str], **attrs) -> str:
+        out = f"{name}_out"
+        nodes.append(helper.make_node(op, inputs, [out], name=name, **attrs))
+        return out
+
+    y = node("Mul", "mul_w", ["input", init("mul_w.c", rng.uniform(0.5, 1.5, size=(5,)))])
+    w = init("conv1.weight", rng.normal(0.0, np.sqrt(2.0 / 36), size=(6, 4, 3, 3)))
+    b = init("conv1.bias", rng.normal(0.0, 0.1, size=(6,)))
+    y = node("Conv", "conv1", [y, w, b], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = node("Add", "add_full", [y, init("add_full.c", rng.normal(0.0, 0.3, size=(6, 6, 5)))])
+    y = node("Relu", "relu1", [y])
+    y = node("Sub", "sub_h", [y, init("sub_h.c", rng.normal(0.0, 0.2, size=(6, 1)))])
+    y = node("Div", "div_c", [y, init("div_c.c", rng.uniform(0.5, 2.0, size=(6, 1, 1)))])
+    y = node("MaxPool", "pool1", [y], kernel_shape=[2, 2], strides=[2, 2])
+    y = node("Mul", "mul_h", [y, init("mul_h.c", rng.uniform(-1.0, 1.5, size=(3, 1)))])
+    y = node("Pad", "pad_v", [y, init("pad_v.pads", [0, 0, 1, 0, 0, 0, 0, 1], np.int64), init("pad_v.value", np.array(0.75))])
+    y = node("GlobalAveragePool", "gap", [y])
+    nodes.append(helper.make_node("Flatten", [y], ["output"], name="flatten", axis=1))
+    save_fixture("broadcast_ops", nodes, inits, [1, 4, 6, 5], [1, 6], input_seed=161)
+
+
+def save_fixture(name: str, nodes, inits, input_shape: list[int], output_shape: list[int], input_seed: int) -> None:
+    """Checks and writes <name>.onnx (opset 13, IR 7), three seeded inputs
+    (normal(0, 1)) and onnxruntime's outputs (one thread, no graph
+    optimisation) as <name>.input<k>.npy, <name>.output<k>.npy."""
     graph = helper.make_graph(
-        nodes, "family_ops",
-        [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, [1, 3, 16, 16])],
-        [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, [1, 10])], inits)
+        nodes, name,
+        [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, input_shape)],
+        [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, output_shape)], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="squeezec-fixtures")
     model.ir_version = 7
     onnx.checker.check_model(model, full_check=True)
-    path = os.path.join(OUT, "family_ops.onnx")
+    path = os.path.join(OUT, f"{name}.onnx")
     onnx.save(model, path)
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-    inputs = np.random.default_rng(151)
+    inputs = np.random.default_rng(input_seed)
     for i in range(3):
-        x = inputs.normal(0.0, 1.0, size=(1, 3, 16, 16)).astype(np.float32)
+        x = inputs.normal(0.0, 1.0, size=input_shape).astype(np.float32)
         (out,) = session.run(None, {"input": x})
-        np.save(os.path.join(OUT, f"family_ops.input{i}.npy"), x)
-        np.save(os.path.join(OUT, f"family_ops.output{i}.npy"), out.astype(np.float32))
+        np.save(os.path.join(OUT, f"{name}.input{i}.npy"), x)
+        np.save(os.path.join(OUT, f"{name}.output{i}.npy"), out.astype(np.float32))
     print(path)
 
 
 if __name__ == "__main__":
     main()
+    broadcast_ops()

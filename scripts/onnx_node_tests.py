@@ -384,6 +384,36 @@ def lift(src: str, dst: str) -> bool:
     return True
 
 
+def read_data(src: str) -> dict[str, tuple[str, np.ndarray]]:
+    """input_0.pb and output_0.pb of test_data_set_0: name -> (tensor name, array)."""
+    arrays = {}
+    for name in ("input_0.pb", "output_0.pb"):
+        t = TensorProto()
+        with open(os.path.join(src, "test_data_set_0", name), "rb") as f:
+            t.ParseFromString(f.read())
+        arrays[name] = (t.name, numpy_helper.to_array(t))
+    return arrays
+
+
+def write_split(dst: str, model: onnx.ModelProto, arrays: dict[str, tuple[str, np.ndarray]], count: int,
+                input_shape: list[int] | None = None) -> None:
+    """Writes `model` and `count` data sets, set i holding item i (along axis 0)
+    of each array; the input item reshaped to `input_shape` when given."""
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(dst)
+    with open(os.path.join(dst, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    for i in range(count):
+        out = os.path.join(dst, f"test_data_set_{i}")
+        os.makedirs(out)
+        for name, (tname, a) in arrays.items():
+            item = a[i:i + 1]
+            if name == "input_0.pb" and input_shape is not None:
+                item = item.reshape(input_shape)
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(numpy_helper.from_array(np.ascontiguousarray(item), tname).SerializeToString())
+
+
 # Ops whose result for one batch item depends on that item alone (inference
 # mode): a test on [N, C, H, W] is N batch-1 tests, one data set per item.
 PER_ITEM = {"BatchNormalization", "Flatten", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
@@ -415,25 +445,10 @@ def split_batch(src: str, dst: str) -> bool:
     batch = xs[0]
     for vi in (ins[0], g.output[0]):
         vi.type.tensor_type.shape.dim[0].dim_value = 1
-    ds = os.path.join(src, "test_data_set_0")
-    arrays = {}
-    for name in ("input_0.pb", "output_0.pb"):
-        t = TensorProto()
-        with open(os.path.join(ds, name), "rb") as f:
-            t.ParseFromString(f.read())
-        arrays[name] = (t.name, numpy_helper.to_array(t))
-        if arrays[name][1].shape[0] != batch:
-            return False
-    shutil.rmtree(dst, ignore_errors=True)
-    os.makedirs(dst)
-    with open(os.path.join(dst, "model.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
-    for i in range(batch):
-        out = os.path.join(dst, f"test_data_set_{i}")
-        os.makedirs(out)
-        for name, (tname, a) in arrays.items():
-            with open(os.path.join(out, name), "wb") as f:
-                f.write(numpy_helper.from_array(np.ascontiguousarray(a[i:i + 1]), tname).SerializeToString())
+    arrays = read_data(src)
+    if any(a.shape[0] != batch for _, a in arrays.values()):
+        return False
+    write_split(dst, model, arrays, batch)
     return True
 
 
@@ -474,26 +489,10 @@ def split_rows(src: str, dst: str) -> bool:
     del g.input[:]
     g.input.append(image)
     g.output[0].type.tensor_type.shape.dim[0].dim_value = 1
-    ds = os.path.join(src, "test_data_set_0")
-    arrays = []
-    for name in ("input_0.pb", "output_0.pb"):
-        t = TensorProto()
-        with open(os.path.join(ds, name), "rb") as f:
-            t.ParseFromString(f.read())
-        arrays.append((name, t.name, numpy_helper.to_array(t)))
-    if arrays[0][2].shape != (rows, k) or arrays[1][2].shape[0] != rows:
+    arrays = read_data(src)
+    if arrays["input_0.pb"][1].shape != (rows, k) or arrays["output_0.pb"][1].shape[0] != rows:
         return False
-    shutil.rmtree(dst, ignore_errors=True)
-    os.makedirs(dst)
-    with open(os.path.join(dst, "model.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
-    for i in range(rows):
-        out = os.path.join(dst, f"test_data_set_{i}")
-        os.makedirs(out)
-        for name, tname, a in arrays:
-            row = a[i:i + 1].reshape([1, k, 1, 1]) if name == "input_0.pb" else a[i:i + 1]
-            with open(os.path.join(out, name), "wb") as f:
-                f.write(numpy_helper.from_array(np.ascontiguousarray(row), tname).SerializeToString())
+    write_split(dst, model, arrays, rows, input_shape=[1, k, 1, 1])
     return True
 
 

@@ -9,7 +9,7 @@ import Testing
 @testable import SqueezeValidation
 
 /// Mul/Add/Sub/Div by constants that broadcast per column, per row and per
-/// value, and a Pad with a non-zero value (scripts/make_broadcast_fixture.py)
+/// value, and a Pad with a non-zero value (scripts/make_family_fixtures.py)
 /// as generated C on the host
 /// under ASan/UBSan, both schedules: fp32 within the tolerance, int8
 /// bit-exact against the Swift int8 reference.
