@@ -535,26 +535,21 @@ def main() -> int:
                     why = f"{why}; frozen: {fwhy}"
                 else:
                     path, why, info = fpath, None, finfo + ", frozen"
-        if why and args.freeze and "not [1, C, H, W]" in why:
-            # A batch of items an op treats one by one: one batch-1 data set per item.
-            spath = os.path.join(CACHE, f"split-{onnx.__version__}", d) + os.sep
-            if split_batch(path, spath) or split_rows(path, spath):
-                swhy, sinfo = check(spath)
-                if swhy:
-                    shutil.rmtree(spath)
-                    why = f"{why}; split: {swhy}"
+        # Not one [1, C, H, W] image: a batch of items an op treats one by one (one batch-1
+        # data set per item, or per row of a 2-D head), or an element-wise test on a smaller
+        # tensor (the same test on [1, C, H, W]).
+        for kind, transform, label in (("split", lambda a, b: split_batch(a, b) or split_rows(a, b), "batch split into data sets"),
+                                       ("lifted", lift, "lifted to 4-D")):
+            if not (why and args.freeze and "not [1, C, H, W]" in why):
+                break
+            tpath = os.path.join(CACHE, f"{kind}-{onnx.__version__}", d) + os.sep
+            if transform(path, tpath):
+                twhy, tinfo = check(tpath)
+                if twhy:
+                    shutil.rmtree(tpath)
+                    why = f"{why}; {kind}: {twhy}"
                 else:
-                    path, why, info = spath, None, sinfo + ", batch split into data sets"
-        if why and args.freeze and "not [1, C, H, W]" in why:
-            # An element-wise test on a smaller tensor: the same test on [1, C, H, W].
-            lpath = os.path.join(CACHE, f"lifted-{onnx.__version__}", d) + os.sep
-            if lift(path, lpath):
-                lwhy, linfo = check(lpath)
-                if lwhy:
-                    shutil.rmtree(lpath)
-                    why = f"{why}; lifted: {lwhy}"
-                else:
-                    path, why, info = lpath, None, linfo + ", lifted to 4-D"
+                    path, why, info = tpath, None, f"{tinfo}, {label}"
         (rejected if why else kept).append((path, why, info))
 
     for path, why, info in (rejected if args.rejected else kept):
