@@ -27,6 +27,14 @@ final class KernelParameterTable {
     func add(kind: String, layer: String, type: String, comment: String, fields: [String]) -> String {
         let content = type + "{" + fields.joined(separator: ",") + "}"
         if let name = byContent[content] { return name }
+        let name = fresh(kind: kind, layer: layer, content: content)
+        entries.append(Entry(name: name, type: type, comment: comment, fields: fields))
+        return name
+    }
+
+    /// A name not used yet, `<kind>_<layer>` or with a `_2`, `_3`... suffix,
+    /// recorded for `content` so equal contents share it.
+    private func fresh(kind: String, layer: String, content: String) -> String {
         let base = kind + "_" + CIdentifier.sanitize(layer)
         var name = base
         var counter = 2
@@ -36,7 +44,6 @@ final class KernelParameterTable {
         }
         used.insert(name)
         byContent[content] = name
-        entries.append(Entry(name: name, type: type, comment: comment, fields: fields))
         return name
     }
 
@@ -62,15 +69,7 @@ final class KernelParameterTable {
     func addArray(kind: String, layer: String, type: String, comment: String, values: [String]) -> String {
         let content = type + "[" + values.joined(separator: ",") + "]"
         if let name = byContent[content] { return name }
-        let base = kind + "_" + CIdentifier.sanitize(layer)
-        var name = base
-        var counter = 2
-        while used.contains(name) {
-            name = "\(base)_\(counter)"
-            counter += 1
-        }
-        used.insert(name)
-        byContent[content] = name
+        let name = fresh(kind: kind, layer: layer, content: content)
         let lines = stride(from: 0, to: values.count, by: 8).map { values[$0..<min($0 + 8, values.count)].joined(separator: ", ") }
         entries.append(Entry(name: name, type: type, comment: comment, fields: lines, count: values.count))
         return name

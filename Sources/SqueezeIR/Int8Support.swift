@@ -31,7 +31,7 @@ public enum Int8Support {
     }
 
     /// Why an int8 kernel cannot take this node's shapes, or nil.
-    static func shapeLimit(_ node: Node, in graph: Graph) -> String? {
+    public static func shapeLimit(_ node: Node, in graph: Graph) -> String? {
         switch node.op {
         case .softmax:
             guard let width = (try? graph.type(of: node.inputs[0]))?.shape.dims.last, width > SoftmaxQuantization.maximumWidth else { return nil }

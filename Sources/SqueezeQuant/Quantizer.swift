@@ -103,6 +103,7 @@ public struct Quantizer {
         let concatOutputs = ConcatQuantization.sharedOutputs(in: graph)
         for node in graph.nodes {
             guard Int8Support.supports(node.op) else { throw Int8Support.refusal(node) }
+            if let limit = Int8Support.shapeLimit(node, in: graph) { throw .unsupported(limit, node: node.name) }
             let x = try known(node.inputs[0], node: node.name)
             switch node.op {
             case .conv2d(let a):
@@ -201,11 +202,6 @@ public struct Quantizer {
                 averagePools[node.name] = pool
                 values[node.output] = pool.params
             case .softmax:
-                let width = try graph.type(of: node.inputs[0]).shape.dims.last ?? 1
-                guard width <= SoftmaxQuantization.maximumWidth else {
-                    throw .unsupported("the int8 softmax takes rows of at most \(SoftmaxQuantization.maximumWidth) values, not \(width)",
-                                       node: node.name)
-                }
                 let softmax = SoftmaxQuantization.derive(input: x)
                 softmaxes[node.name] = softmax
                 values[node.output] = softmax.output
